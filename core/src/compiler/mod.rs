@@ -1,0 +1,293 @@
+//! Compilation of a whole module: validate and translate every function in
+//! parallel, compile each with Cranelift, then lay the code out in one text
+//! section and resolve the calls between functions.
+//!
+//! The result, [`CompiledArtifacts`], is plain data: it is what a serialized
+//! module contains, and what `vm::CodeMemory` maps executable.
+
+pub mod translate;
+pub mod trampolines;
+
+use crate::engine::Engine;
+use crate::environ::parse::{FunctionBodyInput, ParsedModule, function_error};
+use crate::environ::{ModuleInfo, VMOffsets};
+use anyhow::{Result, anyhow, bail};
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir::{self, ExternalName, LibCall, UserFuncName};
+use cranelift_codegen::{Context, FinalizedRelocTarget};
+use cranelift_frontend::FunctionBuilderContext;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use translate::{ModuleEnv, translate_function, wasm_signature};
+use wasmparser::FuncValidatorAllocations;
+
+/// User trap code: `call_indirect` or `table.get`/`set` out of bounds.
+pub const TRAP_TABLE_OUT_OF_BOUNDS: u8 = 1;
+/// User trap code: `call_indirect` to a null entry.
+pub const TRAP_INDIRECT_CALL_TO_NULL: u8 = 2;
+/// User trap code: `call_indirect` signature mismatch.
+pub const TRAP_BAD_SIGNATURE: u8 = 3;
+/// User trap code: `unreachable`.
+pub const TRAP_UNREACHABLE: u8 = 4;
+/// User trap code: fuel ran out.
+pub const TRAP_OUT_OF_FUEL: u8 = 5;
+/// User trap code: a builtin or host function failed and left the reason
+/// pending in the store.
+pub const TRAP_LIBCALL: u8 = 6;
+
+/// Code alignment of every function.
+const FUNCTION_ALIGN: usize = 16;
+
+/// A libcall Cranelift may call by absolute address (float rounding on
+/// CPUs without SSE4.1), patched when the code is loaded.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NativeLibCall {
+    /// `ceilf`.
+    CeilF32,
+    /// `ceil`.
+    CeilF64,
+    /// `floorf`.
+    FloorF32,
+    /// `floor`.
+    FloorF64,
+    /// `truncf`.
+    TruncF32,
+    /// `trunc`.
+    TruncF64,
+    /// `nearbyintf` (ties to even).
+    NearestF32,
+    /// `nearbyint` (ties to even).
+    NearestF64,
+    /// `fmaf`.
+    FmaF32,
+    /// `fma`.
+    FmaF64,
+}
+
+impl NativeLibCall {
+    fn from_cranelift(lc: LibCall) -> Result<NativeLibCall> {
+        Ok(match lc {
+            LibCall::CeilF32 => NativeLibCall::CeilF32,
+            LibCall::CeilF64 => NativeLibCall::CeilF64,
+            LibCall::FloorF32 => NativeLibCall::FloorF32,
+            LibCall::FloorF64 => NativeLibCall::FloorF64,
+            LibCall::TruncF32 => NativeLibCall::TruncF32,
+            LibCall::TruncF64 => NativeLibCall::TruncF64,
+            LibCall::NearestF32 => NativeLibCall::NearestF32,
+            LibCall::NearestF64 => NativeLibCall::NearestF64,
+            LibCall::FmaF32 => NativeLibCall::FmaF32,
+            LibCall::FmaF64 => NativeLibCall::FmaF64,
+            other => bail!("compiled code needs unsupported libcall {other:?}"),
+        })
+    }
+}
+
+/// A trap site: code offset in the text section and its trap code.
+#[derive(Copy, Clone, Debug, Serialize, Deserialize)]
+pub struct TrapSite {
+    /// Offset of the trapping instruction in the text section.
+    pub offset: u32,
+    /// Raw Cranelift trap code.
+    pub code: u8,
+}
+
+/// Where one function's code sits in the text section.
+#[derive(Copy, Clone, Debug, Serialize, Deserialize)]
+pub struct FunctionLoc {
+    /// Start offset.
+    pub start: u32,
+    /// Length in bytes.
+    pub len: u32,
+}
+
+/// Everything compilation produces; what a serialized module holds.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CompiledArtifacts {
+    /// Module metadata.
+    pub info: ModuleInfo,
+    /// The text section (machine code) with intra-module calls resolved.
+    pub text: Vec<u8>,
+    /// Location of each defined function, in order.
+    pub functions: Vec<FunctionLoc>,
+    /// Location of the array-call trampoline of each type index.
+    pub array_trampolines: Vec<FunctionLoc>,
+    /// Trap sites, sorted by offset.
+    pub traps: Vec<TrapSite>,
+    /// Absolute relocations to patch when loading: (offset, target).
+    pub libcall_relocs: Vec<(u32, NativeLibCall)>,
+}
+
+/// The output of compiling one function.
+struct CompiledFunction {
+    code: Vec<u8>,
+    alignment: u32,
+    relocs: Vec<(u32, Reloc, RelocTarget, i64)>,
+    traps: Vec<TrapSite>,
+}
+
+#[derive(Clone, Copy)]
+enum RelocTarget {
+    Func(u32),
+    LibCall(NativeLibCall),
+}
+
+/// Compiles a Cranelift function and collects its code, relocations and
+/// trap sites.
+fn compile_ir(engine: &Engine, func: ir::Function) -> Result<CompiledFunction> {
+    let mut ctx = Context::for_function(func);
+    let isa = &*engine.inner.isa;
+    let compiled = ctx
+        .compile(isa, &mut ControlPlane::default())
+        .map_err(|e| anyhow!("code generation failed: {:?}", e.inner))?;
+    let user_names = ctx.func.params.user_named_funcs().clone();
+    let compiled = ctx.compiled_code().expect("just compiled");
+    let mut relocs = Vec::new();
+    for r in compiled.buffer.relocs() {
+        let target = match &r.target {
+            FinalizedRelocTarget::ExternalName(ExternalName::User(name)) => {
+                RelocTarget::Func(user_names[*name].index)
+            }
+            FinalizedRelocTarget::ExternalName(ExternalName::LibCall(lc)) => {
+                RelocTarget::LibCall(NativeLibCall::from_cranelift(*lc)?)
+            }
+            other => bail!("unsupported relocation target {other:?}"),
+        };
+        relocs.push((r.offset, r.kind, target, r.addend));
+    }
+    let traps = compiled
+        .buffer
+        .traps()
+        .iter()
+        .map(|t| TrapSite {
+            offset: t.offset,
+            code: t.code.as_raw().get(),
+        })
+        .collect();
+    Ok(CompiledFunction {
+        code: compiled.code_buffer().to_vec(),
+        alignment: compiled.buffer.alignment,
+        relocs,
+        traps,
+    })
+}
+
+fn compile_body(
+    engine: &Engine,
+    env: &ModuleEnv<'_>,
+    input: FunctionBodyInput<'_>,
+) -> Result<CompiledFunction> {
+    let info = env.info;
+    let index = input.func_index;
+    let mut validator = input
+        .validator
+        .into_validator(FuncValidatorAllocations::default());
+    let sig = wasm_signature(info.func_type(index));
+    let mut func = ir::Function::with_name_signature(UserFuncName::user(0, index), sig);
+    let mut fctx = FunctionBuilderContext::new();
+    translate_function(env, index, &input.body, &mut validator, &mut func, &mut fctx)
+        .map_err(|e| function_error(info, index, e))?;
+    compile_ir(engine, func).map_err(|e| function_error(info, index, e))
+}
+
+/// Validates and compiles a parsed module.
+pub fn compile_module(engine: &Engine, parsed: ParsedModule<'_>) -> Result<CompiledArtifacts> {
+    let ParsedModule { info, bodies } = parsed;
+    let offsets = VMOffsets::new(&info);
+    let config = &engine.inner.config;
+    let env = ModuleEnv {
+        info: &info,
+        offsets: &offsets,
+        config,
+        isa: &*engine.inner.isa,
+    };
+    let compiled: Vec<CompiledFunction> = if config.parallel_compilation && bodies.len() > 1 {
+        bodies
+            .into_par_iter()
+            .map(|b| compile_body(engine, &env, b))
+            .collect::<Result<_>>()?
+    } else {
+        bodies
+            .into_iter()
+            .map(|b| compile_body(engine, &env, b))
+            .collect::<Result<_>>()?
+    };
+    let trampolines: Vec<CompiledFunction> = info
+        .types
+        .iter()
+        .map(|ty| compile_ir(engine, trampolines::array_call_trampoline(engine, ty)))
+        .collect::<Result<_>>()?;
+    link(info, compiled, trampolines)
+}
+
+/// Lays out the functions and trampolines and resolves direct calls.
+fn link(
+    info: ModuleInfo,
+    functions: Vec<CompiledFunction>,
+    trampolines: Vec<CompiledFunction>,
+) -> Result<CompiledArtifacts> {
+    let mut text = Vec::new();
+    let mut traps = Vec::new();
+    let mut place = |text: &mut Vec<u8>, f: &CompiledFunction| -> FunctionLoc {
+        let align = FUNCTION_ALIGN.max(f.alignment as usize);
+        text.resize(text.len().next_multiple_of(align), 0xcc);
+        let start = text.len() as u32;
+        text.extend_from_slice(&f.code);
+        traps.extend(f.traps.iter().map(|t| TrapSite {
+            offset: start + t.offset,
+            code: t.code,
+        }));
+        FunctionLoc {
+            start,
+            len: f.code.len() as u32,
+        }
+    };
+    let func_locs: Vec<FunctionLoc> = functions.iter().map(|f| place(&mut text, f)).collect();
+    let tramp_locs: Vec<FunctionLoc> = trampolines.iter().map(|f| place(&mut text, f)).collect();
+
+    let mut libcall_relocs = Vec::new();
+    let num_imported = info.num_imported_funcs;
+    for (f, loc) in functions
+        .iter()
+        .zip(&func_locs)
+        .chain(trampolines.iter().zip(&tramp_locs))
+    {
+        for (offset, kind, target, addend) in &f.relocs {
+            let site = loc.start + offset;
+            match (target, kind) {
+                (RelocTarget::Func(index), Reloc::X86CallPCRel4 | Reloc::X86CallPLTRel4 | Reloc::X86PCRel4) => {
+                    let callee = index
+                        .checked_sub(num_imported)
+                        .and_then(|i| func_locs.get(i as usize))
+                        .ok_or_else(|| anyhow!("call to unknown function {index}"))?;
+                    let value = i64::from(callee.start) + addend - i64::from(site);
+                    let value = i32::try_from(value)?;
+                    text[site as usize..site as usize + 4].copy_from_slice(&value.to_le_bytes());
+                }
+                (RelocTarget::LibCall(lc), Reloc::Abs8) if *addend == 0 => {
+                    libcall_relocs.push((site, *lc));
+                }
+                (_, kind) => bail!("unsupported relocation {kind:?}"),
+            }
+        }
+    }
+    traps.sort_by_key(|t| t.offset);
+    Ok(CompiledArtifacts {
+        info,
+        text,
+        functions: func_locs,
+        array_trampolines: tramp_locs,
+        traps,
+        libcall_relocs,
+    })
+}
+
+/// Compiles the wasm-to-host trampoline for one signature into its own
+/// code: the entry host functions are called through from wasm.
+pub fn compile_host_trampoline(engine: &Engine, ty: &crate::FuncType) -> Result<Vec<u8>> {
+    let f = compile_ir(engine, trampolines::wasm_to_host_trampoline(engine, ty))?;
+    if !f.relocs.is_empty() {
+        bail!("host trampoline unexpectedly needs relocations");
+    }
+    Ok(f.code)
+}

@@ -1,0 +1,1290 @@
+//! Translation of one wasm function body to Cranelift IR.
+//!
+//! The translator walks the operators once, keeping wasm's operand stack as
+//! a stack of SSA values and wasm's control stack as [`ControlFrame`]s.
+//! Locals are frontend `Variable`s, so SSA construction is Cranelift's job.
+//! Blocks map onto Cranelift blocks: a wasm `block`/`if` continues in a
+//! *destination* block whose parameters are the results, a `loop` in a
+//! *header* block whose parameters are the loop's parameters.
+//!
+//! Code after an unconditional branch is unreachable; it is validated but
+//! not translated (`unreachable_depth` counts the blocks opened inside it).
+//!
+//! Everything the code needs from the instance comes from `vmctx`, at the
+//! offsets of [`VMOffsets`]. Memory accesses carry no explicit bounds check
+//! when the memory is reserved with a guard region: a fault is the check.
+
+use super::{TRAP_BAD_SIGNATURE, TRAP_INDIRECT_CALL_TO_NULL, TRAP_LIBCALL, TRAP_OUT_OF_FUEL};
+use super::{TRAP_TABLE_OUT_OF_BOUNDS, TRAP_UNREACHABLE};
+use crate::config::Config;
+use crate::environ::builtins::{BuiltinFunction, BuiltinType};
+use crate::environ::vmoffsets::{
+    func_ref, memory_definition, store_context, table_definition,
+};
+use crate::environ::{ModuleInfo, VMOffsets};
+use crate::types::{FuncType, ValType};
+use anyhow::{Result, bail};
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
+use cranelift_codegen::ir::{
+    self, AbiParam, ArgumentPurpose, BlockArg, ExtFuncData, ExternalName, FuncRef, GlobalValueData,
+    InstBuilder, JumpTableData, MemFlagsData as MemFlags, SigRef, Signature, TrapCode, Type, UserExternalName,
+    Value, types,
+};
+use cranelift_codegen::isa::{CallConv, TargetIsa};
+use cranelift_frontend::{FunctionBuilder, Variable};
+use std::collections::HashMap;
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+/// Guard region after a reserved 32-bit memory: accesses whose static
+/// offset plus size fits in it need no explicit check.
+pub const MEMORY_GUARD_SIZE: u64 = 2 << 30;
+
+/// What the translator needs to know about the module being compiled.
+pub struct ModuleEnv<'a> {
+    /// Module metadata.
+    pub info: &'a ModuleInfo,
+    /// The `VMContext` layout.
+    pub offsets: &'a VMOffsets,
+    /// The engine's settings.
+    pub config: &'a Config,
+    /// The target.
+    pub isa: &'a dyn TargetIsa,
+}
+
+/// The Cranelift type that carries a wasm value type.
+pub fn ir_type(ty: ValType) -> Type {
+    match ty {
+        ValType::I32 => types::I32,
+        ValType::I64 => types::I64,
+        ValType::F32 => types::F32,
+        ValType::F64 => types::F64,
+        ValType::V128 => types::I8X16,
+        ValType::FuncRef | ValType::ExternRef => types::I64,
+    }
+}
+
+/// The calling convention of wasm functions: `(callee vmctx, caller vmctx,
+/// params...) -> results`.
+pub fn wasm_signature(ty: &FuncType) -> Signature {
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params
+        .push(AbiParam::special(types::I64, ArgumentPurpose::VMContext));
+    sig.params.push(AbiParam::new(types::I64));
+    sig.params
+        .extend(ty.params().iter().map(|t| AbiParam::new(ir_type(*t))));
+    sig.returns
+        .extend(ty.results().iter().map(|t| AbiParam::new(ir_type(*t))));
+    sig
+}
+
+/// The native signature of a builtin.
+pub fn builtin_signature(b: BuiltinFunction, call_conv: CallConv) -> Signature {
+    let mut sig = Signature::new(call_conv);
+    let ty = |t: BuiltinType| match t {
+        BuiltinType::VMContext | BuiltinType::I64 => types::I64,
+        BuiltinType::I32 => types::I32,
+    };
+    sig.params
+        .extend(b.params().iter().map(|t| AbiParam::new(ty(*t))));
+    sig.returns.push(AbiParam::new(ty(b.result())));
+    sig
+}
+
+fn trusted() -> MemFlags {
+    MemFlags::trusted()
+}
+
+/// Flags for loads of values that never change while the code runs.
+fn readonly() -> MemFlags {
+    MemFlags::trusted().with_readonly().with_can_move()
+}
+
+fn trap(code: u8) -> TrapCode {
+    TrapCode::unwrap_user(code)
+}
+
+#[derive(Debug)]
+enum ControlKind {
+    Block,
+    Loop {
+        header: ir::Block,
+    },
+    If {
+        else_block: ir::Block,
+        else_params: Vec<Value>,
+        else_seen: bool,
+    },
+    Function,
+}
+
+#[derive(Debug)]
+struct ControlFrame {
+    kind: ControlKind,
+    /// Where `end` continues; its parameters are the frame's results.
+    destination: ir::Block,
+    num_params: usize,
+    num_results: usize,
+    /// Operand stack height below the frame's parameters.
+    stack_height: usize,
+    /// Whether anything reaches `destination`.
+    exit_reached: bool,
+}
+
+/// Translates one function. `func` must be empty with the wasm signature
+/// of the function already set.
+pub fn translate_function(
+    env: &ModuleEnv<'_>,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+    validator: &mut FuncValidator<ValidatorResources>,
+    func: &mut ir::Function,
+    fctx: &mut cranelift_frontend::FunctionBuilderContext,
+) -> Result<()> {
+    let builder = FunctionBuilder::new(func, fctx);
+    let mut t = FuncTranslator {
+        env,
+        builder,
+        stack: Vec::new(),
+        control: Vec::new(),
+        reachable: true,
+        unreachable_depth: 0,
+        vmctx: Value::from_u32(0),
+        locals: Vec::new(),
+        sig_refs: HashMap::new(),
+        func_refs: HashMap::new(),
+        builtin_sigs: HashMap::new(),
+        fuel_pending: 0,
+    };
+    t.translate(func_index, body, validator)?;
+    t.builder.finalize(env.isa.frontend_config());
+    Ok(())
+}
+
+struct FuncTranslator<'a, 'f> {
+    env: &'a ModuleEnv<'a>,
+    builder: FunctionBuilder<'f>,
+    stack: Vec<Value>,
+    control: Vec<ControlFrame>,
+    reachable: bool,
+    unreachable_depth: u32,
+    vmctx: Value,
+    locals: Vec<Variable>,
+    sig_refs: HashMap<u32, SigRef>,
+    func_refs: HashMap<u32, FuncRef>,
+    builtin_sigs: HashMap<u32, SigRef>,
+    /// Fuel used by operators since the last flush.
+    fuel_pending: i64,
+}
+
+fn block_type(info: &ModuleInfo, ty: BlockType) -> Result<(Vec<Type>, Vec<Type>)> {
+    Ok(match ty {
+        BlockType::Empty => (vec![], vec![]),
+        BlockType::Type(t) => {
+            let t = ValType::from_wasmparser(t)
+                .ok_or_else(|| anyhow::anyhow!("unsupported block type"))?;
+            (vec![], vec![ir_type(t)])
+        }
+        BlockType::FuncType(i) => {
+            let f = &info.types[i as usize];
+            (
+                f.params().iter().map(|t| ir_type(*t)).collect(),
+                f.results().iter().map(|t| ir_type(*t)).collect(),
+            )
+        }
+    })
+}
+
+/// Fuel cost of an operator (structural operators are free).
+fn fuel_cost(op: &Operator<'_>) -> i64 {
+    match op {
+        Operator::Nop
+        | Operator::Drop
+        | Operator::Block { .. }
+        | Operator::Loop { .. }
+        | Operator::Unreachable
+        | Operator::Return
+        | Operator::Else
+        | Operator::End => 0,
+        _ => 1,
+    }
+}
+
+impl<'a, 'f> FuncTranslator<'a, 'f> {
+    fn translate(
+        &mut self,
+        func_index: u32,
+        body: &FunctionBody<'_>,
+        validator: &mut FuncValidator<ValidatorResources>,
+    ) -> Result<()> {
+        let info = self.env.info;
+        let fty = info.func_type(func_index).clone();
+
+        // Stack limit: the prologue traps with STACK_OVERFLOW below it.
+        let gv_vmctx = self.builder.create_global_value(GlobalValueData::VMContext);
+        let gv_flags = self
+            .builder
+            .func
+            .dfg
+            .mem_flags
+            .insert(readonly())
+            .expect("few memory flag sets");
+        let gv_store = self.builder.create_global_value(GlobalValueData::Load {
+            base: gv_vmctx,
+            offset: Offset32::new(VMOffsets::STORE_CONTEXT as i32),
+            global_type: types::I64,
+            flags: gv_flags,
+        });
+        let gv_limit = self.builder.create_global_value(GlobalValueData::Load {
+            base: gv_store,
+            offset: Offset32::new(store_context::STACK_LIMIT),
+            global_type: types::I64,
+            flags: gv_flags,
+        });
+        self.builder.func.stack_limit = Some(gv_limit);
+
+        let entry = self.builder.create_block();
+        self.builder.append_block_params_for_function_params(entry);
+        self.builder.switch_to_block(entry);
+        self.builder.seal_block(entry);
+        let params = self.builder.block_params(entry).to_vec();
+        self.vmctx = params[0];
+
+        // Parameters, then declared locals (zero-initialised).
+        for (i, ty) in fty.params().iter().enumerate() {
+            let var = self.builder.declare_var(ir_type(*ty));
+            self.builder.def_var(var, params[2 + i]);
+            self.locals.push(var);
+        }
+        let mut reader = body.get_binary_reader();
+        let groups = reader.read_var_u32()?;
+        for _ in 0..groups {
+            let offset = reader.original_position();
+            let count = reader.read_var_u32()?;
+            let wty = reader.read()?;
+            validator.define_locals(offset, count, wty)?;
+            let ty = ValType::from_wasmparser(wty)
+                .ok_or_else(|| anyhow::anyhow!("unsupported local type"))?;
+            let ir_ty = ir_type(ty);
+            for _ in 0..count {
+                let var = self.builder.declare_var(ir_ty);
+                let zero = self.zero(ir_ty);
+                self.builder.def_var(var, zero);
+                self.locals.push(var);
+            }
+        }
+
+        let exit = self.builder.create_block();
+        for ty in fty.results() {
+            self.builder.append_block_param(exit, ir_type(*ty));
+        }
+        self.control.push(ControlFrame {
+            kind: ControlKind::Function,
+            destination: exit,
+            num_params: 0,
+            num_results: fty.results().len(),
+            stack_height: 0,
+            exit_reached: false,
+        });
+        self.fuel_check();
+        self.epoch_check();
+
+        reader.set_features(*validator.features());
+        let mut ops = wasmparser::OperatorsReader::new(reader);
+        while !ops.eof() {
+            let (op, offset) = ops.read_with_offset()?;
+            validator.op(offset, &op)?;
+            self.operator(&op)?;
+        }
+        let rest = ops.get_binary_reader();
+        rest.finish_expression(&validator.visitor(rest.original_position()))?;
+        Ok(())
+    }
+
+    fn zero(&mut self, ty: Type) -> Value {
+        let ins = self.builder.ins();
+        match ty {
+            types::I32 | types::I64 => ins.iconst(ty, 0),
+            types::F32 => ins.f32const(Ieee32::with_bits(0)),
+            types::F64 => ins.f64const(Ieee64::with_bits(0)),
+            _ => {
+                let c = self
+                    .builder
+                    .func
+                    .dfg
+                    .constants
+                    .insert(vec![0u8; 16].into());
+                self.builder.ins().vconst(ty, c)
+            }
+        }
+    }
+
+    fn pop(&mut self) -> Value {
+        self.stack.pop().expect("validated: operand stack underflow")
+    }
+
+    fn pop2(&mut self) -> (Value, Value) {
+        let b = self.pop();
+        let a = self.pop();
+        (a, b)
+    }
+
+    fn pop3(&mut self) -> (Value, Value, Value) {
+        let c = self.pop();
+        let (a, b) = self.pop2();
+        (a, b, c)
+    }
+
+    fn push(&mut self, v: Value) {
+        self.stack.push(v);
+    }
+
+    fn peekn(&self, n: usize) -> &[Value] {
+        &self.stack[self.stack.len() - n..]
+    }
+
+    fn block_args(values: &[Value]) -> Vec<BlockArg> {
+        values.iter().map(|v| BlockArg::Value(*v)).collect()
+    }
+
+    fn jump(&mut self, block: ir::Block, args: &[Value]) {
+        let args = Self::block_args(args);
+        self.builder.ins().jump(block, &args);
+    }
+
+    fn create_block_with(&mut self, tys: &[Type]) -> ir::Block {
+        let b = self.builder.create_block();
+        for ty in tys {
+            self.builder.append_block_param(b, *ty);
+        }
+        b
+    }
+
+    // ---- vmctx access --------------------------------------------------
+
+    fn load_vmctx_ptr(&mut self, offset: u32) -> Value {
+        self.builder
+            .ins()
+            .load(types::I64, readonly(), self.vmctx, offset as i32)
+    }
+
+    fn store_context(&mut self) -> Value {
+        self.load_vmctx_ptr(VMOffsets::STORE_CONTEXT)
+    }
+
+    // ---- fuel and epochs -------------------------------------------------
+
+    /// Subtracts the fuel used since the last flush from the store.
+    fn fuel_flush(&mut self) {
+        if !self.env.config.consume_fuel || self.fuel_pending == 0 || !self.reachable {
+            self.fuel_pending = 0;
+            return;
+        }
+        let ctx = self.store_context();
+        let fuel = self.builder.ins().load(
+            types::I64,
+            trusted(),
+            ctx,
+            store_context::FUEL_REMAINING,
+        );
+        let fuel = self.builder.ins().iadd_imm_s(fuel, -self.fuel_pending);
+        self.builder
+            .ins()
+            .store(trusted(), fuel, ctx, store_context::FUEL_REMAINING);
+        self.fuel_pending = 0;
+    }
+
+    /// Flushes pending fuel and traps if the store has run out.
+    fn fuel_check(&mut self) {
+        if !self.env.config.consume_fuel {
+            return;
+        }
+        self.fuel_flush();
+        let ctx = self.store_context();
+        let fuel = self.builder.ins().load(
+            types::I64,
+            trusted(),
+            ctx,
+            store_context::FUEL_REMAINING,
+        );
+        let out = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, fuel, 0);
+        self.builder.ins().trapnz(out, trap(TRAP_OUT_OF_FUEL));
+    }
+
+    /// Calls into the runtime when the engine's epoch reached the deadline.
+    fn epoch_check(&mut self) {
+        if !self.env.config.epoch_interruption {
+            return;
+        }
+        let ctx = self.store_context();
+        let counter = self
+            .builder
+            .ins()
+            .load(types::I64, readonly(), ctx, store_context::EPOCH_COUNTER);
+        let epoch = self.builder.ins().load(types::I64, trusted(), counter, 0);
+        let deadline = self.builder.ins().load(
+            types::I64,
+            trusted(),
+            ctx,
+            store_context::EPOCH_DEADLINE,
+        );
+        let reached = self
+            .builder
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+        let slow = self.builder.create_block();
+        let cont = self.builder.create_block();
+        self.builder.set_cold_block(slow);
+        self.builder.ins().brif(reached, slow, &[], cont, &[]);
+        self.builder.seal_block(slow);
+        self.builder.switch_to_block(slow);
+        let ok = self.call_builtin(BuiltinFunction::epoch_interrupt, &[]);
+        self.check_builtin(ok);
+        self.builder.ins().jump(cont, &[]);
+        self.builder.seal_block(cont);
+        self.builder.switch_to_block(cont);
+    }
+
+    // ---- builtins ----------------------------------------------------------
+
+    fn call_builtin(&mut self, b: BuiltinFunction, args: &[Value]) -> Value {
+        let sig = match self.builtin_sigs.get(&b.index()) {
+            Some(s) => *s,
+            None => {
+                let sig = builtin_signature(b, self.env.isa.default_call_conv());
+                let s = self.builder.import_signature(sig);
+                self.builtin_sigs.insert(b.index(), s);
+                s
+            }
+        };
+        let table = self.load_vmctx_ptr(VMOffsets::BUILTINS);
+        let fptr = self
+            .builder
+            .ins()
+            .load(types::I64, readonly(), table, (b.index() * 8) as i32);
+        let mut all = vec![self.vmctx];
+        all.extend_from_slice(args);
+        let call = self.builder.ins().call_indirect(sig, fptr, &all);
+        self.builder.inst_results(call)[0]
+    }
+
+    /// Raises the trap a builtin left pending when it returned 0.
+    fn check_builtin(&mut self, ok: Value) {
+        self.builder.ins().trapz(ok, trap(TRAP_LIBCALL));
+    }
+
+    // ---- memories ------------------------------------------------------------
+
+    /// Computes the native address of a memory access and the static offset
+    /// to use with it. Checks bounds explicitly where the guard region does
+    /// not cover the access.
+    fn mem_addr(&mut self, memarg: &wasmparser::MemArg, size: u32) -> (Value, i32, MemFlags) {
+        let index = self.pop();
+        let index = self.builder.ins().uextend(types::I64, index);
+        let memory = match memarg.target {
+            wasmparser::MemArgTarget::Memory(m) => m,
+            wasmparser::MemArgTarget::Array(_) => unreachable!("validated: no GC arrays in Wasm 2.0"),
+        };
+        let def = self.load_vmctx_ptr(self.env.offsets.memory_ptr(memory));
+        let offset = memarg.offset;
+        let fault_flags = MemFlags::new()
+            .with_endianness(ir::Endianness::Little)
+            .with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS));
+        let checked_flags = MemFlags::trusted().with_endianness(ir::Endianness::Little);
+        let guarded = self.env.config.static_memory_guard;
+        let base_flags = if guarded { readonly() } else { trusted() };
+        let base = self
+            .builder
+            .ins()
+            .load(types::I64, base_flags, def, memory_definition::BASE);
+        if guarded && offset + u64::from(size) <= MEMORY_GUARD_SIZE {
+            let addr = self.builder.ins().iadd(base, index);
+            return (addr, offset as i32, fault_flags);
+        }
+        let len = self.builder.ins().load(
+            types::I64,
+            trusted(),
+            def,
+            memory_definition::CURRENT_LENGTH,
+        );
+        // index < 2^32 and offset < 2^32, so this cannot overflow.
+        let end = self
+            .builder
+            .ins()
+            .iadd_imm_s(index, (offset + u64::from(size)) as i64);
+        let oob = self
+            .builder
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThan, end, len);
+        self.builder
+            .ins()
+            .trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
+        let addr = self.builder.ins().iadd(base, index);
+        if offset <= i32::MAX as u64 {
+            (addr, offset as i32, checked_flags)
+        } else {
+            let addr = self.builder.ins().iadd_imm_s(addr, offset as i64);
+            (addr, 0, checked_flags)
+        }
+    }
+
+    fn load(&mut self, memarg: &wasmparser::MemArg, ty: Type, size: u32, kind: LoadKind) {
+        let (addr, off, flags) = self.mem_addr(memarg, size);
+        let ins = self.builder.ins();
+        let v = match kind {
+            LoadKind::Plain => ins.load(ty, flags, addr, off),
+            LoadKind::S8 => ins.sload8(ty, flags, addr, off),
+            LoadKind::U8 => ins.uload8(ty, flags, addr, off),
+            LoadKind::S16 => ins.sload16(ty, flags, addr, off),
+            LoadKind::U16 => ins.uload16(ty, flags, addr, off),
+            LoadKind::S32 => ins.sload32(flags, addr, off),
+            LoadKind::U32 => ins.uload32(flags, addr, off),
+        };
+        self.push(v);
+    }
+
+    fn store(&mut self, memarg: &wasmparser::MemArg, size: u32) {
+        let val = self.pop();
+        let (addr, off, flags) = self.mem_addr(memarg, size);
+        let val_ty = self.builder.func.dfg.value_type(val);
+        let ins = self.builder.ins();
+        match size {
+            1 => ins.istore8(flags, val, addr, off),
+            2 => ins.istore16(flags, val, addr, off),
+            4 if val_ty == types::I64 => ins.istore32(flags, val, addr, off),
+            _ => ins.store(flags, val, addr, off),
+        };
+    }
+
+    // ---- tables ----------------------------------------------------------------
+
+    /// Bounds-checks `index` against table `table` and returns the address
+    /// of the element.
+    fn table_elem_addr(&mut self, table: u32, index: Value, code: u8) -> Value {
+        let def = self.load_vmctx_ptr(self.env.offsets.table_ptr(table));
+        let len = self.builder.ins().load(
+            types::I64,
+            trusted(),
+            def,
+            table_definition::CURRENT_ELEMENTS,
+        );
+        let index = self.builder.ins().uextend(types::I64, index);
+        let oob = self
+            .builder
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        self.builder.ins().trapnz(oob, trap(code));
+        let base = self
+            .builder
+            .ins()
+            .load(types::I64, trusted(), def, table_definition::BASE);
+        let scaled = self.builder.ins().ishl_imm(index, 3);
+        self.builder.ins().iadd(base, scaled)
+    }
+
+    // ---- calls -----------------------------------------------------------------
+
+    fn wasm_sig_ref(&mut self, type_index: u32) -> SigRef {
+        if let Some(s) = self.sig_refs.get(&type_index) {
+            return *s;
+        }
+        let sig = wasm_signature(&self.env.info.types[type_index as usize]);
+        let s = self.builder.import_signature(sig);
+        self.sig_refs.insert(type_index, s);
+        s
+    }
+
+    fn call_args(&mut self, callee_vmctx: Value, n: usize) -> Vec<Value> {
+        let mut args = Vec::with_capacity(n + 2);
+        args.push(callee_vmctx);
+        args.push(self.vmctx);
+        args.extend_from_slice(self.peekn(n));
+        let len = self.stack.len();
+        self.stack.truncate(len - n);
+        args
+    }
+
+    fn push_results(&mut self, call: ir::Inst) {
+        let results = self.builder.inst_results(call).to_vec();
+        self.stack.extend(results);
+    }
+
+    fn call(&mut self, func_index: u32) {
+        let info = self.env.info;
+        let type_index = info.functions[func_index as usize];
+        let n = info.types[type_index as usize].params().len();
+        self.fuel_flush();
+        let call = if info.is_imported_func(func_index) {
+            let fref = self.load_vmctx_ptr(self.env.offsets.func_ref_ptr(func_index));
+            let code = self
+                .builder
+                .ins()
+                .load(types::I64, readonly(), fref, func_ref::NATIVE_CALL);
+            let callee = self
+                .builder
+                .ins()
+                .load(types::I64, readonly(), fref, func_ref::VMCTX);
+            let sig = self.wasm_sig_ref(type_index);
+            let args = self.call_args(callee, n);
+            self.builder.ins().call_indirect(sig, code, &args)
+        } else {
+            let fref = match self.func_refs.get(&func_index) {
+                Some(f) => *f,
+                None => {
+                    let sig = self.wasm_sig_ref(type_index);
+                    let name = self
+                        .builder
+                        .func
+                        .declare_imported_user_function(UserExternalName::new(0, func_index));
+                    let f = self.builder.import_function(ExtFuncData {
+                        name: ExternalName::user(name),
+                        signature: sig,
+                        colocated: true,
+                        patchable: false,
+                    });
+                    self.func_refs.insert(func_index, f);
+                    f
+                }
+            };
+            let vmctx = self.vmctx;
+            let args = self.call_args(vmctx, n);
+            self.builder.ins().call(fref, &args)
+        };
+        self.push_results(call);
+    }
+
+    fn call_indirect(&mut self, type_index: u32, table: u32) {
+        let index = self.pop();
+        self.fuel_flush();
+        let addr = self.table_elem_addr(table, index, TRAP_TABLE_OUT_OF_BOUNDS);
+        let fref = self.builder.ins().load(types::I64, trusted(), addr, 0);
+        self.builder
+            .ins()
+            .trapz(fref, trap(TRAP_INDIRECT_CALL_TO_NULL));
+        let actual = self
+            .builder
+            .ins()
+            .load(types::I32, trusted(), fref, func_ref::TYPE_ID);
+        let expected = self.builder.ins().load(
+            types::I32,
+            readonly(),
+            self.vmctx,
+            self.env.offsets.type_id(type_index) as i32,
+        );
+        let same = self.builder.ins().icmp(IntCC::Equal, actual, expected);
+        self.builder.ins().trapz(same, trap(TRAP_BAD_SIGNATURE));
+        let code = self
+            .builder
+            .ins()
+            .load(types::I64, trusted(), fref, func_ref::NATIVE_CALL);
+        let callee = self
+            .builder
+            .ins()
+            .load(types::I64, trusted(), fref, func_ref::VMCTX);
+        let sig = self.wasm_sig_ref(type_index);
+        let n = self.env.info.types[type_index as usize].params().len();
+        let args = self.call_args(callee, n);
+        let call = self.builder.ins().call_indirect(sig, code, &args);
+        self.push_results(call);
+    }
+
+    // ---- control -----------------------------------------------------------------
+
+    /// The branch target and arity of the frame `depth` levels up; marks
+    /// the frame's exit as reached.
+    fn branch_target(&mut self, depth: u32) -> (ir::Block, usize) {
+        let i = self.control.len() - 1 - depth as usize;
+        let frame = &mut self.control[i];
+        match frame.kind {
+            ControlKind::Loop { header } => (header, frame.num_params),
+            _ => {
+                frame.exit_reached = true;
+                (frame.destination, frame.num_results)
+            }
+        }
+    }
+
+    fn return_(&mut self) {
+        self.fuel_flush();
+        let n = self.control[0].num_results;
+        let vals = self.peekn(n).to_vec();
+        self.builder.ins().return_(&vals);
+        self.reachable = false;
+    }
+
+    /// Handles `else` and `end`, and skips operators in unreachable code.
+    /// Returns true when the operator was fully handled.
+    fn unreachable_operator(&mut self, op: &Operator<'_>) -> bool {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.unreachable_depth += 1;
+                true
+            }
+            Operator::Else if self.unreachable_depth == 0 => false,
+            Operator::End if self.unreachable_depth == 0 => false,
+            Operator::End => {
+                self.unreachable_depth -= 1;
+                true
+            }
+            _ => true,
+        }
+    }
+
+    fn end(&mut self) {
+        let frame = self.control.pop().expect("validated: control stack underflow");
+        let is_function = matches!(frame.kind, ControlKind::Function);
+        let mut exit_reached = frame.exit_reached;
+        if self.reachable {
+            self.fuel_flush();
+            let vals = self.peekn(frame.num_results).to_vec();
+            self.jump(frame.destination, &vals);
+            exit_reached = true;
+        }
+        match frame.kind {
+            ControlKind::If {
+                else_block,
+                else_params,
+                else_seen: false,
+            } => {
+                // No else: the false edge passes the parameters through.
+                self.builder.switch_to_block(else_block);
+                self.jump(frame.destination, &else_params);
+                exit_reached = true;
+            }
+            ControlKind::Loop { header } => self.builder.seal_block(header),
+            _ => {}
+        }
+        self.stack.truncate(frame.stack_height);
+        self.builder.switch_to_block(frame.destination);
+        self.builder.seal_block(frame.destination);
+        let params = self.builder.block_params(frame.destination).to_vec();
+        if is_function {
+            self.reachable = true;
+            self.builder.ins().return_(&params);
+            self.reachable = false;
+            return;
+        }
+        self.stack.extend(params);
+        self.reachable = exit_reached;
+    }
+
+    fn operator(&mut self, op: &Operator<'_>) -> Result<()> {
+        if !self.reachable && self.unreachable_operator(op) {
+            return Ok(());
+        }
+        self.fuel_pending += fuel_cost(op);
+        let info = self.env.info;
+        macro_rules! unop {
+            ($m:ident) => {{
+                let a = self.pop();
+                let v = self.builder.ins().$m(a);
+                self.push(v);
+            }};
+            ($m:ident, $ty:expr) => {{
+                let a = self.pop();
+                let v = self.builder.ins().$m($ty, a);
+                self.push(v);
+            }};
+        }
+        macro_rules! binop {
+            ($m:ident) => {{
+                let (a, b) = self.pop2();
+                let v = self.builder.ins().$m(a, b);
+                self.push(v);
+            }};
+        }
+        macro_rules! icmp {
+            ($cc:expr) => {{
+                let (a, b) = self.pop2();
+                let c = self.builder.ins().icmp($cc, a, b);
+                let v = self.builder.ins().uextend(types::I32, c);
+                self.push(v);
+            }};
+        }
+        macro_rules! fcmp {
+            ($cc:expr) => {{
+                let (a, b) = self.pop2();
+                let c = self.builder.ins().fcmp($cc, a, b);
+                let v = self.builder.ins().uextend(types::I32, c);
+                self.push(v);
+            }};
+        }
+        macro_rules! extend_from {
+            ($narrow:expr, $wide:expr) => {{
+                let a = self.pop();
+                let n = self.builder.ins().ireduce($narrow, a);
+                let v = self.builder.ins().sextend($wide, n);
+                self.push(v);
+            }};
+        }
+        use Operator as O;
+        match op {
+            // ---- control
+            O::Unreachable => {
+                self.builder.ins().trap(trap(TRAP_UNREACHABLE));
+                self.reachable = false;
+            }
+            O::Nop => {}
+            O::Block { blockty } => {
+                let (params, results) = block_type(info, *blockty)?;
+                let dest = self.create_block_with(&results);
+                self.control.push(ControlFrame {
+                    kind: ControlKind::Block,
+                    destination: dest,
+                    num_params: params.len(),
+                    num_results: results.len(),
+                    stack_height: self.stack.len() - params.len(),
+                    exit_reached: false,
+                });
+            }
+            O::Loop { blockty } => {
+                let (params, results) = block_type(info, *blockty)?;
+                self.fuel_flush();
+                let header = self.create_block_with(&params);
+                let dest = self.create_block_with(&results);
+                let args = self.peekn(params.len()).to_vec();
+                self.jump(header, &args);
+                let height = self.stack.len() - params.len();
+                self.stack.truncate(height);
+                self.builder.switch_to_block(header);
+                let hp = self.builder.block_params(header).to_vec();
+                self.stack.extend(hp);
+                self.control.push(ControlFrame {
+                    kind: ControlKind::Loop { header },
+                    destination: dest,
+                    num_params: params.len(),
+                    num_results: results.len(),
+                    stack_height: height,
+                    exit_reached: false,
+                });
+                self.fuel_check();
+                self.epoch_check();
+            }
+            O::If { blockty } => {
+                let (params, results) = block_type(info, *blockty)?;
+                let cond = self.pop();
+                self.fuel_flush();
+                let then_block = self.builder.create_block();
+                let else_block = self.builder.create_block();
+                let dest = self.create_block_with(&results);
+                self.builder
+                    .ins()
+                    .brif(cond, then_block, &[], else_block, &[]);
+                self.builder.seal_block(then_block);
+                self.builder.seal_block(else_block);
+                self.builder.switch_to_block(then_block);
+                let else_params = self.peekn(params.len()).to_vec();
+                self.control.push(ControlFrame {
+                    kind: ControlKind::If {
+                        else_block,
+                        else_params,
+                        else_seen: false,
+                    },
+                    destination: dest,
+                    num_params: params.len(),
+                    num_results: results.len(),
+                    stack_height: self.stack.len() - params.len(),
+                    exit_reached: false,
+                });
+            }
+            O::Else => {
+                let reachable = self.reachable;
+                if reachable {
+                    self.fuel_flush();
+                }
+                let frame = self.control.last_mut().expect("validated: else inside if");
+                let ControlKind::If {
+                    else_block,
+                    else_params,
+                    else_seen,
+                } = &mut frame.kind
+                else {
+                    bail!("else outside if");
+                };
+                *else_seen = true;
+                let else_block = *else_block;
+                let else_params = else_params.clone();
+                let dest = frame.destination;
+                let (n, height) = (frame.num_results, frame.stack_height);
+                if reachable {
+                    frame.exit_reached = true;
+                    let vals = self.peekn(n).to_vec();
+                    self.jump(dest, &vals);
+                }
+                self.stack.truncate(height);
+                self.stack.extend(else_params);
+                self.builder.switch_to_block(else_block);
+                self.reachable = true;
+            }
+            O::End => self.end(),
+            O::Br { relative_depth } => {
+                self.fuel_flush();
+                let (target, n) = self.branch_target(*relative_depth);
+                let vals = self.peekn(n).to_vec();
+                self.jump(target, &vals);
+                self.reachable = false;
+            }
+            O::BrIf { relative_depth } => {
+                let cond = self.pop();
+                self.fuel_flush();
+                let (target, n) = self.branch_target(*relative_depth);
+                let vals = Self::block_args(self.peekn(n));
+                let next = self.builder.create_block();
+                self.builder.ins().brif(cond, target, &vals, next, &[]);
+                self.builder.seal_block(next);
+                self.builder.switch_to_block(next);
+            }
+            O::BrTable { targets } => {
+                let index = self.pop();
+                self.fuel_flush();
+                let default = targets.default();
+                let depths = targets.targets().collect::<Result<Vec<u32>, _>>()?;
+                let (_, n) = self.branch_target(default);
+                let vals = self.peekn(n).to_vec();
+                // Each distinct target gets an edge block that passes the
+                // values, so the jump table itself carries no arguments.
+                let mut edges: HashMap<u32, ir::Block> = HashMap::new();
+                let mut edge_for = |t: &mut Self, depth: u32| -> ir::Block {
+                    *edges.entry(depth).or_insert_with(|| t.builder.create_block())
+                };
+                let default_edge = edge_for(self, default);
+                let table_edges: Vec<ir::Block> =
+                    depths.iter().map(|d| edge_for(self, *d)).collect();
+                let dfg = &mut self.builder.func.dfg;
+                let def_call = dfg.block_call(default_edge, &[]);
+                let calls: Vec<_> = table_edges
+                    .iter()
+                    .map(|b| self.builder.func.dfg.block_call(*b, &[]))
+                    .collect();
+                let jt = self
+                    .builder
+                    .create_jump_table(JumpTableData::new(def_call, &calls));
+                self.builder.ins().br_table(index, jt);
+                let mut all: Vec<(u32, ir::Block)> = edges.into_iter().collect();
+                all.sort_by_key(|(d, _)| *d);
+                for (depth, edge) in all {
+                    let (target, _) = self.branch_target(depth);
+                    self.builder.seal_block(edge);
+                    self.builder.switch_to_block(edge);
+                    self.jump(target, &vals);
+                }
+                self.reachable = false;
+            }
+            O::Return => self.return_(),
+            O::Call { function_index } => self.call(*function_index),
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(*type_index, *table_index),
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let (a, b, c) = self.pop3();
+                let v = self.builder.ins().select(c, a, b);
+                self.push(v);
+            }
+            O::TypedSelectMulti { .. } => bail!("unsupported: multi-value select"),
+
+            // ---- variables
+            O::LocalGet { local_index } => {
+                let v = self.builder.use_var(self.locals[*local_index as usize]);
+                self.push(v);
+            }
+            O::LocalSet { local_index } => {
+                let v = self.pop();
+                self.builder.def_var(self.locals[*local_index as usize], v);
+            }
+            O::LocalTee { local_index } => {
+                let v = *self.stack.last().expect("validated");
+                self.builder.def_var(self.locals[*local_index as usize], v);
+            }
+            O::GlobalGet { global_index } => {
+                let ptr = self.load_vmctx_ptr(self.env.offsets.global_ptr(*global_index));
+                let ty = ir_type(info.global_type(*global_index));
+                let v = self.builder.ins().load(ty, trusted(), ptr, 0);
+                self.push(v);
+            }
+            O::GlobalSet { global_index } => {
+                let v = self.pop();
+                let ptr = self.load_vmctx_ptr(self.env.offsets.global_ptr(*global_index));
+                self.builder.ins().store(trusted(), v, ptr, 0);
+            }
+
+            // ---- references
+            O::RefNull { .. } => {
+                let v = self.builder.ins().iconst(types::I64, 0);
+                self.push(v);
+            }
+            O::RefIsNull => {
+                let a = self.pop();
+                let c = self.builder.ins().icmp_imm_s(IntCC::Equal, a, 0);
+                let v = self.builder.ins().uextend(types::I32, c);
+                self.push(v);
+            }
+            O::RefFunc { function_index } => {
+                let v = self.load_vmctx_ptr(self.env.offsets.func_ref_ptr(*function_index));
+                self.push(v);
+            }
+
+            // ---- tables
+            O::TableGet { table } => {
+                let index = self.pop();
+                let addr = self.table_elem_addr(*table, index, TRAP_TABLE_OUT_OF_BOUNDS);
+                let v = self.builder.ins().load(types::I64, trusted(), addr, 0);
+                self.push(v);
+            }
+            O::TableSet { table } => {
+                let val = self.pop();
+                let index = self.pop();
+                let addr = self.table_elem_addr(*table, index, TRAP_TABLE_OUT_OF_BOUNDS);
+                self.builder.ins().store(trusted(), val, addr, 0);
+            }
+            O::TableSize { table } => {
+                let def = self.load_vmctx_ptr(self.env.offsets.table_ptr(*table));
+                let len = self.builder.ins().load(
+                    types::I64,
+                    trusted(),
+                    def,
+                    table_definition::CURRENT_ELEMENTS,
+                );
+                let v = self.builder.ins().ireduce(types::I32, len);
+                self.push(v);
+            }
+            O::TableGrow { table } => {
+                let (init, delta) = self.pop2();
+                let t = self.builder.ins().iconst(types::I32, i64::from(*table));
+                let v = self.call_builtin(BuiltinFunction::table_grow, &[t, delta, init]);
+                self.push(v);
+            }
+            O::TableFill { table } => {
+                let (dst, val, len) = self.pop3();
+                let t = self.builder.ins().iconst(types::I32, i64::from(*table));
+                let ok = self.call_builtin(BuiltinFunction::table_fill, &[t, dst, val, len]);
+                self.check_builtin(ok);
+            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let (dst, src, len) = self.pop3();
+                let d = self.builder.ins().iconst(types::I32, i64::from(*dst_table));
+                let s = self.builder.ins().iconst(types::I32, i64::from(*src_table));
+                let ok =
+                    self.call_builtin(BuiltinFunction::table_copy, &[d, s, dst, src, len]);
+                self.check_builtin(ok);
+            }
+            O::TableInit { elem_index, table } => {
+                let (dst, src, len) = self.pop3();
+                let t = self.builder.ins().iconst(types::I32, i64::from(*table));
+                let e = self.builder.ins().iconst(types::I32, i64::from(*elem_index));
+                let ok =
+                    self.call_builtin(BuiltinFunction::table_init, &[t, e, dst, src, len]);
+                self.check_builtin(ok);
+            }
+            O::ElemDrop { elem_index } => {
+                let e = self.builder.ins().iconst(types::I32, i64::from(*elem_index));
+                self.call_builtin(BuiltinFunction::elem_drop, &[e]);
+            }
+
+            // ---- memories
+            O::I32Load { memarg } => self.load(memarg, types::I32, 4, LoadKind::Plain),
+            O::I64Load { memarg } => self.load(memarg, types::I64, 8, LoadKind::Plain),
+            O::F32Load { memarg } => self.load(memarg, types::F32, 4, LoadKind::Plain),
+            O::F64Load { memarg } => self.load(memarg, types::F64, 8, LoadKind::Plain),
+            O::I32Load8S { memarg } => self.load(memarg, types::I32, 1, LoadKind::S8),
+            O::I32Load8U { memarg } => self.load(memarg, types::I32, 1, LoadKind::U8),
+            O::I32Load16S { memarg } => self.load(memarg, types::I32, 2, LoadKind::S16),
+            O::I32Load16U { memarg } => self.load(memarg, types::I32, 2, LoadKind::U16),
+            O::I64Load8S { memarg } => self.load(memarg, types::I64, 1, LoadKind::S8),
+            O::I64Load8U { memarg } => self.load(memarg, types::I64, 1, LoadKind::U8),
+            O::I64Load16S { memarg } => self.load(memarg, types::I64, 2, LoadKind::S16),
+            O::I64Load16U { memarg } => self.load(memarg, types::I64, 2, LoadKind::U16),
+            O::I64Load32S { memarg } => self.load(memarg, types::I64, 4, LoadKind::S32),
+            O::I64Load32U { memarg } => self.load(memarg, types::I64, 4, LoadKind::U32),
+            O::I32Store { memarg } | O::F32Store { memarg } => self.store(memarg, 4),
+            O::I64Store { memarg } | O::F64Store { memarg } => self.store(memarg, 8),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, 1),
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2),
+            O::I64Store32 { memarg } => self.store(memarg, 4),
+            O::MemorySize { mem } => {
+                let def = self.load_vmctx_ptr(self.env.offsets.memory_ptr(*mem));
+                let len = self.builder.ins().load(
+                    types::I64,
+                    trusted(),
+                    def,
+                    memory_definition::CURRENT_LENGTH,
+                );
+                let pages = self.builder.ins().ushr_imm(len, 16);
+                let v = self.builder.ins().ireduce(types::I32, pages);
+                self.push(v);
+            }
+            O::MemoryGrow { mem } => {
+                let delta = self.pop();
+                let m = self.builder.ins().iconst(types::I32, i64::from(*mem));
+                let v = self.call_builtin(BuiltinFunction::memory_grow, &[m, delta]);
+                self.push(v);
+            }
+            O::MemoryFill { mem } => {
+                let (dst, val, len) = self.pop3();
+                let m = self.builder.ins().iconst(types::I32, i64::from(*mem));
+                let dst = self.builder.ins().uextend(types::I64, dst);
+                let len = self.builder.ins().uextend(types::I64, len);
+                let ok = self.call_builtin(BuiltinFunction::memory_fill, &[m, dst, val, len]);
+                self.check_builtin(ok);
+            }
+            O::MemoryCopy { dst_mem, src_mem } => {
+                let (dst, src, len) = self.pop3();
+                let dm = self.builder.ins().iconst(types::I32, i64::from(*dst_mem));
+                let sm = self.builder.ins().iconst(types::I32, i64::from(*src_mem));
+                let dst = self.builder.ins().uextend(types::I64, dst);
+                let src = self.builder.ins().uextend(types::I64, src);
+                let len = self.builder.ins().uextend(types::I64, len);
+                let ok =
+                    self.call_builtin(BuiltinFunction::memory_copy, &[dm, dst, sm, src, len]);
+                self.check_builtin(ok);
+            }
+            O::MemoryInit { data_index, mem } => {
+                let (dst, src, len) = self.pop3();
+                let m = self.builder.ins().iconst(types::I32, i64::from(*mem));
+                let d = self.builder.ins().iconst(types::I32, i64::from(*data_index));
+                let dst = self.builder.ins().uextend(types::I64, dst);
+                let ok =
+                    self.call_builtin(BuiltinFunction::memory_init, &[m, d, dst, src, len]);
+                self.check_builtin(ok);
+            }
+            O::DataDrop { data_index } => {
+                let d = self.builder.ins().iconst(types::I32, i64::from(*data_index));
+                self.call_builtin(BuiltinFunction::data_drop, &[d]);
+            }
+
+            // ---- constants
+            O::I32Const { value } => {
+                let v = self.builder.ins().iconst(types::I32, i64::from(*value));
+                self.push(v);
+            }
+            O::I64Const { value } => {
+                let v = self.builder.ins().iconst(types::I64, *value);
+                self.push(v);
+            }
+            O::F32Const { value } => {
+                let v = self.builder.ins().f32const(Ieee32::with_bits(value.bits()));
+                self.push(v);
+            }
+            O::F64Const { value } => {
+                let v = self.builder.ins().f64const(Ieee64::with_bits(value.bits()));
+                self.push(v);
+            }
+
+            // ---- integer comparisons
+            O::I32Eqz | O::I64Eqz => {
+                let a = self.pop();
+                let c = self.builder.ins().icmp_imm_s(IntCC::Equal, a, 0);
+                let v = self.builder.ins().uextend(types::I32, c);
+                self.push(v);
+            }
+            O::I32Eq | O::I64Eq => icmp!(IntCC::Equal),
+            O::I32Ne | O::I64Ne => icmp!(IntCC::NotEqual),
+            O::I32LtS | O::I64LtS => icmp!(IntCC::SignedLessThan),
+            O::I32LtU | O::I64LtU => icmp!(IntCC::UnsignedLessThan),
+            O::I32GtS | O::I64GtS => icmp!(IntCC::SignedGreaterThan),
+            O::I32GtU | O::I64GtU => icmp!(IntCC::UnsignedGreaterThan),
+            O::I32LeS | O::I64LeS => icmp!(IntCC::SignedLessThanOrEqual),
+            O::I32LeU | O::I64LeU => icmp!(IntCC::UnsignedLessThanOrEqual),
+            O::I32GeS | O::I64GeS => icmp!(IntCC::SignedGreaterThanOrEqual),
+            O::I32GeU | O::I64GeU => icmp!(IntCC::UnsignedGreaterThanOrEqual),
+
+            // ---- float comparisons
+            O::F32Eq | O::F64Eq => fcmp!(FloatCC::Equal),
+            O::F32Ne | O::F64Ne => fcmp!(FloatCC::NotEqual),
+            O::F32Lt | O::F64Lt => fcmp!(FloatCC::LessThan),
+            O::F32Gt | O::F64Gt => fcmp!(FloatCC::GreaterThan),
+            O::F32Le | O::F64Le => fcmp!(FloatCC::LessThanOrEqual),
+            O::F32Ge | O::F64Ge => fcmp!(FloatCC::GreaterThanOrEqual),
+
+            // ---- integer arithmetic
+            O::I32Clz | O::I64Clz => unop!(clz),
+            O::I32Ctz | O::I64Ctz => unop!(ctz),
+            O::I32Popcnt | O::I64Popcnt => unop!(popcnt),
+            O::I32Add | O::I64Add => binop!(iadd),
+            O::I32Sub | O::I64Sub => binop!(isub),
+            O::I32Mul | O::I64Mul => binop!(imul),
+            O::I32DivS | O::I64DivS => binop!(sdiv),
+            O::I32DivU | O::I64DivU => binop!(udiv),
+            O::I32RemS | O::I64RemS => binop!(srem),
+            O::I32RemU | O::I64RemU => binop!(urem),
+            O::I32And | O::I64And => binop!(band),
+            O::I32Or | O::I64Or => binop!(bor),
+            O::I32Xor | O::I64Xor => binop!(bxor),
+            O::I32Shl | O::I64Shl => binop!(ishl),
+            O::I32ShrS | O::I64ShrS => binop!(sshr),
+            O::I32ShrU | O::I64ShrU => binop!(ushr),
+            O::I32Rotl | O::I64Rotl => binop!(rotl),
+            O::I32Rotr | O::I64Rotr => binop!(rotr),
+
+            // ---- float arithmetic
+            O::F32Abs | O::F64Abs => unop!(fabs),
+            O::F32Neg | O::F64Neg => unop!(fneg),
+            O::F32Ceil | O::F64Ceil => unop!(ceil),
+            O::F32Floor | O::F64Floor => unop!(floor),
+            O::F32Trunc | O::F64Trunc => unop!(trunc),
+            O::F32Nearest | O::F64Nearest => unop!(nearest),
+            O::F32Sqrt | O::F64Sqrt => unop!(sqrt),
+            O::F32Add | O::F64Add => binop!(fadd),
+            O::F32Sub | O::F64Sub => binop!(fsub),
+            O::F32Mul | O::F64Mul => binop!(fmul),
+            O::F32Div | O::F64Div => binop!(fdiv),
+            O::F32Min | O::F64Min => binop!(fmin),
+            O::F32Max | O::F64Max => binop!(fmax),
+            O::F32Copysign | O::F64Copysign => binop!(fcopysign),
+
+            // ---- conversions
+            O::I32WrapI64 => unop!(ireduce, types::I32),
+            O::I64ExtendI32S => unop!(sextend, types::I64),
+            O::I64ExtendI32U => unop!(uextend, types::I64),
+            O::I32TruncF32S | O::I32TruncF64S => unop!(fcvt_to_sint, types::I32),
+            O::I32TruncF32U | O::I32TruncF64U => unop!(fcvt_to_uint, types::I32),
+            O::I64TruncF32S | O::I64TruncF64S => unop!(fcvt_to_sint, types::I64),
+            O::I64TruncF32U | O::I64TruncF64U => unop!(fcvt_to_uint, types::I64),
+            O::I32TruncSatF32S | O::I32TruncSatF64S => unop!(fcvt_to_sint_sat, types::I32),
+            O::I32TruncSatF32U | O::I32TruncSatF64U => unop!(fcvt_to_uint_sat, types::I32),
+            O::I64TruncSatF32S | O::I64TruncSatF64S => unop!(fcvt_to_sint_sat, types::I64),
+            O::I64TruncSatF32U | O::I64TruncSatF64U => unop!(fcvt_to_uint_sat, types::I64),
+            O::F32ConvertI32S | O::F32ConvertI64S => unop!(fcvt_from_sint, types::F32),
+            O::F32ConvertI32U | O::F32ConvertI64U => unop!(fcvt_from_uint, types::F32),
+            O::F64ConvertI32S | O::F64ConvertI64S => unop!(fcvt_from_sint, types::F64),
+            O::F64ConvertI32U | O::F64ConvertI64U => unop!(fcvt_from_uint, types::F64),
+            O::F32DemoteF64 => unop!(fdemote, types::F32),
+            O::F64PromoteF32 => unop!(fpromote, types::F64),
+            O::I32ReinterpretF32 => self.bitcast(types::I32),
+            O::I64ReinterpretF64 => self.bitcast(types::I64),
+            O::F32ReinterpretI32 => self.bitcast(types::F32),
+            O::F64ReinterpretI64 => self.bitcast(types::F64),
+            O::I32Extend8S => extend_from!(types::I8, types::I32),
+            O::I32Extend16S => extend_from!(types::I16, types::I32),
+            O::I64Extend8S => extend_from!(types::I8, types::I64),
+            O::I64Extend16S => extend_from!(types::I16, types::I64),
+            O::I64Extend32S => extend_from!(types::I32, types::I64),
+
+            other => bail!("unsupported operator {other:?}"),
+        }
+        Ok(())
+    }
+
+    fn bitcast(&mut self, ty: Type) {
+        let a = self.pop();
+        let v = self.builder.ins().bitcast(ty, MemFlags::new(), a);
+        self.push(v);
+    }
+}
+
+#[derive(Copy, Clone)]
+enum LoadKind {
+    Plain,
+    S8,
+    U8,
+    S16,
+    U16,
+    S32,
+    U32,
+}

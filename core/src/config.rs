@@ -1,0 +1,149 @@
+//! Engine configuration: which proposals are on, how code is compiled, and
+//! which runtime checks (fuel, epochs) the compiled code carries.
+
+use serde::{Deserialize, Serialize};
+
+/// How hard Cranelift optimises.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OptLevel {
+    /// No optimisation: fastest compile.
+    None,
+    /// Optimise for speed (the default).
+    Speed,
+    /// Optimise for speed and code size.
+    SpeedAndSize,
+}
+
+/// The WebAssembly proposals a module may use.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub(crate) struct WasmFeatureSet {
+    pub simd: bool,
+    pub reference_types: bool,
+    pub bulk_memory: bool,
+    pub multi_value: bool,
+    pub sign_extension: bool,
+    pub saturating_float_to_int: bool,
+}
+
+/// Settings for an [`Engine`](crate::Engine). Every module compiled by an
+/// engine obeys its settings; a serialized module only loads into an engine
+/// with the same ones.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Config {
+    pub(crate) features: WasmFeatureSet,
+    pub(crate) opt_level: OptLevel,
+    pub(crate) consume_fuel: bool,
+    pub(crate) epoch_interruption: bool,
+    pub(crate) max_wasm_stack: usize,
+    pub(crate) parallel_compilation: bool,
+    pub(crate) static_memory_guard: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            features: WasmFeatureSet {
+                simd: true,
+                reference_types: true,
+                bulk_memory: true,
+                multi_value: true,
+                sign_extension: true,
+                saturating_float_to_int: true,
+            },
+            opt_level: OptLevel::Speed,
+            consume_fuel: false,
+            epoch_interruption: false,
+            max_wasm_stack: 512 * 1024,
+            parallel_compilation: true,
+            static_memory_guard: true,
+        }
+    }
+}
+
+impl Config {
+    /// The default configuration: WebAssembly 2.0, optimised for speed.
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    /// Sets Cranelift's optimisation level.
+    pub fn cranelift_opt_level(&mut self, level: OptLevel) -> &mut Self {
+        self.opt_level = level;
+        self
+    }
+
+    /// Enables or disables 128-bit SIMD.
+    pub fn wasm_simd(&mut self, enable: bool) -> &mut Self {
+        self.features.simd = enable;
+        self
+    }
+
+    /// Enables or disables reference types.
+    pub fn wasm_reference_types(&mut self, enable: bool) -> &mut Self {
+        self.features.reference_types = enable;
+        self
+    }
+
+    /// Enables or disables bulk memory operations.
+    pub fn wasm_bulk_memory(&mut self, enable: bool) -> &mut Self {
+        self.features.bulk_memory = enable;
+        self
+    }
+
+    /// Enables or disables multi-value.
+    pub fn wasm_multi_value(&mut self, enable: bool) -> &mut Self {
+        self.features.multi_value = enable;
+        self
+    }
+
+    /// Enables or disables the sign-extension operators.
+    pub fn wasm_sign_extension(&mut self, enable: bool) -> &mut Self {
+        self.features.sign_extension = enable;
+        self
+    }
+
+    /// Enables or disables non-trapping float-to-int conversions.
+    pub fn wasm_saturating_float_to_int(&mut self, enable: bool) -> &mut Self {
+        self.features.saturating_float_to_int = enable;
+        self
+    }
+
+    /// Makes compiled code count fuel: each store then needs
+    /// [`Store::set_fuel`](crate::Store::set_fuel), and running out traps
+    /// with [`TrapCode::OutOfFuel`](crate::TrapCode::OutOfFuel). Off by
+    /// default, and free when off.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.consume_fuel = enable;
+        self
+    }
+
+    /// Makes compiled code check the engine's epoch against the store's
+    /// deadline at function entries and loop headers. Off by default, and
+    /// free when off.
+    pub fn epoch_interruption(&mut self, enable: bool) -> &mut Self {
+        self.epoch_interruption = enable;
+        self
+    }
+
+    /// The most stack, in bytes, wasm may use in one call from the host;
+    /// deeper recursion traps with `StackOverflow`.
+    pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Self {
+        self.max_wasm_stack = bytes;
+        self
+    }
+
+    /// Compiles a module's functions on several threads.
+    pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
+        self.parallel_compilation = enable;
+        self
+    }
+
+    /// Reserves each 32-bit memory's whole 4 GiB index space plus a guard
+    /// region, so loads and stores need no bounds checks (the default).
+    /// When off, memories are allocated to their current size and every
+    /// access is checked explicitly.
+    pub fn static_memory_guard(&mut self, enable: bool) -> &mut Self {
+        self.static_memory_guard = enable;
+        self
+    }
+}

@@ -1,0 +1,145 @@
+//! The engine: compiler settings, the host ISA, the registry that gives
+//! every function signature an engine-wide id, and the epoch counter.
+
+use crate::config::Config;
+use crate::types::FuncType;
+use anyhow::{Result, anyhow};
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Compiles modules and holds what they share. Cheap to clone, `Send +
+/// Sync`: clones share one engine.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<EngineInner>,
+}
+
+pub(crate) struct EngineInner {
+    pub(crate) config: Config,
+    pub(crate) isa: OwnedTargetIsa,
+    signatures: Mutex<SignatureRegistry>,
+    /// Incremented by `increment_epoch`; compiled code reads it.
+    pub(crate) epoch: Box<AtomicU64>,
+    /// Compiled wasm-to-host trampolines, one per signature.
+    pub(crate) host_trampolines: Mutex<HashMap<FuncType, Arc<crate::vm::HostTrampoline>>>,
+    /// Identifies the compiler settings; stored in serialized modules.
+    pub(crate) fingerprint: String,
+}
+
+#[derive(Default)]
+struct SignatureRegistry {
+    ids: HashMap<FuncType, u32>,
+    types: Vec<FuncType>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("config", &self.inner.config).finish()
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new(&Config::default()).expect("the default configuration is valid on this host")
+    }
+}
+
+impl Engine {
+    /// Creates an engine for the host CPU.
+    ///
+    /// # Errors
+    /// Fails when the host CPU is not supported by Cranelift.
+    pub fn new(config: &Config) -> Result<Engine> {
+        crate::vm::init_traps();
+        let mut flags = settings::builder();
+        let set = |b: &mut settings::Builder, k: &str, v: &str| {
+            b.set(k, v).map_err(|e| anyhow!("setting {k}={v}: {e}"))
+        };
+        set(
+            &mut flags,
+            "opt_level",
+            match config.opt_level {
+                crate::OptLevel::None => "none",
+                crate::OptLevel::Speed => "speed",
+                crate::OptLevel::SpeedAndSize => "speed_and_size",
+            },
+        )?;
+        // Backtraces walk the frame-pointer chain.
+        set(&mut flags, "preserve_frame_pointers", "true")?;
+        // Stack depth is bounded by the explicit stack limit check instead.
+        set(&mut flags, "enable_probestack", "false")?;
+        set(&mut flags, "unwind_info", "false")?;
+        set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+        // Wasm semantics are implemented by the translator; Cranelift's own
+        // NaN canonicalisation is not wanted.
+        set(&mut flags, "enable_nan_canonicalization", "false")?;
+        let isa_builder =
+            cranelift_native::builder().map_err(|e| anyhow!("unsupported host CPU: {e}"))?;
+        let isa = isa_builder.finish(settings::Flags::new(flags))?;
+        let fingerprint = format!(
+            "petrel {} | {} | {} | {:?} | fuel={} epoch={} static_memory={}",
+            env!("CARGO_PKG_VERSION"),
+            isa.triple(),
+            isa.flags(),
+            config.features,
+            config.consume_fuel,
+            config.epoch_interruption,
+            config.static_memory_guard,
+        );
+        let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
+        let fingerprint = format!("{fingerprint} | {}", isa_flags.join(","));
+        Ok(Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                isa,
+                signatures: Mutex::new(SignatureRegistry::default()),
+                epoch: Box::new(AtomicU64::new(0)),
+                host_trampolines: Mutex::new(HashMap::new()),
+                fingerprint,
+            }),
+        })
+    }
+
+    /// The configuration this engine was made with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Advances the epoch by one. Stores whose deadline this reaches are
+    /// interrupted at the next function entry or loop header (when
+    /// [`Config::epoch_interruption`] is on). Safe from any thread.
+    pub fn increment_epoch(&self) {
+        self.inner.epoch.fetch_add(1, Ordering::Release);
+    }
+
+    /// The current epoch.
+    pub fn current_epoch(&self) -> u64 {
+        self.inner.epoch.load(Ordering::Acquire)
+    }
+
+    /// Whether two handles refer to the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    /// The engine-wide id of a signature, registering it on first use.
+    pub(crate) fn signature_id(&self, ty: &FuncType) -> u32 {
+        let mut reg = self.inner.signatures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(id) = reg.ids.get(ty) {
+            return *id;
+        }
+        let id = reg.types.len() as u32;
+        reg.types.push(ty.clone());
+        reg.ids.insert(ty.clone(), id);
+        id
+    }
+
+    /// The signature registered under `id`.
+    pub(crate) fn signature(&self, id: u32) -> Option<FuncType> {
+        let reg = self.inner.signatures.lock().unwrap_or_else(|e| e.into_inner());
+        reg.types.get(id as usize).cloned()
+    }
+}

@@ -1,0 +1,12 @@
+//! Target-independent description of a module: what the translator and
+//! the runtime both read. `module` holds the parsed metadata, `parse` fills
+//! it from wasm bytes while validating, `vmoffsets` computes the one layout
+//! of an instance's `VMContext`, and `builtins` lists the libcalls.
+
+pub mod builtins;
+pub mod module;
+pub mod parse;
+pub mod vmoffsets;
+
+pub use module::*;
+pub use vmoffsets::VMOffsets;

@@ -1,0 +1,199 @@
+//! The metadata of a module: its types, imports, definitions, exports,
+//! segments and names. Everything here is plain data, serializable with the
+//! compiled code.
+
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The kind of an import or export.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntityIndex {
+    /// A function index.
+    Func(u32),
+    /// A table index.
+    Table(u32),
+    /// A memory index.
+    Memory(u32),
+    /// A global index.
+    Global(u32),
+}
+
+/// One import of a module.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Import {
+    /// Module name.
+    pub module: String,
+    /// Field name.
+    pub name: String,
+    /// The index space entry the import fills.
+    pub index: EntityIndex,
+}
+
+/// One export of a module.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Export {
+    /// Export name.
+    pub name: String,
+    /// The exported entity.
+    pub index: EntityIndex,
+}
+
+/// A constant expression (global initialisers, segment offsets, elements).
+/// Evaluated as a tiny stack machine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConstExpr(pub Vec<ConstOp>);
+
+/// One operator of a constant expression.
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ConstOp {
+    /// `i32.const`.
+    I32(i32),
+    /// `i64.const`.
+    I64(i64),
+    /// `f32.const` (bits).
+    F32(u32),
+    /// `f64.const` (bits).
+    F64(u64),
+    /// `v128.const`.
+    V128(u128),
+    /// `global.get`.
+    GlobalGet(u32),
+    /// `ref.null`.
+    RefNull(RefType),
+    /// `ref.func`.
+    RefFunc(u32),
+    /// `i32.add`.
+    I32Add,
+    /// `i32.sub`.
+    I32Sub,
+    /// `i32.mul`.
+    I32Mul,
+    /// `i64.add`.
+    I64Add,
+    /// `i64.sub`.
+    I64Sub,
+    /// `i64.mul`.
+    I64Mul,
+}
+
+/// Where an element segment goes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum ElementMode {
+    /// Available to `table.init` until dropped.
+    Passive,
+    /// Copied into `table` at `offset` during instantiation, then dropped.
+    Active {
+        /// Table index.
+        table: u32,
+        /// Offset expression (i32).
+        offset: ConstExpr,
+    },
+    /// Only declares functions referenceable by `ref.func`; dropped at once.
+    Declared,
+}
+
+/// An element segment.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ElementSegment {
+    /// Where it goes.
+    pub mode: ElementMode,
+    /// Element type.
+    pub ty: RefType,
+    /// One constant expression per element.
+    pub items: Vec<ConstExpr>,
+}
+
+/// Where a data segment goes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum DataMode {
+    /// Available to `memory.init` until dropped.
+    Passive,
+    /// Copied into `memory` at `offset` during instantiation, then dropped.
+    Active {
+        /// Memory index.
+        memory: u32,
+        /// Offset expression (i32).
+        offset: ConstExpr,
+    },
+}
+
+/// A data segment.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DataSegment {
+    /// Where it goes.
+    pub mode: DataMode,
+    /// The bytes.
+    pub data: Vec<u8>,
+}
+
+/// Everything about a module but its code.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ModuleInfo {
+    /// The module's name from the name section.
+    pub name: Option<String>,
+    /// The type section's function types.
+    pub types: Vec<FuncType>,
+    /// Imports in order.
+    pub imports: Vec<Import>,
+    /// Type index of every function, imported ones first.
+    pub functions: Vec<u32>,
+    /// How many of `functions` are imported.
+    pub num_imported_funcs: u32,
+    /// Every table, imported ones first.
+    pub tables: Vec<TableType>,
+    /// How many of `tables` are imported.
+    pub num_imported_tables: u32,
+    /// Every memory, imported ones first.
+    pub memories: Vec<MemoryType>,
+    /// How many of `memories` are imported.
+    pub num_imported_memories: u32,
+    /// Every global, imported ones first.
+    pub globals: Vec<GlobalType>,
+    /// How many of `globals` are imported.
+    pub num_imported_globals: u32,
+    /// Initialisers of the defined globals.
+    pub global_inits: Vec<ConstExpr>,
+    /// Exports in order.
+    pub exports: Vec<Export>,
+    /// The start function.
+    pub start: Option<u32>,
+    /// Element segments.
+    pub elements: Vec<ElementSegment>,
+    /// Data segments.
+    pub data: Vec<DataSegment>,
+    /// Function names from the name section.
+    pub func_names: HashMap<u32, String>,
+}
+
+impl ModuleInfo {
+    /// The signature of function `index`.
+    pub fn func_type(&self, index: u32) -> &FuncType {
+        &self.types[self.functions[index as usize] as usize]
+    }
+
+    /// The number of functions with bodies.
+    pub fn num_defined_funcs(&self) -> u32 {
+        self.functions.len() as u32 - self.num_imported_funcs
+    }
+
+    /// Whether function `index` is imported.
+    pub fn is_imported_func(&self, index: u32) -> bool {
+        index < self.num_imported_funcs
+    }
+
+    /// The type of an entity of this module.
+    pub fn entity_type(&self, index: EntityIndex) -> ExternType {
+        match index {
+            EntityIndex::Func(i) => ExternType::Func(self.func_type(i).clone()),
+            EntityIndex::Table(i) => ExternType::Table(self.tables[i as usize]),
+            EntityIndex::Memory(i) => ExternType::Memory(self.memories[i as usize]),
+            EntityIndex::Global(i) => ExternType::Global(self.globals[i as usize]),
+        }
+    }
+
+    /// The value type of global `index`.
+    pub fn global_type(&self, index: u32) -> ValType {
+        self.globals[index as usize].content()
+    }
+}

@@ -1,0 +1,326 @@
+//! Parses and validates a module's bytes into [`ModuleInfo`] plus the
+//! function bodies still to be validated and compiled (function bodies are
+//! validated during translation, in parallel).
+
+use super::module::*;
+use crate::types::{FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
+use anyhow::{Result, anyhow, bail};
+use wasmparser::{
+    ElementItems, ElementKind, ExternalKind, FuncToValidate, FunctionBody, Name, NameSectionReader,
+    Operator, Parser, Payload, TypeRef, ValidPayload, Validator, ValidatorResources, WasmFeatures,
+};
+
+/// A function body waiting for validation and translation.
+pub struct FunctionBodyInput<'a> {
+    /// The function's index in the function index space.
+    pub func_index: u32,
+    /// The body's bytes.
+    pub body: FunctionBody<'a>,
+    /// The validator for this body.
+    pub validator: FuncToValidate<ValidatorResources>,
+}
+
+/// The result of parsing: metadata and bodies.
+pub struct ParsedModule<'a> {
+    /// Module metadata.
+    pub info: ModuleInfo,
+    /// Bodies of the defined functions, in order.
+    pub bodies: Vec<FunctionBodyInput<'a>>,
+}
+
+fn unsupported<T>(what: &str) -> Result<T> {
+    bail!("unsupported: {what} is not part of WebAssembly 2.0")
+}
+
+fn val_type(ty: wasmparser::ValType) -> Result<ValType> {
+    ValType::from_wasmparser(ty).ok_or_else(|| anyhow!("unsupported value type {ty:?}"))
+}
+
+fn ref_type(ty: wasmparser::RefType) -> Result<RefType> {
+    RefType::from_wasmparser(ty).ok_or_else(|| anyhow!("unsupported reference type {ty:?}"))
+}
+
+fn table_type(ty: &wasmparser::TableType) -> Result<TableType> {
+    if ty.table64 {
+        return unsupported("a 64-bit table");
+    }
+    Ok(TableType::new(
+        ref_type(ty.element_type)?,
+        u32::try_from(ty.initial)?,
+        ty.maximum.map(u32::try_from).transpose()?,
+    ))
+}
+
+fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryType> {
+    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
+        return unsupported("a 64-bit, shared or custom-page-size memory");
+    }
+    Ok(MemoryType::new(
+        u32::try_from(ty.initial)?,
+        ty.maximum.map(u32::try_from).transpose()?,
+    ))
+}
+
+fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
+    Ok(GlobalType::new(
+        val_type(ty.content_type)?,
+        if ty.mutable {
+            Mutability::Var
+        } else {
+            Mutability::Const
+        },
+    ))
+}
+
+/// Converts a validated constant expression.
+pub(crate) fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
+    let mut ops = Vec::new();
+    let mut reader = expr.get_operators_reader();
+    while !reader.eof() {
+        let op = match reader.read()? {
+            Operator::I32Const { value } => ConstOp::I32(value),
+            Operator::I64Const { value } => ConstOp::I64(value),
+            Operator::F32Const { value } => ConstOp::F32(value.bits()),
+            Operator::F64Const { value } => ConstOp::F64(value.bits()),
+            Operator::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
+            Operator::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+            Operator::RefNull { hty } => ConstOp::RefNull(match hty {
+                wasmparser::HeapType::FUNC => RefType::FuncRef,
+                wasmparser::HeapType::EXTERN => RefType::ExternRef,
+                _ => return unsupported("this reference type"),
+            }),
+            Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+            Operator::I32Add => ConstOp::I32Add,
+            Operator::I32Sub => ConstOp::I32Sub,
+            Operator::I32Mul => ConstOp::I32Mul,
+            Operator::I64Add => ConstOp::I64Add,
+            Operator::I64Sub => ConstOp::I64Sub,
+            Operator::I64Mul => ConstOp::I64Mul,
+            Operator::End => break,
+            other => bail!("unsupported constant expression operator {other:?}"),
+        };
+        ops.push(op);
+    }
+    Ok(ConstExpr(ops))
+}
+
+/// The wasmparser feature set for the given switches. Wasm 2.0 minus the
+/// proposals that are turned off.
+pub(crate) fn wasm_features(cfg: &crate::config::WasmFeatureSet) -> WasmFeatures {
+    let mut f = WasmFeatures::WASM2;
+    f.set(WasmFeatures::SIMD, cfg.simd);
+    f.set(WasmFeatures::REFERENCE_TYPES, cfg.reference_types);
+    f.set(WasmFeatures::BULK_MEMORY, cfg.bulk_memory);
+    f.set(WasmFeatures::MULTI_VALUE, cfg.multi_value);
+    f.set(WasmFeatures::SIGN_EXTENSION, cfg.sign_extension);
+    f.set(WasmFeatures::SATURATING_FLOAT_TO_INT, cfg.saturating_float_to_int);
+    f
+}
+
+/// Validates the module-level structure of `wasm` and collects its
+/// metadata. Function bodies are returned unvalidated.
+pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
+    let mut validator = Validator::new_with_features(features);
+    let mut info = ModuleInfo::default();
+    let mut bodies = Vec::new();
+    let mut next_func = 0u32;
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload?;
+        let valid = validator.payload(&payload)?;
+        if let ValidPayload::Func(validator, body) = valid {
+            let func_index = info.num_imported_funcs + next_func;
+            next_func += 1;
+            bodies.push(FunctionBodyInput {
+                func_index,
+                body,
+                validator,
+            });
+            continue;
+        }
+        match payload {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    for sub in group?.into_types() {
+                        let f = match &sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(f) => f,
+                            _ => return unsupported("a non-function type"),
+                        };
+                        let params = f.params().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
+                        let results = f.results().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
+                        info.types.push(FuncType::new(params, results));
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import?;
+                    let index = match import.ty {
+                        TypeRef::Func(ty) => {
+                            info.functions.push(ty);
+                            info.num_imported_funcs += 1;
+                            EntityIndex::Func(info.functions.len() as u32 - 1)
+                        }
+                        TypeRef::Table(t) => {
+                            info.tables.push(table_type(&t)?);
+                            info.num_imported_tables += 1;
+                            EntityIndex::Table(info.tables.len() as u32 - 1)
+                        }
+                        TypeRef::Memory(m) => {
+                            info.memories.push(memory_type(&m)?);
+                            info.num_imported_memories += 1;
+                            EntityIndex::Memory(info.memories.len() as u32 - 1)
+                        }
+                        TypeRef::Global(g) => {
+                            info.globals.push(global_type(&g)?);
+                            info.num_imported_globals += 1;
+                            EntityIndex::Global(info.globals.len() as u32 - 1)
+                        }
+                        _ => return unsupported("this kind of import"),
+                    };
+                    info.imports.push(Import {
+                        module: import.module.to_string(),
+                        name: import.name.to_string(),
+                        index,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    info.functions.push(ty?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let table = table?;
+                    if let wasmparser::TableInit::Expr(_) = table.init {
+                        return unsupported("a table initialiser expression");
+                    }
+                    info.tables.push(table_type(&table.ty)?);
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for memory in reader {
+                    info.memories.push(memory_type(&memory?)?);
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for global in reader {
+                    let global = global?;
+                    info.globals.push(global_type(&global.ty)?);
+                    info.global_inits.push(const_expr(&global.init_expr)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export?;
+                    let index = match export.kind {
+                        ExternalKind::Func => EntityIndex::Func(export.index),
+                        ExternalKind::Table => EntityIndex::Table(export.index),
+                        ExternalKind::Memory => EntityIndex::Memory(export.index),
+                        ExternalKind::Global => EntityIndex::Global(export.index),
+                        _ => return unsupported("this kind of export"),
+                    };
+                    info.exports.push(Export {
+                        name: export.name.to_string(),
+                        index,
+                    });
+                }
+            }
+            Payload::StartSection { func, .. } => info.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for element in reader {
+                    let element = element?;
+                    let mode = match element.kind {
+                        ElementKind::Passive => ElementMode::Passive,
+                        ElementKind::Declared => ElementMode::Declared,
+                        ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => ElementMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    let (ty, items) = match element.items {
+                        ElementItems::Functions(funcs) => (
+                            RefType::FuncRef,
+                            funcs
+                                .into_iter()
+                                .map(|f| Ok(ConstExpr(vec![ConstOp::RefFunc(f?)])))
+                                .collect::<Result<Vec<_>>>()?,
+                        ),
+                        ElementItems::Expressions(ty, exprs) => (
+                            ref_type(ty)?,
+                            exprs
+                                .into_iter()
+                                .map(|e| const_expr(&e?))
+                                .collect::<Result<Vec<_>>>()?,
+                        ),
+                    };
+                    info.elements.push(ElementSegment { mode, ty, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let data = data?;
+                    let mode = match data.kind {
+                        wasmparser::DataKind::Passive => DataMode::Passive,
+                        wasmparser::DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => DataMode::Active {
+                            memory: memory_index,
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    info.data.push(DataSegment {
+                        mode,
+                        data: data.data.to_vec(),
+                    });
+                }
+            }
+            Payload::CustomSection(section) if section.name() == "name" => {
+                // A malformed name section is ignored, as the spec requires.
+                let reader = NameSectionReader::new(wasmparser::BinaryReader::new(
+                    section.data(),
+                    section.data_offset(),
+                ));
+                let _ = read_names(reader, &mut info);
+            }
+            _ => {}
+        }
+    }
+    Ok(ParsedModule { info, bodies })
+}
+
+fn read_names(reader: NameSectionReader<'_>, info: &mut ModuleInfo) -> Result<()> {
+    for name in reader {
+        match name? {
+            Name::Module { name, .. } => info.name = Some(name.to_string()),
+            Name::Function(map) => {
+                for naming in map {
+                    let naming = naming?;
+                    info.func_names.insert(naming.index, naming.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Describes where validation of a function body failed.
+pub(crate) fn function_error(info: &ModuleInfo, func_index: u32, err: anyhow::Error) -> anyhow::Error {
+    let name = info
+        .func_names
+        .get(&func_index)
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    err.context(format!("invalid function {func_index}{name}"))
+}
+
+/// Adds a module-level description to a validation error.
+pub(crate) fn module_error(err: anyhow::Error) -> anyhow::Error {
+    err.context("invalid WebAssembly module")
+}
+

@@ -1,0 +1,440 @@
+//! Memories, tables and globals as the embedder sees them, and [`Extern`],
+//! any importable item.
+
+use crate::func::Func;
+use crate::store::{AsContext, AsContextMut, GlobalData, StoreContext, Stored};
+use crate::trap::{Trap, TrapCode};
+use crate::types::{
+    GlobalType, MemoryType, Mutability, TableType, WASM_PAGE_SIZE, WASM32_MAX_PAGES,
+};
+use crate::values::{Ref, Val};
+use crate::vm::{self, GlobalStorage, VMStore};
+use anyhow::{Result, bail};
+
+/// Any item an instance can import or export.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum Extern {
+    /// A function.
+    Func(Func),
+    /// A global.
+    Global(Global),
+    /// A table.
+    Table(Table),
+    /// A memory.
+    Memory(Memory),
+}
+
+impl Extern {
+    /// The function, if this is one.
+    pub fn into_func(self) -> Option<Func> {
+        if let Extern::Func(f) = self { Some(f) } else { None }
+    }
+    /// The global, if this is one.
+    pub fn into_global(self) -> Option<Global> {
+        if let Extern::Global(g) = self { Some(g) } else { None }
+    }
+    /// The table, if this is one.
+    pub fn into_table(self) -> Option<Table> {
+        if let Extern::Table(t) = self { Some(t) } else { None }
+    }
+    /// The memory, if this is one.
+    pub fn into_memory(self) -> Option<Memory> {
+        if let Extern::Memory(m) = self { Some(m) } else { None }
+    }
+    /// The item's type.
+    ///
+    /// # Errors
+    /// When the item belongs to another store.
+    pub fn ty(&self, store: impl AsContext) -> Result<crate::ExternType> {
+        crate::instance::extern_type(&store.as_context().0.opaque, self)
+    }
+}
+
+impl From<Func> for Extern {
+    fn from(f: Func) -> Extern {
+        Extern::Func(f)
+    }
+}
+impl From<Global> for Extern {
+    fn from(g: Global) -> Extern {
+        Extern::Global(g)
+    }
+}
+impl From<Table> for Extern {
+    fn from(t: Table) -> Extern {
+        Extern::Table(t)
+    }
+}
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Extern {
+        Extern::Memory(m)
+    }
+}
+
+/// A linear memory owned by a store.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Memory(pub(crate) Stored);
+
+/// Grows memory `index` by `delta` pages, consulting the limiter; the old
+/// size in pages, or None when the growth is refused.
+pub(crate) fn grow_memory(store: &mut dyn VMStore, index: usize, delta: u64) -> Result<Option<u64>> {
+    let mem = &store.opaque_mut().memories[index];
+    let old = mem.pages();
+    let max = mem.ty().maximum().unwrap_or(WASM32_MAX_PAGES).min(WASM32_MAX_PAGES);
+    let Some(new) = old.checked_add(delta) else {
+        return Ok(None);
+    };
+    if new > max {
+        return Ok(None);
+    }
+    if delta == 0 {
+        return Ok(Some(old));
+    }
+    let declared_max = mem.ty().maximum().map(|m| (m * WASM_PAGE_SIZE) as usize);
+    if let Some(limiter) = store.limiter() {
+        let (cur, want) = ((old * WASM_PAGE_SIZE) as usize, (new * WASM_PAGE_SIZE) as usize);
+        if !limiter.memory_growing(cur, want, declared_max)? {
+            return Ok(None);
+        }
+    }
+    match store.opaque_mut().memories[index].grow_to(new) {
+        Ok(()) => Ok(Some(old)),
+        Err(_) => Ok(None),
+    }
+}
+
+impl Memory {
+    /// Creates a memory of `ty.minimum()` pages.
+    pub fn new<S>(mut store: S, ty: MemoryType) -> Result<Memory>
+    where
+        S: AsContextMut,
+        S::Data: 'static,
+    {
+        let inner = store.as_context_mut().0;
+        if let Some(max) = ty.maximum() {
+            if max < ty.minimum() {
+                bail!("memory maximum is below its minimum");
+            }
+        }
+        let bytes = (ty.minimum() * WASM_PAGE_SIZE) as usize;
+        let max = ty.maximum().map(|m| (m * WASM_PAGE_SIZE) as usize);
+        if let Some(limiter) = VMStore::limiter(inner) {
+            if !limiter.memory_growing(0, bytes, max)? {
+                bail!("resource limit exceeded: memory of {bytes} bytes refused by the limiter");
+            }
+        }
+        let opaque = &mut inner.opaque;
+        let m = vm::LinearMemory::new(ty, opaque.engine.config().static_memory_guard)?;
+        opaque.memories.push(m);
+        Ok(Memory(Stored::new(opaque.id, opaque.memories.len() - 1)))
+    }
+
+    fn get<'a, T: 'a>(&self, store: &'a StoreContext<'_, T>) -> Result<&'a vm::LinearMemory> {
+        let o = &store.0.opaque;
+        Ok(&o.memories[o.check(self.0)?])
+    }
+
+    /// The memory's type, with its current size as minimum.
+    pub fn ty(&self, store: impl AsContext) -> Result<MemoryType> {
+        let s = store.as_context();
+        let m = self.get(&s)?;
+        Ok(MemoryType::new(m.pages() as u32, m.ty().maximum().map(|x| x as u32)))
+    }
+
+    /// Current size in pages (0 for a handle of another store).
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        let s = store.as_context();
+        self.get(&s).map(|m| m.pages()).unwrap_or(0)
+    }
+
+    /// Current size in bytes (0 for a handle of another store).
+    pub fn data_size(&self, store: impl AsContext) -> usize {
+        let s = store.as_context();
+        self.get(&s).map(|m| m.byte_size()).unwrap_or(0)
+    }
+
+    /// Grows by `delta` pages and returns the old size in pages.
+    ///
+    /// # Errors
+    /// Beyond the maximum, refused by the limiter, or out of host memory.
+    /// Growth may move a memory created without a guard region: re-fetch
+    /// [`Memory::data`] or [`Memory::data_ptr`] after growing.
+    pub fn grow<S>(&self, mut store: S, delta: u64) -> Result<u64>
+    where
+        S: AsContextMut,
+        S::Data: 'static,
+    {
+        let inner = store.as_context_mut().0;
+        let index = inner.opaque.check(self.0)?;
+        match grow_memory(inner, index, delta)? {
+            Some(old) => Ok(old),
+            None => bail!("failed to grow memory by {delta} pages"),
+        }
+    }
+
+    /// The memory's bytes (empty for a handle of another store).
+    pub fn data<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> &'a [u8] {
+        let store = store.into().0;
+        match store.opaque.check(self.0) {
+            Ok(i) => store.opaque.memories[i].as_slice(),
+            Err(_) => &[],
+        }
+    }
+
+    /// The memory's bytes, writable (empty for a handle of another store).
+    pub fn data_mut<'a, T: 'a>(&self, store: impl Into<crate::StoreContextMut<'a, T>>) -> &'a mut [u8] {
+        let store = store.into().0;
+        match store.opaque.check(self.0) {
+            Ok(i) => store.opaque.memories[i].as_mut_slice(),
+            Err(_) => &mut [],
+        }
+    }
+
+    /// Address of byte 0. Valid until the memory grows (a memory with a
+    /// guard region never moves) or the store is dropped.
+    pub fn data_ptr(&self, store: impl AsContext) -> *mut u8 {
+        let s = store.as_context();
+        self.get(&s).map(|m| m.base()).unwrap_or(std::ptr::null_mut())
+    }
+
+    /// Copies `buf.len()` bytes from `offset` into `buf`.
+    ///
+    /// # Errors
+    /// Out of bounds, or a handle of another store.
+    pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
+        let s = store.as_context();
+        let data = self.get(&s)?.as_slice();
+        let end = offset.checked_add(buf.len());
+        match end.and_then(|e| data.get(offset..e)) {
+            Some(src) => {
+                buf.copy_from_slice(src);
+                Ok(())
+            }
+            None => Err(Trap::new(TrapCode::MemoryOutOfBounds).into()),
+        }
+    }
+
+    /// Copies `buf` into memory at `offset`.
+    ///
+    /// # Errors
+    /// Out of bounds, or a handle of another store.
+    pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
+        let inner = store.as_context_mut().0;
+        let index = inner.opaque.check(self.0)?;
+        let data = inner.opaque.memories[index].as_mut_slice();
+        let end = offset.checked_add(buf.len());
+        match end.and_then(|e| data.get_mut(offset..e)) {
+            Some(dst) => {
+                dst.copy_from_slice(buf);
+                Ok(())
+            }
+            None => Err(Trap::new(TrapCode::MemoryOutOfBounds).into()),
+        }
+    }
+}
+
+impl<'a, T> From<&'a mut crate::Store<T>> for crate::StoreContextMut<'a, T> {
+    fn from(s: &'a mut crate::Store<T>) -> Self {
+        crate::StoreContextMut(&mut s.inner)
+    }
+}
+impl<'a, T> From<&'a mut crate::Caller<'_, T>> for crate::StoreContextMut<'a, T> {
+    fn from(s: &'a mut crate::Caller<'_, T>) -> Self {
+        crate::StoreContextMut(s.store)
+    }
+}
+impl<'a, 'b, T> From<&'a mut crate::StoreContextMut<'b, T>> for crate::StoreContextMut<'a, T> {
+    fn from(s: &'a mut crate::StoreContextMut<'b, T>) -> Self {
+        crate::StoreContextMut(s.0)
+    }
+}
+
+/// A table owned by a store.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Table(pub(crate) Stored);
+
+/// Converts a reference to a table element, checking its type and store.
+fn ref_to_elem(store: &crate::store::StoreOpaque, ty: crate::RefType, r: &Ref) -> Result<usize> {
+    if r.ty() != ty {
+        bail!("table of {ty} cannot hold a {}", r.ty());
+    }
+    Ok(store.val_to_raw(&Val::from(*r))?.get_u64() as usize)
+}
+
+/// Grows table `index` by `delta`, consulting the limiter; the old size,
+/// or None when refused.
+pub(crate) fn grow_table(store: &mut dyn VMStore, index: usize, delta: u32, init: usize) -> Result<Option<u32>> {
+    let table = &store.opaque_mut().tables[index];
+    let old = table.size();
+    let max = table.ty().maximum().unwrap_or(u32::MAX);
+    let Some(new) = old.checked_add(delta) else {
+        return Ok(None);
+    };
+    if new > max {
+        return Ok(None);
+    }
+    let declared_max = table.ty().maximum().map(|m| m as usize);
+    if delta > 0 {
+        if let Some(limiter) = store.limiter() {
+            if !limiter.table_growing(old as usize, new as usize, declared_max)? {
+                return Ok(None);
+            }
+        }
+    }
+    store.opaque_mut().tables[index].grow(delta, init);
+    Ok(Some(old))
+}
+
+impl Table {
+    /// Creates a table of `ty.minimum()` elements set to `init`.
+    pub fn new<S>(mut store: S, ty: TableType, init: Ref) -> Result<Table>
+    where
+        S: AsContextMut,
+        S::Data: 'static,
+    {
+        let inner = store.as_context_mut().0;
+        let init = ref_to_elem(&inner.opaque, ty.element(), &init)?;
+        if let Some(max) = ty.maximum() {
+            if max < ty.minimum() {
+                bail!("table maximum is below its minimum");
+            }
+        }
+        if let Some(limiter) = VMStore::limiter(inner) {
+            let min = ty.minimum() as usize;
+            if !limiter.table_growing(0, min, ty.maximum().map(|m| m as usize))? {
+                bail!("resource limit exceeded: table of {min} elements refused by the limiter");
+            }
+        }
+        let opaque = &mut inner.opaque;
+        opaque.tables.push(vm::Table::new(ty, init));
+        Ok(Table(Stored::new(opaque.id, opaque.tables.len() - 1)))
+    }
+
+    /// The table's type, with its current size as minimum.
+    pub fn ty(&self, store: impl AsContext) -> Result<TableType> {
+        let s = store.as_context();
+        let o = &s.0.opaque;
+        let t = &o.tables[o.check(self.0)?];
+        Ok(TableType::new(t.ty().element(), t.size(), t.ty().maximum()))
+    }
+
+    /// Number of elements (0 for a handle of another store).
+    pub fn size(&self, store: impl AsContext) -> u32 {
+        let s = store.as_context();
+        let o = &s.0.opaque;
+        o.check(self.0).map(|i| o.tables[i].size()).unwrap_or(0)
+    }
+
+    /// Element `index`; None when out of bounds or of another store.
+    pub fn get(&self, mut store: impl AsContextMut, index: u32) -> Option<Ref> {
+        let o = &mut store.as_context_mut().0.opaque;
+        let i = o.check(self.0).ok()?;
+        let t = &o.tables[i];
+        let raw = t.get(index)?;
+        Some(match t.ty().element() {
+            crate::RefType::FuncRef => Ref::Func(o.func_from_ref(raw)),
+            crate::RefType::ExternRef => Ref::Extern(match raw {
+                0 => None,
+                id => Some(crate::ExternRef(Stored::new(o.id, id - 1))),
+            }),
+        })
+    }
+
+    /// Sets element `index`.
+    ///
+    /// # Errors
+    /// Out of bounds, wrong reference type, or another store's handle.
+    pub fn set(&self, mut store: impl AsContextMut, index: u32, value: Ref) -> Result<()> {
+        let o = &mut store.as_context_mut().0.opaque;
+        let i = o.check(self.0)?;
+        let raw = ref_to_elem(o, o.tables[i].ty().element(), &value)?;
+        if !o.tables[i].set(index, raw) {
+            return Err(Trap::new(TrapCode::TableOutOfBounds).into());
+        }
+        Ok(())
+    }
+
+    /// Grows by `delta` elements set to `init`; returns the old size.
+    ///
+    /// # Errors
+    /// Beyond the maximum, refused by the limiter, wrong reference type.
+    pub fn grow<S>(&self, mut store: S, delta: u32, init: Ref) -> Result<u32>
+    where
+        S: AsContextMut,
+        S::Data: 'static,
+    {
+        let inner = store.as_context_mut().0;
+        let i = inner.opaque.check(self.0)?;
+        let raw = ref_to_elem(&inner.opaque, inner.opaque.tables[i].ty().element(), &init)?;
+        match grow_table(inner, i, delta, raw)? {
+            Some(old) => Ok(old),
+            None => bail!("failed to grow table by {delta} elements"),
+        }
+    }
+}
+
+/// A global owned by a store.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Global(pub(crate) Stored);
+
+impl Global {
+    /// Creates a global of type `ty` holding `value`.
+    ///
+    /// # Errors
+    /// When `value` does not have the global's content type or belongs to
+    /// another store.
+    pub fn new(mut store: impl AsContextMut, ty: GlobalType, value: Val) -> Result<Global> {
+        let o = &mut store.as_context_mut().0.opaque;
+        if value.ty() != ty.content() {
+            bail!("global of type {} cannot hold a {}", ty.content(), value.ty());
+        }
+        let raw = o.val_to_raw(&value)?;
+        o.globals.push(GlobalData {
+            ty,
+            storage: GlobalStorage::new(raw),
+        });
+        Ok(Global(Stored::new(o.id, o.globals.len() - 1)))
+    }
+
+    /// The global's type.
+    pub fn ty(&self, store: impl AsContext) -> Result<GlobalType> {
+        let s = store.as_context();
+        let o = &s.0.opaque;
+        Ok(o.globals[o.check(self.0)?].ty)
+    }
+
+    /// The current value.
+    ///
+    /// # Errors
+    /// When the handle belongs to another store.
+    pub fn get(&self, mut store: impl AsContextMut) -> Result<Val> {
+        let o = &mut store.as_context_mut().0.opaque;
+        let i = o.check(self.0)?;
+        let g = &o.globals[i];
+        let (raw, ty) = (g.storage.get(), g.ty.content());
+        Ok(o.raw_to_val(raw, ty))
+    }
+
+    /// Sets the value.
+    ///
+    /// # Errors
+    /// An immutable global, a value of the wrong type, or another store's
+    /// handle.
+    pub fn set(&self, mut store: impl AsContextMut, value: Val) -> Result<()> {
+        let o = &mut store.as_context_mut().0.opaque;
+        let i = o.check(self.0)?;
+        let ty = o.globals[i].ty;
+        if ty.mutability() != Mutability::Var {
+            bail!("cannot set an immutable global");
+        }
+        if value.ty() != ty.content() {
+            bail!("global of type {} cannot hold a {}", ty.content(), value.ty());
+        }
+        let raw = o.val_to_raw(&value)?;
+        o.globals[i].storage.set(raw);
+        Ok(())
+    }
+}

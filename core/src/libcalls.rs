@@ -1,0 +1,207 @@
+//! The safe implementations of the builtins compiled code calls (see
+//! `environ::builtins` for the list and `vm::libcalls` for the entries).
+//! Each gets the store and the index of the calling instance, and returns
+//! its result or the reason to trap.
+
+use crate::externals::{grow_memory, grow_table};
+use crate::instance::element_items;
+use crate::trap::{Pending, Trap, TrapCode};
+use crate::vm::VMStore;
+
+type Outcome = Result<u32, Pending>;
+
+const OK: Outcome = Ok(1);
+
+fn trap(code: TrapCode) -> Outcome {
+    Err(Pending::Trap(code))
+}
+
+/// `[start, start + len)` lies within `size`.
+fn in_bounds(start: u64, len: u64, size: usize) -> bool {
+    start.checked_add(len).is_some_and(|end| end <= size as u64)
+}
+
+/// `memory.grow`.
+pub fn memory_grow(store: &mut dyn VMStore, instance: usize, mem: u32, delta: u32) -> Outcome {
+    let index = store.opaque_mut().instances[instance].memories[mem as usize];
+    match grow_memory(store, index, u64::from(delta)) {
+        Ok(Some(old)) => Ok(old as u32),
+        Ok(None) => Ok(u32::MAX),
+        Err(e) => Err(Pending::Error(e)),
+    }
+}
+
+/// `memory.fill`.
+pub fn memory_fill(store: &mut dyn VMStore, instance: usize, mem: u32, dst: u64, val: u32, len: u64) -> Outcome {
+    let o = store.opaque_mut();
+    let index = o.instances[instance].memories[mem as usize];
+    let data = o.memories[index].as_mut_slice();
+    if !in_bounds(dst, len, data.len()) {
+        return trap(TrapCode::MemoryOutOfBounds);
+    }
+    data[dst as usize..(dst + len) as usize].fill(val as u8);
+    OK
+}
+
+/// `memory.copy`.
+pub fn memory_copy(
+    store: &mut dyn VMStore,
+    instance: usize,
+    dst_mem: u32,
+    dst: u64,
+    src_mem: u32,
+    src: u64,
+    len: u64,
+) -> Outcome {
+    let o = store.opaque_mut();
+    let d = o.instances[instance].memories[dst_mem as usize];
+    let s = o.instances[instance].memories[src_mem as usize];
+    if !in_bounds(src, len, o.memories[s].byte_size()) || !in_bounds(dst, len, o.memories[d].byte_size()) {
+        return trap(TrapCode::MemoryOutOfBounds);
+    }
+    let (src, dst, len) = (src as usize, dst as usize, len as usize);
+    if d == s {
+        o.memories[d].as_mut_slice().copy_within(src..src + len, dst);
+    } else {
+        let bytes = o.memories[s].as_slice()[src..src + len].to_vec();
+        o.memories[d].as_mut_slice()[dst..dst + len].copy_from_slice(&bytes);
+    }
+    OK
+}
+
+/// `memory.init`.
+pub fn memory_init(
+    store: &mut dyn VMStore,
+    instance: usize,
+    mem: u32,
+    data: u32,
+    dst: u64,
+    src: u32,
+    len: u32,
+) -> Outcome {
+    let o = store.opaque_mut();
+    let inst = &o.instances[instance];
+    let segment: &[u8] = if inst.dropped_data[data as usize] {
+        &[]
+    } else {
+        &inst.module.info().data[data as usize].data
+    };
+    let module = inst.module.clone();
+    let index = inst.memories[mem as usize];
+    let seg_len = segment.len();
+    let memory = o.memories[index].as_mut_slice();
+    if !in_bounds(u64::from(src), u64::from(len), seg_len) || !in_bounds(dst, u64::from(len), memory.len()) {
+        return trap(TrapCode::MemoryOutOfBounds);
+    }
+    if len > 0 {
+        let segment = &module.info().data[data as usize].data;
+        let (src, dst, len) = (src as usize, dst as usize, len as usize);
+        memory[dst..dst + len].copy_from_slice(&segment[src..src + len]);
+    }
+    OK
+}
+
+/// `data.drop`.
+pub fn data_drop(store: &mut dyn VMStore, instance: usize, data: u32) -> Outcome {
+    store.opaque_mut().instances[instance].dropped_data[data as usize] = true;
+    OK
+}
+
+/// `table.grow`.
+pub fn table_grow(store: &mut dyn VMStore, instance: usize, table: u32, delta: u32, init: u64) -> Outcome {
+    let index = store.opaque_mut().instances[instance].tables[table as usize];
+    match grow_table(store, index, delta, init as usize) {
+        Ok(Some(old)) => Ok(old),
+        Ok(None) => Ok(u32::MAX),
+        Err(e) => Err(Pending::Error(e)),
+    }
+}
+
+/// `table.fill`.
+pub fn table_fill(store: &mut dyn VMStore, instance: usize, table: u32, dst: u32, val: u64, len: u32) -> Outcome {
+    let o = store.opaque_mut();
+    let index = o.instances[instance].tables[table as usize];
+    let elems = o.tables[index].elements_mut();
+    if !in_bounds(u64::from(dst), u64::from(len), elems.len()) {
+        return trap(TrapCode::TableOutOfBounds);
+    }
+    elems[dst as usize..(dst + len) as usize].fill(val as usize);
+    OK
+}
+
+/// `table.copy`.
+pub fn table_copy(
+    store: &mut dyn VMStore,
+    instance: usize,
+    dst_table: u32,
+    src_table: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> Outcome {
+    let o = store.opaque_mut();
+    let d = o.instances[instance].tables[dst_table as usize];
+    let s = o.instances[instance].tables[src_table as usize];
+    if !in_bounds(u64::from(src), u64::from(len), o.tables[s].size() as usize)
+        || !in_bounds(u64::from(dst), u64::from(len), o.tables[d].size() as usize)
+    {
+        return trap(TrapCode::TableOutOfBounds);
+    }
+    let (src, dst, len) = (src as usize, dst as usize, len as usize);
+    if d == s {
+        o.tables[d].elements_mut().copy_within(src..src + len, dst);
+    } else {
+        let items = o.tables[s].elements()[src..src + len].to_vec();
+        o.tables[d].elements_mut()[dst..dst + len].copy_from_slice(&items);
+    }
+    OK
+}
+
+/// `table.init`.
+pub fn table_init(
+    store: &mut dyn VMStore,
+    instance: usize,
+    table: u32,
+    elem: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> Outcome {
+    let o = store.opaque_mut();
+    let items = match element_items(o, instance, elem as usize) {
+        Ok(items) => items,
+        Err(e) => return Err(Pending::Error(e)),
+    };
+    let index = o.instances[instance].tables[table as usize];
+    let elems = o.tables[index].elements_mut();
+    if !in_bounds(u64::from(src), u64::from(len), items.len())
+        || !in_bounds(u64::from(dst), u64::from(len), elems.len())
+    {
+        return trap(TrapCode::TableOutOfBounds);
+    }
+    let (src, dst, len) = (src as usize, dst as usize, len as usize);
+    elems[dst..dst + len].copy_from_slice(&items[src..src + len]);
+    OK
+}
+
+/// `elem.drop`.
+pub fn elem_drop(store: &mut dyn VMStore, instance: usize, elem: u32) -> Outcome {
+    store.opaque_mut().instances[instance].dropped_elems[elem as usize] = true;
+    OK
+}
+
+/// The epoch deadline was reached.
+pub fn epoch_interrupt(store: &mut dyn VMStore, _instance: usize) -> Outcome {
+    match store.epoch_deadline_reached() {
+        Ok(delta) => {
+            let o = store.opaque_mut();
+            let now = o.engine.current_epoch();
+            o.vm_context_mut().set_epoch_deadline(now.saturating_add(delta));
+            OK
+        }
+        Err(e) => match e.downcast_ref::<Trap>() {
+            Some(t) => trap(t.code()),
+            None => Err(Pending::Error(e)),
+        },
+    }
+}

@@ -1,0 +1,510 @@
+//! Stores: the owners of everything wasm touches.
+//!
+//! A [`Store<T>`] owns every instance, function, memory, table, global and
+//! extern reference created in it, plus the embedder's data `T`. Handles
+//! such as [`Func`](crate::Func) or [`Memory`](crate::Memory) are plain
+//! `{store id, index}` values; every use checks the id, so a handle used
+//! with another store is an error, never undefined behaviour. Nothing in a
+//! store is freed before the store itself: that is what lets compiled code
+//! hold raw pointers to memories, tables, globals and functions.
+//!
+//! The store is split in two: [`StoreOpaque`] has everything that does not
+//! depend on `T` (what the runtime's builtins work on), and `StoreInner<T>`
+//! adds the data and the `T`-typed callbacks (resource limiter, epoch
+//! deadline callback). While wasm runs, the runtime reaches the store
+//! through a `*mut dyn VMStore` taken from the `&mut` borrow of the call
+//! that entered wasm.
+
+use crate::engine::Engine;
+use crate::instance::InstanceData;
+use crate::limits::ResourceLimiter;
+use crate::trap::{FrameInfo, Pending, Trap, TrapCode};
+use crate::types::{FuncType, GlobalType, ValType};
+use crate::values::{ExternRef, Val};
+use crate::vm::{self, GlobalStorage, LinearMemory, ValRaw, VMStoreContextBox};
+use crate::{Func, compiler};
+use anyhow::{Result, anyhow, bail};
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A handle's identity: the store it belongs to and its index there.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Stored {
+    /// The owning store's unique id.
+    pub store_id: u64,
+    /// Index in the store's list of items of this kind.
+    pub index: usize,
+}
+
+impl Stored {
+    pub(crate) fn new(store_id: u64, index: usize) -> Stored {
+        Stored { store_id, index }
+    }
+}
+
+/// A function owned by a store.
+pub(crate) struct FuncData {
+    /// Address of its `VMFuncRef`.
+    pub(crate) func_ref: usize,
+    pub(crate) ty: FuncType,
+    pub(crate) kind: FuncKind,
+}
+
+pub(crate) enum FuncKind {
+    /// Defined by wasm in this instance.
+    Wasm { instance: usize },
+    /// Defined by the host.
+    Host(vm::HostFuncBox),
+}
+
+/// A global owned by a store.
+pub(crate) struct GlobalData {
+    pub(crate) ty: GlobalType,
+    pub(crate) storage: GlobalStorage,
+}
+
+/// The part of a store that does not depend on its data type.
+pub struct StoreOpaque {
+    pub(crate) id: u64,
+    pub(crate) engine: Engine,
+    vm_context: VMStoreContextBox,
+    pub(crate) instances: Vec<InstanceData>,
+    pub(crate) funcs: Vec<FuncData>,
+    pub(crate) memories: Vec<LinearMemory>,
+    pub(crate) tables: Vec<vm::Table>,
+    pub(crate) globals: Vec<GlobalData>,
+    pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// Function handle of each `VMFuncRef` address handed out so far.
+    pub(crate) func_by_ref: HashMap<usize, usize>,
+    pending: Option<Pending>,
+}
+
+impl StoreOpaque {
+    /// Checks that `item` belongs to this store and returns its index.
+    pub(crate) fn check(&self, item: Stored) -> Result<usize> {
+        if item.store_id != self.id {
+            bail!("object used with the wrong store");
+        }
+        Ok(item.index)
+    }
+
+    pub(crate) fn vm_context(&self) -> &VMStoreContextBox {
+        &self.vm_context
+    }
+
+    pub(crate) fn vm_context_mut(&mut self) -> &mut VMStoreContextBox {
+        &mut self.vm_context
+    }
+
+    /// Records why wasm must stop; the entering call returns it.
+    pub(crate) fn set_pending(&mut self, pending: Pending) {
+        self.pending = Some(pending);
+    }
+
+    /// The handle of the function whose `VMFuncRef` is at `func_ref`,
+    /// creating it for a wasm function seen for the first time.
+    pub(crate) fn func_from_ref(&mut self, func_ref: usize) -> Option<Func> {
+        if func_ref == 0 {
+            return None;
+        }
+        if let Some(index) = self.func_by_ref.get(&func_ref) {
+            return Some(Func(Stored::new(self.id, *index)));
+        }
+        let vmctx = vm::func_ref_vmctx(func_ref);
+        let instance = self
+            .instances
+            .iter()
+            .position(|i| i.vmctx.as_ptr() as usize == vmctx)?;
+        let func_index = self.instances[instance].defined_func_index_of_ref(func_ref)?;
+        Some(self.instance_func(instance, func_index))
+    }
+
+    /// The handle of function `func_index` of instance `instance`.
+    pub(crate) fn instance_func(&mut self, instance: usize, func_index: u32) -> Func {
+        if let Some(f) = self.instances[instance].funcs[func_index as usize] {
+            return Func(Stored::new(self.id, f));
+        }
+        let inst = &self.instances[instance];
+        let func_ref = inst.func_ref_address(func_index);
+        let ty = inst.module.info().func_type(func_index).clone();
+        let index = self.funcs.len();
+        self.funcs.push(FuncData {
+            func_ref,
+            ty,
+            kind: FuncKind::Wasm { instance },
+        });
+        self.func_by_ref.insert(func_ref, index);
+        self.instances[instance].funcs[func_index as usize] = Some(index);
+        Func(Stored::new(self.id, index))
+    }
+
+    /// Converts a value to its raw form, checking store ownership.
+    pub(crate) fn val_to_raw(&self, val: &Val) -> Result<ValRaw> {
+        Ok(match val {
+            Val::I32(v) => ValRaw::from_u32(*v as u32),
+            Val::I64(v) => ValRaw::from_u64(*v as u64),
+            Val::F32(v) => ValRaw::from_u32(*v),
+            Val::F64(v) => ValRaw::from_u64(*v),
+            Val::V128(v) => ValRaw::from_u128(*v),
+            Val::FuncRef(None) | Val::ExternRef(None) => ValRaw::from_u64(0),
+            Val::FuncRef(Some(f)) => {
+                let i = self.check(f.0)?;
+                ValRaw::from_u64(self.funcs[i].func_ref as u64)
+            }
+            Val::ExternRef(Some(e)) => {
+                let i = self.check(e.0)?;
+                ValRaw::from_u64(i as u64 + 1)
+            }
+        })
+    }
+
+    /// Converts a raw value of type `ty` back.
+    pub(crate) fn raw_to_val(&mut self, raw: ValRaw, ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(raw.get_u32() as i32),
+            ValType::I64 => Val::I64(raw.get_u64() as i64),
+            ValType::F32 => Val::F32(raw.get_u32()),
+            ValType::F64 => Val::F64(raw.get_u64()),
+            ValType::V128 => Val::V128(raw.get_u128()),
+            ValType::FuncRef => Val::FuncRef(self.func_from_ref(raw.get_u64() as usize)),
+            ValType::ExternRef => Val::ExternRef(match raw.get_u64() {
+                0 => None,
+                id => Some(ExternRef(Stored::new(self.id, id as usize - 1))),
+            }),
+        }
+    }
+
+    /// Turns what the trap handler recorded into the error the call returns.
+    pub(crate) fn trap_from_record(&mut self, record: vm::TrapRecord) -> anyhow::Error {
+        let trace = self.symbolize(&record.backtrace);
+        let raw = self.trap_code_at(record.pc);
+        let code = match raw {
+            Some(c) if c == cranelift_codegen::ir::TrapCode::unwrap_user(compiler::TRAP_LIBCALL).as_raw().get() => {
+                match self.pending.take() {
+                    Some(Pending::Error(e)) => return e,
+                    Some(Pending::Trap(code)) => code,
+                    None => return anyhow!("wasm stopped with no recorded reason"),
+                }
+            }
+            Some(c) => match TrapCode::from_raw(c) {
+                Some(code) => code,
+                None => return anyhow!("unknown trap code {c}"),
+            },
+            // A fault at an instruction that is not a memory access: the
+            // only such fault compiled code can take is on the stack.
+            None if record.signal == libc::SIGSEGV || record.signal == libc::SIGBUS => {
+                TrapCode::StackOverflow
+            }
+            None => {
+                return anyhow!(
+                    "unexpected signal {} in compiled code at {:#x}",
+                    record.signal,
+                    record.pc
+                );
+            }
+        };
+        Trap { code, trace }.into()
+    }
+
+    fn trap_code_at(&self, pc: usize) -> Option<u8> {
+        for inst in &self.instances {
+            let module = &inst.module;
+            if let Some(offset) = module.text_offset(pc) {
+                let traps = &module.artifacts().traps;
+                return traps
+                    .binary_search_by_key(&offset, |t| t.offset)
+                    .ok()
+                    .map(|i| traps[i].code);
+            }
+        }
+        None
+    }
+
+    fn symbolize(&self, pcs: &[usize]) -> Vec<FrameInfo> {
+        let mut frames = Vec::new();
+        for (i, pc) in pcs.iter().enumerate() {
+            // Return addresses point after the call; look up the call itself.
+            let pc = if i == 0 { *pc } else { pc.saturating_sub(1) };
+            for inst in &self.instances {
+                if let Some(frame) = inst.module.frame_info(pc) {
+                    frames.push(frame);
+                    break;
+                }
+            }
+        }
+        frames
+    }
+}
+
+/// The closure that finds a store's limiter in its data.
+type LimiterFn<T> = dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync;
+
+/// A store and its data, behind the `Box` of [`Store`].
+pub(crate) struct StoreInner<T> {
+    pub(crate) opaque: StoreOpaque,
+    limiter: Option<Box<LimiterFn<T>>>,
+    epoch_callback: Option<Box<dyn FnMut(&mut T) -> Result<u64> + Send + Sync>>,
+    pub(crate) data: T,
+}
+
+impl<T: 'static> vm::VMStore for StoreInner<T> {
+    fn opaque_mut(&mut self) -> &mut StoreOpaque {
+        &mut self.opaque
+    }
+
+    fn limiter(&mut self) -> Option<&mut dyn ResourceLimiter> {
+        let f = self.limiter.as_mut()?;
+        Some(f(&mut self.data))
+    }
+
+    fn epoch_deadline_reached(&mut self) -> Result<u64> {
+        match self.epoch_callback.as_mut() {
+            Some(f) => f(&mut self.data),
+            None => Err(Trap::new(TrapCode::Interrupt).into()),
+        }
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// Owns all WebAssembly state of one embedding context, plus host data `T`.
+///
+/// A store is not shared between threads at once: every operation takes it
+/// by `&mut`. It may move to another thread (`Send` when `T` is).
+pub struct Store<T> {
+    pub(crate) inner: Box<StoreInner<T>>,
+}
+
+impl<T: 'static> Store<T> {
+    /// Creates an empty store holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        let opaque = StoreOpaque {
+            id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+            engine: engine.clone(),
+            vm_context: VMStoreContextBox::new(&engine.inner.epoch),
+            instances: Vec::new(),
+            funcs: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            externrefs: Vec::new(),
+            func_by_ref: HashMap::new(),
+            pending: None,
+        };
+        Store {
+            inner: Box::new(StoreInner {
+                opaque,
+                limiter: None,
+                epoch_callback: None,
+                data,
+            }),
+        }
+    }
+}
+
+impl<T> Store<T> {
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.inner.data
+    }
+
+    /// The host data, mutable.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.inner.data
+    }
+
+    /// Consumes the store and returns its data.
+    pub fn into_data(self) -> T {
+        self.inner.data
+    }
+
+    /// The engine the store belongs to.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.opaque.engine
+    }
+
+    /// Sets the fuel available to wasm.
+    ///
+    /// # Errors
+    /// When the engine was not configured with `consume_fuel`.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        if !self.inner.opaque.engine.config().consume_fuel {
+            bail!("fuel is not enabled: use Config::consume_fuel(true)");
+        }
+        let fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
+        self.inner.opaque.vm_context.set_fuel(fuel);
+        Ok(())
+    }
+
+    /// The fuel left.
+    ///
+    /// # Errors
+    /// When the engine was not configured with `consume_fuel`.
+    pub fn get_fuel(&self) -> Result<u64> {
+        if !self.inner.opaque.engine.config().consume_fuel {
+            bail!("fuel is not enabled: use Config::consume_fuel(true)");
+        }
+        Ok(self.inner.opaque.vm_context.fuel().max(0) as u64)
+    }
+
+    /// Sets the epoch deadline to `ticks` beyond the engine's current epoch.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        let now = self.inner.opaque.engine.current_epoch();
+        self.inner
+            .opaque
+            .vm_context
+            .set_epoch_deadline(now.saturating_add(ticks));
+    }
+
+    /// Makes reaching the epoch deadline trap with `Interrupt` (the default).
+    pub fn epoch_deadline_trap(&mut self) {
+        self.inner.epoch_callback = None;
+    }
+
+    /// Calls `f` when the epoch deadline is reached: `Ok(ticks)` extends the
+    /// deadline by `ticks` and continues, an error stops wasm with it.
+    pub fn epoch_deadline_callback(
+        &mut self,
+        f: impl FnMut(&mut T) -> Result<u64> + Send + Sync + 'static,
+    ) {
+        self.inner.epoch_callback = Some(Box::new(f));
+    }
+
+    /// Installs a resource limiter consulted whenever a memory or table is
+    /// created or grows.
+    pub fn limiter(
+        &mut self,
+        f: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
+    ) {
+        self.inner.limiter = Some(Box::new(f));
+    }
+}
+
+impl<T> std::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("id", &self.inner.opaque.id).finish()
+    }
+}
+
+/// A shared borrow of a store.
+pub struct StoreContext<'a, T>(pub(crate) &'a StoreInner<T>);
+/// An exclusive borrow of a store.
+pub struct StoreContextMut<'a, T>(pub(crate) &'a mut StoreInner<T>);
+
+impl<T> StoreContext<'_, T> {
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.0.data
+    }
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.0.opaque.engine
+    }
+}
+
+impl<T> StoreContextMut<'_, T> {
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.0.data
+    }
+    /// The host data, mutable.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.0.data
+    }
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.0.opaque.engine
+    }
+}
+
+/// Anything that can lend a store for reading.
+pub trait AsContext {
+    /// The store's data type.
+    type Data;
+    /// Borrows the store.
+    fn as_context(&self) -> StoreContext<'_, Self::Data>;
+}
+
+/// Anything that can lend a store exclusively.
+pub trait AsContextMut: AsContext {
+    /// Borrows the store exclusively.
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, Self::Data>;
+}
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(&self.inner)
+    }
+}
+impl<T> AsContextMut for Store<T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(&mut self.inner)
+    }
+}
+impl<T> AsContext for StoreContext<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+impl<T> AsContext for StoreContextMut<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+impl<T> AsContextMut for StoreContextMut<'_, T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(self.0)
+    }
+}
+impl<S: AsContext + ?Sized> AsContext for &S {
+    type Data = S::Data;
+    fn as_context(&self) -> StoreContext<'_, S::Data> {
+        (**self).as_context()
+    }
+}
+impl<S: AsContext + ?Sized> AsContext for &mut S {
+    type Data = S::Data;
+    fn as_context(&self) -> StoreContext<'_, S::Data> {
+        (**self).as_context()
+    }
+}
+impl<S: AsContextMut + ?Sized> AsContextMut for &mut S {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, S::Data> {
+        (**self).as_context_mut()
+    }
+}
+
+impl<'a, T> From<&'a Store<T>> for StoreContext<'a, T> {
+    fn from(s: &'a Store<T>) -> Self {
+        StoreContext(&s.inner)
+    }
+}
+impl<'a, T> From<&'a mut Store<T>> for StoreContext<'a, T> {
+    fn from(s: &'a mut Store<T>) -> Self {
+        StoreContext(&s.inner)
+    }
+}
+impl<'a, T> From<&'a StoreContextMut<'_, T>> for StoreContext<'a, T> {
+    fn from(s: &'a StoreContextMut<'_, T>) -> Self {
+        StoreContext(s.0)
+    }
+}
+impl<'a, T> From<&'a crate::Caller<'_, T>> for StoreContext<'a, T> {
+    fn from(s: &'a crate::Caller<'_, T>) -> Self {
+        StoreContext(s.store)
+    }
+}
+impl<'a, T> From<&'a mut crate::Caller<'_, T>> for StoreContext<'a, T> {
+    fn from(s: &'a mut crate::Caller<'_, T>) -> Self {
+        StoreContext(s.store)
+    }
+}

@@ -1,0 +1,275 @@
+//! Heap blocks with stable addresses that compiled code reads or writes:
+//! an instance's `VMContext`, the store's `VMStoreContext`, and globals.
+//! Each is allocated once, written only through the raw pointer it was
+//! allocated as (or `&mut self`), and freed on drop.
+
+use super::VMStore;
+use super::vmcontext::{VMFuncRef, VMGlobalDefinition, VMStoreContext, ValRaw};
+use std::alloc::{Layout, alloc_zeroed, dealloc, handle_alloc_error};
+use std::ptr::NonNull;
+use std::sync::atomic::AtomicU64;
+
+/// An instance's `VMContext`: a zeroed, 16-aligned block whose layout is
+/// `environ::VMOffsets`.
+pub struct VMContextAlloc {
+    ptr: NonNull<u8>,
+    layout: Layout,
+}
+
+// SAFETY: the block is exclusively owned; the pointers it holds point into
+// the same store, which is `Send` as a whole.
+unsafe impl Send for VMContextAlloc {}
+// SAFETY: `&self` methods only read.
+unsafe impl Sync for VMContextAlloc {}
+
+impl VMContextAlloc {
+    /// Allocates `size` zeroed bytes.
+    pub fn new(size: u32) -> VMContextAlloc {
+        let layout = Layout::from_size_align(size.max(16) as usize, 16).expect("valid layout");
+        // SAFETY: `layout` has non-zero size.
+        let ptr = unsafe { alloc_zeroed(layout) };
+        let ptr = NonNull::new(ptr).unwrap_or_else(|| handle_alloc_error(layout));
+        VMContextAlloc { ptr, layout }
+    }
+
+    /// The `vmctx` pointer compiled code receives.
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
+    fn check(&self, offset: u32, size: usize) {
+        assert!(
+            offset as usize + size <= self.layout.size(),
+            "vmctx access out of range"
+        );
+    }
+
+    /// Writes a pointer-sized value at `offset`.
+    pub fn write_usize(&mut self, offset: u32, value: usize) {
+        self.check(offset, 8);
+        // SAFETY: in bounds (checked), 8-aligned by the layout's design, and
+        // `&mut self` gives exclusive access to the owned block.
+        unsafe { self.ptr.as_ptr().add(offset as usize).cast::<usize>().write(value) }
+    }
+
+    /// Reads a pointer-sized value at `offset`.
+    pub fn read_usize(&self, offset: u32) -> usize {
+        self.check(offset, 8);
+        // SAFETY: in bounds (checked) and aligned; plain data.
+        unsafe { self.ptr.as_ptr().add(offset as usize).cast::<usize>().read() }
+    }
+
+    /// Writes a `u32` at `offset`.
+    pub fn write_u32(&mut self, offset: u32, value: u32) {
+        self.check(offset, 4);
+        // SAFETY: in bounds (checked), 4-aligned, exclusive via `&mut self`.
+        unsafe { self.ptr.as_ptr().add(offset as usize).cast::<u32>().write(value) }
+    }
+
+    /// Writes a `VMFuncRef` at `offset` and returns its address.
+    pub fn write_func_ref(&mut self, offset: u32, f: VMFuncRef) -> *const VMFuncRef {
+        self.check(offset, size_of::<VMFuncRef>());
+        // SAFETY: in bounds (checked), 8-aligned, exclusive via `&mut self`.
+        unsafe {
+            let p = self.ptr.as_ptr().add(offset as usize).cast::<VMFuncRef>();
+            p.write(f);
+            p
+        }
+    }
+
+    /// The address at `offset`.
+    pub fn address_of(&self, offset: u32) -> usize {
+        self.ptr.as_ptr() as usize + offset as usize
+    }
+
+    /// Whether `addr` lies in this block.
+    pub fn contains(&self, addr: usize) -> bool {
+        let start = self.ptr.as_ptr() as usize;
+        addr >= start && addr < start + self.layout.size()
+    }
+}
+
+impl Drop for VMContextAlloc {
+    fn drop(&mut self) {
+        // SAFETY: allocated in `new` with this layout, freed once.
+        unsafe { dealloc(self.ptr.as_ptr(), self.layout) }
+    }
+}
+
+/// The store's `VMStoreContext`, at a stable address.
+pub struct VMStoreContextBox {
+    ptr: NonNull<VMStoreContext>,
+}
+
+// SAFETY: exclusively owned; the epoch counter it points to is an atomic
+// owned by the engine, which outlives the store.
+unsafe impl Send for VMStoreContextBox {}
+// SAFETY: `&self` methods only read.
+unsafe impl Sync for VMStoreContextBox {}
+
+impl VMStoreContextBox {
+    /// Creates the context, reading the epoch from `epoch_counter`.
+    pub fn new(epoch_counter: &AtomicU64) -> VMStoreContextBox {
+        let ctx = Box::new(VMStoreContext {
+            fuel_remaining: 0,
+            epoch_deadline: 0,
+            epoch_counter,
+            stack_limit: 0,
+            store: None,
+        });
+        VMStoreContextBox {
+            ptr: NonNull::from(Box::leak(ctx)),
+        }
+    }
+
+    /// The pointer compiled code receives (in every `vmctx` header).
+    pub fn as_ptr(&self) -> *mut VMStoreContext {
+        self.ptr.as_ptr()
+    }
+
+    fn get(&self) -> &VMStoreContext {
+        // SAFETY: live leaked Box; compiled code writes it only while the
+        // store is exclusively borrowed by a call, never during `&self`.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    fn get_mut(&mut self) -> &mut VMStoreContext {
+        // SAFETY: as in `get`, with exclusive access from `&mut self`.
+        unsafe { self.ptr.as_mut() }
+    }
+
+    /// Fuel left.
+    pub fn fuel(&self) -> i64 {
+        self.get().fuel_remaining
+    }
+
+    /// Sets the fuel left.
+    pub fn set_fuel(&mut self, fuel: i64) {
+        self.get_mut().fuel_remaining = fuel;
+    }
+
+    /// The epoch deadline.
+    pub fn epoch_deadline(&self) -> u64 {
+        self.get().epoch_deadline
+    }
+
+    /// Sets the epoch deadline.
+    pub fn set_epoch_deadline(&mut self, deadline: u64) {
+        self.get_mut().epoch_deadline = deadline;
+    }
+
+    /// The stack limit of the current call (0 when no wasm is running).
+    pub fn stack_limit(&self) -> usize {
+        self.get().stack_limit
+    }
+
+    /// Sets the stack limit.
+    pub fn set_stack_limit(&mut self, limit: usize) {
+        self.get_mut().stack_limit = limit;
+    }
+
+    /// Replaces the store pointer, returning the previous one.
+    pub fn replace_store(
+        &mut self,
+        store: Option<NonNull<dyn VMStore>>,
+    ) -> Option<NonNull<dyn VMStore>> {
+        std::mem::replace(&mut self.get_mut().store, store)
+    }
+}
+
+impl Drop for VMStoreContextBox {
+    fn drop(&mut self) {
+        // SAFETY: leaked from a Box in `new`, freed once.
+        drop(unsafe { Box::from_raw(self.ptr.as_ptr()) });
+    }
+}
+
+/// Storage of one global at a stable address.
+pub struct GlobalStorage {
+    ptr: NonNull<VMGlobalDefinition>,
+}
+
+// SAFETY: exclusively owned plain data.
+unsafe impl Send for GlobalStorage {}
+// SAFETY: `&self` methods only read.
+unsafe impl Sync for GlobalStorage {}
+
+impl GlobalStorage {
+    /// Creates a global holding `value`.
+    pub fn new(value: ValRaw) -> GlobalStorage {
+        GlobalStorage {
+            ptr: NonNull::from(Box::leak(Box::new(VMGlobalDefinition { value }))),
+        }
+    }
+
+    /// The pointer compiled code reads and writes.
+    pub fn as_ptr(&self) -> *mut VMGlobalDefinition {
+        self.ptr.as_ptr()
+    }
+
+    /// The current value.
+    pub fn get(&self) -> ValRaw {
+        // SAFETY: live leaked Box; compiled code writes it only while the
+        // store is exclusively borrowed by a call, never during `&self`.
+        unsafe { self.ptr.as_ref().value }
+    }
+
+    /// Sets the value.
+    pub fn set(&mut self, value: ValRaw) {
+        // SAFETY: as in `get`, with exclusive access from `&mut self`.
+        unsafe { self.ptr.as_mut().value = value }
+    }
+}
+
+impl Drop for GlobalStorage {
+    fn drop(&mut self) {
+        // SAFETY: leaked from a Box in `new`, freed once.
+        drop(unsafe { Box::from_raw(self.ptr.as_ptr()) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vmctx_alloc_reads_back_writes() {
+        let mut a = VMContextAlloc::new(64);
+        a.write_usize(8, 0x1234);
+        a.write_u32(60, 7);
+        assert_eq!(a.read_usize(8), 0x1234);
+        assert!(a.contains(a.address_of(63)));
+        assert!(!a.contains(a.address_of(64)));
+        let f = a.write_func_ref(
+            16,
+            VMFuncRef {
+                native_call: 1,
+                array_call: 2,
+                vmctx: std::ptr::null_mut(),
+                type_id: 3,
+                _pad: 0,
+            },
+        );
+        // SAFETY: `f` points into `a`, which is alive.
+        assert_eq!(unsafe { (*f).type_id }, 3);
+    }
+
+    #[test]
+    #[should_panic(expected = "out of range")]
+    fn vmctx_alloc_rejects_out_of_range() {
+        let mut a = VMContextAlloc::new(16);
+        a.write_usize(16, 1);
+    }
+
+    #[test]
+    fn store_context_and_globals() {
+        let epoch = AtomicU64::new(0);
+        let mut c = VMStoreContextBox::new(&epoch);
+        c.set_fuel(10);
+        c.set_epoch_deadline(3);
+        assert_eq!((c.fuel(), c.epoch_deadline(), c.stack_limit()), (10, 3, 0));
+        let mut g = GlobalStorage::new(ValRaw::from_u32(5));
+        g.set(ValRaw::from_u64(9));
+        assert_eq!(g.get().get_u64(), 9);
+    }
+}

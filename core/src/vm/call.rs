@@ -1,0 +1,106 @@
+//! Entering wasm from the host: set the store pointer and stack limit in
+//! the store context, then call the function's array-call trampoline with
+//! trap catching.
+
+use super::VMStore;
+use super::traphandler::{TrapRecord, catch_traps};
+use super::vmcontext::{VMFuncRef, ValRaw};
+use std::ptr::NonNull;
+
+type ArrayCall = unsafe extern "C" fn(usize, *mut u8, *mut u8, *mut ValRaw);
+
+/// Calls the wasm function `func_ref` with arguments (and then results) in
+/// `values`.
+///
+/// # Safety
+/// `func_ref` must be a live `VMFuncRef` of a wasm function in `store`,
+/// with a non-null `array_call`, and `values` must hold at least
+/// max(params, results) slots typed as its signature requires.
+pub unsafe fn invoke_wasm(
+    store: &mut dyn VMStore,
+    func_ref: *const VMFuncRef,
+    values: *mut ValRaw,
+    max_wasm_stack: usize,
+) -> Result<(), Box<TrapRecord>> {
+    // SAFETY: per the contract `func_ref` is live.
+    let f = unsafe { *func_ref };
+    // SAFETY: `array_call` of a wasm function is its module's array-call
+    // trampoline for this signature, which has this ABI.
+    let trampoline: ArrayCall = unsafe { std::mem::transmute::<usize, ArrayCall>(f.array_call) };
+    let outermost = store.opaque_mut().vm_context().stack_limit() == 0;
+    if outermost {
+        let here = &raw const f as usize;
+        let limit = here.saturating_sub(max_wasm_stack);
+        store.opaque_mut().vm_context_mut().set_stack_limit(limit);
+    }
+    let store_ptr: NonNull<dyn VMStore + '_> = NonNull::from(&mut *store);
+    // SAFETY: only the lifetime bound of the trait object changes. The
+    // pointer is used while this call runs, during which `store` is
+    // borrowed, and is replaced by `previous` before returning.
+    let store_ptr = unsafe {
+        std::mem::transmute::<NonNull<dyn VMStore + '_>, NonNull<dyn VMStore + 'static>>(store_ptr)
+    };
+    let previous = store
+        .opaque_mut()
+        .vm_context_mut()
+        .replace_store(Some(store_ptr));
+    let ctx = store.opaque_mut().vm_context_mut().as_ptr();
+    // SAFETY: the closure only calls the trampoline and holds nothing with
+    // a destructor; `values` and `f` are valid per the contract. The store
+    // is reached only through `store_ptr` until the call returns.
+    let result = unsafe {
+        catch_traps(|| trampoline(f.native_call, f.vmctx, f.vmctx, values))
+    };
+    // SAFETY: `ctx` is the store's context, alive as long as the store; the
+    // raw write restores what this call replaced.
+    unsafe {
+        (*ctx).store = previous;
+        if outermost {
+            (*ctx).stack_limit = 0;
+        }
+    }
+    result
+}
+
+/// Calls function `index` of `store` with arguments and results in
+/// `values`: host functions directly, wasm functions through their
+/// array-call trampoline with trap catching.
+///
+/// # Errors
+/// A trap (as [`crate::Trap`]) or the error a host function raised.
+///
+/// # Panics
+/// When `values` is shorter than the function's parameter or result count.
+pub fn call_func(
+    store: &mut dyn VMStore,
+    index: usize,
+    values: &mut [ValRaw],
+) -> anyhow::Result<()> {
+    let opaque = store.opaque_mut();
+    let data = &opaque.funcs[index];
+    assert!(
+        values.len() >= data.ty.params().len().max(data.ty.results().len()),
+        "value buffer too small"
+    );
+    match &data.kind {
+        crate::store::FuncKind::Host(host) => {
+            let host: *const super::HostFuncBox = host;
+            // SAFETY: the box lives in `opaque.funcs`, and a store never
+            // removes functions before it is dropped; `store` is borrowed
+            // for the whole call, so the box outlives it. The closure gets
+            // the store through `store` only.
+            unsafe { (*host).call(store, values) }
+        }
+        crate::store::FuncKind::Wasm { .. } => {
+            let func_ref = data.func_ref as *const VMFuncRef;
+            let max_stack = opaque.engine.config().max_wasm_stack;
+            // SAFETY: `func_ref` is a wasm function's live `VMFuncRef`
+            // owned by this store, and `values` is large enough (asserted
+            // above) with arguments typed by the caller.
+            match unsafe { invoke_wasm(store, func_ref, values.as_mut_ptr(), max_stack) } {
+                Ok(()) => Ok(()),
+                Err(record) => Err(store.opaque_mut().trap_from_record(*record)),
+            }
+        }
+    }
+}
