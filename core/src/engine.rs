@@ -32,12 +32,13 @@ pub(crate) struct EngineInner {
 #[derive(Default)]
 struct SignatureRegistry {
     ids: HashMap<FuncType, u32>,
-    types: Vec<FuncType>,
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("config", &self.inner.config).finish()
+        f.debug_struct("Engine")
+            .field("config", &self.inner.config)
+            .finish()
     }
 }
 
@@ -72,7 +73,15 @@ impl Engine {
         // Stack depth is bounded by the explicit stack limit check instead.
         set(&mut flags, "enable_probestack", "false")?;
         set(&mut flags, "unwind_info", "false")?;
-        set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+        set(
+            &mut flags,
+            "enable_verifier",
+            if cfg!(debug_assertions) {
+                "true"
+            } else {
+                "false"
+            },
+        )?;
         // Wasm semantics are implemented by the translator; Cranelift's own
         // NaN canonicalisation is not wanted.
         set(&mut flags, "enable_nan_canonicalization", "false")?;
@@ -127,19 +136,16 @@ impl Engine {
 
     /// The engine-wide id of a signature, registering it on first use.
     pub(crate) fn signature_id(&self, ty: &FuncType) -> u32 {
-        let mut reg = self.inner.signatures.lock().unwrap_or_else(|e| e.into_inner());
+        let mut reg = self
+            .inner
+            .signatures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         if let Some(id) = reg.ids.get(ty) {
             return *id;
         }
-        let id = reg.types.len() as u32;
-        reg.types.push(ty.clone());
+        let id = reg.ids.len() as u32;
         reg.ids.insert(ty.clone(), id);
         id
-    }
-
-    /// The signature registered under `id`.
-    pub(crate) fn signature(&self, id: u32) -> Option<FuncType> {
-        let reg = self.inner.signatures.lock().unwrap_or_else(|e| e.into_inner());
-        reg.types.get(id as usize).cloned()
     }
 }

@@ -27,19 +27,35 @@ pub enum Extern {
 impl Extern {
     /// The function, if this is one.
     pub fn into_func(self) -> Option<Func> {
-        if let Extern::Func(f) = self { Some(f) } else { None }
+        if let Extern::Func(f) = self {
+            Some(f)
+        } else {
+            None
+        }
     }
     /// The global, if this is one.
     pub fn into_global(self) -> Option<Global> {
-        if let Extern::Global(g) = self { Some(g) } else { None }
+        if let Extern::Global(g) = self {
+            Some(g)
+        } else {
+            None
+        }
     }
     /// The table, if this is one.
     pub fn into_table(self) -> Option<Table> {
-        if let Extern::Table(t) = self { Some(t) } else { None }
+        if let Extern::Table(t) = self {
+            Some(t)
+        } else {
+            None
+        }
     }
     /// The memory, if this is one.
     pub fn into_memory(self) -> Option<Memory> {
-        if let Extern::Memory(m) = self { Some(m) } else { None }
+        if let Extern::Memory(m) = self {
+            Some(m)
+        } else {
+            None
+        }
     }
     /// The item's type.
     ///
@@ -78,10 +94,18 @@ pub struct Memory(pub(crate) Stored);
 
 /// Grows memory `index` by `delta` pages, consulting the limiter; the old
 /// size in pages, or None when the growth is refused.
-pub(crate) fn grow_memory(store: &mut dyn VMStore, index: usize, delta: u64) -> Result<Option<u64>> {
+pub(crate) fn grow_memory(
+    store: &mut dyn VMStore,
+    index: usize,
+    delta: u64,
+) -> Result<Option<u64>> {
     let mem = &store.opaque_mut().memories[index];
     let old = mem.pages();
-    let max = mem.ty().maximum().unwrap_or(WASM32_MAX_PAGES).min(WASM32_MAX_PAGES);
+    let max = mem
+        .ty()
+        .maximum()
+        .unwrap_or(WASM32_MAX_PAGES)
+        .min(WASM32_MAX_PAGES);
     let Some(new) = old.checked_add(delta) else {
         return Ok(None);
     };
@@ -93,7 +117,10 @@ pub(crate) fn grow_memory(store: &mut dyn VMStore, index: usize, delta: u64) -> 
     }
     let declared_max = mem.ty().maximum().map(|m| (m * WASM_PAGE_SIZE) as usize);
     if let Some(limiter) = store.limiter() {
-        let (cur, want) = ((old * WASM_PAGE_SIZE) as usize, (new * WASM_PAGE_SIZE) as usize);
+        let (cur, want) = (
+            (old * WASM_PAGE_SIZE) as usize,
+            (new * WASM_PAGE_SIZE) as usize,
+        );
         if !limiter.memory_growing(cur, want, declared_max)? {
             return Ok(None);
         }
@@ -112,17 +139,17 @@ impl Memory {
         S::Data: 'static,
     {
         let inner = store.as_context_mut().0;
-        if let Some(max) = ty.maximum() {
-            if max < ty.minimum() {
-                bail!("memory maximum is below its minimum");
-            }
+        if let Some(max) = ty.maximum()
+            && max < ty.minimum()
+        {
+            bail!("memory maximum is below its minimum");
         }
         let bytes = (ty.minimum() * WASM_PAGE_SIZE) as usize;
         let max = ty.maximum().map(|m| (m * WASM_PAGE_SIZE) as usize);
-        if let Some(limiter) = VMStore::limiter(inner) {
-            if !limiter.memory_growing(0, bytes, max)? {
-                bail!("resource limit exceeded: memory of {bytes} bytes refused by the limiter");
-            }
+        if let Some(limiter) = VMStore::limiter(inner)
+            && !limiter.memory_growing(0, bytes, max)?
+        {
+            bail!("resource limit exceeded: memory of {bytes} bytes refused by the limiter");
         }
         let opaque = &mut inner.opaque;
         let m = vm::LinearMemory::new(ty, opaque.engine.config().static_memory_guard)?;
@@ -139,7 +166,10 @@ impl Memory {
     pub fn ty(&self, store: impl AsContext) -> Result<MemoryType> {
         let s = store.as_context();
         let m = self.get(&s)?;
-        Ok(MemoryType::new(m.pages() as u32, m.ty().maximum().map(|x| x as u32)))
+        Ok(MemoryType::new(
+            m.pages() as u32,
+            m.ty().maximum().map(|x| x as u32),
+        ))
     }
 
     /// Current size in pages (0 for a handle of another store).
@@ -183,7 +213,10 @@ impl Memory {
     }
 
     /// The memory's bytes, writable (empty for a handle of another store).
-    pub fn data_mut<'a, T: 'a>(&self, store: impl Into<crate::StoreContextMut<'a, T>>) -> &'a mut [u8] {
+    pub fn data_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::StoreContextMut<'a, T>>,
+    ) -> &'a mut [u8] {
         let store = store.into().0;
         match store.opaque.check(self.0) {
             Ok(i) => store.opaque.memories[i].as_mut_slice(),
@@ -195,7 +228,9 @@ impl Memory {
     /// guard region never moves) or the store is dropped.
     pub fn data_ptr(&self, store: impl AsContext) -> *mut u8 {
         let s = store.as_context();
-        self.get(&s).map(|m| m.base()).unwrap_or(std::ptr::null_mut())
+        self.get(&s)
+            .map(|m| m.base())
+            .unwrap_or(std::ptr::null_mut())
     }
 
     /// Copies `buf.len()` bytes from `offset` into `buf`.
@@ -265,7 +300,12 @@ fn ref_to_elem(store: &crate::store::StoreOpaque, ty: crate::RefType, r: &Ref) -
 
 /// Grows table `index` by `delta`, consulting the limiter; the old size,
 /// or None when refused.
-pub(crate) fn grow_table(store: &mut dyn VMStore, index: usize, delta: u32, init: usize) -> Result<Option<u32>> {
+pub(crate) fn grow_table(
+    store: &mut dyn VMStore,
+    index: usize,
+    delta: u32,
+    init: usize,
+) -> Result<Option<u32>> {
     let table = &store.opaque_mut().tables[index];
     let old = table.size();
     let max = table.ty().maximum().unwrap_or(u32::MAX);
@@ -276,12 +316,11 @@ pub(crate) fn grow_table(store: &mut dyn VMStore, index: usize, delta: u32, init
         return Ok(None);
     }
     let declared_max = table.ty().maximum().map(|m| m as usize);
-    if delta > 0 {
-        if let Some(limiter) = store.limiter() {
-            if !limiter.table_growing(old as usize, new as usize, declared_max)? {
-                return Ok(None);
-            }
-        }
+    if delta > 0
+        && let Some(limiter) = store.limiter()
+        && !limiter.table_growing(old as usize, new as usize, declared_max)?
+    {
+        return Ok(None);
     }
     store.opaque_mut().tables[index].grow(delta, init);
     Ok(Some(old))
@@ -296,10 +335,10 @@ impl Table {
     {
         let inner = store.as_context_mut().0;
         let init = ref_to_elem(&inner.opaque, ty.element(), &init)?;
-        if let Some(max) = ty.maximum() {
-            if max < ty.minimum() {
-                bail!("table maximum is below its minimum");
-            }
+        if let Some(max) = ty.maximum()
+            && max < ty.minimum()
+        {
+            bail!("table maximum is below its minimum");
         }
         if let Some(limiter) = VMStore::limiter(inner) {
             let min = ty.minimum() as usize;
@@ -389,7 +428,11 @@ impl Global {
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, value: Val) -> Result<Global> {
         let o = &mut store.as_context_mut().0.opaque;
         if value.ty() != ty.content() {
-            bail!("global of type {} cannot hold a {}", ty.content(), value.ty());
+            bail!(
+                "global of type {} cannot hold a {}",
+                ty.content(),
+                value.ty()
+            );
         }
         let raw = o.val_to_raw(&value)?;
         o.globals.push(GlobalData {
@@ -431,7 +474,11 @@ impl Global {
             bail!("cannot set an immutable global");
         }
         if value.ty() != ty.content() {
-            bail!("global of type {} cannot hold a {}", ty.content(), value.ty());
+            bail!(
+                "global of type {} cannot hold a {}",
+                ty.content(),
+                value.ty()
+            );
         }
         let raw = o.val_to_raw(&value)?;
         o.globals[i].storage.set(raw);

@@ -2,7 +2,9 @@
 //! wasm, and statically typed views of both.
 
 use crate::externals::Extern;
-use crate::store::{AsContext, AsContextMut, FuncData, FuncKind, StoreContext, StoreInner, StoreOpaque, Stored};
+use crate::store::{
+    AsContext, AsContextMut, FuncData, FuncKind, StoreContext, StoreInner, StoreOpaque, Stored,
+};
 use crate::types::{FuncType, ValType};
 use crate::values::{ExternRef, Val};
 use crate::vm::{self, HostFn, VMStore, ValRaw};
@@ -71,7 +73,11 @@ fn downcast<T: 'static>(store: &mut dyn VMStore) -> &mut StoreInner<T> {
 }
 
 /// Registers a host function in `opaque`.
-pub(crate) fn new_host_func(opaque: &mut StoreOpaque, ty: FuncType, host: Box<HostFn>) -> Result<Func> {
+pub(crate) fn new_host_func(
+    opaque: &mut StoreOpaque,
+    ty: FuncType,
+    host: Box<HostFn>,
+) -> Result<Func> {
     let engine = opaque.engine.clone();
     let trampoline = {
         let mut cache = engine
@@ -102,39 +108,38 @@ pub(crate) fn new_host_func(opaque: &mut StoreOpaque, ty: FuncType, host: Box<Ho
     Ok(Func(Stored::new(opaque.id, index)))
 }
 
-
 /// Wraps an untyped host closure: converts raw arguments to [`Val`]s and
 /// checks the results it writes against `ty`.
 pub(crate) fn untyped_host_fn<T: 'static>(
     ty: FuncType,
     f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
 ) -> Box<HostFn> {
-        let sig = ty;
-        Box::new(move |store, caller, values| {
-            let inner = downcast::<T>(store);
-            let params: Vec<Val> = sig
-                .params()
-                .iter()
-                .enumerate()
-                .map(|(i, t)| inner.opaque.raw_to_val(values[i], *t))
-                .collect();
-            let mut results: Vec<Val> = sig.results().iter().map(|t| Val::default_for(*t)).collect();
-            f(
-                Caller {
-                    store: &mut *inner,
-                    caller,
-                },
-                &params,
-                &mut results,
-            )?;
-            for (i, (r, t)) in results.iter().zip(sig.results()).enumerate() {
-                if r.ty() != *t {
-                    bail!("host function result {i} is {}, expected {t}", r.ty());
-                }
-                values[i] = inner.opaque.val_to_raw(r)?;
+    let sig = ty;
+    Box::new(move |store, caller, values| {
+        let inner = downcast::<T>(store);
+        let params: Vec<Val> = sig
+            .params()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| inner.opaque.raw_to_val(values[i], *t))
+            .collect();
+        let mut results: Vec<Val> = sig.results().iter().map(|t| Val::default_for(*t)).collect();
+        f(
+            Caller {
+                store: &mut *inner,
+                caller,
+            },
+            &params,
+            &mut results,
+        )?;
+        for (i, (r, t)) in results.iter().zip(sig.results()).enumerate() {
+            if r.ty() != *t {
+                bail!("host function result {i} is {}, expected {t}", r.ty());
             }
-            Ok(())
-        })
+            values[i] = inner.opaque.val_to_raw(r)?;
+        }
+        Ok(())
+    })
 }
 
 impl Func {
@@ -227,7 +232,10 @@ impl Func {
     ///
     /// # Errors
     /// When the function's type is not `P -> R`.
-    pub fn typed<P: WasmParams, R: WasmResults>(&self, store: impl AsContext) -> Result<TypedFunc<P, R>> {
+    pub fn typed<P: WasmParams, R: WasmResults>(
+        &self,
+        store: impl AsContext,
+    ) -> Result<TypedFunc<P, R>> {
         let ty = self.ty(store)?;
         if ty.params() != P::types().as_slice() || ty.results() != R::types().as_slice() {
             bail!(
@@ -314,12 +322,32 @@ macro_rules! wasm_ty_num {
         }
     };
 }
-wasm_ty_num!(i32, I32, |v: i32| ValRaw::from_u32(v as u32), |r: ValRaw| r.get_u32() as i32);
+wasm_ty_num!(
+    i32,
+    I32,
+    |v: i32| ValRaw::from_u32(v as u32),
+    |r: ValRaw| r.get_u32() as i32
+);
 wasm_ty_num!(u32, I32, ValRaw::from_u32, |r: ValRaw| r.get_u32());
-wasm_ty_num!(i64, I64, |v: i64| ValRaw::from_u64(v as u64), |r: ValRaw| r.get_u64() as i64);
+wasm_ty_num!(
+    i64,
+    I64,
+    |v: i64| ValRaw::from_u64(v as u64),
+    |r: ValRaw| r.get_u64() as i64
+);
 wasm_ty_num!(u64, I64, ValRaw::from_u64, |r: ValRaw| r.get_u64());
-wasm_ty_num!(f32, F32, |v: f32| ValRaw::from_u32(v.to_bits()), |r: ValRaw| f32::from_bits(r.get_u32()));
-wasm_ty_num!(f64, F64, |v: f64| ValRaw::from_u64(v.to_bits()), |r: ValRaw| f64::from_bits(r.get_u64()));
+wasm_ty_num!(
+    f32,
+    F32,
+    |v: f32| ValRaw::from_u32(v.to_bits()),
+    |r: ValRaw| f32::from_bits(r.get_u32())
+);
+wasm_ty_num!(
+    f64,
+    F64,
+    |v: f64| ValRaw::from_u64(v.to_bits()),
+    |r: ValRaw| f64::from_bits(r.get_u64())
+);
 
 impl WasmTy for Option<Func> {
     fn valtype() -> ValType {
@@ -406,7 +434,7 @@ macro_rules! tuples {
             fn types() -> Vec<ValType> {
                 vec![$($t::valtype()),*]
             }
-            #[allow(unused_variables, reason = "the empty tuple loads nothing")]
+            #[allow(unused_variables, clippy::unused_unit, reason = "the empty tuple loads nothing")]
             fn load(store: &mut StoreOpaque, values: &[ValRaw]) -> Self {
                 ($($t::from_raw(values[$i], store),)*)
             }
@@ -447,7 +475,6 @@ impl<R: WasmResults> HostResult for Result<R> {
         self
     }
 }
-
 
 /// A closure usable with [`Func::wrap`] and `Linker::func_wrap`.
 pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
@@ -542,4 +569,3 @@ into_func! {
     (A1 0, A2 1, A3 2, A4 3, A5 4, A6 5, A7 6);
     (A1 0, A2 1, A3 2, A4 3, A5 4, A6 5, A7 6, A8 7);
 }
-

@@ -8,15 +8,15 @@
 //! the writes already done, as the spec requires), and runs the start
 //! function.
 
+use crate::environ::VMOffsets;
 use crate::environ::{ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex};
 use crate::externals::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::Module;
-use crate::store::{AsContextMut, FuncKind, GlobalData, StoreOpaque, Stored};
+use crate::store::{AsContextMut, GlobalData, StoreOpaque, Stored};
 use crate::trap::{Trap, TrapCode};
 use crate::types::{ExternType, RefType, extern_type_matches};
 use crate::vm::{self, GlobalStorage, VMContextAlloc, VMFuncRef, VMStore, ValRaw};
-use crate::environ::VMOffsets;
 use anyhow::{Result, anyhow, bail};
 
 /// An instantiated module.
@@ -51,7 +51,9 @@ impl InstanceData {
         if defined == 0 || !self.vmctx.contains(func_ref) {
             return None;
         }
-        let start = self.vmctx.address_of(self.module.offsets().defined_func_ref(0));
+        let start = self
+            .vmctx
+            .address_of(self.module.offsets().defined_func_ref(0));
         let off = func_ref.checked_sub(start)?;
         let size = crate::environ::vmoffsets::func_ref::SIZE as usize;
         if off % size != 0 || off / size >= defined as usize {
@@ -69,7 +71,11 @@ pub(crate) fn eval_const(
     expr: &ConstExpr,
 ) -> Result<ValRaw> {
     let mut stack: Vec<ValRaw> = Vec::new();
-    let mut pop = |stack: &mut Vec<ValRaw>| stack.pop().ok_or_else(|| anyhow!("bad constant expression"));
+    let pop = |stack: &mut Vec<ValRaw>| {
+        stack
+            .pop()
+            .ok_or_else(|| anyhow!("bad constant expression"))
+    };
     for op in &expr.0 {
         let v = match op {
             ConstOp::I32(v) => ValRaw::from_u32(*v as u32),
@@ -112,7 +118,11 @@ pub(crate) fn extern_type(store: &StoreOpaque, ext: &Extern) -> Result<ExternTyp
         Extern::Table(t) => {
             let table = &store.tables[store.check(t.0)?];
             let ty = table.ty();
-            ExternType::Table(crate::TableType::new(ty.element(), table.size(), ty.maximum()))
+            ExternType::Table(crate::TableType::new(
+                ty.element(),
+                table.size(),
+                ty.maximum(),
+            ))
         }
         Extern::Memory(m) => {
             let mem = &store.memories[store.check(m.0)?];
@@ -167,11 +177,13 @@ pub(crate) fn instantiate(
     // Limits for the module's own memories and tables.
     for mem in &info.memories[info.num_imported_memories as usize..] {
         let bytes = (mem.minimum() * crate::types::WASM_PAGE_SIZE) as usize;
-        let max = mem.maximum().map(|m| (m * crate::types::WASM_PAGE_SIZE) as usize);
-        if let Some(limiter) = store.limiter() {
-            if !limiter.memory_growing(0, bytes, max)? {
-                bail!("resource limit exceeded: memory of {bytes} bytes refused by the limiter");
-            }
+        let max = mem
+            .maximum()
+            .map(|m| (m * crate::types::WASM_PAGE_SIZE) as usize);
+        if let Some(limiter) = store.limiter()
+            && !limiter.memory_growing(0, bytes, max)?
+        {
+            bail!("resource limit exceeded: memory of {bytes} bytes refused by the limiter");
         }
     }
     for table in &info.tables[info.num_imported_tables as usize..] {
@@ -190,7 +202,10 @@ pub(crate) fn instantiate(
         VMOffsets::STORE_CONTEXT,
         opaque.vm_context().as_ptr() as usize,
     );
-    vmctx.write_usize(VMOffsets::BUILTINS, &raw const vm::libcalls::BUILTINS as usize);
+    vmctx.write_usize(
+        VMOffsets::BUILTINS,
+        &raw const vm::libcalls::BUILTINS as usize,
+    );
     vmctx.write_usize(VMOffsets::INSTANCE_INDEX, instance_index);
     for (i, id) in module.type_ids().iter().enumerate() {
         vmctx.write_u32(offsets.type_id(i as u32), *id);
@@ -289,7 +304,11 @@ pub(crate) fn instantiate(
 }
 
 /// Evaluates the items of element segment `elem` of instance `instance`.
-pub(crate) fn element_items(store: &StoreOpaque, instance: usize, elem: usize) -> Result<Vec<usize>> {
+pub(crate) fn element_items(
+    store: &StoreOpaque,
+    instance: usize,
+    elem: usize,
+) -> Result<Vec<usize>> {
     let inst = &store.instances[instance];
     if inst.dropped_elems[elem] {
         return Ok(Vec::new());
@@ -378,9 +397,13 @@ impl Instance {
         let id = opaque.id;
         Ok(Some(match entity {
             EntityIndex::Func(f) => Extern::Func(opaque.instance_func(index, f)),
-            EntityIndex::Memory(m) => Extern::Memory(Memory(Stored::new(id, data.memories[m as usize]))),
+            EntityIndex::Memory(m) => {
+                Extern::Memory(Memory(Stored::new(id, data.memories[m as usize])))
+            }
             EntityIndex::Table(t) => Extern::Table(Table(Stored::new(id, data.tables[t as usize]))),
-            EntityIndex::Global(g) => Extern::Global(Global(Stored::new(id, data.globals[g as usize]))),
+            EntityIndex::Global(g) => {
+                Extern::Global(Global(Stored::new(id, data.globals[g as usize])))
+            }
         }))
     }
 
@@ -442,7 +465,10 @@ impl Instance {
     }
 
     /// The module this instance was made from.
-    pub fn module<'a, T: 'a>(&self, store: impl Into<crate::StoreContext<'a, T>>) -> Result<&'a Module> {
+    pub fn module<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::StoreContext<'a, T>>,
+    ) -> Result<&'a Module> {
         let store = store.into().0;
         Ok(&store.opaque.instances[store.opaque.check(self.0)?].module)
     }
@@ -455,11 +481,4 @@ pub(crate) fn instantiate_dyn<T: 'static>(
     imports: &[Extern],
 ) -> Result<Instance> {
     instantiate(store, module, imports)
-}
-
-impl FuncKind {
-    /// Whether this is a host function.
-    pub(crate) fn is_host(&self) -> bool {
-        matches!(self, FuncKind::Host(_))
-    }
 }

@@ -47,12 +47,17 @@ pub use anyhow::{Error, Result};
 pub use config::{Config, OptLevel};
 pub use engine::Engine;
 pub use externals::{Extern, Global, Memory, Table};
-pub use func::{Caller, Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmResultsStore, WasmTy};
+pub use func::{
+    Caller, Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmResultsStore,
+    WasmTy,
+};
 pub use instance::Instance;
 pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 pub use linker::Linker;
 pub use module::Module;
-pub use store::{AsContext, AsContextMut, Store, StoreContext, StoreContextMut, StoreOpaque, Stored};
+pub use store::{
+    AsContext, AsContextMut, Store, StoreContext, StoreContextMut, StoreOpaque, Stored,
+};
 pub use trap::{FrameInfo, Trap, TrapCode};
 pub use types::*;
 pub use values::{ExternRef, Ref, Val};

@@ -32,7 +32,14 @@ pub fn memory_grow(store: &mut dyn VMStore, instance: usize, mem: u32, delta: u3
 }
 
 /// `memory.fill`.
-pub fn memory_fill(store: &mut dyn VMStore, instance: usize, mem: u32, dst: u64, val: u32, len: u64) -> Outcome {
+pub fn memory_fill(
+    store: &mut dyn VMStore,
+    instance: usize,
+    mem: u32,
+    dst: u64,
+    val: u32,
+    len: u64,
+) -> Outcome {
     let o = store.opaque_mut();
     let index = o.instances[instance].memories[mem as usize];
     let data = o.memories[index].as_mut_slice();
@@ -56,12 +63,16 @@ pub fn memory_copy(
     let o = store.opaque_mut();
     let d = o.instances[instance].memories[dst_mem as usize];
     let s = o.instances[instance].memories[src_mem as usize];
-    if !in_bounds(src, len, o.memories[s].byte_size()) || !in_bounds(dst, len, o.memories[d].byte_size()) {
+    if !in_bounds(src, len, o.memories[s].byte_size())
+        || !in_bounds(dst, len, o.memories[d].byte_size())
+    {
         return trap(TrapCode::MemoryOutOfBounds);
     }
     let (src, dst, len) = (src as usize, dst as usize, len as usize);
     if d == s {
-        o.memories[d].as_mut_slice().copy_within(src..src + len, dst);
+        o.memories[d]
+            .as_mut_slice()
+            .copy_within(src..src + len, dst);
     } else {
         let bytes = o.memories[s].as_slice()[src..src + len].to_vec();
         o.memories[d].as_mut_slice()[dst..dst + len].copy_from_slice(&bytes);
@@ -90,7 +101,9 @@ pub fn memory_init(
     let index = inst.memories[mem as usize];
     let seg_len = segment.len();
     let memory = o.memories[index].as_mut_slice();
-    if !in_bounds(u64::from(src), u64::from(len), seg_len) || !in_bounds(dst, u64::from(len), memory.len()) {
+    if !in_bounds(u64::from(src), u64::from(len), seg_len)
+        || !in_bounds(dst, u64::from(len), memory.len())
+    {
         return trap(TrapCode::MemoryOutOfBounds);
     }
     if len > 0 {
@@ -108,7 +121,13 @@ pub fn data_drop(store: &mut dyn VMStore, instance: usize, data: u32) -> Outcome
 }
 
 /// `table.grow`.
-pub fn table_grow(store: &mut dyn VMStore, instance: usize, table: u32, delta: u32, init: u64) -> Outcome {
+pub fn table_grow(
+    store: &mut dyn VMStore,
+    instance: usize,
+    table: u32,
+    delta: u32,
+    init: u64,
+) -> Outcome {
     let index = store.opaque_mut().instances[instance].tables[table as usize];
     match grow_table(store, index, delta, init as usize) {
         Ok(Some(old)) => Ok(old),
@@ -118,7 +137,14 @@ pub fn table_grow(store: &mut dyn VMStore, instance: usize, table: u32, delta: u
 }
 
 /// `table.fill`.
-pub fn table_fill(store: &mut dyn VMStore, instance: usize, table: u32, dst: u32, val: u64, len: u32) -> Outcome {
+pub fn table_fill(
+    store: &mut dyn VMStore,
+    instance: usize,
+    table: u32,
+    dst: u32,
+    val: u64,
+    len: u32,
+) -> Outcome {
     let o = store.opaque_mut();
     let index = o.instances[instance].tables[table as usize];
     let elems = o.tables[index].elements_mut();
@@ -196,7 +222,8 @@ pub fn epoch_interrupt(store: &mut dyn VMStore, _instance: usize) -> Outcome {
         Ok(delta) => {
             let o = store.opaque_mut();
             let now = o.engine.current_epoch();
-            o.vm_context_mut().set_epoch_deadline(now.saturating_add(delta));
+            o.vm_context_mut()
+                .set_epoch_deadline(now.saturating_add(delta));
             OK
         }
         Err(e) => match e.downcast_ref::<Trap>() {

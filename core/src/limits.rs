@@ -9,10 +9,20 @@ pub trait ResourceLimiter: Send + Sync {
     /// A memory wants to grow from `current` to `desired` bytes (`maximum`
     /// is its declared maximum). `Ok(false)` refuses: `memory.grow` returns
     /// -1, creation fails. An error refuses the same way.
-    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> Result<bool>;
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool>;
 
     /// A table wants to grow from `current` to `desired` elements.
-    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> Result<bool>;
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool>;
 
     /// The most instances the store may hold.
     fn instances(&self) -> usize {
@@ -39,11 +49,21 @@ impl Default for StoreLimits {
 }
 
 impl ResourceLimiter for StoreLimits {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool> {
         Ok(self.memory_size.is_none_or(|max| desired <= max))
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool> {
         Ok(self.table_elements.is_none_or(|max| desired <= max))
     }
 

@@ -1,6 +1,7 @@
 //! The linker: resolves a module's imports by name from host items and
 //! previously registered instances, then instantiates.
 
+use crate::Engine;
 use crate::externals::Extern;
 use crate::func::{Caller, IntoFunc};
 use crate::instance::Instance;
@@ -9,7 +10,6 @@ use crate::store::{AsContext, AsContextMut};
 use crate::types::FuncType;
 use crate::values::Val;
 use crate::vm::HostFn;
-use crate::Engine;
 use anyhow::{Result, bail};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -134,7 +134,12 @@ impl<T: 'static> Linker<T> {
     }
 
     /// The item defined as `module::name`, placed in `store`.
-    pub fn get(&self, mut store: impl AsContextMut<Data = T>, module: &str, name: &str) -> Option<Extern> {
+    pub fn get(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+        name: &str,
+    ) -> Option<Extern> {
         let def = self.map.get(&(module.to_string(), name.to_string()))?;
         self.resolve(&mut store, def).ok()
     }
@@ -154,7 +159,11 @@ impl<T: 'static> Linker<T> {
     ///
     /// # Errors
     /// An unknown import, a type mismatch, or instantiation's own errors.
-    pub fn instantiate(&self, mut store: impl AsContextMut<Data = T>, module: &Module) -> Result<Instance> {
+    pub fn instantiate(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<Instance> {
         let mut imports = Vec::with_capacity(module.imports().len());
         for import in module.imports() {
             let key = (import.module().to_string(), import.name().to_string());

@@ -256,7 +256,9 @@ impl Module {
     pub(crate) fn frame_info(&self, pc: usize) -> Option<FrameInfo> {
         let offset = self.text_offset(pc)?;
         let funcs = &self.inner.artifacts.functions;
-        let i = funcs.partition_point(|f| f.start <= offset).checked_sub(1)?;
+        let i = funcs
+            .partition_point(|f| f.start <= offset)
+            .checked_sub(1)?;
         let f = funcs[i];
         if offset >= f.start + f.len {
             return None;
@@ -280,10 +282,16 @@ fn check_artifacts(a: &CompiledArtifacts) -> Result<()> {
     let info = &a.info;
     if a.functions.len() != (info.functions.len() - info.num_imported_funcs as usize)
         || a.array_trampolines.len() != info.types.len()
-        || a.functions.iter().chain(&a.array_trampolines).any(|f| !in_text(f.start, f.len))
+        || a.functions
+            .iter()
+            .chain(&a.array_trampolines)
+            .any(|f| !in_text(f.start, f.len))
         || a.traps.iter().any(|t| !in_text(t.offset, 1))
         || a.libcall_relocs.iter().any(|(o, _)| !in_text(*o, 8))
-        || info.functions.iter().any(|t| *t as usize >= info.types.len())
+        || info
+            .functions
+            .iter()
+            .any(|t| *t as usize >= info.types.len())
     {
         bail!("serialized module is corrupted (inconsistent layout)");
     }

@@ -21,7 +21,7 @@ use crate::limits::ResourceLimiter;
 use crate::trap::{FrameInfo, Pending, Trap, TrapCode};
 use crate::types::{FuncType, GlobalType, ValType};
 use crate::values::{ExternRef, Val};
-use crate::vm::{self, GlobalStorage, LinearMemory, ValRaw, VMStoreContextBox};
+use crate::vm::{self, GlobalStorage, LinearMemory, VMStoreContextBox, ValRaw};
 use crate::{Func, compiler};
 use anyhow::{Result, anyhow, bail};
 use std::any::Any;
@@ -56,7 +56,7 @@ pub(crate) struct FuncData {
 
 pub(crate) enum FuncKind {
     /// Defined by wasm in this instance.
-    Wasm { instance: usize },
+    Wasm,
     /// Defined by the host.
     Host(vm::HostFuncBox),
 }
@@ -135,7 +135,7 @@ impl StoreOpaque {
         self.funcs.push(FuncData {
             func_ref,
             ty,
-            kind: FuncKind::Wasm { instance },
+            kind: FuncKind::Wasm,
         });
         self.func_by_ref.insert(func_ref, index);
         self.instances[instance].funcs[func_index as usize] = Some(index);
@@ -183,7 +183,11 @@ impl StoreOpaque {
         let trace = self.symbolize(&record.backtrace);
         let raw = self.trap_code_at(record.pc);
         let code = match raw {
-            Some(c) if c == cranelift_codegen::ir::TrapCode::unwrap_user(compiler::TRAP_LIBCALL).as_raw().get() => {
+            Some(c)
+                if c == cranelift_codegen::ir::TrapCode::unwrap_user(compiler::TRAP_LIBCALL)
+                    .as_raw()
+                    .get() =>
+            {
                 match self.pending.take() {
                     Some(Pending::Error(e)) => return e,
                     Some(Pending::Trap(code)) => code,
@@ -243,11 +247,14 @@ impl StoreOpaque {
 /// The closure that finds a store's limiter in its data.
 type LimiterFn<T> = dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync;
 
+/// The closure called when the epoch deadline is reached.
+type EpochCallback<T> = dyn FnMut(&mut T) -> Result<u64> + Send + Sync;
+
 /// A store and its data, behind the `Box` of [`Store`].
 pub(crate) struct StoreInner<T> {
     pub(crate) opaque: StoreOpaque,
     limiter: Option<Box<LimiterFn<T>>>,
-    epoch_callback: Option<Box<dyn FnMut(&mut T) -> Result<u64> + Send + Sync>>,
+    epoch_callback: Option<Box<EpochCallback<T>>>,
     pub(crate) data: T,
 }
 
@@ -388,7 +395,9 @@ impl<T> Store<T> {
 
 impl<T> std::fmt::Debug for Store<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("id", &self.inner.opaque.id).finish()
+        f.debug_struct("Store")
+            .field("id", &self.inner.opaque.id)
+            .finish()
     }
 }
 

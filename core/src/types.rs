@@ -296,10 +296,16 @@ impl fmt::Display for ExternType {
             ExternType::Global(g) => write!(
                 f,
                 "global {}{}",
-                if g.mutability == Mutability::Var { "mut " } else { "" },
+                if g.mutability == Mutability::Var {
+                    "mut "
+                } else {
+                    ""
+                },
                 g.content
             ),
-            ExternType::Table(t) => write!(f, "table {} {:?}..{:?}", t.element, t.minimum, t.maximum),
+            ExternType::Table(t) => {
+                write!(f, "table {} {:?}..{:?}", t.element, t.minimum, t.maximum)
+            }
             ExternType::Memory(m) => write!(f, "memory {:?}..{:?}", m.minimum, m.maximum),
         }
     }

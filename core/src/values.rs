@@ -25,7 +25,10 @@ impl ExternRef {
     ///
     /// # Errors
     /// When the reference belongs to another store.
-    pub fn data<'a, T: 'a>(&self, store: impl Into<crate::StoreContext<'a, T>>) -> Result<&'a (dyn Any + Send + Sync)> {
+    pub fn data<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::StoreContext<'a, T>>,
+    ) -> Result<&'a (dyn Any + Send + Sync)> {
         let store = store.into().0;
         let index = store.opaque.check(self.0)?;
         Ok(&*store.opaque.externrefs[index])
@@ -85,31 +88,59 @@ impl Val {
 
     /// The `i32`, if this is one.
     pub fn i32(&self) -> Option<i32> {
-        if let Val::I32(v) = self { Some(*v) } else { None }
+        if let Val::I32(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
     /// The `i64`, if this is one.
     pub fn i64(&self) -> Option<i64> {
-        if let Val::I64(v) = self { Some(*v) } else { None }
+        if let Val::I64(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
     /// The `f32`, if this is one.
     pub fn f32(&self) -> Option<f32> {
-        if let Val::F32(v) = self { Some(f32::from_bits(*v)) } else { None }
+        if let Val::F32(v) = self {
+            Some(f32::from_bits(*v))
+        } else {
+            None
+        }
     }
     /// The `f64`, if this is one.
     pub fn f64(&self) -> Option<f64> {
-        if let Val::F64(v) = self { Some(f64::from_bits(*v)) } else { None }
+        if let Val::F64(v) = self {
+            Some(f64::from_bits(*v))
+        } else {
+            None
+        }
     }
     /// The `v128`, if this is one.
     pub fn v128(&self) -> Option<u128> {
-        if let Val::V128(v) = self { Some(*v) } else { None }
+        if let Val::V128(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
     /// The function reference, if this is a `funcref` (outer None when not).
     pub fn funcref(&self) -> Option<Option<&Func>> {
-        if let Val::FuncRef(f) = self { Some(f.as_ref()) } else { None }
+        if let Val::FuncRef(f) = self {
+            Some(f.as_ref())
+        } else {
+            None
+        }
     }
     /// The extern reference, if this is an `externref`.
     pub fn externref(&self) -> Option<Option<&ExternRef>> {
-        if let Val::ExternRef(e) = self { Some(e.as_ref()) } else { None }
+        if let Val::ExternRef(e) = self {
+            Some(e.as_ref())
+        } else {
+            None
+        }
     }
 }
 

@@ -5,8 +5,8 @@
 //! The result, [`CompiledArtifacts`], is plain data: it is what a serialized
 //! module contains, and what `vm::CodeMemory` maps executable.
 
-pub mod translate;
 pub mod trampolines;
+pub mod translate;
 
 use crate::engine::Engine;
 use crate::environ::parse::{FunctionBodyInput, ParsedModule, function_error};
@@ -137,8 +137,7 @@ enum RelocTarget {
 fn compile_ir(engine: &Engine, func: ir::Function) -> Result<CompiledFunction> {
     let mut ctx = Context::for_function(func);
     let isa = &*engine.inner.isa;
-    let compiled = ctx
-        .compile(isa, &mut ControlPlane::default())
+    ctx.compile(isa, &mut ControlPlane::default())
         .map_err(|e| anyhow!("code generation failed: {:?}", e.inner))?;
     let user_names = ctx.func.params.user_named_funcs().clone();
     let compiled = ctx.compiled_code().expect("just compiled");
@@ -185,8 +184,15 @@ fn compile_body(
     let sig = wasm_signature(info.func_type(index));
     let mut func = ir::Function::with_name_signature(UserFuncName::user(0, index), sig);
     let mut fctx = FunctionBuilderContext::new();
-    translate_function(env, index, &input.body, &mut validator, &mut func, &mut fctx)
-        .map_err(|e| function_error(info, index, e))?;
+    translate_function(
+        env,
+        index,
+        &input.body,
+        &mut validator,
+        &mut func,
+        &mut fctx,
+    )
+    .map_err(|e| function_error(info, index, e))?;
     compile_ir(engine, func).map_err(|e| function_error(info, index, e))
 }
 
@@ -255,7 +261,10 @@ fn link(
         for (offset, kind, target, addend) in &f.relocs {
             let site = loc.start + offset;
             match (target, kind) {
-                (RelocTarget::Func(index), Reloc::X86CallPCRel4 | Reloc::X86CallPLTRel4 | Reloc::X86PCRel4) => {
+                (
+                    RelocTarget::Func(index),
+                    Reloc::X86CallPCRel4 | Reloc::X86CallPLTRel4 | Reloc::X86PCRel4,
+                ) => {
                     let callee = index
                         .checked_sub(num_imported)
                         .and_then(|i| func_locs.get(i as usize))

@@ -16,8 +16,8 @@ use crate::engine::Engine;
 use crate::environ::vmoffsets::VAL_RAW_SIZE;
 use crate::types::FuncType;
 use cranelift_codegen::ir::{
-    self, AbiParam, InstBuilder, MemFlagsData as MemFlags, StackSlotData, StackSlotKind, TrapCode, UserFuncName,
-    types,
+    self, AbiParam, InstBuilder, MemFlagsData as MemFlags, StackSlotData, StackSlotKind, TrapCode,
+    UserFuncName, types,
 };
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 

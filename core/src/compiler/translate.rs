@@ -18,9 +18,7 @@ use super::{TRAP_BAD_SIGNATURE, TRAP_INDIRECT_CALL_TO_NULL, TRAP_LIBCALL, TRAP_O
 use super::{TRAP_TABLE_OUT_OF_BOUNDS, TRAP_UNREACHABLE};
 use crate::config::Config;
 use crate::environ::builtins::{BuiltinFunction, BuiltinType};
-use crate::environ::vmoffsets::{
-    func_ref, memory_definition, store_context, table_definition,
-};
+use crate::environ::vmoffsets::{func_ref, memory_definition, store_context, table_definition};
 use crate::environ::{ModuleInfo, VMOffsets};
 use crate::types::{FuncType, ValType};
 use anyhow::{Result, bail};
@@ -28,8 +26,8 @@ use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
 use cranelift_codegen::ir::{
     self, AbiParam, ArgumentPurpose, BlockArg, ExtFuncData, ExternalName, FuncRef, GlobalValueData,
-    InstBuilder, JumpTableData, MemFlagsData as MemFlags, SigRef, Signature, TrapCode, Type, UserExternalName,
-    Value, types,
+    InstBuilder, JumpTableData, MemFlagsData as MemFlags, SigRef, Signature, TrapCode, Type,
+    UserExternalName, Value, types,
 };
 use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_frontend::{FunctionBuilder, Variable};
@@ -308,19 +306,16 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             types::F32 => ins.f32const(Ieee32::with_bits(0)),
             types::F64 => ins.f64const(Ieee64::with_bits(0)),
             _ => {
-                let c = self
-                    .builder
-                    .func
-                    .dfg
-                    .constants
-                    .insert(vec![0u8; 16].into());
+                let c = self.builder.func.dfg.constants.insert(vec![0u8; 16].into());
                 self.builder.ins().vconst(ty, c)
             }
         }
     }
 
     fn pop(&mut self) -> Value {
-        self.stack.pop().expect("validated: operand stack underflow")
+        self.stack
+            .pop()
+            .expect("validated: operand stack underflow")
     }
 
     fn pop2(&mut self) -> (Value, Value) {
@@ -381,12 +376,10 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             return;
         }
         let ctx = self.store_context();
-        let fuel = self.builder.ins().load(
-            types::I64,
-            trusted(),
-            ctx,
-            store_context::FUEL_REMAINING,
-        );
+        let fuel =
+            self.builder
+                .ins()
+                .load(types::I64, trusted(), ctx, store_context::FUEL_REMAINING);
         let fuel = self.builder.ins().iadd_imm_s(fuel, -self.fuel_pending);
         self.builder
             .ins()
@@ -401,13 +394,14 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         }
         self.fuel_flush();
         let ctx = self.store_context();
-        let fuel = self.builder.ins().load(
-            types::I64,
-            trusted(),
-            ctx,
-            store_context::FUEL_REMAINING,
-        );
-        let out = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, fuel, 0);
+        let fuel =
+            self.builder
+                .ins()
+                .load(types::I64, trusted(), ctx, store_context::FUEL_REMAINING);
+        let out = self
+            .builder
+            .ins()
+            .icmp_imm_s(IntCC::SignedLessThan, fuel, 0);
         self.builder.ins().trapnz(out, trap(TRAP_OUT_OF_FUEL));
     }
 
@@ -417,17 +411,15 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             return;
         }
         let ctx = self.store_context();
-        let counter = self
-            .builder
-            .ins()
-            .load(types::I64, readonly(), ctx, store_context::EPOCH_COUNTER);
+        let counter =
+            self.builder
+                .ins()
+                .load(types::I64, readonly(), ctx, store_context::EPOCH_COUNTER);
         let epoch = self.builder.ins().load(types::I64, trusted(), counter, 0);
-        let deadline = self.builder.ins().load(
-            types::I64,
-            trusted(),
-            ctx,
-            store_context::EPOCH_DEADLINE,
-        );
+        let deadline =
+            self.builder
+                .ins()
+                .load(types::I64, trusted(), ctx, store_context::EPOCH_DEADLINE);
         let reached = self
             .builder
             .ins()
@@ -483,7 +475,9 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         let index = self.builder.ins().uextend(types::I64, index);
         let memory = match memarg.target {
             wasmparser::MemArgTarget::Memory(m) => m,
-            wasmparser::MemArgTarget::Array(_) => unreachable!("validated: no GC arrays in Wasm 2.0"),
+            wasmparser::MemArgTarget::Array(_) => {
+                unreachable!("validated: no GC arrays in Wasm 2.0")
+            }
         };
         let def = self.load_vmctx_ptr(self.env.offsets.memory_ptr(memory));
         let offset = memarg.offset;
@@ -516,9 +510,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             .builder
             .ins()
             .icmp(IntCC::UnsignedGreaterThan, end, len);
-        self.builder
-            .ins()
-            .trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
+        self.builder.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
         let addr = self.builder.ins().iadd(base, index);
         if offset <= i32::MAX as u64 {
             (addr, offset as i32, checked_flags)
@@ -578,7 +570,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             .builder
             .ins()
             .load(types::I64, trusted(), def, table_definition::BASE);
-        let scaled = self.builder.ins().ishl_imm(index, 3);
+        let scaled = self.builder.ins().ishl_imm_u(index, 3);
         self.builder.ins().iadd(base, scaled)
     }
 
@@ -731,7 +723,10 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
     }
 
     fn end(&mut self) {
-        let frame = self.control.pop().expect("validated: control stack underflow");
+        let frame = self
+            .control
+            .pop()
+            .expect("validated: control stack underflow");
         let is_function = matches!(frame.kind, ControlKind::Function);
         let mut exit_reached = frame.exit_reached;
         if self.reachable {
@@ -945,7 +940,9 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 // values, so the jump table itself carries no arguments.
                 let mut edges: HashMap<u32, ir::Block> = HashMap::new();
                 let mut edge_for = |t: &mut Self, depth: u32| -> ir::Block {
-                    *edges.entry(depth).or_insert_with(|| t.builder.create_block())
+                    *edges
+                        .entry(depth)
+                        .or_insert_with(|| t.builder.create_block())
                 };
                 let default_edge = edge_for(self, default);
                 let table_edges: Vec<ir::Block> =
@@ -1070,20 +1067,24 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 let (dst, src, len) = self.pop3();
                 let d = self.builder.ins().iconst(types::I32, i64::from(*dst_table));
                 let s = self.builder.ins().iconst(types::I32, i64::from(*src_table));
-                let ok =
-                    self.call_builtin(BuiltinFunction::table_copy, &[d, s, dst, src, len]);
+                let ok = self.call_builtin(BuiltinFunction::table_copy, &[d, s, dst, src, len]);
                 self.check_builtin(ok);
             }
             O::TableInit { elem_index, table } => {
                 let (dst, src, len) = self.pop3();
                 let t = self.builder.ins().iconst(types::I32, i64::from(*table));
-                let e = self.builder.ins().iconst(types::I32, i64::from(*elem_index));
-                let ok =
-                    self.call_builtin(BuiltinFunction::table_init, &[t, e, dst, src, len]);
+                let e = self
+                    .builder
+                    .ins()
+                    .iconst(types::I32, i64::from(*elem_index));
+                let ok = self.call_builtin(BuiltinFunction::table_init, &[t, e, dst, src, len]);
                 self.check_builtin(ok);
             }
             O::ElemDrop { elem_index } => {
-                let e = self.builder.ins().iconst(types::I32, i64::from(*elem_index));
+                let e = self
+                    .builder
+                    .ins()
+                    .iconst(types::I32, i64::from(*elem_index));
                 self.call_builtin(BuiltinFunction::elem_drop, &[e]);
             }
 
@@ -1115,7 +1116,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                     def,
                     memory_definition::CURRENT_LENGTH,
                 );
-                let pages = self.builder.ins().ushr_imm(len, 16);
+                let pages = self.builder.ins().ushr_imm_u(len, 16);
                 let v = self.builder.ins().ireduce(types::I32, pages);
                 self.push(v);
             }
@@ -1140,21 +1141,25 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 let dst = self.builder.ins().uextend(types::I64, dst);
                 let src = self.builder.ins().uextend(types::I64, src);
                 let len = self.builder.ins().uextend(types::I64, len);
-                let ok =
-                    self.call_builtin(BuiltinFunction::memory_copy, &[dm, dst, sm, src, len]);
+                let ok = self.call_builtin(BuiltinFunction::memory_copy, &[dm, dst, sm, src, len]);
                 self.check_builtin(ok);
             }
             O::MemoryInit { data_index, mem } => {
                 let (dst, src, len) = self.pop3();
                 let m = self.builder.ins().iconst(types::I32, i64::from(*mem));
-                let d = self.builder.ins().iconst(types::I32, i64::from(*data_index));
+                let d = self
+                    .builder
+                    .ins()
+                    .iconst(types::I32, i64::from(*data_index));
                 let dst = self.builder.ins().uextend(types::I64, dst);
-                let ok =
-                    self.call_builtin(BuiltinFunction::memory_init, &[m, d, dst, src, len]);
+                let ok = self.call_builtin(BuiltinFunction::memory_init, &[m, d, dst, src, len]);
                 self.check_builtin(ok);
             }
             O::DataDrop { data_index } => {
-                let d = self.builder.ins().iconst(types::I32, i64::from(*data_index));
+                let d = self
+                    .builder
+                    .ins()
+                    .iconst(types::I32, i64::from(*data_index));
                 self.call_builtin(BuiltinFunction::data_drop, &[d]);
             }
 

@@ -113,7 +113,10 @@ pub(crate) fn wasm_features(cfg: &crate::config::WasmFeatureSet) -> WasmFeatures
     f.set(WasmFeatures::BULK_MEMORY, cfg.bulk_memory);
     f.set(WasmFeatures::MULTI_VALUE, cfg.multi_value);
     f.set(WasmFeatures::SIGN_EXTENSION, cfg.sign_extension);
-    f.set(WasmFeatures::SATURATING_FLOAT_TO_INT, cfg.saturating_float_to_int);
+    f.set(
+        WasmFeatures::SATURATING_FLOAT_TO_INT,
+        cfg.saturating_float_to_int,
+    );
     f
 }
 
@@ -145,8 +148,16 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
                             wasmparser::CompositeInnerType::Func(f) => f,
                             _ => return unsupported("a non-function type"),
                         };
-                        let params = f.params().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
-                        let results = f.results().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
+                        let params = f
+                            .params()
+                            .iter()
+                            .map(|t| val_type(*t))
+                            .collect::<Result<Vec<_>>>()?;
+                        let results = f
+                            .results()
+                            .iter()
+                            .map(|t| val_type(*t))
+                            .collect::<Result<Vec<_>>>()?;
                         info.types.push(FuncType::new(params, results));
                     }
                 }
@@ -300,7 +311,8 @@ fn read_names(reader: NameSectionReader<'_>, info: &mut ModuleInfo) -> Result<()
             Name::Function(map) => {
                 for naming in map {
                     let naming = naming?;
-                    info.func_names.insert(naming.index, naming.name.to_string());
+                    info.func_names
+                        .insert(naming.index, naming.name.to_string());
                 }
             }
             _ => {}
@@ -310,7 +322,11 @@ fn read_names(reader: NameSectionReader<'_>, info: &mut ModuleInfo) -> Result<()
 }
 
 /// Describes where validation of a function body failed.
-pub(crate) fn function_error(info: &ModuleInfo, func_index: u32, err: anyhow::Error) -> anyhow::Error {
+pub(crate) fn function_error(
+    info: &ModuleInfo,
+    func_index: u32,
+    err: anyhow::Error,
+) -> anyhow::Error {
     let name = info
         .func_names
         .get(&func_index)
@@ -323,4 +339,3 @@ pub(crate) fn function_error(info: &ModuleInfo, func_index: u32, err: anyhow::Er
 pub(crate) fn module_error(err: anyhow::Error) -> anyhow::Error {
     err.context("invalid WebAssembly module")
 }
-

@@ -49,21 +49,39 @@ impl VMContextAlloc {
         self.check(offset, 8);
         // SAFETY: in bounds (checked), 8-aligned by the layout's design, and
         // `&mut self` gives exclusive access to the owned block.
-        unsafe { self.ptr.as_ptr().add(offset as usize).cast::<usize>().write(value) }
+        unsafe {
+            self.ptr
+                .as_ptr()
+                .add(offset as usize)
+                .cast::<usize>()
+                .write(value)
+        }
     }
 
     /// Reads a pointer-sized value at `offset`.
     pub fn read_usize(&self, offset: u32) -> usize {
         self.check(offset, 8);
         // SAFETY: in bounds (checked) and aligned; plain data.
-        unsafe { self.ptr.as_ptr().add(offset as usize).cast::<usize>().read() }
+        unsafe {
+            self.ptr
+                .as_ptr()
+                .add(offset as usize)
+                .cast::<usize>()
+                .read()
+        }
     }
 
     /// Writes a `u32` at `offset`.
     pub fn write_u32(&mut self, offset: u32, value: u32) {
         self.check(offset, 4);
         // SAFETY: in bounds (checked), 4-aligned, exclusive via `&mut self`.
-        unsafe { self.ptr.as_ptr().add(offset as usize).cast::<u32>().write(value) }
+        unsafe {
+            self.ptr
+                .as_ptr()
+                .add(offset as usize)
+                .cast::<u32>()
+                .write(value)
+        }
     }
 
     /// Writes a `VMFuncRef` at `offset` and returns its address.

@@ -48,9 +48,7 @@ pub unsafe fn invoke_wasm(
     // SAFETY: the closure only calls the trampoline and holds nothing with
     // a destructor; `values` and `f` are valid per the contract. The store
     // is reached only through `store_ptr` until the call returns.
-    let result = unsafe {
-        catch_traps(|| trampoline(f.native_call, f.vmctx, f.vmctx, values))
-    };
+    let result = unsafe { catch_traps(|| trampoline(f.native_call, f.vmctx, f.vmctx, values)) };
     // SAFETY: `ctx` is the store's context, alive as long as the store; the
     // raw write restores what this call replaced.
     unsafe {
@@ -91,7 +89,7 @@ pub fn call_func(
             // the store through `store` only.
             unsafe { (*host).call(store, values) }
         }
-        crate::store::FuncKind::Wasm { .. } => {
+        crate::store::FuncKind::Wasm => {
             let func_ref = data.func_ref as *const VMFuncRef;
             let max_stack = opaque.engine.config().max_wasm_stack;
             // SAFETY: `func_ref` is a wasm function's live `VMFuncRef`

@@ -77,11 +77,7 @@ impl HostFuncBox {
     }
 
     /// Calls the function directly from the host.
-    pub fn call(
-        &self,
-        store: &mut dyn VMStore,
-        values: &mut [ValRaw],
-    ) -> anyhow::Result<()> {
+    pub fn call(&self, store: &mut dyn VMStore, values: &mut [ValRaw]) -> anyhow::Result<()> {
         // SAFETY: `ptr` is live for `&self`; the closure is only read.
         let func = unsafe { &(*self.ptr.as_ptr()).func };
         match catch_unwind(AssertUnwindSafe(|| func(store, None, values))) {

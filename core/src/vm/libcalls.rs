@@ -48,7 +48,9 @@ unsafe fn with_store(
     // handed down by the entering call.
     let (mut store, instance) = unsafe {
         let ctx = *vmctx.cast::<*mut VMStoreContext>();
-        let instance = *vmctx.add(VMOffsets::INSTANCE_INDEX as usize).cast::<usize>();
+        let instance = *vmctx
+            .add(VMOffsets::INSTANCE_INDEX as usize)
+            .cast::<usize>();
         match (*ctx).store {
             Some(s) => (s, instance),
             None => return 0,
@@ -144,16 +146,16 @@ pub mod float {
 pub fn native_libcall_address(lc: crate::compiler::NativeLibCall) -> usize {
     use crate::compiler::NativeLibCall as L;
     match lc {
-        L::CeilF32 => float::ceil_f32 as usize,
-        L::CeilF64 => float::ceil_f64 as usize,
-        L::FloorF32 => float::floor_f32 as usize,
-        L::FloorF64 => float::floor_f64 as usize,
-        L::TruncF32 => float::trunc_f32 as usize,
-        L::TruncF64 => float::trunc_f64 as usize,
-        L::NearestF32 => float::nearest_f32 as usize,
-        L::NearestF64 => float::nearest_f64 as usize,
-        L::FmaF32 => float::fma_f32 as usize,
-        L::FmaF64 => float::fma_f64 as usize,
+        L::CeilF32 => float::ceil_f32 as *const () as usize,
+        L::CeilF64 => float::ceil_f64 as *const () as usize,
+        L::FloorF32 => float::floor_f32 as *const () as usize,
+        L::FloorF64 => float::floor_f64 as *const () as usize,
+        L::TruncF32 => float::trunc_f32 as *const () as usize,
+        L::TruncF64 => float::trunc_f64 as *const () as usize,
+        L::NearestF32 => float::nearest_f32 as *const () as usize,
+        L::NearestF64 => float::nearest_f64 as *const () as usize,
+        L::FmaF32 => float::fma_f32 as *const () as usize,
+        L::FmaF64 => float::fma_f64 as *const () as usize,
     }
 }
 

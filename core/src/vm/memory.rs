@@ -42,7 +42,8 @@ impl LinearMemory {
         }
         let initial = (ty.minimum() * WASM_PAGE_SIZE) as usize;
         let mut mmap = if is_static {
-            let mut m = Mmap::reserve((WASM32_MAX_PAGES * WASM_PAGE_SIZE + MEMORY_GUARD_SIZE) as usize)?;
+            let mut m =
+                Mmap::reserve((WASM32_MAX_PAGES * WASM_PAGE_SIZE + MEMORY_GUARD_SIZE) as usize)?;
             m.make_accessible(0, initial)?;
             m
         } else {
@@ -128,9 +129,9 @@ impl LinearMemory {
             self.mmap.make_accessible(old, new - old)?;
         } else if new > self.mmap.len() {
             // Move to a larger mapping with room to grow again.
-            let capacity = new.max(self.mmap.len().saturating_mul(2)).min(
-                (WASM32_MAX_PAGES * WASM_PAGE_SIZE) as usize,
-            );
+            let capacity = new
+                .max(self.mmap.len().saturating_mul(2))
+                .min((WASM32_MAX_PAGES * WASM_PAGE_SIZE) as usize);
             let mut bigger = Mmap::accessible(capacity)?;
             // SAFETY: both mappings are accessible for `old` bytes and are
             // distinct allocations.

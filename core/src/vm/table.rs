@@ -23,7 +23,9 @@ unsafe impl Sync for Table {}
 impl Table {
     /// Creates a table of `ty.minimum()` elements, each `init`.
     pub fn new(ty: TableType, init: usize) -> Table {
-        let elements = NonNull::from(Box::leak(vec![init; ty.minimum() as usize].into_boxed_slice()));
+        let elements = NonNull::from(Box::leak(
+            vec![init; ty.minimum() as usize].into_boxed_slice(),
+        ));
         let definition = NonNull::from(Box::leak(Box::new(VMTableDefinition {
             base: elements.as_ptr().cast::<usize>(),
             current_elements: ty.minimum() as usize,

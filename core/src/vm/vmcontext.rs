@@ -1,7 +1,6 @@
 //! The `#[repr(C)]` structures JIT code reads and writes. Their offsets
 //! are declared in `environ::vmoffsets`; the tests below assert both agree.
 
-use crate::environ::vmoffsets::{func_ref, memory_definition, store_context, table_definition};
 use std::sync::atomic::AtomicU64;
 
 /// Store-wide state JIT code reads: one per store, at a stable address.
@@ -110,6 +109,7 @@ impl ValRaw {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::environ::vmoffsets::{func_ref, memory_definition, store_context, table_definition};
     use std::mem::{offset_of, size_of};
 
     #[test]
@@ -131,8 +131,14 @@ mod tests {
             store_context::STACK_LIMIT as usize
         );
         assert_eq!(size_of::<VMStoreContext>(), store_context::SIZE);
-        assert_eq!(offset_of!(VMFuncRef, native_call), func_ref::NATIVE_CALL as usize);
-        assert_eq!(offset_of!(VMFuncRef, array_call), func_ref::ARRAY_CALL as usize);
+        assert_eq!(
+            offset_of!(VMFuncRef, native_call),
+            func_ref::NATIVE_CALL as usize
+        );
+        assert_eq!(
+            offset_of!(VMFuncRef, array_call),
+            func_ref::ARRAY_CALL as usize
+        );
         assert_eq!(offset_of!(VMFuncRef, vmctx), func_ref::VMCTX as usize);
         assert_eq!(offset_of!(VMFuncRef, type_id), func_ref::TYPE_ID as usize);
         assert_eq!(size_of::<VMFuncRef>(), func_ref::SIZE as usize);
