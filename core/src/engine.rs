@@ -148,4 +148,14 @@ impl Engine {
         reg.ids.insert(ty.clone(), id);
         id
     }
+
+    /// Whether `pc` lies in one of this engine's host trampolines.
+    pub(crate) fn is_host_trampoline_pc(&self, pc: usize) -> bool {
+        let cache = self
+            .inner
+            .host_trampolines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        cache.values().any(|t| t.contains(pc))
+    }
 }

@@ -215,6 +215,14 @@ impl StoreOpaque {
     }
 
     fn trap_code_at(&self, pc: usize) -> Option<u8> {
+        if self.engine.is_host_trampoline_pc(pc) {
+            // A host trampoline traps only when its host function failed.
+            return Some(
+                cranelift_codegen::ir::TrapCode::unwrap_user(compiler::TRAP_LIBCALL)
+                    .as_raw()
+                    .get(),
+            );
+        }
         for inst in &self.instances {
             let module = &inst.module;
             if let Some(offset) = module.text_offset(pc) {

@@ -54,6 +54,11 @@ impl HostTrampoline {
     pub fn address(&self) -> usize {
         self.code.base()
     }
+
+    /// Whether `pc` lies in this trampoline.
+    pub fn contains(&self, pc: usize) -> bool {
+        self.code.contains(pc)
+    }
 }
 
 /// Loads a module's text: maps it, patches libcall addresses, and makes it

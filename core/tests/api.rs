@@ -1,0 +1,490 @@
+//! Tests of the embedding API: handles, traps, host functions, fuel,
+//! epochs, limits, serialization and bad input.
+
+use petrel::*;
+
+fn engine_with(f: impl FnOnce(&mut Config)) -> Engine {
+    let mut c = Config::new();
+    f(&mut c);
+    Engine::new(&c).unwrap()
+}
+
+fn instantiate(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
+    let module = Module::new(engine, wat).unwrap();
+    let mut store = Store::new(engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    (store, instance)
+}
+
+fn trap_of(err: &Error) -> &Trap {
+    err.downcast_ref::<Trap>()
+        .unwrap_or_else(|| panic!("expected a trap, got: {err:#}"))
+}
+
+#[test]
+fn handle_from_another_store_is_an_error() {
+    let engine = Engine::default();
+    let wat = r#"(module (func (export "f") (result i32) i32.const 1)
+        (memory (export "m") 1) (global (export "g") (mut i32) (i32.const 0))
+        (table (export "t") 1 funcref))"#;
+    let (mut a, ia) = instantiate(&engine, wat);
+    let (mut b, _ib) = instantiate(&engine, wat);
+    let f = ia.get_func(&mut a, "f").unwrap();
+    let err = f.call(&mut b, &[], &mut [Val::I32(0)]).unwrap_err();
+    assert!(err.to_string().contains("wrong store"), "{err}");
+    assert!(f.ty(&b).is_err());
+    let m = ia.get_memory(&mut a, "m").unwrap();
+    assert!(m.grow(&mut b, 1).is_err());
+    assert!(m.write(&mut b, 0, &[1]).is_err());
+    assert!(m.data(&b).is_empty());
+    let g = ia.get_global(&mut a, "g").unwrap();
+    assert!(g.get(&mut b).is_err());
+    assert!(g.set(&mut b, Val::I32(1)).is_err());
+    let t = ia.get_table(&mut a, "t").unwrap();
+    assert!(t.get(&mut b, 0).is_none());
+    assert!(t.set(&mut b, 0, Ref::Func(None)).is_err());
+    // Passing another store's function as an argument or import.
+    let ext = ExternRef::new(&mut a, 5u32);
+    assert!(ext.data(&b).is_err());
+    assert!(
+        Instance::new(
+            &mut b,
+            &Module::new(&engine, r#"(module (import "" "" (func)))"#).unwrap(),
+            &[f.into()]
+        )
+        .is_err()
+    );
+    // The right store still works afterwards.
+    let mut r = [Val::I32(0)];
+    f.call(&mut a, &[], &mut r).unwrap();
+    assert_eq!(r[0].i32(), Some(1));
+}
+
+#[test]
+fn traps_carry_codes_and_backtraces() {
+    let engine = Engine::default();
+    let (mut store, instance) = instantiate(
+        &engine,
+        r#"(module $m
+        (memory 1)
+        (table 2 funcref)
+        (type $t (func))
+        (func $inner (export "unreachable") unreachable)
+        (func $middle (export "nested") call $inner)
+        (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+        (func (export "rem") (param i32 i32) (result i32) local.get 0 local.get 1 i32.rem_u)
+        (func (export "oob") (result i32) i32.const 65536 i32.load)
+        (func (export "conv") (param f32) (result i32) local.get 0 i32.trunc_f32_s)
+        (func (export "null") i32.const 0 call_indirect (type $t))
+        (func (export "undefined") i32.const 7 call_indirect (type $t))
+        (func (export "tableget") (result funcref) i32.const 9 table.get 0))"#,
+    );
+    let call = |store: &mut Store<()>, name: &str, args: &[Val], nres: usize| -> Error {
+        let f = instance.get_func(&mut *store, name).unwrap();
+        let mut res = vec![Val::I32(0); nres];
+        f.call(store, args, &mut res).unwrap_err()
+    };
+    let err = call(&mut store, "nested", &[], 0);
+    let trap = trap_of(&err);
+    assert_eq!(trap.code(), TrapCode::UnreachableCodeReached);
+    let names: Vec<_> = trap
+        .trace()
+        .iter()
+        .map(|f| f.func_name().unwrap_or("?"))
+        .collect();
+    assert_eq!(names, ["inner", "middle"], "{}", trap.backtrace_string());
+    assert_eq!(trap.trace()[0].module_name(), Some("m"));
+    let cases = [
+        (
+            "div",
+            vec![Val::I32(1), Val::I32(0)],
+            TrapCode::IntegerDivisionByZero,
+        ),
+        (
+            "div",
+            vec![Val::I32(i32::MIN), Val::I32(-1)],
+            TrapCode::IntegerOverflow,
+        ),
+        (
+            "rem",
+            vec![Val::I32(1), Val::I32(0)],
+            TrapCode::IntegerDivisionByZero,
+        ),
+        (
+            "conv",
+            vec![Val::F32(f32::NAN.to_bits())],
+            TrapCode::BadConversionToInteger,
+        ),
+        (
+            "conv",
+            vec![Val::F32(3e10f32.to_bits())],
+            TrapCode::IntegerOverflow,
+        ),
+    ];
+    for (name, args, code) in cases {
+        let err = call(&mut store, name, &args, 1);
+        assert_eq!(trap_of(&err).code(), code, "{name}");
+    }
+    assert_eq!(
+        trap_of(&call(&mut store, "oob", &[], 1)).code(),
+        TrapCode::MemoryOutOfBounds
+    );
+    assert_eq!(
+        trap_of(&call(&mut store, "null", &[], 0)).code(),
+        TrapCode::IndirectCallToNull
+    );
+    assert_eq!(
+        trap_of(&call(&mut store, "undefined", &[], 0)).code(),
+        TrapCode::TableOutOfBounds
+    );
+    assert_eq!(
+        trap_of(&call(&mut store, "tableget", &[], 1)).code(),
+        TrapCode::TableOutOfBounds
+    );
+}
+
+#[test]
+fn ten_thousand_traps_leave_the_host_healthy() {
+    let engine = Engine::default();
+    let (mut store, instance) = instantiate(
+        &engine,
+        r#"(module (func (export "t") (param i32) (result i32)
+            local.get 0 i32.eqz if unreachable end local.get 0))"#,
+    );
+    let f = instance
+        .get_typed_func::<i32, i32>(&mut store, "t")
+        .unwrap();
+    for i in 0..10_000 {
+        assert!(f.call(&mut store, 0).is_err(), "call {i}");
+    }
+    assert_eq!(f.call(&mut store, 7).unwrap(), 7);
+}
+
+#[test]
+fn host_errors_and_panics_come_back_out() {
+    #[derive(Debug)]
+    struct MyError(u32);
+    impl std::fmt::Display for MyError {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "my error {}", self.0)
+        }
+    }
+    impl std::error::Error for MyError {}
+
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "h" "fail" (func $fail)) (import "h" "panic" (func $panic))
+            (func (export "fail") call $fail) (func (export "panic") call $panic))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("h", "fail", || -> Result<()> { Err(MyError(7).into()) })
+        .unwrap();
+    linker
+        .func_wrap("h", "panic", || -> () { panic!("host went wrong") })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let fail = instance
+        .get_typed_func::<(), ()>(&mut store, "fail")
+        .unwrap();
+    let err = fail.call(&mut store, ()).unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<MyError>().map(|e| e.0),
+        Some(7),
+        "{err:#}"
+    );
+    let panic = instance
+        .get_typed_func::<(), ()>(&mut store, "panic")
+        .unwrap();
+    let err = panic.call(&mut store, ()).unwrap_err();
+    assert!(err.to_string().contains("host went wrong"), "{err}");
+    // Still usable.
+    assert!(fail.call(&mut store, ()).is_err());
+}
+
+#[test]
+fn deep_recursion_is_a_stack_overflow_trap() {
+    let engine = Engine::default();
+    let (mut store, instance) = instantiate(
+        &engine,
+        r#"(module (func $f (export "f") (param i64) (result i64)
+            local.get 0 i64.const 1 i64.add call $f))"#,
+    );
+    let f = instance
+        .get_typed_func::<i64, i64>(&mut store, "f")
+        .unwrap();
+    for _ in 0..3 {
+        let err = f.call(&mut store, 0).unwrap_err();
+        assert_eq!(trap_of(&err).code(), TrapCode::StackOverflow);
+    }
+}
+
+#[test]
+fn fuel_runs_out() {
+    let engine = engine_with(|c| {
+        c.consume_fuel(true);
+    });
+    let (mut store, instance) = instantiate(
+        &engine,
+        r#"(module (func (export "spin") (loop br 0))
+           (func (export "count") (param i32) (result i32) (local i32)
+             (loop local.get 1 i32.const 1 i32.add local.tee 1 local.get 0 i32.lt_u br_if 0)
+             local.get 1))"#,
+    );
+    store.set_fuel(10_000).unwrap();
+    let spin = instance
+        .get_typed_func::<(), ()>(&mut store, "spin")
+        .unwrap();
+    let err = spin.call(&mut store, ()).unwrap_err();
+    assert_eq!(trap_of(&err).code(), TrapCode::OutOfFuel);
+    assert_eq!(store.get_fuel().unwrap(), 0);
+    store.set_fuel(1_000_000).unwrap();
+    let count = instance
+        .get_typed_func::<i32, i32>(&mut store, "count")
+        .unwrap();
+    assert_eq!(count.call(&mut store, 100).unwrap(), 100);
+    let left = store.get_fuel().unwrap();
+    assert!(left < 1_000_000 && left > 1_000_000 - 2_000, "{left}");
+    // Without fuel enabled, asking for it is an error.
+    let plain = Store::new(&Engine::default(), ());
+    assert!(plain.get_fuel().is_err());
+}
+
+#[test]
+fn epoch_interrupts_an_infinite_loop() {
+    let engine = engine_with(|c| {
+        c.epoch_interruption(true);
+    });
+    let (mut store, instance) =
+        instantiate(&engine, r#"(module (func (export "spin") (loop br 0)))"#);
+    store.set_epoch_deadline(1);
+    let spin = instance
+        .get_typed_func::<(), ()>(&mut store, "spin")
+        .unwrap();
+    let e = engine.clone();
+    let ticker = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        e.increment_epoch();
+    });
+    let err = spin.call(&mut store, ()).unwrap_err();
+    assert_eq!(trap_of(&err).code(), TrapCode::Interrupt);
+    ticker.join().unwrap();
+
+    // A callback may extend the deadline a few times, then stop.
+    let (mut store, instance) =
+        instantiate(&engine, r#"(module (func (export "spin") (loop br 0)))"#);
+    let mut extensions = 0;
+    store.epoch_deadline_callback(move |_| {
+        extensions += 1;
+        if extensions < 3 {
+            Ok(1)
+        } else {
+            Err(Error::msg("enough"))
+        }
+    });
+    store.set_epoch_deadline(1);
+    let spin = instance
+        .get_typed_func::<(), ()>(&mut store, "spin")
+        .unwrap();
+    let e = engine.clone();
+    let ticker = std::thread::spawn(move || {
+        for _ in 0..200 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            e.increment_epoch();
+        }
+    });
+    let err = spin.call(&mut store, ()).unwrap_err();
+    assert_eq!(err.to_string(), "enough");
+    ticker.join().unwrap();
+}
+
+#[test]
+fn limiter_refuses_growth() {
+    struct Data {
+        limits: StoreLimits,
+    }
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory (export "m") 1) (table (export "t") 1 funcref)
+            (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
+            (func (export "tgrow") (param i32) (result i32) ref.null func local.get 0 table.grow 0))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(
+        &engine,
+        Data {
+            limits: StoreLimitsBuilder::new()
+                .memory_size(3 * 65536)
+                .table_elements(4)
+                .build(),
+        },
+    );
+    store.limiter(|d| &mut d.limits);
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let grow = instance
+        .get_typed_func::<i32, i32>(&mut store, "grow")
+        .unwrap();
+    assert_eq!(grow.call(&mut store, 2).unwrap(), 1);
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1);
+    let m = instance.get_memory(&mut store, "m").unwrap();
+    assert_eq!(m.size(&store), 3);
+    assert!(m.grow(&mut store, 1).is_err());
+    let tgrow = instance
+        .get_typed_func::<i32, i32>(&mut store, "tgrow")
+        .unwrap();
+    assert_eq!(tgrow.call(&mut store, 3).unwrap(), 1);
+    assert_eq!(tgrow.call(&mut store, 1).unwrap(), -1);
+    // A memory larger than the limit cannot even be created.
+    let big = Module::new(&engine, "(module (memory 4))").unwrap();
+    assert!(Instance::new(&mut store, &big, &[]).is_err());
+}
+
+#[test]
+fn serialize_round_trip_and_corruption() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "sq") (param i32) (result i32) local.get 0 local.get 0 i32.mul))"#,
+    )
+    .unwrap();
+    let bytes = module.serialize().unwrap();
+    let loaded = Module::deserialize(&engine, &bytes).unwrap();
+    let mut store = Store::new(&engine, ());
+    let i = Instance::new(&mut store, &loaded, &[]).unwrap();
+    let sq = i.get_typed_func::<i32, i32>(&mut store, "sq").unwrap();
+    assert_eq!(sq.call(&mut store, 12).unwrap(), 144);
+
+    for at in [bytes.len() / 2, bytes.len() - 1, 20] {
+        let mut bad = bytes.clone();
+        bad[at] ^= 0x40;
+        assert!(Module::deserialize(&engine, &bad).is_err(), "flip at {at}");
+    }
+    assert!(Module::deserialize(&engine, &bytes[..bytes.len() - 3]).is_err());
+    assert!(Module::deserialize(&engine, b"\0asm\x01\0\0\0").is_err());
+    let other = engine_with(|c| {
+        c.consume_fuel(true);
+    });
+    let err = Module::deserialize(&other, &bytes).unwrap_err();
+    assert!(err.to_string().contains("different"), "{err}");
+}
+
+#[test]
+fn bad_input_is_a_clean_error() {
+    let engine = Engine::default();
+    let good =
+        wat::parse_str(r#"(module (func (export "f") (param i32) (result i32) local.get 0))"#)
+            .unwrap();
+    // Truncated at a section boundary a module can still be valid (a lone
+    // header is the empty module), so the validator is the oracle; the
+    // compiler must agree with it and never crash.
+    let mut failures = 0;
+    for n in 0..good.len() {
+        let oracle = wasmparser::Validator::new()
+            .validate_all(&good[..n])
+            .is_ok();
+        let ours = Module::new(&engine, &good[..n]);
+        assert_eq!(ours.is_ok(), oracle, "truncated to {n}");
+        failures += usize::from(ours.is_err());
+    }
+    assert!(failures > good.len() / 2);
+    let mut corrupt = good.clone();
+    for i in 8..corrupt.len() {
+        corrupt[i] = 0xff;
+        let oracle = wasmparser::Validator::new().validate_all(&corrupt).is_ok();
+        assert_eq!(
+            Module::new(&engine, &corrupt).is_ok(),
+            oracle,
+            "byte {i} corrupted"
+        );
+        corrupt[i] = good[i];
+    }
+    let err = Module::new(&engine, "(module (func $bad (result i32) i64.const 1))").unwrap_err();
+    let msg = format!("{err:#}");
+    assert!(
+        msg.contains("function 0") && msg.contains("bad") && msg.contains("offset"),
+        "{msg}"
+    );
+    assert!(Module::new(&engine, "(module (func (export \"f\") (unknown)))").is_err());
+    assert!(Module::validate(&engine, &good).is_ok());
+    assert!(Module::validate(&engine, &good[..10]).is_err());
+
+    let (mut store, instance) = instantiate(
+        &engine,
+        r#"(module (func (export "f") (param i32) (result i32) local.get 0))"#,
+    );
+    let f = instance.get_func(&mut store, "f").unwrap();
+    let mut r = [Val::I32(0)];
+    assert!(f.call(&mut store, &[], &mut r).is_err());
+    assert!(f.call(&mut store, &[Val::I64(1)], &mut r).is_err());
+    assert!(
+        f.call(&mut store, &[Val::I32(1), Val::I32(2)], &mut r)
+            .is_err()
+    );
+    assert!(f.call(&mut store, &[Val::I32(1)], &mut []).is_err());
+    assert!(f.typed::<i64, i32>(&store).is_err());
+    assert!(f.typed::<i32, ()>(&store).is_err());
+    f.call(&mut store, &[Val::I32(9)], &mut r).unwrap();
+    assert_eq!(r[0].i32(), Some(9));
+}
+
+#[test]
+fn linking_errors_are_not_traps() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, r#"(module (import "env" "f" (func (param i32))))"#).unwrap();
+    let mut store = Store::new(&engine, ());
+    let linker = Linker::<()>::new(&engine);
+    let err = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(err.downcast_ref::<Trap>().is_none());
+    assert!(err.to_string().contains("env::f"), "{err}");
+    let wrong = Func::wrap(&mut store, |_: i64| {});
+    let err = Instance::new(&mut store, &module, &[wrong.into()]).unwrap_err();
+    assert!(err.to_string().contains("incompatible import"), "{err}");
+}
+
+#[test]
+fn memories_tables_globals_and_externrefs() {
+    let engine = Engine::default();
+    let (mut store, instance) = instantiate(
+        &engine,
+        r#"(module (memory (export "m") 1 2) (data (i32.const 8) "hi")
+            (global (export "c") i32 (i32.const 5)) (global (export "v") (mut i64) (i64.const 1))
+            (table (export "t") 2 externref)
+            (func (export "id") (param externref) (result externref) local.get 0)
+            (func (export "get") (param i32) (result externref) local.get 0 table.get 0))"#,
+    );
+    let m = instance.get_memory(&mut store, "m").unwrap();
+    assert_eq!(&m.data(&store)[8..10], b"hi");
+    m.write(&mut store, 100, b"xyz").unwrap();
+    let mut buf = [0u8; 3];
+    m.read(&store, 100, &mut buf).unwrap();
+    assert_eq!(&buf, b"xyz");
+    assert!(m.read(&store, 65535, &mut buf).is_err());
+    assert_eq!(m.grow(&mut store, 1).unwrap(), 1);
+    assert!(m.grow(&mut store, 1).is_err());
+    let c = instance.get_global(&mut store, "c").unwrap();
+    assert_eq!(c.get(&mut store).unwrap().i32(), Some(5));
+    assert!(c.set(&mut store, Val::I32(1)).is_err());
+    let v = instance.get_global(&mut store, "v").unwrap();
+    assert!(v.set(&mut store, Val::I32(1)).is_err());
+    v.set(&mut store, Val::I64(77)).unwrap();
+    assert_eq!(v.get(&mut store).unwrap().i64(), Some(77));
+    let t = instance.get_table(&mut store, "t").unwrap();
+    let e = ExternRef::new(&mut store, String::from("payload"));
+    t.set(&mut store, 1, e.into()).unwrap();
+    let get = instance.get_func(&mut store, "get").unwrap();
+    let mut r = [Val::ExternRef(None)];
+    get.call(&mut store, &[Val::I32(1)], &mut r).unwrap();
+    let back = r[0].externref().unwrap().copied().unwrap();
+    assert_eq!(
+        back.data(&store).unwrap().downcast_ref::<String>().unwrap(),
+        "payload"
+    );
+    assert!(t.set(&mut store, 5, Ref::Extern(None)).is_err());
+    assert!(t.set(&mut store, 0, Ref::Func(None)).is_err());
+    assert_eq!(t.grow(&mut store, 2, Ref::Extern(None)).unwrap(), 2);
+    assert_eq!(t.size(&store), 4);
+}
