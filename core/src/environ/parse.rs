@@ -163,8 +163,9 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
                 }
             }
             Payload::ImportSection(reader) => {
-                for import in reader.into_imports() {
-                    let import = import?;
+                for import in reader.into_imports_with_offsets() {
+                    let (offset, import) = import?;
+                    check_import_limits(wasm, offset)?;
                     let index = match import.ty {
                         TypeRef::Func(ty) => {
                             info.functions.push(ty);
@@ -201,6 +202,7 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
                 }
             }
             Payload::TableSection(reader) => {
+                check_section_limits(wasm, reader.range(), true)?;
                 for table in reader {
                     let table = table?;
                     if let wasmparser::TableInit::Expr(_) = table.init {
@@ -210,6 +212,7 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
                 }
             }
             Payload::MemorySection(reader) => {
+                check_section_limits(wasm, reader.range(), false)?;
                 for memory in reader {
                     info.memories.push(memory_type(&memory?)?);
                 }
@@ -302,6 +305,55 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
         }
     }
     Ok(ParsedModule { info, bodies })
+}
+
+/// Reads table or memory limits, requiring the 32-bit LEB128 encoding
+/// (at most 5 bytes) of Wasm 2.0. `wasmparser` reads limits as 64-bit
+/// numbers for the memory64 proposal, which would accept overlong
+/// encodings the spec calls malformed.
+fn check_limits(reader: &mut wasmparser::BinaryReader<'_>) -> Result<()> {
+    let flags = reader.read_u8()?;
+    if flags & 0x04 != 0 {
+        // 64-bit limits: the validator rejects them with a clear message.
+        return Ok(());
+    }
+    reader.read_var_u32()?;
+    if flags & 0x01 != 0 {
+        reader.read_var_u32()?;
+    }
+    Ok(())
+}
+
+fn check_section_limits(wasm: &[u8], range: std::ops::Range<u64>, tables: bool) -> Result<()> {
+    let data = &wasm[range.start as usize..range.end as usize];
+    let mut reader = wasmparser::BinaryReader::new(data, range.start);
+    let count = reader.read_var_u32()?;
+    for _ in 0..count {
+        if tables {
+            if data.get(reader.current_position()) == Some(&0x40) {
+                // A table with an initialiser expression: not Wasm 2.0,
+                // reported by `parse`.
+                return Ok(());
+            }
+            reader.read::<wasmparser::RefType>()?;
+        }
+        check_limits(&mut reader)?;
+    }
+    Ok(())
+}
+
+fn check_import_limits(wasm: &[u8], offset: u64) -> Result<()> {
+    let mut reader = wasmparser::BinaryReader::new(&wasm[offset as usize..], offset);
+    reader.read_string()?;
+    reader.read_string()?;
+    match reader.read_u8()? {
+        0x01 => {
+            reader.read::<wasmparser::RefType>()?;
+            check_limits(&mut reader)
+        }
+        0x02 => check_limits(&mut reader),
+        _ => Ok(()),
+    }
 }
 
 fn read_names(reader: NameSectionReader<'_>, info: &mut ModuleInfo) -> Result<()> {
