@@ -80,7 +80,11 @@ fn main() -> anyhow::Result<()> {
     for (name, wasm) in programs.iter().take(4) {
         let (t, m) = time(5, || Module::new(&engine, wasm));
         m?;
-        println!("{name:<16} {:>10} {:>12.1}", wasm.len() / 1024, t.as_secs_f64() * 1e3);
+        println!(
+            "{name:<16} {:>10} {:>12.1}",
+            wasm.len() / 1024,
+            t.as_secs_f64() * 1e3
+        );
     }
 
     let module = Module::new(&engine, KERNELS)?;
@@ -95,13 +99,32 @@ fn main() -> anyhow::Result<()> {
     println!("\n== kernels (median of 5) ==");
     println!("{:<28} {:>12} {:>14}", "kernel", "ms", "result");
     let (t, r) = time(5, || fib.call(&mut store, 30));
-    println!("{:<28} {:>12.2} {:>14}", "fib(30) recursive", t.as_secs_f64() * 1e3, r?);
+    println!(
+        "{:<28} {:>12.2} {:>14}",
+        "fib(30) recursive",
+        t.as_secs_f64() * 1e3,
+        r?
+    );
     let n = 1_000_000;
     let (t, r) = time(5, || sieve.call(&mut store, n));
-    println!("{:<28} {:>12.2} {:>14}", "sieve(1e6) linear memory", t.as_secs_f64() * 1e3, r?);
+    println!(
+        "{:<28} {:>12.2} {:>14}",
+        "sieve(1e6) linear memory",
+        t.as_secs_f64() * 1e3,
+        r?
+    );
     let calls = 1_000_000;
     let (t, r) = time(5, || host_loop.call(&mut store, calls));
-    println!("{:<28} {:>12.2} {:>14}", "1e6 host calls", t.as_secs_f64() * 1e3, r?);
-    println!("{:<28} {:>12.1}", "ns per host call", t.as_secs_f64() * 1e9 / f64::from(calls));
+    println!(
+        "{:<28} {:>12.2} {:>14}",
+        "1e6 host calls",
+        t.as_secs_f64() * 1e3,
+        r?
+    );
+    println!(
+        "{:<28} {:>12.1}",
+        "ns per host call",
+        t.as_secs_f64() * 1e9 / f64::from(calls)
+    );
     Ok(())
 }

@@ -71,28 +71,10 @@ impl Mmap {
         if len == 0 {
             return Ok(Mmap::new_empty());
         }
-        // SAFETY: an anonymous private mapping at a kernel-chosen address does
-        // not alias any existing memory; all arguments are valid.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                prot,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            bail!(
-                "mmap of {len:#x} bytes failed: {}",
-                std::io::Error::last_os_error()
-            );
-        }
-        match NonNull::new(ptr.cast::<u8>()) {
-            Some(ptr) => Ok(Mmap { ptr, len }),
-            None => bail!("mmap returned a null mapping"),
-        }
+        Ok(Mmap {
+            ptr: sys_map(len, prot)?,
+            len,
+        })
     }
 
     /// Reserves `len` bytes (rounded up to the page size) of address space with
@@ -130,6 +112,13 @@ impl Mmap {
         let len = self.check_range(start, len)?;
         if len == 0 {
             return Ok(());
+        }
+        if cfg!(miri) {
+            // Heap-backed under Miri: always read-write.
+            if prot == libc::PROT_READ | libc::PROT_WRITE {
+                return Ok(());
+            }
+            bail!("page protection is not available under Miri");
         }
         // SAFETY: `check_range` proved the range is page-aligned and inside
         // this mapping, which we own exclusively (`&mut self`).
@@ -246,9 +235,70 @@ impl Drop for Mmap {
         }
         // SAFETY: `ptr`/`len` describe exactly the mapping this value created
         // and owns; no references into it can outlive `self`.
-        let rc = unsafe { libc::munmap(self.ptr.as_ptr().cast::<libc::c_void>(), self.len) };
-        debug_assert_eq!(rc, 0, "munmap failed");
+        unsafe { sys_unmap(self.ptr, self.len) }
     }
+}
+
+/// Maps `len` (page-rounded, non-zero) bytes with protection `prot`.
+#[cfg(not(miri))]
+fn sys_map(len: usize, prot: libc::c_int) -> Result<NonNull<u8>> {
+    // SAFETY: an anonymous private mapping at a kernel-chosen address does
+    // not alias any existing memory; all arguments are valid.
+    let ptr = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            prot,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if ptr == libc::MAP_FAILED {
+        bail!(
+            "mmap of {len:#x} bytes failed: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+    match NonNull::new(ptr.cast::<u8>()) {
+        Some(ptr) => Ok(ptr),
+        None => bail!("mmap returned a null mapping"),
+    }
+}
+
+/// Miri has no `mmap`: read-write mappings come from the heap so the data
+/// structures built on them can be checked; reservations cannot be emulated.
+#[cfg(miri)]
+fn sys_map(len: usize, prot: libc::c_int) -> Result<NonNull<u8>> {
+    if prot != libc::PROT_READ | libc::PROT_WRITE {
+        bail!("address-space reservations are not available under Miri");
+    }
+    let layout = std::alloc::Layout::from_size_align(len, page_size())?;
+    // SAFETY: `layout` has a non-zero size.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    NonNull::new(ptr).ok_or_else(|| anyhow::anyhow!("allocation of {len:#x} bytes failed"))
+}
+
+/// Unmaps what `sys_map` mapped.
+///
+/// # Safety
+/// `ptr`/`len` come from one `sys_map` call and nothing refers into it.
+#[cfg(not(miri))]
+unsafe fn sys_unmap(ptr: NonNull<u8>, len: usize) {
+    // SAFETY: per the contract, this is exactly one live mapping we own.
+    let rc = unsafe { libc::munmap(ptr.as_ptr().cast::<libc::c_void>(), len) };
+    debug_assert_eq!(rc, 0, "munmap failed");
+}
+
+/// Frees what `sys_map` allocated under Miri.
+///
+/// # Safety
+/// `ptr`/`len` come from one `sys_map` call and nothing refers into it.
+#[cfg(miri)]
+unsafe fn sys_unmap(ptr: NonNull<u8>, len: usize) {
+    let layout = std::alloc::Layout::from_size_align(len, page_size()).expect("layout of sys_map");
+    // SAFETY: per the contract, allocated by `sys_map` with this layout.
+    unsafe { std::alloc::dealloc(ptr.as_ptr(), layout) };
 }
 
 #[cfg(test)]
