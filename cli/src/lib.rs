@@ -1,0 +1,9 @@
+//! Library half of the `petrel` command line.
+//!
+//! - [`wast`]: a `.wast` script runner over the public `petrel` API, used by
+//!   `petrel wast` and by the spec-test integration test (`tests/spec.rs`).
+//! - [`values`]: parsing of command-line arguments into wasm values and
+//!   printing of wasm results, used by `petrel run`.
+
+pub mod values;
+pub mod wast;

@@ -1,0 +1,312 @@
+//! Tests of the `petrel` binary: running modules, traps and their exit
+//! status, argument errors, ahead-of-time compilation, and `petrel wast`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn petrel(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_petrel"))
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .expect("the petrel binary runs")
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{test}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts a clean error: exit status 1, an `error:` message mentioning
+/// `needle`, and no panic.
+fn assert_error(out: &Output, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(1), "stderr: {err}");
+    assert!(!err.contains("panicked"), "petrel panicked: {err}");
+    assert!(err.contains("error:"), "no error message: {err}");
+    assert!(
+        err.to_lowercase().contains(&needle.to_lowercase()),
+        "stderr should mention {needle:?}: {err}"
+    );
+}
+
+/// The binary encoding of a text module.
+fn wat_to_wasm(text: &str) -> Vec<u8> {
+    let buf = wast::parser::ParseBuffer::new(text).unwrap();
+    let mut wat = wast::parser::parse::<wast::Wat>(&buf).unwrap();
+    wat.encode().unwrap()
+}
+
+#[test]
+fn runs_fib() {
+    let out = petrel(&["run", "examples/fib.wat", "--invoke", "fib", "20"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "6765\n");
+
+    let out = petrel(&["run", "--invoke=fib", "examples/fib.wat", "30"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "832040\n");
+}
+
+#[test]
+fn runs_binary_module() {
+    let dir = scratch("binary");
+    let wasm = dir.join("fib.wasm");
+    let text = std::fs::read_to_string(repo_root().join("examples/fib.wat")).unwrap();
+    std::fs::write(&wasm, wat_to_wasm(&text)).unwrap();
+    let out = petrel(&["run", wasm.to_str().unwrap(), "--invoke", "fib", "0xa"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "55\n");
+}
+
+#[test]
+fn prints_each_result_on_its_own_line() {
+    let dir = scratch("results");
+    let file = dir.join("multi.wat");
+    std::fs::write(
+        &file,
+        r#"(module
+             (func (export "swap") (param i64 f64) (result f64 i64 f32)
+               local.get 1 local.get 0 f32.const -inf))"#,
+    )
+    .unwrap();
+    let out = petrel(&[
+        "run",
+        file.to_str().unwrap(),
+        "--invoke",
+        "swap",
+        "-3",
+        "2.5",
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "2.5\n-3\n-inf\n");
+}
+
+#[test]
+fn trap_exits_134_with_backtrace() {
+    let out = petrel(&["run", "examples/trap.wat", "--invoke", "run"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(134), "stderr: {err}");
+    assert!(
+        err.contains("error: wasm trap: unreachable"),
+        "stderr: {err}"
+    );
+    assert!(err.contains("  0: func[0]"), "no innermost frame: {err}");
+    assert!(err.contains("fail"), "frame names missing: {err}");
+    assert!(
+        err.contains("middle") && err.contains("run"),
+        "frames: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+
+    let out = petrel(&["run", "examples/trap.wat", "--invoke", "div", "1", "0"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(134), "stderr: {err}");
+    assert!(err.contains("integer divide by zero"), "stderr: {err}");
+}
+
+#[test]
+fn missing_file() {
+    let out = petrel(&["run", "does/not/exist.wasm"]);
+    assert_error(&out, "exist.wasm");
+    let out = petrel(&["run"]);
+    assert_error(&out, "FILE");
+}
+
+#[test]
+fn malformed_module() {
+    let dir = scratch("malformed");
+    let file = dir.join("garbage.wasm");
+    std::fs::write(&file, b"this is not wasm at all").unwrap();
+    assert_error(&petrel(&["run", file.to_str().unwrap()]), "garbage.wasm");
+
+    let invalid = dir.join("invalid.wat");
+    std::fs::write(&invalid, "(module (func (result i32) i64.const 1))").unwrap();
+    assert_error(&petrel(&["run", invalid.to_str().unwrap()]), "invalid.wat");
+}
+
+#[test]
+fn truncated_binary() {
+    let dir = scratch("truncated");
+    let text = std::fs::read_to_string(repo_root().join("examples/fib.wat")).unwrap();
+    let wasm = wat_to_wasm(&text);
+    let file = dir.join("truncated.wasm");
+    std::fs::write(&file, &wasm[..wasm.len() / 2]).unwrap();
+    let out = petrel(&["run", file.to_str().unwrap(), "--invoke", "fib", "5"]);
+    assert_error(&out, "truncated.wasm");
+}
+
+#[test]
+fn wrong_arguments() {
+    let out = petrel(&["run", "examples/fib.wat", "--invoke", "fib"]);
+    assert_error(&out, "expects 1 argument");
+    let out = petrel(&["run", "examples/fib.wat", "--invoke", "fib", "1", "2"]);
+    assert_error(&out, "expects 1 argument");
+    let out = petrel(&["run", "examples/fib.wat", "--invoke", "fib", "ten"]);
+    assert_error(&out, "ten");
+    let out = petrel(&["run", "examples/fib.wat", "--invoke", "fib", "99999999999"]);
+    assert_error(&out, "out of range");
+    let out = petrel(&["run", "examples/fib.wat", "--invoke", "nope"]);
+    assert_error(&out, "exported functions: fib");
+    // No `_start` and no --invoke: the error lists what can be called.
+    let out = petrel(&["run", "examples/fib.wat"]);
+    assert_error(&out, "exported functions: fib");
+    let out = petrel(&["run", "examples/fib.wat", "--invoke"]);
+    assert_error(&out, "--invoke");
+    let out = petrel(&["run", "--frobnicate", "examples/fib.wat"]);
+    assert_error(&out, "--frobnicate");
+    let out = petrel(&["launch"]);
+    assert_error(&out, "launch");
+}
+
+#[test]
+fn compile_then_run_cwasm() {
+    let dir = scratch("cwasm");
+    let cwasm = dir.join("fib.cwasm");
+    let out = petrel(&["compile", "examples/fib.wat", "-o", cwasm.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert!(cwasm.metadata().unwrap().len() > 0);
+
+    let out = petrel(&["run", cwasm.to_str().unwrap(), "--invoke", "fib", "20"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "6765\n");
+
+    // Traps keep their exit status and frames through serialization.
+    let trap = dir.join("trap.cwasm");
+    let out = petrel(&["compile", "examples/trap.wat", "-o", trap.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let out = petrel(&["run", trap.to_str().unwrap(), "--invoke", "run"]);
+    assert_eq!(out.status.code(), Some(134), "stderr: {}", stderr(&out));
+    assert!(stderr(&out).contains("func[0]"), "{}", stderr(&out));
+}
+
+#[test]
+fn corrupted_cwasm_is_rejected() {
+    let dir = scratch("corrupt");
+    let cwasm = dir.join("fib.cwasm");
+    let out = petrel(&["compile", "examples/fib.wat", "-o", cwasm.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let good = std::fs::read(&cwasm).unwrap();
+
+    let truncated = dir.join("truncated.cwasm");
+    std::fs::write(&truncated, &good[..good.len() / 2]).unwrap();
+    assert_error(
+        &petrel(&["run", truncated.to_str().unwrap(), "--invoke", "fib", "3"]),
+        "truncated.cwasm",
+    );
+
+    let mut flipped = good.clone();
+    for b in flipped.iter_mut().skip(good.len() / 3).step_by(7) {
+        *b ^= 0xa5;
+    }
+    let flipped_file = dir.join("flipped.cwasm");
+    std::fs::write(&flipped_file, &flipped).unwrap();
+    assert_error(
+        &petrel(&[
+            "run",
+            flipped_file.to_str().unwrap(),
+            "--invoke",
+            "fib",
+            "3",
+        ]),
+        "flipped.cwasm",
+    );
+
+    // A plain wasm binary is not a serialized module.
+    let text = std::fs::read_to_string(repo_root().join("examples/fib.wat")).unwrap();
+    let plain = dir.join("plain.cwasm");
+    std::fs::write(&plain, wat_to_wasm(&text)).unwrap();
+    assert_error(
+        &petrel(&["run", plain.to_str().unwrap(), "--invoke", "fib", "3"]),
+        "plain.cwasm",
+    );
+}
+
+#[test]
+fn wast_reports_counts_and_exit_status() {
+    let dir = scratch("wast");
+    let good = dir.join("good.wast");
+    std::fs::write(
+        &good,
+        r#"(module
+             (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+             (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_u))
+           (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+           (assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+           (assert_invalid (module (func (result i32) i64.const 0)) "type mismatch")
+           (assert_malformed (module quote "(func") "unexpected end")
+           (assert_exception (invoke "add" (i32.const 1) (i32.const 2)))"#,
+    )
+    .unwrap();
+    let out = petrel(&["wast", good.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "stdout: {text}\nstderr: {}",
+        stderr(&out)
+    );
+    assert!(
+        text.contains("good.wast: 5 passed, 0 failed, 1 skipped"),
+        "{text}"
+    );
+    assert!(text.contains("SKIP"), "{text}");
+    assert!(
+        text.ends_with("total: 5 passed, 0 failed, 1 skipped\n"),
+        "{text}"
+    );
+
+    let bad = dir.join("bad.wast");
+    std::fs::write(
+        &bad,
+        "(module (func (export \"one\") (result i32) i32.const 1))\n\
+         (assert_return (invoke \"one\") (i32.const 2))\n",
+    )
+    .unwrap();
+    let out = petrel(&[
+        "wast",
+        "--quiet",
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "stdout: {text}");
+    assert!(text.contains("bad.wast:2:2: assert_return"), "{text}");
+    assert!(
+        !text.contains("good.wast:"),
+        "--quiet prints only failures: {text}"
+    );
+    assert!(
+        text.ends_with("total: 6 passed, 1 failed, 1 skipped\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn help_and_version() {
+    let out = petrel(&["--help"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("petrel run"));
+    let out = petrel(&["--version"]);
+    assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        format!("petrel {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let out = petrel(&[]);
+    assert_error(&out, "no command");
+}

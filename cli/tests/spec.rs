@@ -1,0 +1,246 @@
+//! Runs every `.wast` file at the root of `shared/spec-testsuite/` (the Wasm
+//! 2.0 spec tests) through the library runner and compares the directives
+//! that fail or are skipped with the committed list of known gaps,
+//! `tests/spec_expected_failures.txt` (its header documents the format).
+//!
+//! The test fails when a directive fails (or is skipped) without being
+//! listed, or when a `file.wast:LINE` entry is stale because its directive
+//! now passes. Run with `--nocapture` to see per-file counts.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use petrel_cli::wast::{FileReport, Issue, run_file};
+
+/// At most this many scripts run at once.
+const THREADS: usize = 2;
+
+fn suite_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec-testsuite")
+}
+
+/// The parsed expected-failures list.
+#[derive(Default)]
+struct Expected {
+    /// file name -> line -> reason
+    lines: BTreeMap<String, BTreeMap<usize, String>>,
+    /// (glob, reason)
+    globs: Vec<(String, String)>,
+}
+
+impl Expected {
+    fn parse(text: &str) -> Expected {
+        let mut expected = Expected::default();
+        for (n, raw) in text.lines().enumerate() {
+            let (entry, reason) = match raw.split_once('#') {
+                Some((entry, reason)) => (entry.trim(), reason.trim()),
+                None => (raw.trim(), ""),
+            };
+            if entry.is_empty() {
+                continue;
+            }
+            assert!(
+                !entry.contains(char::is_whitespace),
+                "spec_expected_failures.txt:{}: one entry per line, reasons after `#`: {raw:?}",
+                n + 1
+            );
+            match entry.rsplit_once(':') {
+                Some((file, line)) => {
+                    let line: usize = line.parse().unwrap_or_else(|_| {
+                        panic!(
+                            "spec_expected_failures.txt:{}: bad line number in {entry:?}",
+                            n + 1
+                        )
+                    });
+                    expected
+                        .lines
+                        .entry(file.to_string())
+                        .or_default()
+                        .insert(line, reason.to_string());
+                }
+                None => expected.globs.push((entry.to_string(), reason.to_string())),
+            }
+        }
+        expected
+    }
+
+    /// Whether the issue is a known gap.
+    fn covers(&self, file: &str, line: usize) -> bool {
+        self.globs.iter().any(|(glob, _)| glob_match(glob, file))
+            || self
+                .lines
+                .get(file)
+                .is_some_and(|lines| lines.contains_key(&line))
+    }
+}
+
+/// `*` matches any run of characters, `?` exactly one; everything else is
+/// literal.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    fn go(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('*', rest)) => (0..=t.len()).any(|i| go(rest, &t[i..])),
+            Some(('?', rest)) => !t.is_empty() && go(rest, &t[1..]),
+            Some((c, rest)) => t.first() == Some(c) && go(rest, &t[1..]),
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    go(&p, &t)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Runs `files` on at most [`THREADS`] threads; the reports come back in
+/// the order of `files`.
+fn run_all(files: &[PathBuf]) -> Vec<FileReport> {
+    let next = Mutex::new(0usize);
+    let reports: Mutex<Vec<Option<FileReport>>> = Mutex::new(vec![None; files.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..THREADS.min(files.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = {
+                        let mut next = next.lock().unwrap();
+                        let i = *next;
+                        *next += 1;
+                        i
+                    };
+                    let Some(file) = files.get(i) else { break };
+                    let report = run_file(file);
+                    reports.lock().unwrap()[i] = Some(report);
+                }
+            });
+        }
+    });
+    reports
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.expect("every file was run"))
+        .collect()
+}
+
+#[test]
+fn spec_testsuite() {
+    let dir = suite_dir();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "wast"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no .wast files in {}", dir.display());
+
+    let expected_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/spec_expected_failures.txt");
+    let expected = Expected::parse(
+        &std::fs::read_to_string(&expected_path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", expected_path.display())),
+    );
+
+    let reports = run_all(&files);
+
+    let (mut passed, mut failed, mut skipped, mut known) = (0, 0, 0, 0);
+    let mut unexpected: Vec<&Issue> = Vec::new();
+    // file name -> lines that failed or were skipped
+    let mut not_passing: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for (path, report) in files.iter().zip(&reports) {
+        let name = file_name(path);
+        println!(
+            "{name}: {} passed, {} failed, {} skipped",
+            report.passed,
+            report.failed(),
+            report.skipped()
+        );
+        passed += report.passed;
+        failed += report.failed();
+        skipped += report.skipped();
+        for issue in report.failures.iter().chain(&report.skips) {
+            not_passing
+                .entry(name.clone())
+                .or_default()
+                .insert(issue.line);
+            if expected.covers(&name, issue.line) {
+                known += 1;
+            } else {
+                unexpected.push(issue);
+            }
+        }
+    }
+
+    let run_names: BTreeSet<String> = files.iter().map(|p| file_name(p)).collect();
+    let mut stale = Vec::new();
+    for (file, lines) in &expected.lines {
+        for (line, reason) in lines {
+            let still_failing = not_passing
+                .get(file)
+                .is_some_and(|failing| failing.contains(line));
+            if !still_failing {
+                let why = if run_names.contains(file) {
+                    "now passes"
+                } else {
+                    "no such file in the suite"
+                };
+                stale.push(format!("{file}:{line}  # {reason} ({why})"));
+            }
+        }
+    }
+
+    println!("spec: {passed} passed, {failed} failed ({known} expected), {skipped} skipped");
+
+    let mut problems = String::new();
+    if !unexpected.is_empty() {
+        problems.push_str(&format!(
+            "{} directive(s) failed or were skipped and are not in tests/spec_expected_failures.txt:\n",
+            unexpected.len()
+        ));
+        for issue in &unexpected {
+            let status = match issue.status {
+                petrel_cli::wast::Status::Failed => "FAIL",
+                petrel_cli::wast::Status::Skipped => "SKIP",
+            };
+            let name = file_name(Path::new(&issue.file));
+            problems.push_str(&format!(
+                "  {status} {name}:{}:{}: {}: {}\n",
+                issue.line, issue.col, issue.kind, issue.message
+            ));
+        }
+    }
+    if !stale.is_empty() {
+        problems.push_str(&format!(
+            "{} stale entr(y/ies) in tests/spec_expected_failures.txt: these directives pass now, delete the lines:\n",
+            stale.len()
+        ));
+        for entry in &stale {
+            problems.push_str(&format!("  {entry}\n"));
+        }
+    }
+    assert!(problems.is_empty(), "{problems}");
+}
+
+#[test]
+fn expected_failures_format() {
+    let e = Expected::parse(
+        "# header\n\
+         \n\
+         simd_*.wast  # SIMD\n\
+         elem.wast:12  # a reason\n\
+         data.wast:3\n",
+    );
+    assert!(e.covers("simd_lane.wast", 99));
+    assert!(!e.covers("simd.wat", 1));
+    assert!(e.covers("elem.wast", 12));
+    assert!(!e.covers("elem.wast", 13));
+    assert!(e.covers("data.wast", 3));
+    assert_eq!(e.lines["elem.wast"][&12], "a reason");
+    assert!(glob_match("a?c*", "abcdef"));
+    assert!(!glob_match("a?c", "ac"));
+    assert!(glob_match("*", ""));
+}
