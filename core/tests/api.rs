@@ -488,3 +488,66 @@ fn memories_tables_globals_and_externrefs() {
     assert_eq!(t.grow(&mut store, 2, Ref::Extern(None)).unwrap(), 2);
     assert_eq!(t.size(&store), 4);
 }
+
+#[test]
+fn host_functions_can_reenter_wasm_and_traps_unwind_only_the_inner_call() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (import "h" "reenter" (func $reenter (param i32) (result i32)))
+            (func (export "double") (param i32) (result i32) local.get 0 i32.const 2 i32.mul)
+            (func (export "boom") (param i32) (result i32) unreachable)
+            (func (export "outer") (param i32) (result i32) local.get 0 call $reenter i32.const 1 i32.add))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let reenter = Func::wrap(
+        &mut store,
+        |mut caller: Caller<'_, ()>, x: i32| -> Result<i32> {
+            let name = if x < 0 { "boom" } else { "double" };
+            let f = caller.get_export(name).unwrap().into_func().unwrap();
+            let f = f.typed::<i32, i32>(&caller)?;
+            f.call(&mut caller, x)
+        },
+    );
+    let instance = Instance::new(&mut store, &module, &[reenter.into()]).unwrap();
+    let outer = instance
+        .get_typed_func::<i32, i32>(&mut store, "outer")
+        .unwrap();
+    assert_eq!(outer.call(&mut store, 20).unwrap(), 41);
+    let err = outer.call(&mut store, -1).unwrap_err();
+    assert_eq!(trap_of(&err).code(), TrapCode::UnreachableCodeReached);
+    assert_eq!(outer.call(&mut store, 1).unwrap(), 3);
+}
+
+#[test]
+fn stores_and_engines_cross_threads() {
+    fn assert_send<T: Send>() {}
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send::<Store<()>>();
+    assert_send_sync::<Engine>();
+    assert_send_sync::<Module>();
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "f") (result i32) i32.const 3))"#,
+    )
+    .unwrap();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (engine, module) = (engine.clone(), module.clone());
+            std::thread::spawn(move || {
+                let mut store = Store::new(&engine, ());
+                let i = Instance::new(&mut store, &module, &[]).unwrap();
+                let f = i.get_typed_func::<(), i32>(&mut store, "f").unwrap();
+                (0..1000)
+                    .map(|_| f.call(&mut store, ()).unwrap())
+                    .sum::<i32>()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 3000);
+    }
+}
