@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
 use petrel::{Config, Engine, Func, Instance, Linker, Module, Store, Trap, Val};
-use petrel_cli::values::{format_val, parse_arg, zero_val};
+use petrel_cli::values::{format_val, parse_arg};
 use petrel_cli::wast::{FileReport, run_file};
 
 /// Exit status for a wasm trap: 128 + SIGABRT, like Wasmtime.
@@ -183,7 +183,7 @@ fn cmd_run(args: &[String]) -> Result<ExitCode, Failure> {
             parse_arg(*ty, text).with_context(|| format!("argument {} of `{name}`", i + 1))?;
         values.push(val);
     }
-    let mut results: Vec<Val> = ty.results().iter().map(|t| zero_val(*t)).collect();
+    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
     func.call(&mut store, &values, &mut results)?;
     for result in &results {
         println!("{}", format_val(result));

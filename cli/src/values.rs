@@ -81,20 +81,6 @@ pub fn format_val(val: &Val) -> String {
     }
 }
 
-/// The zero value of type `ty` (null for references), used to fill result
-/// slots before a call.
-pub fn zero_val(ty: ValType) -> Val {
-    match ty {
-        ValType::I32 => Val::I32(0),
-        ValType::I64 => Val::I64(0),
-        ValType::F32 => Val::F32(0),
-        ValType::F64 => Val::F64(0),
-        ValType::V128 => Val::V128(0),
-        ValType::FuncRef => Val::FuncRef(None),
-        ValType::ExternRef => Val::ExternRef(None),
-    }
-}
-
 /// `0x`/`0X` prefix stripped, if there is one.
 fn strip_hex(text: &str) -> Option<&str> {
     text.strip_prefix("0x").or_else(|| text.strip_prefix("0X"))

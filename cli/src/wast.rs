@@ -42,7 +42,6 @@ use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use crate::values::zero_val;
 use ::wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use ::wast::lexer::Lexer;
 use ::wast::parser::{self, ParseBuffer};
@@ -544,7 +543,7 @@ impl Runner {
             args.push(self.arg(arg)?);
         }
         let ty = func.ty(&self.store)?;
-        let mut results: Vec<Val> = ty.results().iter().map(|t| zero_val(*t)).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         Ok(func
             .call(&mut self.store, &args, &mut results)
             .map(|()| results))
