@@ -1,6 +1,7 @@
 //! 128-bit SIMD through the embedding API: `Config::wasm_simd(false)`
 //! rejects it, and `v128` parameters, results, globals and host functions
-//! carry all 16 bytes.
+//! carry all 16 bytes, and the operators Cranelift lowers by pattern work
+//! at every optimisation level and with explicit bounds checks.
 
 use petrel::*;
 
@@ -156,5 +157,73 @@ fn v128_through_host_functions() -> Result<()> {
     let v = (u128::from(2.5f64.to_bits()) << 64) | u128::from(1.0f64.to_bits());
     let want = (u128::from(3.5f64.to_bits()) << 64) | u128::from(3.5f64.to_bits());
     assert_eq!(f.call(&mut store, v)?, want);
+    Ok(())
+}
+
+/// The conversions Cranelift lowers by recognising a shape of several
+/// instructions, and a 16-byte access next to the end of memory, under
+/// every optimisation level and with explicit bounds checks.
+#[test]
+fn pattern_lowered_operators_under_every_config() -> Result<()> {
+    let wat = r#"(module
+      (memory 1)
+      (func (export "trunc_s") (param v128) (result v128) (i32x4.trunc_sat_f64x2_s_zero (local.get 0)))
+      (func (export "trunc_u") (param v128) (result v128) (i32x4.trunc_sat_f64x2_u_zero (local.get 0)))
+      (func (export "convert_u") (param v128) (result v128) (f64x2.convert_low_i32x4_u (local.get 0)))
+      (func (export "dot") (param v128 v128) (result v128) (i32x4.dot_i16x8_s (local.get 0) (local.get 1)))
+      (func (export "last") (result v128) (v128.load (i32.const 65520)))
+      (func (export "past") (result v128) (v128.load offset=1 (i32.const 65520))))"#;
+    let f64x2 = |a: f64, b: f64| (u128::from(b.to_bits()) << 64) | u128::from(a.to_bits());
+    for (opt, guard) in [
+        (OptLevel::Speed, true),
+        (OptLevel::None, true),
+        (OptLevel::Speed, false),
+        (OptLevel::None, false),
+    ] {
+        let mut config = Config::new();
+        config.cranelift_opt_level(opt).static_memory_guard(guard);
+        let engine = Engine::new(&config)?;
+        let module = Module::new(&engine, wat)?;
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[])?;
+        let mut unary = |name: &str, v: u128| -> Result<u128> {
+            let f = instance.get_typed_func::<u128, u128>(&mut store, name)?;
+            f.call(&mut store, v)
+        };
+        let ctx = format!("{opt:?}, guard {guard}");
+        assert_eq!(
+            unary("trunc_s", f64x2(-3e10, f64::NAN))?,
+            i32x4([i32::MIN, 0, 0, 0]),
+            "{ctx}"
+        );
+        assert_eq!(
+            unary("trunc_u", f64x2(5e9, 7.9))?,
+            i32x4([-1, 7, 0, 0]),
+            "{ctx}"
+        );
+        assert_eq!(
+            unary("convert_u", i32x4([-1, 3, 9, 9]))?,
+            f64x2(4294967295.0, 3.0),
+            "{ctx}"
+        );
+        let dot = instance.get_typed_func::<(u128, u128), u128>(&mut store, "dot")?;
+        // Lanes of i16: (-32768, -32768) . (-32768, -32768) wraps to i32::MIN.
+        let a = u128::from_le_bytes([0, 0x80, 0, 0x80, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let b = u128::from_le_bytes([0, 0x80, 0, 0x80, 5, 0, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            dot.call(&mut store, (a, b))?,
+            i32x4([i32::MIN, 7, 0, 0]),
+            "{ctx}"
+        );
+        let last = instance.get_typed_func::<(), u128>(&mut store, "last")?;
+        assert_eq!(last.call(&mut store, ())?, 0, "{ctx}");
+        let past = instance.get_typed_func::<(), u128>(&mut store, "past")?;
+        let err = past.call(&mut store, ()).unwrap_err();
+        assert_eq!(
+            err.downcast_ref::<Trap>().expect("a trap").code(),
+            TrapCode::MemoryOutOfBounds,
+            "{ctx}"
+        );
+    }
     Ok(())
 }
