@@ -161,8 +161,8 @@ impl Func {
     }
 
     /// Creates a host function from a closure with typed parameters and
-    /// results (`i32`, `i64`, `f32`, `f64`, `u32`, `u64`, `Option<Func>`,
-    /// `Option<ExternRef>`), optionally taking a [`Caller`] first and
+    /// results (`i32`, `i64`, `f32`, `f64`, `u32`, `u64`, `u128` for `v128`,
+    /// `Option<Func>`, `Option<ExternRef>`), optionally taking a [`Caller`] first and
     /// returning a value, a tuple, or a `Result` of those.
     pub fn wrap<S, T: 'static, Params, Results>(
         mut store: S,
@@ -348,6 +348,7 @@ wasm_ty_num!(
     |v: f64| ValRaw::from_u64(v.to_bits()),
     |r: ValRaw| f64::from_bits(r.get_u64())
 );
+wasm_ty_num!(u128, V128, ValRaw::from_u128, |r: ValRaw| r.get_u128());
 
 impl WasmTy for Option<Func> {
     fn valtype() -> ValType {

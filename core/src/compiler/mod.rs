@@ -7,6 +7,7 @@
 
 pub mod trampolines;
 pub mod translate;
+mod translate_simd;
 
 use crate::engine::Engine;
 use crate::environ::parse::{FunctionBodyInput, ParsedModule, function_error};

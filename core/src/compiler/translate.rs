@@ -159,9 +159,11 @@ pub fn translate_function(
     Ok(())
 }
 
-struct FuncTranslator<'a, 'f> {
+/// The state of translating one function body; the SIMD operators are
+/// translated in `translate_simd.rs`.
+pub(super) struct FuncTranslator<'a, 'f> {
     env: &'a ModuleEnv<'a>,
-    builder: FunctionBuilder<'f>,
+    pub(super) builder: FunctionBuilder<'f>,
     stack: Vec<Value>,
     control: Vec<ControlFrame>,
     reachable: bool,
@@ -312,7 +314,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         }
     }
 
-    fn pop(&mut self) -> Value {
+    pub(super) fn pop(&mut self) -> Value {
         self.stack
             .pop()
             .expect("validated: operand stack underflow")
@@ -330,7 +332,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         (a, b, c)
     }
 
-    fn push(&mut self, v: Value) {
+    pub(super) fn push(&mut self, v: Value) {
         self.stack.push(v);
     }
 
@@ -470,7 +472,11 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
     /// Computes the native address of a memory access and the static offset
     /// to use with it. Checks bounds explicitly where the guard region does
     /// not cover the access.
-    fn mem_addr(&mut self, memarg: &wasmparser::MemArg, size: u32) -> (Value, i32, MemFlags) {
+    pub(super) fn mem_addr(
+        &mut self,
+        memarg: &wasmparser::MemArg,
+        size: u32,
+    ) -> (Value, i32, MemFlags) {
         let index = self.pop();
         let index = self.builder.ins().uextend(types::I64, index);
         let memory = match memarg.target {
@@ -1271,7 +1277,11 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             O::I64Extend16S => extend_from!(types::I16, types::I64),
             O::I64Extend32S => extend_from!(types::I32, types::I64),
 
-            other => bail!("unsupported operator {other:?}"),
+            other => {
+                if !self.simd_operator(other)? {
+                    bail!("unsupported operator {other:?}");
+                }
+            }
         }
         Ok(())
     }
