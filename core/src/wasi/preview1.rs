@@ -1015,7 +1015,8 @@ impl WasiCtx {
         };
         let (dir, inheritable) = (dir.clone(), parent.rights_inheriting);
         let has = |f: u16| oflags & f != 0;
-        if has(oflags::DIRECTORY) && has(oflags::CREAT) {
+        if has(oflags::DIRECTORY) && (has(oflags::CREAT) || has(oflags::EXCL) || has(oflags::TRUNC))
+        {
             return Err(Errno::INVAL);
         }
         let follow = dirflags & lookupflags::SYMLINK_FOLLOW != 0;
@@ -1034,7 +1035,9 @@ impl WasiCtx {
                 if exclusive {
                     return Err(Errno::EXIST);
                 }
-                if write || has(oflags::TRUNC) {
+                // Write rights are dropped (a directory has none), but
+                // truncation is an attempt to write.
+                if has(oflags::TRUNC) {
                     return Err(Errno::ISDIR);
                 }
                 // Checks the host lets us read it.
