@@ -537,7 +537,7 @@ fn readdir() {
         let entries = dirents(&g.read(4096, used));
         for (name, _, next) in &entries {
             seen.push(name.clone());
-            cookie = *next;
+            cookie = *next as i64;
         }
         if used < 60 {
             break;
@@ -811,7 +811,7 @@ fn poll_oneoff_with_a_clock() {
     assert_eq!(g.u32(900), 1);
     assert_eq!(g.call("poll_oneoff", &[i(0), i(512), i(0), i(900)]), INVAL);
     assert_eq!(
-        g.call("poll_oneoff", &[i(131000), i(512), i(1), i(900)]),
+        g.call("poll_oneoff", &[i(131050), i(512), i(1), i(900)]),
         FAULT
     );
 }
