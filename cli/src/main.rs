@@ -1,20 +1,22 @@
 //! The `petrel` command line.
 //!
 //! ```text
-//! petrel run [--invoke NAME] FILE [ARGS...]   run a .wasm/.wat/.cwasm module
+//! petrel run [OPTIONS] FILE [ARGS...]         run a WASI command or an export
 //! petrel compile FILE [-o OUT]                ahead-of-time compile to a .cwasm
 //! petrel wast [--quiet] FILE...               run .wast spec scripts
 //! petrel --help | --version
 //! ```
 //!
-//! Exit status: 0 on success; 1 on any error (bad usage, unreadable or
-//! invalid module, link error, bad arguments, failing wast directives);
-//! 134 (128 + SIGABRT, as Wasmtime does) when the wasm code traps.
+//! Exit status: 0 on success; the program's own status when it calls
+//! WASI `proc_exit`; 1 on any error (bad usage, unreadable or invalid
+//! module, link error, bad arguments, failing wast directives); 134
+//! (128 + SIGABRT, as Wasmtime does) when the wasm code traps.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
+use petrel::wasi::{self, I32Exit, WasiCtx, WasiCtxBuilder};
 use petrel::{Config, Engine, Func, Instance, Linker, Module, Store, Trap, Val};
 use petrel_cli::values::{format_val, parse_arg};
 use petrel_cli::wast::{FileReport, run_file};
@@ -26,11 +28,24 @@ const USAGE: &str = "\
 petrel: a WebAssembly runtime
 
 Usage:
-  petrel run [--invoke NAME] FILE [ARGS...]
+  petrel run [OPTIONS] FILE [ARGS...]
       Compile FILE (.wasm binary, .wat text, or .cwasm from `petrel compile`),
-      instantiate it and call the export NAME (default `_start`) with ARGS,
-      parsed according to the function's parameter types (integers in decimal
-      or 0x hex, floats in decimal or inf/nan). Results are printed one per line.
+      instantiate it with WASI preview 1 (standard streams inherited) and run
+      its `_start` with ARGS as the program's arguments (argv[0] is FILE); the
+      program's `proc_exit` status becomes petrel's exit status.
+      Options (before FILE):
+        --invoke NAME      call the export NAME instead, with ARGS parsed by its
+                           parameter types (integers in decimal or 0x hex, floats
+                           in decimal or inf/nan); results print one per line.
+                           Also accepted after FILE.
+        --dir HOST[::GUEST]  give the program the host directory HOST under the
+                           name GUEST (default: HOST); paths cannot leave it.
+        --env NAME[=VALUE] set an environment variable (without =VALUE: the
+                           host's value).
+        --fuel N           run with N units of fuel (trap when exhausted).
+        --preload NAME=FILE  instantiate FILE first; its exports can be
+                           imported from module NAME.
+      Arguments after FILE are the program's; `--` ends petrel's options.
   petrel compile FILE [-o OUT]
       Compile FILE ahead of time and write the serialized module to OUT
       (default: FILE with the extension .cwasm).
@@ -40,7 +55,8 @@ Usage:
   petrel --help      Print this help.
   petrel --version   Print the version.
 
-Exit status: 0 success, 1 error, 134 wasm trap.
+Exit status: 0 success, 1 error, 134 wasm trap; `petrel run` of a WASI
+program exits with the status the program passed to `proc_exit`.
 ";
 
 fn main() -> ExitCode {
@@ -97,56 +113,145 @@ fn dispatch(args: &[String]) -> Result<ExitCode, Failure> {
 }
 
 /// The engine configuration used by `run` and `compile`; they must agree so
-/// that `.cwasm` files written by one load in the other.
-fn engine() -> Result<Engine> {
+/// that `.cwasm` files written by one load in the other (`--fuel` changes
+/// the generated code, so a `.cwasm` only loads without it).
+fn engine(fuel: bool) -> Result<Engine> {
     let mut config = Config::new();
     config.wasm_simd(true);
+    config.consume_fuel(fuel);
     Engine::new(&config)
 }
 
 /// Options of `petrel run`.
 struct RunOptions {
     file: PathBuf,
+    /// The file as given on the command line (the program's `argv[0]`).
+    file_arg: String,
     invoke: Option<String>,
     args: Vec<String>,
+    /// `--dir HOST[::GUEST]`: (host path, guest path).
+    dirs: Vec<(String, String)>,
+    /// `--env NAME[=VALUE]`: a value, or None to pass the host's.
+    env: Vec<(String, Option<String>)>,
+    fuel: Option<u64>,
+    /// `--preload NAME=FILE`.
+    preloads: Vec<(String, PathBuf)>,
+}
+
+/// The value of option `name`: `--name VALUE` or `--name=VALUE`.
+fn option_value<'a>(
+    arg: &'a str,
+    name: &str,
+    iter: &mut impl Iterator<Item = &'a String>,
+) -> Result<Option<&'a str>> {
+    if arg == name {
+        let value = iter
+            .next()
+            .with_context(|| format!("`{name}` needs a value"))?;
+        return Ok(Some(value.as_str()));
+    }
+    Ok(arg
+        .strip_prefix(name)
+        .and_then(|rest| rest.strip_prefix('=')))
 }
 
 fn parse_run_options(args: &[String]) -> Result<Option<RunOptions>> {
-    let mut file = None;
+    let mut file: Option<String> = None;
     let mut invoke = None;
     let mut rest = Vec::new();
+    let mut dirs = Vec::new();
+    let mut env = Vec::new();
+    let mut fuel = None;
+    let mut preloads = Vec::new();
     let mut only_operands = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         if only_operands {
-            rest.push(arg.clone());
+            if file.is_none() {
+                file = Some(arg.clone());
+            } else {
+                rest.push(arg.clone());
+            }
         } else if arg == "--" {
             only_operands = true;
+        } else if let Some(name) = option_value(arg, "--invoke", &mut iter)? {
+            // Accepted after FILE too, as earlier versions did.
+            invoke = Some(name.to_string());
+        } else if file.is_some() {
+            // After FILE, everything else belongs to the program.
+            rest.push(arg.clone());
         } else if arg == "-h" || arg == "--help" {
             return Ok(None);
-        } else if arg == "--invoke" {
-            let name = iter.next().context("`--invoke` needs a function name")?;
-            invoke = Some(name.clone());
-        } else if let Some(name) = arg.strip_prefix("--invoke=") {
-            invoke = Some(name.to_string());
-        } else if arg.starts_with("--") {
-            bail!("unknown option `{arg}` for `petrel run`");
-        } else if file.is_none() {
-            if arg.starts_with('-') && arg.len() > 1 {
-                bail!("unknown option `{arg}` for `petrel run`");
+        } else if let Some(dir) = option_value(arg, "--dir", &mut iter)? {
+            let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
+            if host.is_empty() || guest.is_empty() {
+                bail!("`--dir {dir}`: expected HOST or HOST::GUEST");
             }
-            file = Some(PathBuf::from(arg));
+            dirs.push((host.to_string(), guest.to_string()));
+        } else if let Some(var) = option_value(arg, "--env", &mut iter)? {
+            let (name, value) = match var.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (var, None),
+            };
+            if name.is_empty() {
+                bail!("`--env {var}`: expected NAME=VALUE or NAME");
+            }
+            env.push((name.to_string(), value));
+        } else if let Some(n) = option_value(arg, "--fuel", &mut iter)? {
+            let n = n
+                .parse::<u64>()
+                .with_context(|| format!("`--fuel {n}`: expected a number"))?;
+            fuel = Some(n);
+        } else if let Some(p) = option_value(arg, "--preload", &mut iter)? {
+            let Some((name, path)) = p.split_once('=') else {
+                bail!("`--preload {p}`: expected NAME=FILE");
+            };
+            if name.is_empty() || path.is_empty() {
+                bail!("`--preload {p}`: expected NAME=FILE");
+            }
+            preloads.push((name.to_string(), PathBuf::from(path)));
+        } else if arg.starts_with('-') && arg.len() > 1 {
+            bail!("unknown option `{arg}` for `petrel run`");
         } else {
-            // After FILE, single-dash words are arguments (`-5`, `-inf`).
-            rest.push(arg.clone());
+            file = Some(arg.clone());
         }
     }
-    let file = file.context("`petrel run` needs a FILE (see `petrel --help`)")?;
+    let file_arg = file.context("`petrel run` needs a FILE (see `petrel --help`)")?;
     Ok(Some(RunOptions {
-        file,
+        file: PathBuf::from(&file_arg),
+        file_arg,
         invoke,
         args: rest,
+        dirs,
+        env,
+        fuel,
+        preloads,
     }))
+}
+
+/// The WASI context of a `petrel run`: standard streams inherited, the
+/// program's name and arguments, `--env` variables, `--dir` preopens.
+fn wasi_context(opts: &RunOptions) -> Result<WasiCtx> {
+    let mut builder = WasiCtxBuilder::new();
+    builder.inherit_stdio();
+    builder.arg(&opts.file_arg);
+    builder.args(&opts.args);
+    for (name, value) in &opts.env {
+        match value {
+            Some(v) => {
+                builder.env(name, v);
+            }
+            None => {
+                if let Ok(v) = std::env::var(name) {
+                    builder.env(name, v);
+                }
+            }
+        }
+    }
+    for (host, guest) in &opts.dirs {
+        builder.preopened_dir(host, guest)?;
+    }
+    Ok(builder.build())
 }
 
 fn cmd_run(args: &[String]) -> Result<ExitCode, Failure> {
@@ -154,28 +259,64 @@ fn cmd_run(args: &[String]) -> Result<ExitCode, Failure> {
         print!("{USAGE}");
         return Ok(ExitCode::SUCCESS);
     };
-    let engine = engine()?;
+    let engine = engine(opts.fuel.is_some())?;
     let module = load_module(&engine, &opts.file)?;
 
-    let mut store = Store::new(&engine, ());
+    let mut store = Store::new(&engine, wasi_context(&opts)?);
+    if let Some(fuel) = opts.fuel {
+        store.set_fuel(fuel)?;
+    }
     let mut linker = Linker::new(&engine);
-    define_host_imports(&mut linker)?;
+    wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
+    for (name, file) in &opts.preloads {
+        let preload = load_module(&engine, file)?;
+        linker
+            .module(&mut store, name, &preload)
+            .with_context(|| format!("failed to preload {} as `{name}`", file.display()))?;
+    }
     let instance = linker
         .instantiate(&mut store, &module)
         .with_context(|| format!("failed to instantiate {}", opts.file.display()))?;
 
-    let (name, func) = find_export(&mut store, &instance, &module, opts.invoke.as_deref())?;
-    let ty = func.ty(&store)?;
+    let result = if opts.invoke.is_some() {
+        // A reactor initialises itself before its exports are called.
+        if let Some(init) = instance.get_func(&mut store, "_initialize") {
+            init.call(&mut store, &[], &mut [])?;
+        }
+        invoke(&mut store, &instance, &module, &opts)
+    } else {
+        let (_, start) = find_export(&mut store, &instance, &module, None)?;
+        start.call(&mut store, &[], &mut [])
+    };
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            // `proc_exit` statuses are in 0..126.
+            Some(exit) => Ok(ExitCode::from(exit.0 as u8)),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// Calls `--invoke NAME` with the command-line arguments parsed as its
+/// parameters and prints its results.
+fn invoke(
+    store: &mut Store<WasiCtx>,
+    instance: &Instance,
+    module: &Module,
+    opts: &RunOptions,
+) -> Result<()> {
+    let (name, func) = find_export(store, instance, module, opts.invoke.as_deref())?;
+    let ty = func.ty(&*store)?;
     let params = ty.params();
     if params.len() != opts.args.len() {
         let types: Vec<String> = params.iter().map(|t| t.to_string()).collect();
-        return Err(anyhow!(
+        bail!(
             "function `{name}` expects {} argument(s) ({}), got {}",
             params.len(),
             types.join(", "),
             opts.args.len()
-        )
-        .into());
+        );
     }
     let mut values = Vec::with_capacity(params.len());
     for (i, (ty, text)) in params.iter().zip(&opts.args).enumerate() {
@@ -184,24 +325,17 @@ fn cmd_run(args: &[String]) -> Result<ExitCode, Failure> {
         values.push(val);
     }
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    func.call(&mut store, &values, &mut results)?;
+    func.call(&mut *store, &values, &mut results)?;
     for result in &results {
         println!("{}", format_val(result));
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Defines the host functions modules may import.
-///
-/// Nothing yet: this is where WASI preview 1 gets added to the linker.
-fn define_host_imports(_linker: &mut Linker<()>) -> Result<()> {
     Ok(())
 }
 
 /// The function to call: `--invoke NAME`, else `_start`, else an error
 /// listing the exported functions.
-fn find_export(
-    store: &mut Store<()>,
+fn find_export<T: 'static>(
+    store: &mut Store<T>,
     instance: &Instance,
     module: &Module,
     invoke: Option<&str>,
@@ -278,7 +412,7 @@ fn cmd_compile(args: &[String]) -> Result<ExitCode> {
     }
     let input = input.context("`petrel compile` needs a FILE (see `petrel --help`)")?;
     let output = output.unwrap_or_else(|| input.with_extension("cwasm"));
-    let engine = engine()?;
+    let engine = engine(false)?;
     let module = load_module(&engine, &input)?;
     let bytes = module.serialize()?;
     std::fs::write(&output, bytes).with_context(|| format!("cannot write {}", output.display()))?;

@@ -310,3 +310,161 @@ fn help_and_version() {
     let out = petrel(&[]);
     assert_error(&out, "no command");
 }
+
+/// A WASI command in text form: writes its argv buffer, then its environ
+/// buffer (NUL-separated), then the contents of `in.txt` from the first
+/// preopened directory, then exits with the status in `status.txt` there
+/// (or returns normally when that file is missing).
+const WASI_ECHO: &str = r#"
+(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $environ_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func $environ_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 200) "in.txt")
+  (data (i32.const 210) "status.txt")
+  (func $write (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  ;; Reads up to 1000 bytes of file ($name, $len) in descriptor 3 to 4096;
+  ;; the number read, or -1 when it cannot be opened.
+  (func $slurp (param $name i32) (param $len i32) (result i32)
+    (if (call $path_open (i32.const 3) (i32.const 1) (local.get $name) (local.get $len)
+                         (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 12))
+      (then (return (i32.const -1))))
+    (i32.store (i32.const 16) (i32.const 4096))
+    (i32.store (i32.const 20) (i32.const 1000))
+    (drop (call $fd_read (i32.load (i32.const 12)) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (i32.load (i32.const 24)))
+  (func (export "_start") (local $n i32)
+    (drop (call $args_sizes_get (i32.const 32) (i32.const 36)))
+    (drop (call $args_get (i32.const 1024) (i32.const 2048)))
+    (call $write (i32.const 2048) (i32.load (i32.const 36)))
+    (drop (call $environ_sizes_get (i32.const 32) (i32.const 36)))
+    (drop (call $environ_get (i32.const 1024) (i32.const 2048)))
+    (call $write (i32.const 2048) (i32.load (i32.const 36)))
+    (local.set $n (call $slurp (i32.const 200) (i32.const 6)))
+    (if (i32.ge_s (local.get $n) (i32.const 0))
+      (then (call $write (i32.const 4096) (local.get $n))))
+    (local.set $n (call $slurp (i32.const 210) (i32.const 10)))
+    (if (i32.gt_s (local.get $n) (i32.const 0))
+      (then (call $proc_exit (i32.sub (i32.load8_u (i32.const 4096)) (i32.const 48)))))))
+"#;
+
+#[test]
+fn runs_a_wasi_command() {
+    let dir = scratch("wasi-command");
+    let wat = dir.join("echo.wat");
+    std::fs::write(&wat, WASI_ECHO).unwrap();
+    let data = dir.join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("in.txt"), "file contents").unwrap();
+    let dir_arg = format!("{}::/sandbox", data.display());
+    let out = petrel(&[
+        "run",
+        "--env",
+        "GREETING=hi there",
+        "--env=EMPTY=",
+        "--dir",
+        &dir_arg,
+        wat.to_str().unwrap(),
+        "a",
+        "--flag",
+        "-x",
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let expected = format!(
+        "{}\0a\0--flag\0-x\0GREETING=hi there\0EMPTY=\0file contents",
+        wat.display()
+    );
+    assert_eq!(stdout(&out), expected);
+
+    // The exit status is the program's.
+    std::fs::write(data.join("status.txt"), "7").unwrap();
+    let dir_arg = format!("--dir={}", data.display());
+    let out = petrel(&["run", &dir_arg, wat.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(7), "stderr: {}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "stderr: {}", stderr(&out));
+    std::fs::write(data.join("status.txt"), "0").unwrap();
+    let out = petrel(&["run", &dir_arg, wat.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+
+    // Without --dir the program has no preopen: it prints no file.
+    let out = petrel(&["run", wat.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), format!("{}\0", wat.display()));
+
+    // Bad option values are clean errors.
+    assert_error(
+        &petrel(&["run", "--dir", "/does/not/exist", wat.to_str().unwrap()]),
+        "/does/not/exist",
+    );
+    assert_error(
+        &petrel(&["run", "--fuel", "lots", wat.to_str().unwrap()]),
+        "--fuel",
+    );
+    assert_error(
+        &petrel(&["run", "--preload", "nofile", wat.to_str().unwrap()]),
+        "NAME=FILE",
+    );
+    assert_error(
+        &petrel(&["run", "--env", "=x", wat.to_str().unwrap()]),
+        "--env",
+    );
+}
+
+#[test]
+fn preload_and_fuel() {
+    let dir = scratch("preload");
+    let lib = dir.join("lib.wat");
+    std::fs::write(
+        &lib,
+        r#"(module (func (export "answer") (result i32) i32.const 42))"#,
+    )
+    .unwrap();
+    let main = dir.join("main.wat");
+    std::fs::write(
+        &main,
+        r#"(module
+             (import "lib" "answer" (func $answer (result i32)))
+             (func (export "twice") (result i32) (i32.add (call $answer) (call $answer)))
+             (func (export "spin") (loop $l (br $l))))"#,
+    )
+    .unwrap();
+    let preload = format!("lib={}", lib.display());
+    let out = petrel(&[
+        "run",
+        "--preload",
+        &preload,
+        main.to_str().unwrap(),
+        "--invoke",
+        "twice",
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "84\n");
+    // Without the preload the import is unknown.
+    assert_error(
+        &petrel(&["run", "--invoke=twice", main.to_str().unwrap()]),
+        "lib::answer",
+    );
+
+    // Fuel ends an endless loop with a trap.
+    let out = petrel(&[
+        "run",
+        "--fuel",
+        "10000",
+        "--preload",
+        &preload,
+        "--invoke",
+        "spin",
+        main.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(134), "stderr: {}", stderr(&out));
+    assert!(stderr(&out).contains("fuel"), "stderr: {}", stderr(&out));
+}

@@ -224,6 +224,21 @@ impl Memory {
         }
     }
 
+    /// The memory's bytes, writable, together with the store's data: a
+    /// host function can then read and write guest memory while updating
+    /// its own state (empty bytes for a handle of another store).
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::StoreContextMut<'a, T>>,
+    ) -> (&'a mut [u8], &'a mut T) {
+        let store = store.into().0;
+        let bytes: &'a mut [u8] = match store.opaque.check(self.0) {
+            Ok(i) => store.opaque.memories[i].as_mut_slice(),
+            Err(_) => &mut [],
+        };
+        (bytes, &mut store.data)
+    }
+
     /// Address of byte 0. Valid until the memory grows (a memory with a
     /// guard region never moves) or the store is dropped.
     pub fn data_ptr(&self, store: impl AsContext) -> *mut u8 {

@@ -22,7 +22,8 @@
 //! Layout: `environ` describes modules independent of the target,
 //! `compiler` translates wasm to Cranelift IR and compiles it, `vm` holds
 //! all unsafe code (mappings, trap handling, the structures compiled code
-//! reads), and the remaining modules are the safe embedding API.
+//! reads), `wasi` is WASI preview 1 built on the public API, and the
+//! remaining modules are the safe embedding API.
 
 #![deny(missing_docs)]
 
@@ -42,6 +43,7 @@ mod trap;
 mod types;
 mod values;
 pub mod vm;
+pub mod wasi;
 
 pub use anyhow::{Error, Result};
 pub use config::{Config, OptLevel};

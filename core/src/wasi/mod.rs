@@ -1,0 +1,423 @@
+//! WASI preview 1 (`wasi_snapshot_preview1`): programs compiled for WASI
+//! get their arguments, environment, standard streams, clocks, randomness
+//! and a sandboxed view of preopened host directories.
+//!
+//! This module sits on the public embedding API only: the functions are
+//! host functions defined in a [`Linker`], they reach the program's
+//! memory through the calling instance's `memory` export
+//! ([`Caller::get_export`]), and they find their state through a closure
+//! from the store's data to a [`WasiCtx`]:
+//!
+//! ```
+//! use petrel::wasi::{self, MemoryOutputPipe, WasiCtx, WasiCtxBuilder};
+//! use petrel::{Engine, Linker, Module, Store};
+//!
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, r#"(module
+//!     (import "wasi_snapshot_preview1" "fd_write"
+//!         (func $fd_write (param i32 i32 i32 i32) (result i32)))
+//!     (memory (export "memory") 1)
+//!     (data (i32.const 16) "hello\n")
+//!     (func (export "_start")
+//!         (i32.store (i32.const 0) (i32.const 16))
+//!         (i32.store (i32.const 4) (i32.const 6))
+//!         (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#)?;
+//!
+//! let stdout = MemoryOutputPipe::new(1 << 20);
+//! let ctx = WasiCtxBuilder::new().arg("hello").stdout(stdout.clone()).build();
+//! let mut store = Store::new(&engine, ctx);
+//! let mut linker = Linker::new(&engine);
+//! wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
+//! let instance = linker.instantiate(&mut store, &module)?;
+//! instance.get_typed_func::<(), ()>(&mut store, "_start")?.call(&mut store, ())?;
+//! assert_eq!(stdout.contents(), b"hello\n");
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+//!
+//! Every function of the snapshot is defined. Errors come back to the
+//! program as errno values, never as traps: a pointer outside memory is
+//! `EFAULT`, a path leaving its preopened directory `EPERM` (see
+//! [`path`](self) resolution), sockets `ENOTSUP`. Two things end the call
+//! that entered wasm with an error instead: `proc_exit`, whose error is an
+//! [`I32Exit`] the embedder downcasts, and a module without a `memory`
+//! export calling a function that needs one.
+//!
+//! The host resources used: `std::fs` for files and directories,
+//! `std::time` for the real-time and monotonic clocks, the running
+//! thread's CPU time from `/proc/thread-self/schedstat` for the two CPU
+//! clocks, and `/dev/urandom` for `random_get`.
+
+mod path;
+mod preview1;
+mod stdio;
+pub mod types;
+
+pub use preview1::add_to_linker;
+pub use stdio::MemoryOutputPipe;
+pub use types::Errno;
+
+use path::DirHandle;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use stdio::{HostStream, InputStream, OutputStream};
+
+#[cfg(doc)]
+use crate::{Caller, Linker};
+
+/// The name of the import module: `wasi_snapshot_preview1`.
+pub const MODULE: &str = "wasi_snapshot_preview1";
+
+/// The error a program's `proc_exit(code)` ends its run with.
+///
+/// Not a trap: the embedder downcasts the call's error to it and treats
+/// `code` as the program's exit status.
+///
+/// ```
+/// # use petrel::wasi::I32Exit;
+/// fn exit_status(result: anyhow::Result<()>) -> anyhow::Result<i32> {
+///     match result {
+///         Ok(()) => Ok(0),
+///         Err(e) => match e.downcast_ref::<I32Exit>() {
+///             Some(exit) => Ok(exit.0),
+///             None => Err(e),
+///         },
+///     }
+/// }
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct I32Exit(pub i32);
+
+impl std::fmt::Display for I32Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exited with i32 exit status {}", self.0)
+    }
+}
+
+impl std::error::Error for I32Exit {}
+
+/// An open regular file.
+#[derive(Debug)]
+pub(crate) struct OpenFile {
+    pub(crate) file: File,
+}
+
+/// What a descriptor refers to.
+#[derive(Debug)]
+pub(crate) enum Kind {
+    /// Standard input.
+    Stdin(InputStream),
+    /// Standard output or error.
+    Output(OutputStream),
+    /// A regular file (or any other non-directory the host opened).
+    File(OpenFile),
+    /// A directory: a preopen or one opened below it.
+    Dir(DirHandle),
+}
+
+/// One entry of the descriptor table.
+#[derive(Debug)]
+pub(crate) struct Descriptor {
+    pub(crate) kind: Kind,
+    pub(crate) rights_base: u64,
+    pub(crate) rights_inheriting: u64,
+    /// `fdflags` (only `APPEND` and `NONBLOCK` change behaviour).
+    pub(crate) flags: u16,
+    /// The guest path, for a preopened directory.
+    pub(crate) preopen: Option<String>,
+}
+
+impl Descriptor {
+    fn stdio(kind: Kind, rights_base: u64) -> Descriptor {
+        Descriptor {
+            kind,
+            rights_base,
+            rights_inheriting: 0,
+            flags: 0,
+            preopen: None,
+        }
+    }
+}
+
+/// The state of one WASI program: arguments, environment, descriptor
+/// table, clocks. Build it with [`WasiCtxBuilder`] and keep it in the
+/// store's data.
+#[derive(Debug)]
+pub struct WasiCtx {
+    pub(crate) args: Vec<String>,
+    pub(crate) env: Vec<(String, String)>,
+    pub(crate) fds: BTreeMap<u32, Descriptor>,
+    /// Origin of the monotonic clock.
+    pub(crate) monotonic_base: Instant,
+    /// `/dev/urandom`, opened on first use.
+    pub(crate) random: Option<File>,
+}
+
+impl WasiCtx {
+    /// A builder with no arguments, no environment, empty standard input,
+    /// discarded output and no preopened directory.
+    pub fn builder() -> WasiCtxBuilder {
+        WasiCtxBuilder::new()
+    }
+
+    /// The program's arguments (`argv`).
+    pub fn args(&self) -> &[String] {
+        &self.args
+    }
+
+    /// The program's environment, as `(name, value)` pairs.
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+
+    /// Smallest descriptor number not in use.
+    pub(crate) fn next_fd(&self) -> types::WasiResult<u32> {
+        let mut n = 0u32;
+        for &fd in self.fds.keys() {
+            if fd != n {
+                break;
+            }
+            n = n.checked_add(1).ok_or(Errno::MFILE)?;
+        }
+        Ok(n)
+    }
+}
+
+/// Builds a [`WasiCtx`].
+///
+/// Standard streams default to WASI's quiet choice (empty input,
+/// discarded output); `inherit_stdio` gives the host process's.
+#[derive(Debug)]
+pub struct WasiCtxBuilder {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    stdin: InputStream,
+    stdout: OutputStream,
+    stderr: OutputStream,
+    preopens: Vec<(PathBuf, String)>,
+}
+
+impl Default for WasiCtxBuilder {
+    fn default() -> Self {
+        WasiCtxBuilder::new()
+    }
+}
+
+/// Where a standard output stream goes (see [`WasiCtxBuilder::stdout`]).
+#[derive(Debug)]
+pub enum OutputTo {
+    /// The host process's own stream.
+    Inherit,
+    /// A host file.
+    File(File),
+    /// An in-memory pipe the embedder reads.
+    Memory(MemoryOutputPipe),
+    /// Discarded.
+    Null,
+}
+
+impl From<MemoryOutputPipe> for OutputTo {
+    fn from(p: MemoryOutputPipe) -> OutputTo {
+        OutputTo::Memory(p)
+    }
+}
+
+impl From<File> for OutputTo {
+    fn from(f: File) -> OutputTo {
+        OutputTo::File(f)
+    }
+}
+
+impl OutputTo {
+    fn into_stream(self, host: HostStream) -> OutputStream {
+        match self {
+            OutputTo::Inherit => OutputStream::Inherit(host),
+            OutputTo::File(f) => OutputStream::File(f),
+            OutputTo::Memory(p) => OutputStream::Memory(p),
+            OutputTo::Null => OutputStream::Sink,
+        }
+    }
+}
+
+impl WasiCtxBuilder {
+    /// A builder with no arguments, no environment, empty standard input,
+    /// discarded output and no preopened directory.
+    pub fn new() -> WasiCtxBuilder {
+        WasiCtxBuilder {
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: InputStream::Empty,
+            stdout: OutputStream::Sink,
+            stderr: OutputStream::Sink,
+            preopens: Vec::new(),
+        }
+    }
+
+    /// Appends one argument (the first is the program's name, `argv[0]`).
+    pub fn arg(&mut self, arg: impl Into<String>) -> &mut Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends arguments.
+    pub fn args<S: Into<String>>(&mut self, args: impl IntoIterator<Item = S>) -> &mut Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Passes the host process's own arguments.
+    pub fn inherit_args(&mut self) -> &mut Self {
+        self.args
+            .extend(std::env::args_os().map(|a| a.to_string_lossy().into_owned()));
+        self
+    }
+
+    /// Sets the environment variable `name` to `value` (replacing an
+    /// earlier setting of `name`).
+    pub fn env(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        let (name, value) = (name.into(), value.into());
+        self.env.retain(|(n, _)| *n != name);
+        self.env.push((name, value));
+        self
+    }
+
+    /// Sets several environment variables.
+    pub fn envs<K: Into<String>, V: Into<String>>(
+        &mut self,
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> &mut Self {
+        for (k, v) in vars {
+            self.env(k, v);
+        }
+        self
+    }
+
+    /// Passes the host process's environment (variables whose name or
+    /// value is not UTF-8 are skipped).
+    pub fn inherit_env(&mut self) -> &mut Self {
+        for (k, v) in std::env::vars_os() {
+            if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
+                self.env(k, v);
+            }
+        }
+        self
+    }
+
+    /// Standard input reads the host process's standard input.
+    pub fn inherit_stdin(&mut self) -> &mut Self {
+        self.stdin = InputStream::Inherit;
+        self
+    }
+
+    /// Standard output goes to the host process's standard output.
+    pub fn inherit_stdout(&mut self) -> &mut Self {
+        self.stdout = OutputStream::Inherit(HostStream::Stdout);
+        self
+    }
+
+    /// Standard error goes to the host process's standard error.
+    pub fn inherit_stderr(&mut self) -> &mut Self {
+        self.stderr = OutputStream::Inherit(HostStream::Stderr);
+        self
+    }
+
+    /// All three standard streams are the host process's.
+    pub fn inherit_stdio(&mut self) -> &mut Self {
+        self.inherit_stdin().inherit_stdout().inherit_stderr()
+    }
+
+    /// Standard input yields `bytes`, then end of file.
+    pub fn stdin_bytes(&mut self, bytes: impl Into<Vec<u8>>) -> &mut Self {
+        self.stdin = InputStream::Bytes(std::io::Cursor::new(bytes.into()));
+        self
+    }
+
+    /// Standard input reads a host file.
+    pub fn stdin_file(&mut self, file: File) -> &mut Self {
+        self.stdin = InputStream::File(file);
+        self
+    }
+
+    /// Where standard output goes: a [`MemoryOutputPipe`], a `File`, or an
+    /// [`OutputTo`].
+    pub fn stdout(&mut self, to: impl Into<OutputTo>) -> &mut Self {
+        self.stdout = to.into().into_stream(HostStream::Stdout);
+        self
+    }
+
+    /// Where standard error goes: a [`MemoryOutputPipe`], a `File`, or an
+    /// [`OutputTo`].
+    pub fn stderr(&mut self, to: impl Into<OutputTo>) -> &mut Self {
+        self.stderr = to.into().into_stream(HostStream::Stderr);
+        self
+    }
+
+    /// Gives the program the host directory `host_path` under the name
+    /// `guest_path` (descriptors 3, 4, ... in the order of these calls).
+    /// Paths the program opens through it cannot leave it.
+    ///
+    /// # Errors
+    /// When `host_path` is not a directory the host can resolve.
+    pub fn preopened_dir(
+        &mut self,
+        host_path: impl AsRef<Path>,
+        guest_path: impl Into<String>,
+    ) -> anyhow::Result<&mut Self> {
+        let host = host_path.as_ref();
+        let canonical = std::fs::canonicalize(host)
+            .map_err(|e| anyhow::anyhow!("cannot preopen directory {}: {e}", host.display()))?;
+        if !canonical.is_dir() {
+            anyhow::bail!("cannot preopen {}: not a directory", host.display());
+        }
+        self.preopens.push((canonical, guest_path.into()));
+        Ok(self)
+    }
+
+    /// Builds the context, leaving this builder as [`WasiCtxBuilder::new`]
+    /// made it.
+    pub fn build(&mut self) -> WasiCtx {
+        let b = std::mem::take(self);
+        let mut fds = BTreeMap::new();
+        // A stream redirected to a file can also seek.
+        let seekable = |is_file: bool| {
+            if is_file {
+                types::rights::FD_SEEK | types::rights::FD_TELL
+            } else {
+                0
+            }
+        };
+        let stdin_rights =
+            preview1::STDIN_RIGHTS | seekable(matches!(b.stdin, InputStream::File(_)));
+        fds.insert(0, Descriptor::stdio(Kind::Stdin(b.stdin), stdin_rights));
+        for (fd, stream) in [(1, b.stdout), (2, b.stderr)] {
+            let rights =
+                preview1::STDOUT_RIGHTS | seekable(matches!(stream, OutputStream::File(_)));
+            fds.insert(fd, Descriptor::stdio(Kind::Output(stream), rights));
+        }
+        for (i, (host, guest)) in b.preopens.into_iter().enumerate() {
+            fds.insert(
+                3 + i as u32,
+                Descriptor {
+                    kind: Kind::Dir(DirHandle {
+                        root: Arc::new(host),
+                        rel: Vec::<OsString>::new(),
+                    }),
+                    rights_base: types::rights::DIRECTORY,
+                    rights_inheriting: types::rights::ALL,
+                    flags: 0,
+                    preopen: Some(guest),
+                },
+            );
+        }
+        WasiCtx {
+            args: b.args,
+            env: b.env,
+            fds,
+            monotonic_base: Instant::now(),
+            random: None,
+        }
+    }
+}
