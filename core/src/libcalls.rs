@@ -31,55 +31,6 @@ pub fn memory_grow(store: &mut dyn VMStore, instance: usize, mem: u32, delta: u3
     }
 }
 
-/// `memory.fill`.
-pub fn memory_fill(
-    store: &mut dyn VMStore,
-    instance: usize,
-    mem: u32,
-    dst: u64,
-    val: u32,
-    len: u64,
-) -> Outcome {
-    let o = store.opaque_mut();
-    let index = o.instances[instance].memories[mem as usize];
-    let data = o.memories[index].as_mut_slice();
-    if !in_bounds(dst, len, data.len()) {
-        return trap(TrapCode::MemoryOutOfBounds);
-    }
-    data[dst as usize..(dst + len) as usize].fill(val as u8);
-    OK
-}
-
-/// `memory.copy`.
-pub fn memory_copy(
-    store: &mut dyn VMStore,
-    instance: usize,
-    dst_mem: u32,
-    dst: u64,
-    src_mem: u32,
-    src: u64,
-    len: u64,
-) -> Outcome {
-    let o = store.opaque_mut();
-    let d = o.instances[instance].memories[dst_mem as usize];
-    let s = o.instances[instance].memories[src_mem as usize];
-    if !in_bounds(src, len, o.memories[s].byte_size())
-        || !in_bounds(dst, len, o.memories[d].byte_size())
-    {
-        return trap(TrapCode::MemoryOutOfBounds);
-    }
-    let (src, dst, len) = (src as usize, dst as usize, len as usize);
-    if d == s {
-        o.memories[d]
-            .as_mut_slice()
-            .copy_within(src..src + len, dst);
-    } else {
-        let bytes = o.memories[s].as_slice()[src..src + len].to_vec();
-        o.memories[d].as_mut_slice()[dst..dst + len].copy_from_slice(&bytes);
-    }
-    OK
-}
-
 /// `memory.init`.
 pub fn memory_init(
     store: &mut dyn VMStore,

@@ -64,6 +64,10 @@ pub enum NativeLibCall {
     FmaF32,
     /// `fma`.
     FmaF64,
+    /// `memset`, for `memory.fill`.
+    Memset,
+    /// `memmove`, for `memory.copy`.
+    Memmove,
 }
 
 impl NativeLibCall {
@@ -79,6 +83,8 @@ impl NativeLibCall {
             LibCall::NearestF64 => NativeLibCall::NearestF64,
             LibCall::FmaF32 => NativeLibCall::FmaF32,
             LibCall::FmaF64 => NativeLibCall::FmaF64,
+            LibCall::Memset => NativeLibCall::Memset,
+            LibCall::Memmove => NativeLibCall::Memmove,
             other => bail!("compiled code needs unsupported libcall {other:?}"),
         })
     }

@@ -26,8 +26,8 @@ use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
 use cranelift_codegen::ir::{
     self, AbiParam, ArgumentPurpose, BlockArg, ExtFuncData, ExternalName, FuncRef, GlobalValueData,
-    InstBuilder, JumpTableData, MemFlagsData as MemFlags, SigRef, Signature, TrapCode, Type,
-    UserExternalName, Value, types,
+    InstBuilder, JumpTableData, LibCall, MemFlagsData as MemFlags, SigRef, Signature, TrapCode,
+    Type, UserExternalName, Value, types,
 };
 use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_frontend::{FunctionBuilder, Variable};
@@ -526,6 +526,58 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         }
     }
 
+    /// Base address and current size in bytes of memory `mem`.
+    fn memory_base_and_size(&mut self, mem: u32) -> (Value, Value) {
+        let def = self.load_vmctx_ptr(self.env.offsets.memory_ptr(mem));
+        let base_flags = if self.env.config.static_memory_guard {
+            readonly()
+        } else {
+            trusted()
+        };
+        let base = self
+            .builder
+            .ins()
+            .load(types::I64, base_flags, def, memory_definition::BASE);
+        let size = self.builder.ins().load(
+            types::I64,
+            trusted(),
+            def,
+            memory_definition::CURRENT_LENGTH,
+        );
+        (base, size)
+    }
+
+    /// Traps with `HEAP_OUT_OF_BOUNDS` unless `[start, start + len)` lies
+    /// within `size` bytes. `start` and `len` are zero-extended 32-bit
+    /// values, so their 64-bit sum cannot overflow.
+    fn trap_unless_in_bounds(&mut self, start: Value, len: Value, size: Value) {
+        let end = self.builder.ins().iadd(start, len);
+        let oob = self
+            .builder
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThan, end, size);
+        self.builder.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
+    }
+
+    /// Calls a C library function (`memset`, `memmove`) whose address is
+    /// patched in when the code is loaded. Bulk memory operations call it
+    /// directly once bounds are checked, without entering the runtime.
+    fn call_native(&mut self, lc: LibCall, args: &[Value]) {
+        let mut sig = Signature::new(self.env.isa.default_call_conv());
+        for a in args {
+            let ty = self.builder.func.dfg.value_type(*a);
+            sig.params.push(AbiParam::new(ty));
+        }
+        let signature = self.builder.import_signature(sig);
+        let f = self.builder.import_function(ExtFuncData {
+            name: ExternalName::LibCall(lc),
+            signature,
+            colocated: false,
+            patchable: false,
+        });
+        self.builder.ins().call(f, args);
+    }
+
     fn load(&mut self, memarg: &wasmparser::MemArg, ty: Type, size: u32, kind: LoadKind) {
         let (addr, off, flags) = self.mem_addr(memarg, size);
         let ins = self.builder.ins();
@@ -942,6 +994,21 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 let depths = targets.targets().collect::<Result<Vec<u32>, _>>()?;
                 let (_, n) = self.branch_target(default);
                 let vals = self.peekn(n).to_vec();
+                if n == 0 {
+                    // No values to pass: the jump table names the targets.
+                    let (def_block, _) = self.branch_target(default);
+                    let blocks: Vec<ir::Block> =
+                        depths.iter().map(|d| self.branch_target(*d).0).collect();
+                    let dfg = &mut self.builder.func.dfg;
+                    let def_call = dfg.block_call(def_block, &[]);
+                    let calls: Vec<_> = blocks.iter().map(|b| dfg.block_call(*b, &[])).collect();
+                    let jt = self
+                        .builder
+                        .create_jump_table(JumpTableData::new(def_call, &calls));
+                    self.builder.ins().br_table(index, jt);
+                    self.reachable = false;
+                    return Ok(());
+                }
                 // Each distinct target gets an edge block that passes the
                 // values, so the jump table itself carries no arguments.
                 let mut edges: HashMap<u32, ir::Block> = HashMap::new();
@@ -1134,21 +1201,25 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             }
             O::MemoryFill { mem } => {
                 let (dst, val, len) = self.pop3();
-                let m = self.builder.ins().iconst(types::I32, i64::from(*mem));
                 let dst = self.builder.ins().uextend(types::I64, dst);
                 let len = self.builder.ins().uextend(types::I64, len);
-                let ok = self.call_builtin(BuiltinFunction::memory_fill, &[m, dst, val, len]);
-                self.check_builtin(ok);
+                let (base, size) = self.memory_base_and_size(*mem);
+                self.trap_unless_in_bounds(dst, len, size);
+                let addr = self.builder.ins().iadd(base, dst);
+                self.call_native(LibCall::Memset, &[addr, val, len]);
             }
             O::MemoryCopy { dst_mem, src_mem } => {
                 let (dst, src, len) = self.pop3();
-                let dm = self.builder.ins().iconst(types::I32, i64::from(*dst_mem));
-                let sm = self.builder.ins().iconst(types::I32, i64::from(*src_mem));
                 let dst = self.builder.ins().uextend(types::I64, dst);
                 let src = self.builder.ins().uextend(types::I64, src);
                 let len = self.builder.ins().uextend(types::I64, len);
-                let ok = self.call_builtin(BuiltinFunction::memory_copy, &[dm, dst, sm, src, len]);
-                self.check_builtin(ok);
+                let (dst_base, dst_size) = self.memory_base_and_size(*dst_mem);
+                let (src_base, src_size) = self.memory_base_and_size(*src_mem);
+                self.trap_unless_in_bounds(src, len, src_size);
+                self.trap_unless_in_bounds(dst, len, dst_size);
+                let to = self.builder.ins().iadd(dst_base, dst);
+                let from = self.builder.ins().iadd(src_base, src);
+                self.call_native(LibCall::Memmove, &[to, from, len]);
             }
             O::MemoryInit { data_index, mem } => {
                 let (dst, src, len) = self.pop3();

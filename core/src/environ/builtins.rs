@@ -3,6 +3,9 @@
 //! runtime builds its table of function pointers from the same list, so the
 //! two can never disagree.
 //!
+//! `memory.fill` and `memory.copy` are not builtins: compiled code checks
+//! their bounds itself and calls `memset`/`memmove` directly.
+//!
 //! Every builtin takes the caller's `vmctx` first. Builtins that can fail
 //! return an `i32` that is 1 on success and 0 when a trap is pending; the
 //! JIT code then raises the pending trap.
@@ -16,10 +19,6 @@ macro_rules! foreach_builtin_function {
         $mac! {
             /// `memory.grow`: returns the old size in pages or -1.
             memory_grow(vmctx, i32, i32) -> i32;
-            /// `memory.fill`: (memory, dst, value, len).
-            memory_fill(vmctx, i32, i64, i32, i64) -> i32;
-            /// `memory.copy`: (dst memory, dst, src memory, src, len).
-            memory_copy(vmctx, i32, i64, i32, i64, i64) -> i32;
             /// `memory.init`: (memory, data segment, dst, src, len).
             memory_init(vmctx, i32, i32, i64, i32, i32) -> i32;
             /// `data.drop`: (data segment).

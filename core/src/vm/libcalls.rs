@@ -86,8 +86,6 @@ mod raw {
     }
 
     entry!(memory_grow(mem: u32, delta: u32));
-    entry!(memory_fill(mem: u32, dst: u64, val: u32, len: u64));
-    entry!(memory_copy(dst_mem: u32, dst: u64, src_mem: u32, src: u64, len: u64));
     entry!(memory_init(mem: u32, data: u32, dst: u64, src: u32, len: u32));
     entry!(data_drop(data: u32));
     entry!(table_grow(table: u32, delta: u32, init: u64));
@@ -156,6 +154,8 @@ pub fn native_libcall_address(lc: crate::compiler::NativeLibCall) -> usize {
         L::NearestF64 => float::nearest_f64 as *const () as usize,
         L::FmaF32 => float::fma_f32 as *const () as usize,
         L::FmaF64 => float::fma_f64 as *const () as usize,
+        L::Memset => libc::memset as *const () as usize,
+        L::Memmove => libc::memmove as *const () as usize,
     }
 }
 
