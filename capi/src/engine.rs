@@ -76,46 +76,179 @@ unsafe fn with_config(
     })
 }
 
-macro_rules! config_bool {
-    ($($(#[$doc:meta])* $name:ident => $method:ident;)*) => {$(
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// `config` is a live configuration.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $name(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t {
-            // SAFETY: forwarded precondition.
-            unsafe { with_config(config, |c| { c.$method(enable); }) }
-        }
-    )*};
+/// Enables or disables 128-bit SIMD (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_simd(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_simd(enable);
+        })
+    }
 }
 
-config_bool! {
-    /// Enables or disables 128-bit SIMD (on by default).
-    petrel_config_wasm_simd => wasm_simd;
-    /// Enables or disables reference types (on by default).
-    petrel_config_wasm_reference_types => wasm_reference_types;
-    /// Enables or disables bulk memory operations (on by default).
-    petrel_config_wasm_bulk_memory => wasm_bulk_memory;
-    /// Enables or disables multi-value (on by default).
-    petrel_config_wasm_multi_value => wasm_multi_value;
-    /// Enables or disables the sign-extension operators (on by default).
-    petrel_config_wasm_sign_extension => wasm_sign_extension;
-    /// Enables or disables non-trapping float-to-int conversions (on by default).
-    petrel_config_wasm_saturating_float_to_int => wasm_saturating_float_to_int;
-    /// Makes compiled code count fuel: stores then need
-    /// `petrel_store_set_fuel`, and running out traps with
-    /// `PETREL_TRAP_OUT_OF_FUEL` (off by default, free when off).
-    petrel_config_consume_fuel => consume_fuel;
-    /// Makes compiled code check the engine's epoch against the store's
-    /// deadline (see `petrel_engine_increment_epoch`; off by default).
-    petrel_config_epoch_interruption => epoch_interruption;
-    /// Compiles a module's functions on several threads (on by default).
-    petrel_config_parallel_compilation => parallel_compilation;
-    /// Reserves each memory's whole 4 GiB index space plus a guard region so
-    /// accesses need no bounds checks (on by default); off, memories are
-    /// allocated to their size and every access is checked.
-    petrel_config_static_memory_guard => static_memory_guard;
+/// Enables or disables reference types (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_reference_types(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_reference_types(enable);
+        })
+    }
+}
+
+/// Enables or disables bulk memory operations (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_bulk_memory(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_bulk_memory(enable);
+        })
+    }
+}
+
+/// Enables or disables multi-value (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_multi_value(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_multi_value(enable);
+        })
+    }
+}
+
+/// Enables or disables the sign-extension operators (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_sign_extension(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_sign_extension(enable);
+        })
+    }
+}
+
+/// Enables or disables non-trapping float-to-int conversions (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_saturating_float_to_int(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_saturating_float_to_int(enable);
+        })
+    }
+}
+
+/// Makes compiled code count fuel: stores then need
+/// `petrel_store_set_fuel`, and running out traps with
+/// `PETREL_TRAP_OUT_OF_FUEL` (off by default, free when off).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_consume_fuel(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.consume_fuel(enable);
+        })
+    }
+}
+
+/// Makes compiled code check the engine's epoch against the store's
+/// deadline (see `petrel_engine_increment_epoch`; off by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_epoch_interruption(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.epoch_interruption(enable);
+        })
+    }
+}
+
+/// Compiles a module's functions on several threads (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_parallel_compilation(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.parallel_compilation(enable);
+        })
+    }
+}
+
+/// Reserves each memory's whole 4 GiB index space plus a guard region so
+/// accesses need no bounds checks (on by default); off, memories are
+/// allocated to their size and every access is checked.
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_static_memory_guard(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.static_memory_guard(enable);
+        })
+    }
 }
 
 /// Sets Cranelift's optimisation level (`PETREL_OPT_LEVEL_*`).

@@ -11,6 +11,7 @@ use std::ffi::{CString, c_char};
 pub struct petrel_error_t {
     pub(crate) error: anyhow::Error,
     message: CString,
+    trap: Option<petrel_trap_t>,
 }
 
 impl petrel_error_t {
@@ -18,13 +19,17 @@ impl petrel_error_t {
     pub(crate) fn boxed(error: anyhow::Error) -> *mut petrel_error_t {
         let text = format!("{error:#}").replace('\0', "\\0");
         let message = CString::new(text).unwrap_or_default();
-        Box::into_raw(Box::new(petrel_error_t { error, message }))
+        let trap = error.downcast_ref::<Trap>().cloned().map(petrel_trap_t);
+        Box::into_raw(Box::new(petrel_error_t {
+            error,
+            message,
+            trap,
+        }))
     }
 }
 
 /// A trap: the code and the wasm backtrace of an error that is a trap.
 /// Borrowed from its error (see `petrel_error_as_trap`).
-#[repr(transparent)]
 pub struct petrel_trap_t(Trap);
 
 /// A borrowed UTF-8 string: `len` bytes at `data` (not NUL-terminated).
@@ -216,11 +221,8 @@ pub unsafe extern "C" fn petrel_error_as_trap(
     error: *const petrel_error_t,
 ) -> *const petrel_trap_t {
     // SAFETY: the caller guarantees `error` is NULL or live.
-    let Some(e) = (unsafe { error.as_ref() }) else {
-        return std::ptr::null();
-    };
-    match e.error.downcast_ref::<Trap>() {
-        Some(t) => (t as *const Trap).cast::<petrel_trap_t>(),
+    match unsafe { error.as_ref() }.and_then(|e| e.trap.as_ref()) {
+        Some(t) => t,
         None => std::ptr::null(),
     }
 }

@@ -77,21 +77,87 @@ fn reftype_from_c(kind: petrel_valkind_t) -> Result<RefType> {
     }
 }
 
-macro_rules! handles {
-    ($($(#[$doc:meta])* $name:ident => $core:ident;)*) => {$(
-        $(#[$doc])*
-        ///
-        /// A plain `{store_id, index}` value: copy it freely, it needs no
-        /// freeing, and every use checks it against the store.
-        #[repr(C)]
-        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-        pub struct $name {
-            /// The owning store's id (never 0 for a real item).
-            pub store_id: u64,
-            /// Index among the store's items of this kind.
-            pub index: usize,
-        }
+/// A function of a store.
+///
+/// A plain `{store_id, index}` value: copy it freely, it needs no
+/// freeing, and every use checks it against the store.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct petrel_func_t {
+    /// The owning store's id (never 0 for a real item).
+    pub store_id: u64,
+    /// Index among the store's items of this kind.
+    pub index: usize,
+}
 
+/// A linear memory of a store.
+///
+/// A plain `{store_id, index}` value: copy it freely, it needs no
+/// freeing, and every use checks it against the store.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct petrel_memory_t {
+    /// The owning store's id (never 0 for a real item).
+    pub store_id: u64,
+    /// Index among the store's items of this kind.
+    pub index: usize,
+}
+
+/// A table of a store.
+///
+/// A plain `{store_id, index}` value: copy it freely, it needs no
+/// freeing, and every use checks it against the store.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct petrel_table_t {
+    /// The owning store's id (never 0 for a real item).
+    pub store_id: u64,
+    /// Index among the store's items of this kind.
+    pub index: usize,
+}
+
+/// A global of a store.
+///
+/// A plain `{store_id, index}` value: copy it freely, it needs no
+/// freeing, and every use checks it against the store.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct petrel_global_t {
+    /// The owning store's id (never 0 for a real item).
+    pub store_id: u64,
+    /// Index among the store's items of this kind.
+    pub index: usize,
+}
+
+/// An instance of a store.
+///
+/// A plain `{store_id, index}` value: copy it freely, it needs no
+/// freeing, and every use checks it against the store.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct petrel_instance_t {
+    /// The owning store's id (never 0 for a real item).
+    pub store_id: u64,
+    /// Index among the store's items of this kind.
+    pub index: usize,
+}
+
+/// A reference to a host value, owned by a store.
+///
+/// A plain `{store_id, index}` value: copy it freely, it needs no
+/// freeing, and every use checks it against the store.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct petrel_externref_t {
+    /// The owning store's id (never 0 for a real item).
+    pub store_id: u64,
+    /// Index among the store's items of this kind.
+    pub index: usize,
+}
+
+/// The layout checks and conversions of each handle type.
+macro_rules! handle_impls {
+    ($($name:ident => $core:ident;)*) => {$(
         const _: () = {
             assert!(size_of::<$name>() == size_of::<$core>());
             assert!(align_of::<$name>() == align_of::<$core>());
@@ -116,18 +182,12 @@ macro_rules! handles {
     )*};
 }
 
-handles! {
-    /// A function of a store.
+handle_impls! {
     petrel_func_t => Func;
-    /// A linear memory of a store.
     petrel_memory_t => Memory;
-    /// A table of a store.
     petrel_table_t => Table;
-    /// A global of a store.
     petrel_global_t => Global;
-    /// An instance of a store.
     petrel_instance_t => Instance;
-    /// A reference to a host value, owned by a store.
     petrel_externref_t => ExternRef;
 }
 
