@@ -1154,14 +1154,25 @@ struct petrel_error_t *petrel_store_new(const struct petrel_engine_t *engine,
                                         petrel_finalizer_t finalizer,
                                         struct petrel_store_t **store_out);
 
-// Frees a store and everything in it, calling the finalizers of its data,
-// host functions and extern references. Refused (with an error, the
-// store left intact) while the store is in use: from a host callback or
-// another thread. NULL is ignored.
+// Closes a store: frees everything in it (calling the finalizers of its
+// data, host functions and extern references) but keeps the
+// `petrel_store_t` itself, so that any later use is a clean "the store
+// is closed" error instead of a dangling pointer. Free it with
+// `petrel_store_delete`. Refused (with an error, the store left intact)
+// while the store is in use: from a host callback or another thread.
+// Closing a closed store does nothing.
 //
 // # Safety
-// `store` is NULL or a live store; not used afterwards unless an error
-// is returned.
+// `store` is a live (possibly closed) store.
+struct petrel_error_t *petrel_store_close(struct petrel_store_t *store);
+
+// Frees a store (closing it first, see `petrel_store_close`). Refused
+// (with an error, the store left intact) while the store is in use.
+// NULL is ignored.
+//
+// # Safety
+// `store` is NULL or a live (possibly closed) store; not used afterwards
+// unless an error is returned.
 struct petrel_error_t *petrel_store_delete(struct petrel_store_t *store);
 
 // The id of the store: the `store_id` of every item it owns.

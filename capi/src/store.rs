@@ -75,7 +75,8 @@ pub struct StoreData {
 /// a time (another thread gets an error while it is in use). Free with
 /// `petrel_store_delete`.
 pub struct petrel_store_t {
-    store: UnsafeCell<Store<StoreData>>,
+    /// The store; None once closed.
+    store: UnsafeCell<Option<Store<StoreData>>>,
     gate: Box<Gate>,
     id: u64,
 }
@@ -119,8 +120,10 @@ pub(crate) unsafe fn with_store<R>(
             // exists: other threads are refused, and on this thread a
             // host callback (the only way back in while we hold it) goes
             // through the caller branch below, never through this cell.
-            let st = unsafe { &mut *s.store.get() };
-            f(st.as_context_mut())
+            match unsafe { &mut *s.store.get() } {
+                Some(st) => f(st.as_context_mut()),
+                None => bail!("the store is closed"),
+            }
         }
         Err(owner) if owner == me => {
             let cx = s.gate.caller.get();
@@ -206,30 +209,72 @@ pub unsafe extern "C" fn petrel_store_new(
         let store = Store::new(engine, data);
         let id = petrel::AsContext::as_context(&store).id();
         let wrapper = Box::into_raw(Box::new(petrel_store_t {
-            store: UnsafeCell::new(store),
+            store: UnsafeCell::new(Some(store)),
             gate,
             id,
         }));
         // SAFETY: just made, not shared yet.
-        unsafe { (*(*wrapper).store.get()).data_mut().wrapper = wrapper };
+        if let Some(st) = unsafe { &mut *(*wrapper).store.get() } {
+            st.data_mut().wrapper = wrapper;
+        }
         out.set(wrapper);
         Ok(())
     })
 }
 
-/// Frees a store and everything in it, calling the finalizers of its data,
-/// host functions and extern references. Refused (with an error, the
-/// store left intact) while the store is in use: from a host callback or
-/// another thread. NULL is ignored.
+/// Closes a store: frees everything in it (calling the finalizers of its
+/// data, host functions and extern references) but keeps the
+/// `petrel_store_t` itself, so that any later use is a clean "the store
+/// is closed" error instead of a dangling pointer. Free it with
+/// `petrel_store_delete`. Refused (with an error, the store left intact)
+/// while the store is in use: from a host callback or another thread.
+/// Closing a closed store does nothing.
 ///
 /// # Safety
-/// `store` is NULL or a live store; not used afterwards unless an error
-/// is returned.
+/// `store` is a live (possibly closed) store.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_store_close(store: *mut petrel_store_t) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: live per the precondition.
+        let s = unsafe { obj(store.cast_const(), "store")? };
+        let taken = {
+            if s.gate
+                .owner
+                .compare_exchange(0, thread_id(), Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+            {
+                bail!("cannot close a store while it is in use");
+            }
+            let _release = Release(&s.gate.owner);
+            // SAFETY: the gate is ours (see `with_store`), so nothing else
+            // references the store.
+            unsafe { &mut *s.store.get() }.take()
+        };
+        // Dropped with the gate released: a finalizer that calls back into
+        // the C API finds the store closed rather than busy.
+        drop(taken);
+        Ok(())
+    })
+}
+
+/// Frees a store (closing it first, see `petrel_store_close`). Refused
+/// (with an error, the store left intact) while the store is in use.
+/// NULL is ignored.
+///
+/// # Safety
+/// `store` is NULL or a live (possibly closed) store; not used afterwards
+/// unless an error is returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn petrel_store_delete(store: *mut petrel_store_t) -> *mut petrel_error_t {
     guard(|| {
         if store.is_null() {
             return Ok(());
+        }
+        // SAFETY: forwarded precondition.
+        let err = unsafe { petrel_store_close(store) };
+        if !err.is_null() {
+            // SAFETY: an owned error just returned; unwrap it.
+            return Err(unsafe { Box::from_raw(err) }.error);
         }
         // SAFETY: live per the precondition.
         let s = unsafe { &*store };

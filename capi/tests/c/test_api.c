@@ -550,14 +550,19 @@ static void test_fuel_epoch_limits(void) {
     petrel_error_delete(err);
 
     OK(petrel_store_delete(store));
-    petrel_module_delete(module);
 
     /* Fuel off: a clear error. */
     petrel_engine_t *plain = NULL;
     OK(petrel_engine_new(NULL, &plain));
     OK(petrel_store_new(plain, NULL, NULL, &store));
     ERR(petrel_store_set_fuel(store, 1), "fuel is not enabled");
+    /* A closed store: every use is an error until it is deleted. */
+    OK(petrel_store_close(store));
+    ERR(petrel_store_set_epoch_deadline(store, 1), "the store is closed");
+    ERR(petrel_instance_new(store, module, NULL, 0, &inst), "the store is closed");
+    OK(petrel_store_close(store));
     OK(petrel_store_delete(store));
+    petrel_module_delete(module);
     petrel_engine_delete(plain);
     petrel_engine_delete(engine);
 }
