@@ -561,9 +561,10 @@ def _make_caller(func: Func, params: List[int], results: List[int]) -> Callable[
             lines.append(f"        to_raw(store, b[0][{i}], {k}, a)")
             lines.append("    else:")
             if k == I32:
-                lines.append(f"        b[{view}][{i * mul}] = a - 4294967296 if a.__class__ is int and a > 2147483647 else a")
+                lines.append(f"        b[{view}][{i * mul}] = a - {1 << 32} if a.__class__ is int and a > {(1 << 31) - 1} else a")
             elif k == I64:
-                lines.append(f"        b[{view}][{i * mul}] = a - 18446744073709551616 if a.__class__ is int and a > 9223372036854775807 else a")
+                wrap, top = 1 << 64, (1 << 63) - 1
+                lines.append(f"        b[{view}][{i * mul}] = a - {wrap} if a.__class__ is int and a > {top} else a")
             else:
                 lines.append(f"        b[{view}][{i * mul}] = a")
     else:
