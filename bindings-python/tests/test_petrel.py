@@ -189,8 +189,13 @@ def test_caller_invalid_after_return(engine: Engine) -> None:
     store = Store(engine)
     kept = []
     linker = Linker(engine)
-    linker.define_func("host", "double", FuncType([ValType.i32()], [ValType.i32()]),
-                       lambda c, x: kept.append(c) or x, access_caller=True)
+    linker.define_func(
+        "host",
+        "double",
+        FuncType([ValType.i32()], [ValType.i32()]),
+        lambda c, x: kept.append(c) or x,
+        access_caller=True,
+    )
     ex = linker.instantiate(store, Module(engine, WAT)).exports(store)
     ex["call_double"](store, 1)
     with pytest.raises(PetrelError, match="no longer valid"):
@@ -253,7 +258,7 @@ def test_traps_code_and_frames(engine: Engine) -> None:
 
 def test_stack_overflow(engine: Engine) -> None:
     store = Store(engine)
-    m = Module(engine, "(module (func $r (export \"r\") call $r))")
+    m = Module(engine, '(module (func $r (export "r") call $r))')
     with pytest.raises(Trap) as info:
         Instance(store, m, []).exports(store)["r"](store)
     assert info.value.trap_code == TrapCode.STACK_OVERFLOW
@@ -456,8 +461,10 @@ def test_misuse_raises(engine: Engine) -> None:
         add(other, 1, 2)
     with pytest.raises(PetrelError, match="wrong store"):
         mem.size(other)
-    with pytest.raises(PetrelError, match="expected 2 arguments"):
+    with pytest.raises(TypeError):
         add(store, 1)
+    with pytest.raises(TypeError):
+        add(store, 1, 2, 3)
     with pytest.raises(TypeError):
         add("not a store", 1, 2)
     with pytest.raises(PetrelError, match="wrong store"):
@@ -512,12 +519,16 @@ def test_api_manifest_fully_wrapped() -> None:
     missing = []
     for f in manifest["functions"]:
         name = f["name"]
-        short = name[len("petrel_"):]
+        short = name[len("petrel_") :]
         used = re.search(rf"\b(ll\.{short}|lib\.{name}|\"{short}\")\b", src) or (
-            name.startswith("petrel_config_wasm_") or name in ("petrel_config_consume_fuel",
-                                                               "petrel_config_epoch_interruption",
-                                                               "petrel_config_parallel_compilation",
-                                                               "petrel_config_static_memory_guard")
+            name.startswith("petrel_config_wasm_")
+            or name
+            in (
+                "petrel_config_consume_fuel",
+                "petrel_config_epoch_interruption",
+                "petrel_config_parallel_compilation",
+                "petrel_config_static_memory_guard",
+            )
         )
         if not used and name not in skip:
             missing.append(name)

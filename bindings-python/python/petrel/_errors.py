@@ -42,8 +42,9 @@ class TrapCode(enum.IntEnum):
 class Frame:
     """One wasm frame of a trap's backtrace, innermost first."""
 
-    def __init__(self, func_index: int, func_name: Optional[str], module_name: Optional[str],
-                 func_offset: Optional[int]) -> None:
+    def __init__(
+        self, func_index: int, func_name: Optional[str], module_name: Optional[str], func_offset: Optional[int]
+    ) -> None:
         self.func_index = func_index
         self.func_name = func_name
         self.module_name = module_name
@@ -58,8 +59,9 @@ class Frame:
 class Trap(PetrelError):
     """A wasm trap: ``trap_code`` says why, ``frames`` where (innermost first)."""
 
-    def __init__(self, message: str, trap_code: Optional[TrapCode] = None,
-                 frames: Optional[List[Frame]] = None) -> None:
+    def __init__(
+        self, message: str, trap_code: Optional[TrapCode] = None, frames: Optional[List[Frame]] = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.trap_code = trap_code
@@ -112,8 +114,14 @@ def error_from_c(err: Any) -> BaseException:
         for i in range(ll.lib.petrel_trap_frame_count(trap)):
             ok, f = ll.trap_frame(trap, i)
             if ok:
-                frames.append(Frame(f.func_index, _string(f.func_name), _string(f.module_name),
-                                    f.func_offset if f.has_func_offset else None))
+                frames.append(
+                    Frame(
+                        f.func_index,
+                        _string(f.func_name),
+                        _string(f.module_name),
+                        f.func_offset if f.has_func_offset else None,
+                    )
+                )
         return Trap(message, code, frames)
     return PetrelError(message)
 

@@ -10,25 +10,15 @@ raises the exception built by the error hook when the C function returns a
 
 from __future__ import annotations
 
-import os
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Union
 
-from cffi import FFI
+# The cffi API-mode extension module, compiled from these declarations
+# (_cdef.py) into the native library by bindings-python/native.
+from ._petrel_cffi import ffi as _ffi
+from ._petrel_cffi import lib as _lib
 
-from ._cdef import CDEF
-
-ffi = FFI()
-ffi.cdef(CDEF)
-
-
-def _library_path() -> str:
-    override = os.environ.get("PETREL_LIBRARY")
-    if override:
-        return override
-    return os.path.join(os.path.dirname(__file__), "_native", "lib_native.so")
-
-
-lib: Any = ffi.dlopen(_library_path())
+ffi: Any = _ffi
+lib: Any = _lib
 
 
 class LowLevelError(Exception):

@@ -467,7 +467,7 @@ def _val_from_c(store: Any, c: Any) -> Any:
 class Func:
     """A function of a store: call it as ``func(store, *args)``."""
 
-    __slots__ = ("_store_id", "_index", "_c", "_call", "_ty", "__weakref__")
+    __slots__ = ("_store_id", "_index", "_c", "__weakref__")
 
     def __init__(self, store: StoreLike, ty: FuncType, func: Callable[..., Any], access_caller: bool = False) -> None:
         key = _keep(_HostFunc(func, ty, access_caller))
@@ -480,8 +480,6 @@ class Func:
         self._c = ffi.new("petrel_func_t *")
         self._c.store_id = store_id
         self._c.index = index
-        self._call: Optional[Callable[[Any, Sequence[Any]], Any]] = None
-        self._ty: Optional[FuncType] = None
 
     @classmethod
     def _make(cls, store_id: int, index: int) -> "Func":
@@ -494,16 +492,16 @@ class Func:
         return FuncType._from_c(ll.func_type(_sp(store), self._c[0]))
 
     def __call__(self, store: StoreLike, *args: Any) -> Any:
-        call = self._call
-        if call is None:
-            call = self._prepare(store)
-        return call(store, args)
+        """Calls the function: ``func(store, *args)``; one result is returned
+        as is, several as a list, none as None.
 
-    def _prepare(self, store: StoreLike) -> Callable[[Any, Sequence[Any]], Any]:
+        The first call looks up the type and switches this object to the
+        class specialised to its signature, whose ``__call__`` takes the
+        arguments positionally (a wrong count raises ``TypeError``).
+        """
         ty = self.type(store)
-        self._ty = ty
-        self._call = _make_caller(self, [t.kind for t in ty.params], [t.kind for t in ty.results])
-        return self._call
+        self.__class__ = _signature_class([t.kind for t in ty.params], [t.kind for t in ty.results])
+        return self(store, *args)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Func) and (self._store_id, self._index) == (other._store_id, other._index)
@@ -515,86 +513,108 @@ class Func:
         return f"<Func store={self._store_id} index={self._index}>"
 
 
-_VIEWS = {I32: (1, 4), I64: (2, 2), F32: (3, 4), F64: (4, 2)}
+# Typed views of a raw buffer: C type and number of view elements per
+# 16-byte slot, by value kind.
+_VIEWS = {I32: ("int32_t", 4), I64: ("int64_t", 2), F32: ("float", 4), F64: ("double", 2)}
+_VIEW_NAMES = {I32: "v_i32", I64: "v_i64", F32: "v_f32", F64: "v_f64"}
 
 
-def _make_caller(func: Func, params: List[int], results: List[int]) -> Callable[[Any, Sequence[Any]], Any]:
-    """A call function specialised to the signature: numeric signatures get
-    straight-line code over typed views of one pooled buffer."""
+def _convert_args(store: Any, raw: Any, params: List[int], args: Sequence[Any]) -> None:
+    """The general argument conversion (``Val``s, unsigned integers, references)."""
+    for i, k in enumerate(params):
+        _to_raw(store, raw[i], k, args[i])
+
+
+_SIGNATURE_CLASSES: Dict[tuple, type] = {}
+_SIGNATURE_LOCK = threading.Lock()
+
+
+def _signature_class(params: List[int], results: List[int]) -> type:
+    """The ``Func`` subclass whose ``__call__`` is specialised to a signature.
+
+    A ``Func`` switches to it on its first call (same slots, so only the
+    class changes). Numeric signatures get straight-line code: the
+    arguments go into typed views of a buffer taken from a pool (thread-safe:
+    ``list.pop`` and ``list.append`` are atomic, and a buffer is never shared
+    while a call with the GIL released uses it), one C call, the results come
+    out of the same views. Anything unusual (a ``Val``, an unsigned integer,
+    a wrong type) takes the general path, which raises the right exception.
+    """
+    key = (tuple(params), tuple(results))
+    with _SIGNATURE_LOCK:
+        cls = _SIGNATURE_CLASSES.get(key)
+        if cls is None:
+            cls = _build_signature_class(params, results)
+            _SIGNATURE_CLASSES[key] = cls
+    return cls
+
+
+def _build_signature_class(params: List[int], results: List[int]) -> type:
     n = max(len(params), len(results), 1)
     nparams = len(params)
     pool: List[Any] = []
+    numeric = all(k in _VIEWS for k in params + results)
+    used = sorted({k for k in params + results if k in _VIEWS})
 
     def new() -> Any:
         raw = ffi.new("petrel_valraw_t[]", n)
-        return (raw, ffi.cast("int32_t *", raw), ffi.cast("int64_t *", raw),
-                ffi.cast("float *", raw), ffi.cast("double *", raw))
+        return (raw,) + tuple(ffi.cast(_VIEWS[k][0] + " *", raw) for k in used)
 
     env = {
-        "pool": pool, "new": new, "call_raw": lib.petrel_func_call_raw, "fptr": func._c,
-        "check": check, "PetrelError": PetrelError, "TypeError": TypeError,
-        "AttributeError": AttributeError, "IndexError": IndexError, "len": len,
-        "to_raw": _to_raw, "from_raw": _from_raw, "Val": Val,
-        "params": params, "results": results,
+        "pop": pool.pop,
+        "push": pool.append,
+        "new": new,
+        "call_raw": lib.petrel_func_call_raw,
+        "check": check,
+        "PetrelError": PetrelError,
+        "convert_args": _convert_args,
+        "from_raw": _from_raw,
+        "params": params,
     }
-    numeric = all(k in _VIEWS for k in params + results)
+    names = ", ".join(["raw"] + [_VIEW_NAMES[k] for k in used])
+    argnames = [f"a{i}" for i in range(nparams)]
     lines = [
-        "def call(store, args):",
+        f"def __call__(self, store{''.join(', ' + a for a in argnames)}):",
         "    try:",
         "        s = store._ptr",
+        "        b = pop()",
         "    except AttributeError:",
-        "        raise TypeError('expected a Store or Caller') from None",
-        "    if s is None:",
-        "        raise PetrelError('this caller is no longer valid (used after its host function returned)')",
-        f"    if len(args) != {nparams}:",
-        f"        raise PetrelError('expected {nparams} arguments, got %d' % len(args))",
-        "    try:",
-        "        b = pool.pop()",
+        "        raise TypeError('expected a Store or Caller, got %s' % type(store).__name__) from None",
         "    except IndexError:",
         "        b = new()",
+        "    if s is None:",
+        "        raise PetrelError('this caller is no longer valid (used after its host function returned)')",
+        f"    {names}, = b" if names == "raw" else f"    {names} = b",
     ]
-    if numeric:
+    if numeric and nparams:
+        lines.append("    try:")
         for i, k in enumerate(params):
-            view, mul = _VIEWS[k]
-            lines.append(f"    a = args[{i}]")
-            lines.append("    if a.__class__ is Val:")
-            lines.append(f"        to_raw(store, b[0][{i}], {k}, a)")
-            lines.append("    else:")
-            if k == I32:
-                lines.append(f"        b[{view}][{i * mul}] = a - {1 << 32} if a.__class__ is int and a > {(1 << 31) - 1} else a")
-            elif k == I64:
-                wrap, top = 1 << 64, (1 << 63) - 1
-                lines.append(f"        b[{view}][{i * mul}] = a - {wrap} if a.__class__ is int and a > {top} else a")
-            else:
-                lines.append(f"        b[{view}][{i * mul}] = a")
-    else:
-        lines.append("    raw = b[0]")
-        for i, k in enumerate(params):
-            lines.append(f"    to_raw(store, raw[{i}], {k}, args[{i}])")
-    lines.append(f"    err = call_raw(s, fptr, b[0], {n})")
-    lines.append("    if err:")
-    lines.append("        pool.append(b)")
-    lines.append("        check(err)")
+            lines.append(f"        {_VIEW_NAMES[k]}[{i * _VIEWS[k][1]}] = a{i}")
+        lines.append("    except (TypeError, OverflowError):")
+        lines.append(f"        convert_args(store, raw, params, ({''.join(a + ', ' for a in argnames)}))")
+    elif nparams:
+        lines.append(f"    convert_args(store, raw, params, ({''.join(a + ', ' for a in argnames)}))")
+    lines += [
+        f"    err = call_raw(s, self._c, raw, {n})",
+        "    if err:",
+        "        push(b)",
+        "        check(err)",
+    ]
     outs = []
     for i, k in enumerate(results):
         if numeric:
-            view, mul = _VIEWS[k]
-            outs.append(f"b[{view}][{i * mul}]")
+            outs.append(f"{_VIEW_NAMES[k]}[{i * _VIEWS[k][1]}]")
         else:
-            outs.append(f"from_raw(store, b[0][{i}], {k})")
+            outs.append(f"from_raw(store, raw[{i}], {k})")
     if not outs:
-        lines.append("    pool.append(b)")
-        lines.append("    return None")
+        lines += ["    push(b)", "    return None"]
     elif len(outs) == 1:
-        lines.append(f"    r = {outs[0]}")
-        lines.append("    pool.append(b)")
-        lines.append("    return r")
+        lines += [f"    r = {outs[0]}", "    push(b)", "    return r"]
     else:
-        lines.append(f"    r = [{', '.join(outs)}]")
-        lines.append("    pool.append(b)")
-        lines.append("    return r")
+        lines += [f"    r = [{', '.join(outs)}]", "    push(b)", "    return r"]
     exec("\n".join(lines), env)  # noqa: S102 (code generated from the signature only)
-    return env["call"]  # type: ignore[no-any-return]
+    sig = ", ".join(str(ValType(k)) for k in params) + " -> " + ", ".join(str(ValType(k)) for k in results)
+    return type(f"Func[{sig}]", (Func,), {"__slots__": (), "__call__": env["__call__"]})
 
 
 class _HostFunc:
@@ -782,17 +802,25 @@ Extern = Union[Func, Memory, Table, Global]
 
 def _extern_from_c(item: Any) -> Extern:
     k = item.kind
-    cls: Any = {lib.PETREL_EXTERN_FUNC: Func, lib.PETREL_EXTERN_MEMORY: Memory,
-                lib.PETREL_EXTERN_TABLE: Table, lib.PETREL_EXTERN_GLOBAL: Global}[k]
+    cls: Any = {
+        lib.PETREL_EXTERN_FUNC: Func,
+        lib.PETREL_EXTERN_MEMORY: Memory,
+        lib.PETREL_EXTERN_TABLE: Table,
+        lib.PETREL_EXTERN_GLOBAL: Global,
+    }[k]
     obj = cls.__new__(cls)
     obj._init(item.store_id, item.index)
     return obj  # type: ignore[no-any-return]
 
 
 def _extern_to_c(item: Any, out: Any) -> None:
-    kinds = {Func: lib.PETREL_EXTERN_FUNC, Memory: lib.PETREL_EXTERN_MEMORY,
-             Table: lib.PETREL_EXTERN_TABLE, Global: lib.PETREL_EXTERN_GLOBAL}
-    kind = kinds.get(type(item))
+    kinds = {
+        Func: lib.PETREL_EXTERN_FUNC,
+        Memory: lib.PETREL_EXTERN_MEMORY,
+        Table: lib.PETREL_EXTERN_TABLE,
+        Global: lib.PETREL_EXTERN_GLOBAL,
+    }
+    kind = next((k for cls, k in kinds.items() if isinstance(item, cls)), None)
     if kind is None:
         raise TypeError(f"expected a Func, Memory, Table or Global, got {type(item).__name__}")
     out.kind = kind
@@ -881,8 +909,9 @@ class Linker:
         _extern_to_c(item, c)
         ll.linker_define(self._ptr, _sp(store), module, name, c[0])
 
-    def define_func(self, module: str, name: str, ty: FuncType, func: Callable[..., Any],
-                    access_caller: bool = False) -> None:
+    def define_func(
+        self, module: str, name: str, ty: FuncType, func: Callable[..., Any], access_caller: bool = False
+    ) -> None:
         key = _keep(_HostFunc(func, ty, access_caller))
         ll.linker_define_func(self._ptr, module, name, ty._to_c(), _host_trampoline, key, _finalize)
 
@@ -907,4 +936,3 @@ def extern_type(store: StoreLike, item: Extern) -> AnyType:
     c = ffi.new("petrel_extern_t *")
     _extern_to_c(item, c)
     return externtype_from_c(ll.extern_type(_sp(store), c[0]))
-
