@@ -1,6 +1,7 @@
 //! Generates the cffi API-mode extension module from the header-gen
-//! declarations (`../python/petrel/_cdef.py`) with cffi's own generator,
-//! and compiles it against `petrel.h` and the interpreter's headers.
+//! declarations (`../python/petrel/_cdef.py`) plus the binding's scalar
+//! call helpers (`fastcall.py`) with cffi's own generator, and compiles it
+//! against `petrel.h` and the interpreter's headers.
 //! The interpreter is `PYO3_PYTHON` (set by maturin), else `python3`.
 
 use std::path::PathBuf;
@@ -19,16 +20,20 @@ fn main() {
         r#"
 import sys, sysconfig
 sys.path.insert(0, {package:?})
-import cffi
+import cffi, subprocess
 from _cdef import CDEF
+fast = subprocess.run([sys.executable, {fastcall:?}], check=True, capture_output=True, text=True).stdout
+fast_cdef, fast_c = fast.split("----\n")
 ffi = cffi.FFI()
 ffi.cdef(CDEF)
-ffi.set_source("_petrel_cffi", '#define PyInit__petrel_cffi petrel_cffi_pyinit\n#include "petrel.h"')
+ffi.cdef(fast_cdef)
+ffi.set_source("_petrel_cffi", '#define PyInit__petrel_cffi petrel_cffi_pyinit\n#include "petrel.h"\n' + fast_c)
 ffi.emit_c_code({c_file:?})
 print(sysconfig.get_paths()["include"])
 "#,
         package = package.display().to_string(),
         c_file = c_file.display().to_string(),
+        fastcall = manifest.join("fastcall.py").display().to_string(),
     );
     let output = Command::new(&python)
         .arg("-c")
@@ -59,6 +64,10 @@ print(sysconfig.get_paths()["include"])
     println!(
         "cargo:rerun-if-changed={}",
         include.join("petrel.h").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest.join("fastcall.py").display()
     );
     println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
 }

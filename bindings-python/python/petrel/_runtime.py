@@ -20,7 +20,7 @@ import weakref
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
 
 from . import _lowlevel as ll
-from ._errors import PetrelError, stash_exception
+from ._errors import PetrelError, Trap, TrapCode, stash_exception
 from ._lowlevel import check, ffi, lib
 from ._types import (
     AnyType,
@@ -612,13 +612,56 @@ def _build_signature_class(params: List[int], results: List[int]) -> type:
         lines += [f"    r = {outs[0]}", "    push(b)", "    return r"]
     else:
         lines += [f"    r = [{', '.join(outs)}]", "    push(b)", "    return r"]
+    helper = _scalar_helper(params, results)
+    if helper is not None:
+        # The fastest path: one compiled call with the arguments as C
+        # scalars (see bindings-python/native/fastcall.py); anything the C
+        # types refuse falls back to the buffer path above.
+        lines[0] = lines[0].replace("def __call__(", "def call_buf(")
+        arglist = "".join(", " + a for a in argnames)
+        res = results[0] if results else None
+        failed = "r" if res is None else ("r != r" if res in (F32, F64) else "r == SENTINEL")
+        sentinel = lib.PETREL_PY_SENTINEL_I32 if res == I32 else lib.PETREL_PY_SENTINEL_I64
+        env.update(helper=helper, take_error=lib.petrel_py_take_error, SENTINEL=sentinel, fail=_scalar_failure)
+        lines += [
+            f"def __call__(self, store{arglist}):",
+            "    try:",
+            f"        r = helper(store._ptr, self._c{arglist})",
+            "    except (TypeError, OverflowError, AttributeError):",
+            f"        return call_buf(self, store{arglist})",
+            f"    if {failed}:",
+            "        fail(store, take_error())",
+            "    return None" if res is None else "    return r",
+        ]
     exec("\n".join(lines), env)  # noqa: S102 (code generated from the signature only)
     sig = ", ".join(str(ValType(k)) for k in params) + " -> " + ", ".join(str(ValType(k)) for k in results)
     return type(f"Func[{sig}]", (Func,), {"__slots__": (), "__call__": env["__call__"]})
 
 
+_HELPER_LETTERS = {I32: "i", I64: "I", F32: "f", F64: "F"}
+
+
+def _scalar_helper(params: List[int], results: List[int]) -> Any:
+    """The compiled scalar call helper for this signature, if there is one."""
+    if len(params) > 3 or len(results) > 1 or any(k not in _HELPER_LETTERS for k in params + results):
+        return None
+    name = "petrel_py_call_" + ("".join(_HELPER_LETTERS[k] for k in params) or "0")
+    name += "_" + (_HELPER_LETTERS[results[0]] if results else "v")
+    return getattr(lib, name, None)
+
+
+def _scalar_failure(store: Any, err: Any) -> None:
+    """Raises for a scalar helper's error (NULL: the sentinel was a real result)."""
+    if not err:
+        return
+    if getattr(store, "_ptr", True) is None:
+        lib.petrel_error_delete(err)
+        raise PetrelError("this caller is no longer valid (used after its host function returned)")
+    check(err)
+
+
 class _HostFunc:
-    __slots__ = ("func", "params", "results", "access_caller")
+    __slots__ = ("func", "params", "results", "access_caller", "needs_caller")
 
     def __init__(self, func: Callable[..., Any], ty: FuncType, access_caller: bool) -> None:
         if not callable(func):
@@ -627,6 +670,9 @@ class _HostFunc:
         self.params = [t.kind for t in ty.params]
         self.results = [t.kind for t in ty.results]
         self.access_caller = access_caller
+        # The store is needed for reference values and by the caller itself.
+        refs = any(k in (FUNCREF, EXTERNREF) for k in self.params + self.results)
+        self.needs_caller = access_caller or refs
 
 
 @ffi.callback("petrel_callback_t")
@@ -634,7 +680,8 @@ def _host_trampoline(env: Any, caller_ptr: Any, vals: Any, nargs: int, nresults:
     caller: Optional[Caller] = None
     try:
         host: _HostFunc = _lookup(env)
-        caller = Caller(caller_ptr)
+        if host.needs_caller:
+            caller = Caller(caller_ptr)
         args = [_from_raw(caller, vals[i], k) for i, k in enumerate(host.params)]
         if host.access_caller:
             r = host.func(caller, *args)
@@ -711,15 +758,15 @@ class Memory:
         return view
 
     def read(self, store: StoreLike, start: int = 0, stop: Optional[int] = None) -> bytes:
-        """Copies bytes ``start:stop`` out (bounds-checked)."""
+        """Copies bytes ``start:stop`` out (bounds-checked; one copy)."""
+        ptr, n = ll.memory_data(_sp(store), self._c[0])
         if stop is None:
-            stop = self.data_len(store)
+            stop = n
         if start < 0 or stop < start:
             raise PetrelError(f"invalid range {start}:{stop}")
-        out = bytearray(stop - start)
-        if out:
-            check(lib.petrel_memory_read(_sp(store), self._c[0], start, ffi.from_buffer(out), len(out)))
-        return bytes(out)
+        if stop > n:
+            raise Trap(f"out of bounds memory access: {start}:{stop} of {n} bytes", TrapCode.MEMORY_OUT_OF_BOUNDS)
+        return ffi.buffer(ptr + start, stop - start)[:]  # type: ignore[no-any-return]
 
     def write(self, store: StoreLike, value: Union[bytes, bytearray, memoryview], start: int = 0) -> int:
         """Copies ``value`` in at ``start`` (bounds-checked); returns its length."""
