@@ -30,7 +30,7 @@ cargo build --release -q -p petrel-capi
 mkdir -p target/ctest
 cc -std=c11 -Wall -Wextra -Werror -g -I capi/include capi/tests/c/test_api.c \
     -L target/release -lpetrel_capi -Wl,-rpath,"$ROOT/target/release" -o target/ctest/test_api
-valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=1 \
     --suppressions=capi/tests/c/valgrind.supp target/ctest/test_api
 
 echo "== Python binding: pip install into a fresh venv, ruff, pytest"

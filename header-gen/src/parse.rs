@@ -251,3 +251,69 @@ fn parse_type(s: &str) -> Result<CType> {
         pointers,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = r#"
+#ifndef PETREL_H
+#define PETREL_H
+#include <stdint.h>
+// An opaque thing.
+typedef struct petrel_thing_t petrel_thing_t;
+// A kind.
+typedef uint8_t petrel_kind_t;
+// A handle.
+typedef struct petrel_h_t {
+  // The id.
+  uint64_t store_id;
+  uint8_t bytes[16];
+} petrel_h_t;
+typedef struct petrel_error_t *(*petrel_cb_t)(void *env,
+                                              size_t n);
+// First kind.
+#define PETREL_KIND_A 0
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+// Makes a thing.
+//
+// # Safety
+// `thing_out` is writable.
+struct petrel_error_t *petrel_thing_new(const char *name,
+                                        size_t name_len,
+                                        struct petrel_thing_t **thing_out);
+void petrel_thing_delete(struct petrel_thing_t *thing);
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+#endif  /* PETREL_H */
+"#;
+
+    #[test]
+    fn parses_every_kind_of_declaration() {
+        let api = parse(HEADER).unwrap();
+        assert_eq!(api.opaques[0].name, "petrel_thing_t");
+        assert_eq!(api.opaques[0].doc, "An opaque thing.");
+        assert_eq!(api.aliases[0].target, "uint8_t");
+        let rec = &api.records[0];
+        assert_eq!(rec.fields[0].doc, "The id.");
+        assert_eq!(rec.fields[1].array, Some(16));
+        assert_eq!(api.callbacks[0].params.len(), 2);
+        assert_eq!(api.constants[0].value, 0);
+        let f = &api.functions[0];
+        assert!(f.fallible);
+        assert!(f.doc.contains("# Safety"));
+        let dirs: Vec<Direction> = f.params.iter().map(|p| p.direction).collect();
+        assert_eq!(dirs, [Direction::Buffer, Direction::Length, Direction::Out]);
+        assert_eq!(f.params[2].ty.pointers, 2);
+        assert!(!api.functions[1].fallible);
+    }
+
+    #[test]
+    fn unknown_constructs_are_errors() {
+        assert!(parse("typedef struct a b;").is_err());
+        assert!(parse("#define X not_a_number").is_err());
+    }
+}
