@@ -28,7 +28,7 @@ cargo run --release -q -p header-gen -- --check
 echo "== C API test (capi/tests/c/test_api.c) under valgrind"
 cargo build --release -q -p petrel-capi
 mkdir -p target/ctest
-cc -std=c11 -Wall -Wextra -Werror -g -I capi/include capi/tests/c/test_api.c \
+cc -std=c11 -Wall -Wextra -Werror -g -pthread -I capi/include capi/tests/c/test_api.c \
     -L target/release -lpetrel_capi -Wl,-rpath,"$ROOT/target/release" -o target/ctest/test_api
 valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=1 \
     --suppressions=capi/tests/c/valgrind.supp target/ctest/test_api

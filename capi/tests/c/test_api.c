@@ -2,16 +2,20 @@
  * Tests of the C API through the generated header, the same scenarios as
  * the Python tests: compile, instantiate, call (checked and raw), host
  * calls, traps with backtraces, memory, tables, globals, linker, fuel,
- * epochs, limits, serialization, and misuse. Run by test.sh under
+ * epochs, limits, serialization, a store used from two threads, and
+ * misuse. Run by test.sh under
  * valgrind (no definite leaks allowed).
  *
- * Build: cc -std=c11 -I capi/include test_api.c -L target/release -lpetrel_capi
+ * Build: cc -std=c11 -pthread -I capi/include test_api.c -L target/release -lpetrel_capi
  */
+#define _POSIX_C_SOURCE 200809L
 #include "petrel.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 _Static_assert(sizeof(petrel_func_t) == 16, "handle is {u64, size_t}");
 _Static_assert(sizeof(petrel_valraw_t) == 16, "raw values are 16 bytes");
@@ -567,9 +571,62 @@ static void test_fuel_epoch_limits(void) {
     petrel_engine_delete(engine);
 }
 
+typedef struct {
+    petrel_store_t *store;
+    petrel_func_t add;
+    petrel_engine_t *engine;
+    petrel_error_t *err;
+} other_thread_t;
+
+static void *use_from_other_thread(void *arg) {
+    other_thread_t *t = arg;
+    struct timespec pause = {0, 100 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    petrel_valraw_t v[2];
+    memset(v, 0, sizeof v);
+    t->err = petrel_func_call_raw(t->store, &t->add, v, 2);
+    petrel_engine_increment_epoch(t->engine);
+    return NULL;
+}
+
+/* A store used by a second thread while wasm runs in it: a clean error. */
+static void test_store_used_from_two_threads(void) {
+    petrel_config_t *config = NULL;
+    OK(petrel_config_new(&config));
+    OK(petrel_config_epoch_interruption(config, true));
+    petrel_engine_t *engine = NULL;
+    OK(petrel_engine_new(config, &engine));
+    petrel_config_delete(config);
+    const char *wat =
+        "(module (func (export \"spin\") (loop br 0))"
+        " (func (export \"add\") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))";
+    petrel_module_t *module = NULL;
+    OK(petrel_module_new(engine, (const uint8_t *)wat, strlen(wat), &module));
+    petrel_store_t *store = NULL;
+    OK(petrel_store_new(engine, NULL, NULL, &store));
+    OK(petrel_store_set_epoch_deadline(store, 1));
+    petrel_instance_t inst;
+    OK(petrel_instance_new(store, module, NULL, 0, &inst));
+    other_thread_t t = {store, get_func(store, inst, "add"), engine, NULL};
+    petrel_func_t spin = get_func(store, inst, "spin");
+    pthread_t thread;
+    CHECK(pthread_create(&thread, NULL, use_from_other_thread, &t) == 0);
+    petrel_valraw_t v[1];
+    memset(v, 0, sizeof v);
+    petrel_error_t *err = petrel_func_call_raw(store, &spin, v, 0);
+    CHECK(petrel_trap_code(petrel_error_as_trap(err)) == PETREL_TRAP_INTERRUPT);
+    petrel_error_delete(err);
+    pthread_join(thread, NULL);
+    ERR(t.err, "in use by another thread");
+    OK(petrel_store_delete(store));
+    petrel_module_delete(module);
+    petrel_engine_delete(engine);
+}
+
 int main(void) {
     test_full();
     test_fuel_epoch_limits();
+    test_store_used_from_two_threads();
     printf("%d passed, %d failed\n", passed, failures);
     return failures == 0 ? 0 : 1;
 }
