@@ -297,7 +297,12 @@ def _array(ctype: str, value: Any) -> Any:
             let _ = writeln!(s, "{l}");
         }
         let call = format!("lib.{}({})", f.name, args.join(", "));
-        let out_vals: Vec<String> = outs.iter().map(|o| format!("{}[0]", o.0)).collect();
+        // Typed scalars are converted so the wrapper's return type holds.
+        let typed = |expr: String, hint: &str| match hint {
+            "int" | "bool" | "float" => format!("{hint}({expr})"),
+            _ => expr,
+        };
+        let out_vals: Vec<String> = outs.iter().map(|o| typed(format!("{}[0]", o.0), o.1)).collect();
         if f.fallible {
             let _ = writeln!(s, "    check({call})");
             match out_vals.len() {
@@ -312,9 +317,9 @@ def _array(ctype: str, value: Any) -> Any:
         } else if f.ret.base == "void" && f.ret.pointers == 0 {
             let _ = writeln!(s, "    {call}");
         } else if out_vals.is_empty() {
-            let _ = writeln!(s, "    return {call}");
+            let _ = writeln!(s, "    return {}", typed(call, hint(api, &f.ret)));
         } else {
-            let _ = writeln!(s, "    result = {call}");
+            let _ = writeln!(s, "    result = {}", typed(call, hint(api, &f.ret)));
             let _ = writeln!(s, "    return (result, {})", out_vals.join(", "));
         }
     }

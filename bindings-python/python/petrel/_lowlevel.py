@@ -297,8 +297,8 @@ def error_host_tag(error: Any) -> tuple[bool, int]:
     `error` is NULL or a live error; `tag_out` is NULL or writable.
     """
     tag_out = ffi.new("uint64_t *")
-    result = lib.petrel_error_host_tag(error, tag_out)
-    return (result, tag_out[0])
+    result = bool(lib.petrel_error_host_tag(error, tag_out))
+    return (result, int(tag_out[0]))
 
 
 def error_delete(error: Any) -> None:
@@ -316,7 +316,7 @@ def trap_code(trap: Any) -> int:
     # Safety
     `trap` is NULL or a live trap.
     """
-    return lib.petrel_trap_code(trap)
+    return int(lib.petrel_trap_code(trap))
 
 
 def trap_frame_count(trap: Any) -> int:
@@ -325,7 +325,7 @@ def trap_frame_count(trap: Any) -> int:
     # Safety
     `trap` is NULL or a live trap.
     """
-    return lib.petrel_trap_frame_count(trap)
+    return int(lib.petrel_trap_frame_count(trap))
 
 
 def trap_frame(trap: Any, index: int) -> tuple[bool, Any]:
@@ -337,7 +337,7 @@ def trap_frame(trap: Any, index: int) -> tuple[bool, Any]:
     `trap` is NULL or a live trap; `frame_out` is NULL or writable.
     """
     frame_out = ffi.new("petrel_frame_t *")
-    result = lib.petrel_trap_frame(trap, index, frame_out)
+    result = bool(lib.petrel_trap_frame(trap, index, frame_out))
     return (result, frame_out[0])
 
 
@@ -370,7 +370,7 @@ def instance_export_get(store: Any, instance: Any, name: Union[str, bytes]) -> t
     item_out = ffi.new("petrel_extern_t *")
     found_out = ffi.new("bool *")
     check(lib.petrel_instance_export_get(store, instance, name_c, len(name_c), item_out, found_out))
-    return (item_out[0], found_out[0])
+    return (item_out[0], bool(found_out[0]))
 
 
 def instance_export_count(store: Any, instance: Any) -> int:
@@ -381,7 +381,7 @@ def instance_export_count(store: Any, instance: Any) -> int:
     """
     count_out = ffi.new("size_t *")
     check(lib.petrel_instance_export_count(store, instance, count_out))
-    return count_out[0]
+    return int(count_out[0])
 
 
 def instance_export_nth(store: Any, instance: Any, index: int) -> tuple[Any, Any]:
@@ -438,7 +438,7 @@ def memory_size(store: Any, memory: Any) -> int:
     """
     pages_out = ffi.new("uint64_t *")
     check(lib.petrel_memory_size(store, memory, pages_out))
-    return pages_out[0]
+    return int(pages_out[0])
 
 
 def memory_data(store: Any, memory: Any) -> tuple[Any, int]:
@@ -454,7 +454,7 @@ def memory_data(store: Any, memory: Any) -> tuple[Any, int]:
     data_out = ffi.new("uint8_t * *")
     len_out = ffi.new("size_t *")
     check(lib.petrel_memory_data(store, memory, data_out, len_out))
-    return (data_out[0], len_out[0])
+    return (data_out[0], int(len_out[0]))
 
 
 def memory_grow(store: Any, memory: Any, delta: int) -> int:
@@ -469,7 +469,7 @@ def memory_grow(store: Any, memory: Any, delta: int) -> int:
     """
     old_pages_out = ffi.new("uint64_t *")
     check(lib.petrel_memory_grow(store, memory, delta, old_pages_out))
-    return old_pages_out[0]
+    return int(old_pages_out[0])
 
 
 def memory_read(store: Any, memory: Any, offset: int, buf: Any) -> None:
@@ -530,7 +530,7 @@ def table_size(store: Any, table: Any) -> int:
     """
     size_out = ffi.new("uint32_t *")
     check(lib.petrel_table_size(store, table, size_out))
-    return size_out[0]
+    return int(size_out[0])
 
 
 def table_get(store: Any, table: Any, index: int) -> Any:
@@ -569,7 +569,7 @@ def table_grow(store: Any, table: Any, delta: int, init: Any) -> int:
     """
     old_size_out = ffi.new("uint32_t *")
     check(lib.petrel_table_grow(store, table, delta, init, old_size_out))
-    return old_size_out[0]
+    return int(old_size_out[0])
 
 
 def global_new(store: Any, globaltype: Any, value: Any) -> Any:
@@ -665,7 +665,7 @@ def functype_params(functype: Any) -> tuple[Any, int]:
     params_out = ffi.new("petrel_valkind_t * *")
     params_len_out = ffi.new("size_t *")
     check(lib.petrel_functype_params(functype, params_out, params_len_out))
-    return (params_out[0], params_len_out[0])
+    return (params_out[0], int(params_len_out[0]))
 
 
 def functype_results(functype: Any) -> tuple[Any, int]:
@@ -678,7 +678,7 @@ def functype_results(functype: Any) -> tuple[Any, int]:
     results_out = ffi.new("petrel_valkind_t * *")
     results_len_out = ffi.new("size_t *")
     check(lib.petrel_functype_results(functype, results_out, results_len_out))
-    return (results_out[0], results_len_out[0])
+    return (results_out[0], int(results_len_out[0]))
 
 
 def functype_delete(functype: Any) -> None:
@@ -846,7 +846,7 @@ def linker_get(linker: Any, store: Any, module: Union[str, bytes], name: Union[s
     item_out = ffi.new("petrel_extern_t *")
     found_out = ffi.new("bool *")
     check(lib.petrel_linker_get(linker, store, module_c, len(module_c), name_c, len(name_c), item_out, found_out))
-    return (item_out[0], found_out[0])
+    return (item_out[0], bool(found_out[0]))
 
 
 def bytes_delete(bytes: Any) -> None:
@@ -941,7 +941,7 @@ def module_import_count(module: Any) -> int:
     """
     count_out = ffi.new("size_t *")
     check(lib.petrel_module_import_count(module, count_out))
-    return count_out[0]
+    return int(count_out[0])
 
 
 def module_import(module: Any, index: int) -> tuple[Any, Any, Any]:
@@ -966,7 +966,7 @@ def module_export_count(module: Any) -> int:
     """
     count_out = ffi.new("size_t *")
     check(lib.petrel_module_export_count(module, count_out))
-    return count_out[0]
+    return int(count_out[0])
 
 
 def module_export(module: Any, index: int) -> tuple[Any, Any]:
@@ -999,7 +999,7 @@ def externtype_kind(externtype: Any) -> int:
     """
     kind_out = ffi.new("petrel_extern_kind_t *")
     check(lib.petrel_externtype_kind(externtype, kind_out))
-    return kind_out[0]
+    return int(kind_out[0])
 
 
 def externtype_functype(externtype: Any) -> Any:
@@ -1103,7 +1103,7 @@ def store_id(store: Any) -> int:
     """
     id_out = ffi.new("uint64_t *")
     check(lib.petrel_store_id(store, id_out))
-    return id_out[0]
+    return int(id_out[0])
 
 
 def store_data(store: Any) -> Any:
@@ -1140,7 +1140,7 @@ def store_get_fuel(store: Any) -> int:
     """
     fuel_out = ffi.new("uint64_t *")
     check(lib.petrel_store_get_fuel(store, fuel_out))
-    return fuel_out[0]
+    return int(fuel_out[0])
 
 
 def store_set_epoch_deadline(store: Any, ticks: int) -> None:
@@ -1191,7 +1191,7 @@ def caller_export_get(caller: Any, name: Union[str, bytes]) -> tuple[Any, bool]:
     item_out = ffi.new("petrel_extern_t *")
     found_out = ffi.new("bool *")
     check(lib.petrel_caller_export_get(caller, name_c, len(name_c), item_out, found_out))
-    return (item_out[0], found_out[0])
+    return (item_out[0], bool(found_out[0]))
 
 
 def caller_store(caller: Any) -> Any:

@@ -17,7 +17,7 @@ import itertools
 import os
 import threading
 import weakref
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _lowlevel as ll
 from ._errors import PetrelError, Trap, TrapCode, stash_exception
@@ -212,10 +212,13 @@ def _keep(obj: Any) -> Any:
     return ffi.cast("void *", key)
 
 
-@ffi.callback("petrel_finalizer_t")
-def _finalize(data: Any) -> None:
+def _finalize_impl(data: Any) -> None:
     with _objects_lock:
         _objects.pop(int(ffi.cast("uintptr_t", data)), None)
+
+
+# The C finalizer of every Python object handed to the C side.
+_finalize: Any = ffi.callback("petrel_finalizer_t", _finalize_impl)
 
 
 def _lookup(data: Any) -> Any:
@@ -383,7 +386,7 @@ def _externref_index(store: Any, v: Any) -> int:
     if v is None:
         return 0
     r = ll.externref_new(_sp(store), _keep([v]), _finalize)
-    return r.index + 1
+    return int(r.index) + 1
 
 
 def _from_raw(store: Any, slot: Any, kind: int) -> Any:
@@ -525,7 +528,7 @@ def _convert_args(store: Any, raw: Any, params: List[int], args: Sequence[Any]) 
         _to_raw(store, raw[i], k, args[i])
 
 
-_SIGNATURE_CLASSES: Dict[tuple, type] = {}
+_SIGNATURE_CLASSES: Dict[Tuple[Tuple[int, ...], Tuple[int, ...]], type] = {}
 _SIGNATURE_LOCK = threading.Lock()
 
 
@@ -675,8 +678,7 @@ class _HostFunc:
         self.needs_caller = access_caller or refs
 
 
-@ffi.callback("petrel_callback_t")
-def _host_trampoline(env: Any, caller_ptr: Any, vals: Any, nargs: int, nresults: int) -> Any:
+def _host_trampoline_impl(env: Any, caller_ptr: Any, vals: Any, nargs: int, nresults: int) -> Any:
     caller: Optional[Caller] = None
     try:
         host: _HostFunc = _lookup(env)
@@ -703,6 +705,10 @@ def _host_trampoline(env: Any, caller_ptr: Any, vals: Any, nargs: int, nresults:
     finally:
         if caller is not None:
             caller._invalidate()
+
+
+# The C callback of every Python host function.
+_host_trampoline: Any = ffi.callback("petrel_callback_t", _host_trampoline_impl)
 
 
 class Memory:
@@ -803,7 +809,7 @@ class Table:
         return ll.table_size(_sp(store), self._c[0])
 
     def _kind(self, store: StoreLike) -> int:
-        return ll.table_type(_sp(store), self._c[0]).element
+        return int(ll.table_type(_sp(store), self._c[0]).element)
 
     def get(self, store: StoreLike, idx: int) -> Any:
         """Element ``idx`` (a ``Func``, a host object, or None)."""
