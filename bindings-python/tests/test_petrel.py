@@ -535,3 +535,25 @@ def test_api_manifest_fully_wrapped() -> None:
         if not used and name not in skip:
             missing.append(name)
     assert missing == []
+
+
+def test_module_of_another_engine(engine: Engine) -> None:
+    other = Engine()
+    store = Store(engine)
+    with pytest.raises(PetrelError):
+        Instance(store, Module(other, ADD), [])
+
+
+def test_memory_without_guard_region_grows_and_reads() -> None:
+    engine = Engine(_config(static_memory_guard=False))
+    store = Store(engine)
+    mem = Memory(store, MemoryType(Limits(1, 8)))
+    mem.write(store, b"keep", 0)
+    assert mem.grow(store, 3) == 1
+    # Such a memory may move when it grows: fetch a new view (old ones are
+    # not to be used); read and write always see the current memory.
+    assert mem.read(store, 0, 4) == b"keep"
+    view = mem.buffer(store)
+    assert len(view) == 4 * 65536 and bytes(view[:4]) == b"keep"
+    mem.write(store, b"end", 4 * 65536 - 3)
+    assert mem.read(store, 4 * 65536 - 3) == b"end"
