@@ -302,7 +302,10 @@ def _array(ctype: str, value: Any) -> Any:
             "int" | "bool" | "float" => format!("{hint}({expr})"),
             _ => expr,
         };
-        let out_vals: Vec<String> = outs.iter().map(|o| typed(format!("{}[0]", o.0), o.1)).collect();
+        let out_vals: Vec<String> = outs
+            .iter()
+            .map(|o| typed(format!("{}[0]", o.0), o.1))
+            .collect();
         if f.fallible {
             let _ = writeln!(s, "    check({call})");
             match out_vals.len() {
