@@ -32,7 +32,17 @@ struct Manifest;
 
 impl Emitter for Manifest {
     fn files(&self, api: &ir::Api) -> Vec<(String, String)> {
-        let json = serde_json::to_string_pretty(api).expect("the IR serializes");
+        #[derive(serde::Serialize)]
+        struct Document<'a> {
+            generated: &'static str,
+            #[serde(flatten)]
+            api: &'a ir::Api,
+        }
+        let doc = Document {
+            generated: "Generated from petrel.h by header-gen, do not edit.",
+            api,
+        };
+        let json = serde_json::to_string_pretty(&doc).expect("the IR serializes");
         vec![("header-gen/api.json".to_string(), json + "\n")]
     }
 }
