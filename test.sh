@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: formatting, lints, the unit,
-# integration and spec tests, and the Miri lane over the runtime's data
+# integration and spec tests, the C API (header drift, header-gen drift,
+# the C test under valgrind), the Python binding (installed with pip in a
+# fresh venv, ruff, pytest), and the Miri lane over the runtime's data
 # structures. Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
+ROOT="$PWD"
+export CARGO_TARGET_DIR="$ROOT/target"
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path bindings-python/native/Cargo.toml -- --check
 
 # The default members (core, cli) are the product. `bench/` is a workspace
 # member but not a default one: `--workspace` would build Wasmtime for it, so
@@ -20,6 +25,36 @@ cargo clippy -p petrel-bench --all-targets --release -- -D warnings
 
 echo "== cargo test (unit, API, WASI, CLI, bench-wasm programs and spec tests)"
 cargo test --release
+
+echo "== C header: petrel.h matches the C API crate (cbindgen)"
+cargo run --release -q -p petrel-gen-header -- --check
+
+echo "== header-gen --check: generated bindings and api.json are up to date"
+cargo run --release -q -p header-gen -- --check
+
+echo "== C API test (capi/tests/c/test_api.c) under valgrind"
+cargo build --release -q -p petrel-capi
+mkdir -p target/ctest
+cc -std=c11 -Wall -Wextra -Werror -g -pthread -I capi/include capi/tests/c/test_api.c \
+    -L target/release -lpetrel_capi -Wl,-rpath,"$ROOT/target/release" -o target/ctest/test_api
+valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=1 \
+    --suppressions=capi/tests/c/valgrind.supp target/ctest/test_api
+
+echo "== Python binding: pip install into a fresh venv, ruff, pytest"
+VENV="$ROOT/target/py-venv"
+rm -rf "$VENV"
+python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q --upgrade pip
+"$VENV/bin/pip" install -q pytest ruff mypy wasmtime
+"$VENV/bin/pip" install -q ./bindings-python
+(cd bindings-python && "$VENV/bin/ruff" check python tests bench && "$VENV/bin/ruff" format --check python tests bench)
+(cd bindings-python && "$VENV/bin/mypy" --strict --ignore-missing-imports python/petrel)
+PYO3_PYTHON="$VENV/bin/python" cargo clippy --release --manifest-path bindings-python/native/Cargo.toml -- -D warnings
+# Run from outside the source tree so the installed package is the one tested.
+(cd target && "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/bindings-python/tests")
+
+echo "== Python binding benchmark (informational)"
+(cd target && "$VENV/bin/python" "$ROOT/bindings-python/bench/bench.py" --rounds 5)
 
 echo "== Miri: runtime data structures (no JIT code)"
 # Tables, linear memories (heap-backed under Miri), the VMContext and store

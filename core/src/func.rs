@@ -228,6 +228,57 @@ impl Func {
         Ok(())
     }
 
+    /// Calls the function with arguments and results in one flat array of
+    /// untyped values: the arguments in `values[..params]` on entry, the
+    /// results in `values[..results]` on return. No allocation, one store
+    /// check and one length check: the fast path for bindings.
+    ///
+    /// Numeric values are stored little-endian in the low bytes. A
+    /// reference is `0` for null, otherwise its handle's index plus one
+    /// (a `funcref` names a [`Func`], an `externref` an [`ExternRef`] of
+    /// this store); references in arguments are validated, so no input
+    /// is undefined behaviour.
+    ///
+    /// # Errors
+    /// A handle of another store, `values` shorter than the parameter or
+    /// result count, a reference naming no item of this store, a
+    /// [`Trap`](crate::Trap), or the error a host function raised.
+    pub fn call_raw<S>(&self, mut store: S, values: &mut [ValRaw]) -> Result<()>
+    where
+        S: AsContextMut,
+        S::Data: 'static,
+    {
+        let inner = store.as_context_mut().0;
+        let opaque = &mut inner.opaque;
+        opaque.check_exists(self.0, crate::store::ItemKind::Func)?;
+        let index = self.0.index;
+        let ty = &opaque.funcs[index].ty;
+        let (params, results) = (ty.params().len(), ty.results().len());
+        if values.len() < params.max(results) {
+            bail!(
+                "expected room for {} values ({params} arguments, {results} results), got {}",
+                params.max(results),
+                values.len()
+            );
+        }
+        let has_refs = ty.params().iter().chain(ty.results()).any(|t| t.is_ref());
+        if has_refs {
+            for (i, value) in values.iter_mut().enumerate().take(params) {
+                let t = opaque.funcs[index].ty.params()[i];
+                *value = opaque.ref_from_public(*value, t)?;
+            }
+        }
+        vm::call::call_func(inner, index, values)?;
+        if has_refs {
+            let opaque = &mut inner.opaque;
+            for (i, value) in values.iter_mut().enumerate().take(results) {
+                let t = opaque.funcs[index].ty.results()[i];
+                *value = opaque.ref_to_public(*value, t);
+            }
+        }
+        Ok(())
+    }
+
     /// A statically typed view of this function.
     ///
     /// # Errors

@@ -63,3 +63,4 @@ pub use store::{
 pub use trap::{FrameInfo, Trap, TrapCode};
 pub use types::*;
 pub use values::{ExternRef, Ref, Val};
+pub use vm::ValRaw;

@@ -178,6 +178,44 @@ impl StoreOpaque {
         }
     }
 
+    /// Converts a reference in the public raw encoding of
+    /// [`Func::call_raw`] (`0` null, else index + 1) to the internal one,
+    /// validating it; other values pass through.
+    pub(crate) fn ref_from_public(&self, raw: ValRaw, ty: ValType) -> Result<ValRaw> {
+        let n = raw.get_u64();
+        match ty {
+            ValType::FuncRef if n != 0 => {
+                let i = usize::try_from(n - 1)
+                    .ok()
+                    .filter(|i| *i < self.funcs.len());
+                match i {
+                    Some(i) => Ok(ValRaw::from_u64(self.funcs[i].func_ref as u64)),
+                    None => bail!("funcref {n} names no function of this store"),
+                }
+            }
+            ValType::ExternRef if n != 0 => {
+                if usize::try_from(n - 1).is_ok_and(|i| i < self.externrefs.len()) {
+                    Ok(raw)
+                } else {
+                    bail!("externref {n} names no extern reference of this store")
+                }
+            }
+            _ => Ok(raw),
+        }
+    }
+
+    /// Converts a reference from the internal raw encoding to the public
+    /// one of [`Func::call_raw`]; other values pass through.
+    pub(crate) fn ref_to_public(&mut self, raw: ValRaw, ty: ValType) -> ValRaw {
+        match ty {
+            ValType::FuncRef => match self.func_from_ref(raw.get_u64() as usize) {
+                Some(f) => ValRaw::from_u64(f.0.index as u64 + 1),
+                None => ValRaw::from_u64(0),
+            },
+            _ => raw,
+        }
+    }
+
     /// Turns what the trap handler recorded into the error the call returns.
     pub(crate) fn trap_from_record(&mut self, record: vm::TrapRecord) -> anyhow::Error {
         let trace = self.symbolize(&record.backtrace);
@@ -349,12 +387,7 @@ impl<T> Store<T> {
     /// # Errors
     /// When the engine was not configured with `consume_fuel`.
     pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
-        if !self.inner.opaque.engine.config().consume_fuel {
-            bail!("fuel is not enabled: use Config::consume_fuel(true)");
-        }
-        let fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
-        self.inner.opaque.vm_context.set_fuel(fuel);
-        Ok(())
+        self.as_context_mut().set_fuel(fuel)
     }
 
     /// The fuel left.
@@ -362,19 +395,12 @@ impl<T> Store<T> {
     /// # Errors
     /// When the engine was not configured with `consume_fuel`.
     pub fn get_fuel(&self) -> Result<u64> {
-        if !self.inner.opaque.engine.config().consume_fuel {
-            bail!("fuel is not enabled: use Config::consume_fuel(true)");
-        }
-        Ok(self.inner.opaque.vm_context.fuel().max(0) as u64)
+        store_fuel(&self.inner)
     }
 
     /// Sets the epoch deadline to `ticks` beyond the engine's current epoch.
     pub fn set_epoch_deadline(&mut self, ticks: u64) {
-        let now = self.inner.opaque.engine.current_epoch();
-        self.inner
-            .opaque
-            .vm_context
-            .set_epoch_deadline(now.saturating_add(ticks));
+        self.as_context_mut().set_epoch_deadline(ticks);
     }
 
     /// Makes reaching the epoch deadline trap with `Interrupt` (the default).
@@ -397,7 +423,54 @@ impl<T> Store<T> {
         &mut self,
         f: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
     ) {
-        self.inner.limiter = Some(Box::new(f));
+        self.as_context_mut().limiter(f);
+    }
+}
+
+fn store_fuel<T>(inner: &StoreInner<T>) -> Result<u64> {
+    if !inner.opaque.engine.config().consume_fuel {
+        bail!("fuel is not enabled: use Config::consume_fuel(true)");
+    }
+    Ok(inner.opaque.vm_context.fuel().max(0) as u64)
+}
+
+impl<T> StoreContextMut<'_, T> {
+    /// Sets the fuel available to wasm (see [`Store::set_fuel`]).
+    ///
+    /// # Errors
+    /// When the engine was not configured with `consume_fuel`.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        if !self.0.opaque.engine.config().consume_fuel {
+            bail!("fuel is not enabled: use Config::consume_fuel(true)");
+        }
+        let fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
+        self.0.opaque.vm_context.set_fuel(fuel);
+        Ok(())
+    }
+
+    /// The fuel left (see [`Store::get_fuel`]).
+    ///
+    /// # Errors
+    /// When the engine was not configured with `consume_fuel`.
+    pub fn get_fuel(&self) -> Result<u64> {
+        store_fuel(self.0)
+    }
+
+    /// Sets the epoch deadline (see [`Store::set_epoch_deadline`]).
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        let now = self.0.opaque.engine.current_epoch();
+        self.0
+            .opaque
+            .vm_context
+            .set_epoch_deadline(now.saturating_add(ticks));
+    }
+
+    /// Installs a resource limiter (see [`Store::limiter`]).
+    pub fn limiter(
+        &mut self,
+        f: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
+    ) {
+        self.0.limiter = Some(Box::new(f));
     }
 }
 
@@ -415,6 +488,10 @@ pub struct StoreContext<'a, T>(pub(crate) &'a StoreInner<T>);
 pub struct StoreContextMut<'a, T>(pub(crate) &'a mut StoreInner<T>);
 
 impl<T> StoreContext<'_, T> {
+    /// The store's unique id: the `store_id` of every handle it owns.
+    pub fn id(&self) -> u64 {
+        self.0.opaque.id
+    }
     /// The host data.
     pub fn data(&self) -> &T {
         &self.0.data
@@ -524,4 +601,66 @@ impl<'a, T> From<&'a mut crate::Caller<'_, T>> for StoreContext<'a, T> {
     fn from(s: &'a mut crate::Caller<'_, T>) -> Self {
         StoreContext(s.store)
     }
+}
+
+/// The kinds of store-owned items a [`Stored`] identity can name.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ItemKind {
+    Func,
+    Memory,
+    Table,
+    Global,
+    Instance,
+    ExternRef,
+}
+
+impl StoreOpaque {
+    /// Checks that `item` names an existing item of `kind` in this store.
+    pub(crate) fn check_exists(&self, item: Stored, kind: ItemKind) -> Result<()> {
+        let index = self.check(item)?;
+        let len = match kind {
+            ItemKind::Func => self.funcs.len(),
+            ItemKind::Memory => self.memories.len(),
+            ItemKind::Table => self.tables.len(),
+            ItemKind::Global => self.globals.len(),
+            ItemKind::Instance => self.instances.len(),
+            ItemKind::ExternRef => self.externrefs.len(),
+        };
+        if index >= len {
+            bail!("invalid {kind:?} handle: index {index} is not in this store");
+        }
+        Ok(())
+    }
+}
+
+/// Conversions between handles and their plain `{store id, index}`
+/// identity, for embedders that keep handles as plain data (the C API).
+macro_rules! stored_handle {
+    ($($ty:ident => $kind:ident),* $(,)?) => {$(
+        impl crate::$ty {
+            /// The handle's `{store id, index}` identity.
+            pub fn stored(&self) -> Stored {
+                self.0
+            }
+
+            /// The handle with identity `id`, checked against `store`.
+            ///
+            /// # Errors
+            /// When `id` belongs to another store or names no item of this
+            /// kind in `store`.
+            pub fn from_stored(store: impl AsContext, id: Stored) -> Result<Self> {
+                store.as_context().0.opaque.check_exists(id, ItemKind::$kind)?;
+                Ok(crate::$ty(id))
+            }
+        }
+    )*};
+}
+
+stored_handle! {
+    Func => Func,
+    Memory => Memory,
+    Table => Table,
+    Global => Global,
+    Instance => Instance,
+    ExternRef => ExternRef,
 }

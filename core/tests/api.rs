@@ -550,4 +550,72 @@ fn stores_and_engines_cross_threads() {
     for h in handles {
         assert_eq!(h.join().unwrap(), 3000);
     }
+
+fn call_raw_checks_store_length_and_references() {
+    let engine = Engine::default();
+    let wat = r#"(module
+        (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+        (func (export "id") (param funcref) (result funcref) local.get 0)
+        (func (export "ext") (param externref) (result externref) local.get 0))"#;
+    let (mut store, inst) = instantiate(&engine, wat);
+    let add = inst.get_func(&mut store, "add").unwrap();
+    let mut vals = [ValRaw::from_u32(40), ValRaw::from_u32(2)];
+    add.call_raw(&mut store, &mut vals).unwrap();
+    assert_eq!(vals[0].get_u32(), 42);
+    let err = add.call_raw(&mut store, &mut vals[..1]).unwrap_err();
+    assert!(err.to_string().contains("expected room for 2"), "{err}");
+    let (mut other, _) = instantiate(&engine, wat);
+    assert!(add.call_raw(&mut other, &mut vals).is_err());
+
+    // References use the public encoding: index + 1, 0 for null.
+    let id = inst.get_func(&mut store, "id").unwrap();
+    let public = add.stored().index as u64 + 1;
+    let mut v = [ValRaw::from_u64(public)];
+    id.call_raw(&mut store, &mut v).unwrap();
+    assert_eq!(v[0].get_u64(), public);
+    let mut v = [ValRaw::from_u64(0)];
+    id.call_raw(&mut store, &mut v).unwrap();
+    assert_eq!(v[0].get_u64(), 0);
+    let mut v = [ValRaw::from_u64(1_000_000)];
+    assert!(id.call_raw(&mut store, &mut v).is_err());
+    let ext = inst.get_func(&mut store, "ext").unwrap();
+    let mut v = [ValRaw::from_u64(77)];
+    assert!(ext.call_raw(&mut store, &mut v).is_err());
+    let r = ExternRef::new(&mut store, 5u32);
+    let mut v = [ValRaw::from_u64(r.stored().index as u64 + 1)];
+    ext.call_raw(&mut store, &mut v).unwrap();
+    assert_eq!(v[0].get_u64(), r.stored().index as u64 + 1);
+}
+
+#[test]
+fn handles_from_plain_identities_are_checked() {
+    let engine = Engine::default();
+    let (mut store, inst) = instantiate(
+        &engine,
+        r#"(module (func (export "f")) (memory (export "m") 1))"#,
+    );
+    let f = inst.get_func(&mut store, "f").unwrap();
+    assert_eq!(Func::from_stored(&store, f.stored()).unwrap(), f);
+    let bogus = Stored {
+        store_id: f.stored().store_id,
+        index: 999,
+    };
+    assert!(Func::from_stored(&store, bogus).is_err());
+    assert!(Memory::from_stored(&store, bogus).is_err());
+    let (other, _) = instantiate(&engine, "(module)");
+    assert!(Func::from_stored(&other, f.stored()).is_err());
+    assert_eq!(store.as_context().id(), f.stored().store_id);
+}
+
+#[test]
+fn fuel_and_deadline_through_a_store_context() {
+    let engine = engine_with(|c| {
+        c.consume_fuel(true);
+    });
+    let mut store = Store::new(&engine, ());
+    let mut cx = store.as_context_mut();
+    cx.set_fuel(123).unwrap();
+    assert_eq!(cx.get_fuel().unwrap(), 123);
+    cx.set_epoch_deadline(5);
+    assert_eq!(store.get_fuel().unwrap(), 123);
 }

@@ -1,0 +1,1211 @@
+# Generated from petrel.h by header-gen, do not edit.
+"""The low-level layer of the Python binding: one function per C function.
+
+Each wrapper takes the C function's inputs (a buffer pair ``X``/``X_len`` is
+one argument: ``str``/``bytes`` for text and bytes, a list or cdata array
+otherwise), returns its out-parameters (a tuple when there are several), and
+raises the exception built by the error hook when the C function returns a
+``petrel_error_t *``. ``lib`` and ``ffi`` give direct access for hot paths.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Union
+
+# The cffi API-mode extension module, compiled from these declarations
+# (_cdef.py) into the native library by bindings-python/native.
+from ._petrel_cffi import ffi as _ffi
+from ._petrel_cffi import lib as _lib
+
+ffi: Any = _ffi
+lib: Any = _lib
+
+
+class LowLevelError(Exception):
+    """An error from the C API, when no error hook is installed."""
+
+
+def _default_hook(err: Any) -> BaseException:
+    return LowLevelError(ffi.string(lib.petrel_error_message(err)).decode("utf-8", "replace"))
+
+
+_error_hook: Callable[[Any], BaseException] = _default_hook
+
+
+def set_error_hook(hook: Callable[[Any], BaseException]) -> None:
+    """Sets the function that turns a ``petrel_error_t *`` into the exception to raise.
+
+    The hook must copy what it needs: the error is freed after it returns.
+    """
+    global _error_hook
+    _error_hook = hook
+
+
+def check(err: Any) -> None:
+    """Raises the exception for ``err`` (freeing it) unless it is NULL."""
+    if err:
+        try:
+            exc = _error_hook(err)
+        finally:
+            lib.petrel_error_delete(err)
+        raise exc
+
+
+def _text(value: Union[str, bytes]) -> bytes:
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+def _bytes(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return ffi.from_buffer(value)
+
+
+def _array(ctype: str, value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return ffi.new(ctype + "[]", value)
+    return value
+
+
+def config_new() -> Any:
+    """Creates the default configuration (WebAssembly 2.0, optimised for
+    speed, no fuel, no epochs) in `config_out`.
+
+    # Safety
+    `config_out` is writable.
+    """
+    config_out = ffi.new("petrel_config_t * *")
+    check(lib.petrel_config_new(config_out))
+    return config_out[0]
+
+
+def config_delete(config: Any) -> None:
+    """Frees a configuration. NULL is ignored.
+
+    # Safety
+    `config` is NULL or a live configuration not used afterwards.
+    """
+    lib.petrel_config_delete(config)
+
+
+def config_wasm_simd(config: Any, enable: bool) -> None:
+    """Enables or disables 128-bit SIMD (on by default).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_wasm_simd(config, enable))
+
+
+def config_wasm_reference_types(config: Any, enable: bool) -> None:
+    """Enables or disables reference types (on by default).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_wasm_reference_types(config, enable))
+
+
+def config_wasm_bulk_memory(config: Any, enable: bool) -> None:
+    """Enables or disables bulk memory operations (on by default).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_wasm_bulk_memory(config, enable))
+
+
+def config_wasm_multi_value(config: Any, enable: bool) -> None:
+    """Enables or disables multi-value (on by default).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_wasm_multi_value(config, enable))
+
+
+def config_wasm_sign_extension(config: Any, enable: bool) -> None:
+    """Enables or disables the sign-extension operators (on by default).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_wasm_sign_extension(config, enable))
+
+
+def config_wasm_saturating_float_to_int(config: Any, enable: bool) -> None:
+    """Enables or disables non-trapping float-to-int conversions (on by default).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_wasm_saturating_float_to_int(config, enable))
+
+
+def config_consume_fuel(config: Any, enable: bool) -> None:
+    """Makes compiled code count fuel: stores then need
+    `petrel_store_set_fuel`, and running out traps with
+    `PETREL_TRAP_OUT_OF_FUEL` (off by default, free when off).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_consume_fuel(config, enable))
+
+
+def config_epoch_interruption(config: Any, enable: bool) -> None:
+    """Makes compiled code check the engine's epoch against the store's
+    deadline (see `petrel_engine_increment_epoch`; off by default).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_epoch_interruption(config, enable))
+
+
+def config_parallel_compilation(config: Any, enable: bool) -> None:
+    """Compiles a module's functions on several threads (on by default).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_parallel_compilation(config, enable))
+
+
+def config_static_memory_guard(config: Any, enable: bool) -> None:
+    """Reserves each memory's whole 4 GiB index space plus a guard region so
+    accesses need no bounds checks (on by default); off, memories are
+    allocated to their size and every access is checked.
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_static_memory_guard(config, enable))
+
+
+def config_opt_level(config: Any, level: int) -> None:
+    """Sets Cranelift's optimisation level (`PETREL_OPT_LEVEL_*`).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_opt_level(config, level))
+
+
+def config_max_wasm_stack(config: Any, bytes: int) -> None:
+    """The most stack, in bytes, wasm may use in one call from the host;
+    deeper recursion traps with `PETREL_TRAP_STACK_OVERFLOW`.
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_max_wasm_stack(config, bytes))
+
+
+def engine_new(config: Any) -> Any:
+    """Creates an engine for the host CPU with `config` (NULL: the defaults).
+    The configuration is copied: the caller still owns and frees it.
+
+    # Safety
+    `config` is NULL or a live configuration; `engine_out` is writable.
+    """
+    engine_out = ffi.new("petrel_engine_t * *")
+    check(lib.petrel_engine_new(config, engine_out))
+    return engine_out[0]
+
+
+def engine_increment_epoch(engine: Any) -> None:
+    """Advances the engine's epoch by one: stores whose deadline this reaches
+    are interrupted with `PETREL_TRAP_INTERRUPT`. Safe from any thread,
+    also while wasm runs.
+
+    # Safety
+    `engine` is a live engine.
+    """
+    check(lib.petrel_engine_increment_epoch(engine))
+
+
+def engine_delete(engine: Any) -> None:
+    """Frees an engine. Modules and stores made with it keep working. NULL
+    is ignored.
+
+    # Safety
+    `engine` is NULL or a live engine not used afterwards.
+    """
+    lib.petrel_engine_delete(engine)
+
+
+def error_new(message: Union[str, bytes]) -> None:
+    """Creates an error with `message` (UTF-8, `message_len` bytes; invalid
+    UTF-8 is replaced). A host callback returns it to make the wasm call
+    that reached it fail with this error. Never NULL.
+
+    # Safety
+    `message` points to `message_len` readable bytes (or is NULL with
+    `message_len` 0).
+    """
+    message_c = _text(message)
+    check(lib.petrel_error_new(message_c, len(message_c)))
+
+
+def error_new_host(message: Union[str, bytes], tag: int) -> None:
+    """Creates an error with `message` and a `tag` the embedder chooses (for
+    example the key of an exception object it keeps). The error comes back
+    unchanged out of the wasm call, where `petrel_error_host_tag` reads the
+    tag. Never NULL.
+
+    # Safety
+    As for `petrel_error_new`.
+    """
+    message_c = _text(message)
+    check(lib.petrel_error_new_host(message_c, len(message_c), tag))
+
+
+def error_new_trap(code: int) -> None:
+    """Creates an error that is a trap with `code` (no backtrace), so a host
+    callback can trap. An unknown code gives `PETREL_TRAP_UNREACHABLE`.
+    Never NULL.
+    """
+    check(lib.petrel_error_new_trap(code))
+
+
+def error_message(error: Any) -> Any:
+    """The error's message (with its chain of causes), NUL-terminated. Valid
+    until the error is deleted. A NULL `error` gives an empty string.
+
+    # Safety
+    `error` is NULL or a live error.
+    """
+    return lib.petrel_error_message(error)
+
+
+def error_as_trap(error: Any) -> Any:
+    """The trap inside `error`, or NULL when the error is not a trap (or
+    `error` is NULL). Borrowed: valid until the error is deleted.
+
+    # Safety
+    `error` is NULL or a live error.
+    """
+    return lib.petrel_error_as_trap(error)
+
+
+def error_host_tag(error: Any) -> tuple[bool, int]:
+    """Whether `error` was raised by a host function with
+    `petrel_error_new_host`; if so its tag is written to `tag_out`.
+
+    # Safety
+    `error` is NULL or a live error; `tag_out` is NULL or writable.
+    """
+    tag_out = ffi.new("uint64_t *")
+    result = bool(lib.petrel_error_host_tag(error, tag_out))
+    return (result, int(tag_out[0]))
+
+
+def error_delete(error: Any) -> None:
+    """Frees an error. NULL is ignored.
+
+    # Safety
+    `error` is NULL or a live error not used afterwards.
+    """
+    lib.petrel_error_delete(error)
+
+
+def trap_code(trap: Any) -> int:
+    """The trap's code (`PETREL_TRAP_*`); `PETREL_TRAP_UNKNOWN` for NULL.
+
+    # Safety
+    `trap` is NULL or a live trap.
+    """
+    return int(lib.petrel_trap_code(trap))
+
+
+def trap_frame_count(trap: Any) -> int:
+    """Number of wasm frames in the trap's backtrace (0 for NULL).
+
+    # Safety
+    `trap` is NULL or a live trap.
+    """
+    return int(lib.petrel_trap_frame_count(trap))
+
+
+def trap_frame(trap: Any, index: int) -> tuple[bool, Any]:
+    """Writes frame `index` (0 is the innermost) of the trap's backtrace to
+    `frame_out`; false when `index` is out of range or `trap` is NULL. The
+    frame's strings are borrowed from the trap.
+
+    # Safety
+    `trap` is NULL or a live trap; `frame_out` is NULL or writable.
+    """
+    frame_out = ffi.new("petrel_frame_t *")
+    result = bool(lib.petrel_trap_frame(trap, index, frame_out))
+    return (result, frame_out[0])
+
+
+def instance_new(store: Any, module: Any, imports: Any) -> Any:
+    """Instantiates `module` in `store` with `imports` given in the module's
+    import order.
+
+    # Errors
+    A wrong number or type of imports, an item of another store, resource
+    limits, or a trap from the start function or segment initialisation.
+
+    # Safety
+    `store` is a live store, `module` a live module; `imports` points to
+    `imports_len` items; `instance_out` is writable.
+    """
+    imports_c = _array("petrel_extern_t", imports)
+    instance_out = ffi.new("petrel_instance_t *")
+    check(lib.petrel_instance_new(store, module, imports_c, len(imports_c), instance_out))
+    return instance_out[0]
+
+
+def instance_export_get(store: Any, instance: Any, name: Union[str, bytes]) -> tuple[Any, bool]:
+    """The export `name` of `instance`; `found_out` is false when there is none.
+
+    # Safety
+    `store` is a live store; `name` points to `name_len` bytes; the
+    out-parameters are writable.
+    """
+    name_c = _text(name)
+    item_out = ffi.new("petrel_extern_t *")
+    found_out = ffi.new("bool *")
+    check(lib.petrel_instance_export_get(store, instance, name_c, len(name_c), item_out, found_out))
+    return (item_out[0], bool(found_out[0]))
+
+
+def instance_export_count(store: Any, instance: Any) -> int:
+    """Number of exports of `instance`.
+
+    # Safety
+    `store` is a live store; `count_out` is writable.
+    """
+    count_out = ffi.new("size_t *")
+    check(lib.petrel_instance_export_count(store, instance, count_out))
+    return int(count_out[0])
+
+
+def instance_export_nth(store: Any, instance: Any, index: int) -> tuple[Any, Any]:
+    """Export `index` of `instance`: its name (borrowed: valid while the store
+    lives) and the item.
+
+    # Safety
+    `store` is a live store; the out-parameters are writable.
+    """
+    name_out = ffi.new("petrel_str_t *")
+    item_out = ffi.new("petrel_extern_t *")
+    check(lib.petrel_instance_export_nth(store, instance, index, name_out, item_out))
+    return (name_out[0], item_out[0])
+
+
+def extern_type(store: Any, item: Any) -> Any:
+    """The type of any item of `store`, in `type_out` (owned by the caller).
+
+    # Safety
+    `store` is a live store; `type_out` is writable.
+    """
+    type_out = ffi.new("petrel_externtype_t * *")
+    check(lib.petrel_extern_type(store, item, type_out))
+    return type_out[0]
+
+
+def memory_new(store: Any, memorytype: Any) -> Any:
+    """Creates a memory of type `memorytype` in `store`.
+
+    # Safety
+    `store` is a live store; `memory_out` is writable.
+    """
+    memory_out = ffi.new("petrel_memory_t *")
+    check(lib.petrel_memory_new(store, memorytype, memory_out))
+    return memory_out[0]
+
+
+def memory_type(store: Any, memory: Any) -> Any:
+    """The memory's type, with its current size as the minimum.
+
+    # Safety
+    `store` is a live store; `memorytype_out` is writable.
+    """
+    memorytype_out = ffi.new("petrel_memorytype_t *")
+    check(lib.petrel_memory_type(store, memory, memorytype_out))
+    return memorytype_out[0]
+
+
+def memory_size(store: Any, memory: Any) -> int:
+    """The memory's size in 64 KiB pages.
+
+    # Safety
+    `store` is a live store; `pages_out` is writable.
+    """
+    pages_out = ffi.new("uint64_t *")
+    check(lib.petrel_memory_size(store, memory, pages_out))
+    return int(pages_out[0])
+
+
+def memory_data(store: Any, memory: Any) -> tuple[Any, int]:
+    """The memory's bytes: `len_out` bytes at `data_out`, readable and
+    writable without copies. Valid until the memory grows (a memory with a
+    guard region, the default, never moves, but its length changes) or
+    the store is deleted; fetch them again after any call that may grow
+    memory.
+
+    # Safety
+    `store` is a live store; the out-parameters are writable.
+    """
+    data_out = ffi.new("uint8_t * *")
+    len_out = ffi.new("size_t *")
+    check(lib.petrel_memory_data(store, memory, data_out, len_out))
+    return (data_out[0], int(len_out[0]))
+
+
+def memory_grow(store: Any, memory: Any, delta: int) -> int:
+    """Grows the memory by `delta` pages; the old size in pages goes to
+    `old_pages_out`.
+
+    # Errors
+    Beyond the maximum, refused by the store's limiter, or out of memory.
+
+    # Safety
+    `store` is a live store; `old_pages_out` is writable.
+    """
+    old_pages_out = ffi.new("uint64_t *")
+    check(lib.petrel_memory_grow(store, memory, delta, old_pages_out))
+    return int(old_pages_out[0])
+
+
+def memory_read(store: Any, memory: Any, offset: int, buf: Any) -> None:
+    """Copies `buf_len` bytes from the memory at `offset` into `buf`.
+
+    # Errors
+    Out of bounds (a `PETREL_TRAP_MEMORY_OUT_OF_BOUNDS` trap).
+
+    # Safety
+    `store` is a live store; `buf` points to `buf_len` writable bytes.
+    """
+    buf_c = _bytes(buf)
+    check(lib.petrel_memory_read(store, memory, offset, buf_c, len(buf_c)))
+
+
+def memory_write(store: Any, memory: Any, offset: int, buf: Any) -> None:
+    """Copies `buf_len` bytes from `buf` into the memory at `offset`.
+
+    # Errors
+    Out of bounds (a `PETREL_TRAP_MEMORY_OUT_OF_BOUNDS` trap).
+
+    # Safety
+    `store` is a live store; `buf` points to `buf_len` bytes.
+    """
+    buf_c = _bytes(buf)
+    check(lib.petrel_memory_write(store, memory, offset, buf_c, len(buf_c)))
+
+
+def table_new(store: Any, tabletype: Any, init: Any) -> Any:
+    """Creates a table of type `tabletype` with every element set to `*init`
+    (a reference of the table's element kind).
+
+    # Safety
+    `store` is a live store; `init` points to a value; `table_out` is
+    writable.
+    """
+    table_out = ffi.new("petrel_table_t *")
+    check(lib.petrel_table_new(store, tabletype, init, table_out))
+    return table_out[0]
+
+
+def table_type(store: Any, table: Any) -> Any:
+    """The table's type, with its current size as the minimum.
+
+    # Safety
+    `store` is a live store; `tabletype_out` is writable.
+    """
+    tabletype_out = ffi.new("petrel_tabletype_t *")
+    check(lib.petrel_table_type(store, table, tabletype_out))
+    return tabletype_out[0]
+
+
+def table_size(store: Any, table: Any) -> int:
+    """The table's size in elements.
+
+    # Safety
+    `store` is a live store; `size_out` is writable.
+    """
+    size_out = ffi.new("uint32_t *")
+    check(lib.petrel_table_size(store, table, size_out))
+    return int(size_out[0])
+
+
+def table_get(store: Any, table: Any, index: int) -> Any:
+    """Element `index` of the table.
+
+    # Errors
+    Out of bounds (a `PETREL_TRAP_TABLE_OUT_OF_BOUNDS` trap).
+
+    # Safety
+    `store` is a live store; `value_out` is writable.
+    """
+    value_out = ffi.new("petrel_val_t *")
+    check(lib.petrel_table_get(store, table, index, value_out))
+    return value_out[0]
+
+
+def table_set(store: Any, table: Any, index: int, value: Any) -> None:
+    """Sets element `index` of the table to `*value`.
+
+    # Errors
+    Out of bounds, a value of the wrong kind, or of another store.
+
+    # Safety
+    `store` is a live store; `value` points to a value.
+    """
+    check(lib.petrel_table_set(store, table, index, value))
+
+
+def table_grow(store: Any, table: Any, delta: int, init: Any) -> int:
+    """Grows the table by `delta` elements set to `*init`; the old size goes
+    to `old_size_out`.
+
+    # Safety
+    `store` is a live store; `init` points to a value; `old_size_out` is
+    writable.
+    """
+    old_size_out = ffi.new("uint32_t *")
+    check(lib.petrel_table_grow(store, table, delta, init, old_size_out))
+    return int(old_size_out[0])
+
+
+def global_new(store: Any, globaltype: Any, value: Any) -> Any:
+    """Creates a global of type `globaltype` holding `*value`.
+
+    # Safety
+    `store` is a live store; `value` points to a value; `global_out` is
+    writable.
+    """
+    global_out = ffi.new("petrel_global_t *")
+    check(lib.petrel_global_new(store, globaltype, value, global_out))
+    return global_out[0]
+
+
+def global_type(store: Any, global_: Any) -> Any:
+    """The global's type.
+
+    # Safety
+    `store` is a live store; `globaltype_out` is writable.
+    """
+    globaltype_out = ffi.new("petrel_globaltype_t *")
+    check(lib.petrel_global_type(store, global_, globaltype_out))
+    return globaltype_out[0]
+
+
+def global_get(store: Any, global_: Any) -> Any:
+    """The global's value.
+
+    # Safety
+    `store` is a live store; `value_out` is writable.
+    """
+    value_out = ffi.new("petrel_val_t *")
+    check(lib.petrel_global_get(store, global_, value_out))
+    return value_out[0]
+
+
+def global_set(store: Any, global_: Any, value: Any) -> None:
+    """Sets the global's value.
+
+    # Errors
+    An immutable global, a value of the wrong kind, or of another store.
+
+    # Safety
+    `store` is a live store; `value` points to a value.
+    """
+    check(lib.petrel_global_set(store, global_, value))
+
+
+def externref_new(store: Any, data: Any, finalizer: Any) -> Any:
+    """Creates a reference to host `data` in `store`; `finalizer` (may be
+    NULL) is called with `data` when the store is deleted.
+
+    # Safety
+    `store` is a live store; `externref_out` is writable.
+    """
+    externref_out = ffi.new("petrel_externref_t *")
+    check(lib.petrel_externref_new(store, data, finalizer, externref_out))
+    return externref_out[0]
+
+
+def externref_data(store: Any, externref: Any) -> Any:
+    """The data pointer of an extern reference made by `petrel_externref_new`.
+
+    # Safety
+    `store` is a live store; `data_out` is writable.
+    """
+    data_out = ffi.new("void * *")
+    check(lib.petrel_externref_data(store, externref, data_out))
+    return data_out[0]
+
+
+def functype_new(params: Any, results: Any) -> Any:
+    """Creates a function type from its parameter and result kinds.
+
+    # Safety
+    `params` and `results` point to `params_len` and `results_len` kinds;
+    `functype_out` is writable.
+    """
+    params_c = _array("petrel_valkind_t", params)
+    results_c = _array("petrel_valkind_t", results)
+    functype_out = ffi.new("petrel_functype_t * *")
+    check(lib.petrel_functype_new(params_c, len(params_c), results_c, len(results_c), functype_out))
+    return functype_out[0]
+
+
+def functype_params(functype: Any) -> tuple[Any, int]:
+    """The parameter kinds: `params_len_out` values at `params_out`, borrowed
+    from the function type.
+
+    # Safety
+    `functype` is a live function type; the out-parameters are writable.
+    """
+    params_out = ffi.new("petrel_valkind_t * *")
+    params_len_out = ffi.new("size_t *")
+    check(lib.petrel_functype_params(functype, params_out, params_len_out))
+    return (params_out[0], int(params_len_out[0]))
+
+
+def functype_results(functype: Any) -> tuple[Any, int]:
+    """The result kinds: `results_len_out` values at `results_out`, borrowed
+    from the function type.
+
+    # Safety
+    `functype` is a live function type; the out-parameters are writable.
+    """
+    results_out = ffi.new("petrel_valkind_t * *")
+    results_len_out = ffi.new("size_t *")
+    check(lib.petrel_functype_results(functype, results_out, results_len_out))
+    return (results_out[0], int(results_len_out[0]))
+
+
+def functype_delete(functype: Any) -> None:
+    """Frees a function type. NULL is ignored.
+
+    # Safety
+    `functype` is NULL or a live function type not used afterwards.
+    """
+    lib.petrel_functype_delete(functype)
+
+
+def func_new(store: Any, functype: Any, callback: Any, env: Any, finalizer: Any) -> Any:
+    """Creates a host function of type `functype` in `store`. `callback` is
+    called with `env` on every call; `finalizer` (may be NULL) is called
+    with `env` when the store is deleted.
+
+    # Safety
+    `store` is a live store; `functype` a live function type; `func_out`
+    is writable; `callback` follows `petrel_callback_t`'s contract.
+    """
+    func_out = ffi.new("petrel_func_t *")
+    check(lib.petrel_func_new(store, functype, callback, env, finalizer, func_out))
+    return func_out[0]
+
+
+def func_type(store: Any, func: Any) -> Any:
+    """The function's type, in `functype_out` (owned by the caller).
+
+    # Safety
+    `store` is a live store; `functype_out` is writable.
+    """
+    functype_out = ffi.new("petrel_functype_t * *")
+    check(lib.petrel_func_type(store, func, functype_out))
+    return functype_out[0]
+
+
+def func_call(store: Any, func: Any, args: Any, results: Any) -> None:
+    """Calls `func` with typed arguments and results, checking their count,
+    kinds and stores. A trap is an error for which `petrel_error_as_trap`
+    is non-NULL; an error a host function raised comes back unchanged.
+
+    # Safety
+    `store` is a live store; `args` points to `args_len` values and
+    `results` to `results_len` writable values.
+    """
+    args_c = _array("petrel_val_t", args)
+    results_c = _array("petrel_val_t", results)
+    check(lib.petrel_func_call(store, func, args_c, len(args_c), results_c, len(results_c)))
+
+
+def func_call_raw(store: Any, func: Any, args_and_results: Any, len: int) -> None:
+    """The fast path: calls `*func` with arguments and results in one flat
+    array of `len` raw values (arguments on entry, results on return). One
+    store check, one length check (`len` must be at least the larger of
+    the parameter and result counts), no allocation. The values' kinds are
+    not checked (any bits are a valid number); references are validated.
+    The function is passed by pointer so that bindings can keep one
+    prepared handle.
+
+    # Safety
+    `store` is a live store; `func` points to a function handle;
+    `args_and_results` points to `len` values whose 16 bytes are all
+    initialised (for example zeroed), writable.
+    """
+    check(lib.petrel_func_call_raw(store, func, args_and_results, len))
+
+
+def linker_new(engine: Any) -> Any:
+    """Creates an empty linker for `engine`.
+
+    # Safety
+    `engine` is a live engine; `linker_out` is writable.
+    """
+    linker_out = ffi.new("petrel_linker_t * *")
+    check(lib.petrel_linker_new(engine, linker_out))
+    return linker_out[0]
+
+
+def linker_delete(linker: Any) -> None:
+    """Frees a linker (and, once no store uses them, its host functions'
+    environments). NULL is ignored.
+
+    # Safety
+    `linker` is NULL or a live linker not used afterwards.
+    """
+    lib.petrel_linker_delete(linker)
+
+
+def linker_allow_shadowing(linker: Any, allow: bool) -> None:
+    """Whether a later definition may replace an earlier one of the same name
+    (off by default: redefining is an error).
+
+    # Safety
+    `linker` is a live linker.
+    """
+    check(lib.petrel_linker_allow_shadowing(linker, allow))
+
+
+def linker_define(linker: Any, store: Any, module: Union[str, bytes], name: Union[str, bytes], item: Any) -> None:
+    """Defines `module::name` as `item`, an item of `store`.
+
+    # Safety
+    `linker` is a live linker, `store` a live store; `module` and `name`
+    point to `module_len` and `name_len` bytes.
+    """
+    module_c = _text(module)
+    name_c = _text(name)
+    check(lib.petrel_linker_define(linker, store, module_c, len(module_c), name_c, len(name_c), item))
+
+
+def linker_define_func(linker: Any, module: Union[str, bytes], name: Union[str, bytes], functype: Any, callback: Any, env: Any, finalizer: Any) -> None:
+    """Defines `module::name` as a host function of type `functype`, placed in
+    each store that instantiates a module importing it. `callback` is
+    called with `env`; `finalizer` (may be NULL) is called with `env` once
+    the linker and every store using the function are freed.
+
+    # Safety
+    `linker` is a live linker, `functype` a live function type; `module`
+    and `name` point to `module_len` and `name_len` bytes; `callback`
+    follows `petrel_callback_t`'s contract.
+    """
+    module_c = _text(module)
+    name_c = _text(name)
+    check(lib.petrel_linker_define_func(linker, module_c, len(module_c), name_c, len(name_c), functype, callback, env, finalizer))
+
+
+def linker_define_instance(linker: Any, store: Any, module: Union[str, bytes], instance: Any) -> None:
+    """Defines every export of `instance` (an instance of `store`) as
+    `module::<export name>`.
+
+    # Safety
+    `linker` is a live linker, `store` a live store; `module` points to
+    `module_len` bytes.
+    """
+    module_c = _text(module)
+    check(lib.petrel_linker_define_instance(linker, store, module_c, len(module_c), instance))
+
+
+def linker_instantiate(linker: Any, store: Any, module: Any) -> Any:
+    """Instantiates `module` in `store`, resolving every import by name.
+
+    # Errors
+    An undefined import, a type mismatch, or instantiation's own errors.
+
+    # Safety
+    `linker` is a live linker, `store` a live store, `module` a live
+    module; `instance_out` is writable.
+    """
+    instance_out = ffi.new("petrel_instance_t *")
+    check(lib.petrel_linker_instantiate(linker, store, module, instance_out))
+    return instance_out[0]
+
+
+def linker_get(linker: Any, store: Any, module: Union[str, bytes], name: Union[str, bytes]) -> tuple[Any, bool]:
+    """The item defined as `module::name`, placed in `store`; `found_out` is
+    false when nothing is defined under that name.
+
+    # Safety
+    `linker` is a live linker, `store` a live store; `module` and `name`
+    point to `module_len` and `name_len` bytes; the out-parameters are
+    writable.
+    """
+    module_c = _text(module)
+    name_c = _text(name)
+    item_out = ffi.new("petrel_extern_t *")
+    found_out = ffi.new("bool *")
+    check(lib.petrel_linker_get(linker, store, module_c, len(module_c), name_c, len(name_c), item_out, found_out))
+    return (item_out[0], bool(found_out[0]))
+
+
+def bytes_delete(bytes: Any) -> None:
+    """Frees the bytes of `bytes` and sets it to empty. NULL, or already
+    empty bytes, are ignored.
+
+    # Safety
+    `bytes` is NULL or bytes filled in by Petrel and not freed yet.
+    """
+    lib.petrel_bytes_delete(bytes)
+
+
+def wat2wasm(wat: Union[str, bytes]) -> Any:
+    """Translates WebAssembly text to the binary format.
+
+    # Safety
+    `wat` points to `wat_len` bytes; `wasm_out` is writable.
+    """
+    wat_c = _text(wat)
+    wasm_out = ffi.new("petrel_bytes_t *")
+    check(lib.petrel_wat2wasm(wat_c, len(wat_c), wasm_out))
+    return wasm_out[0]
+
+
+def module_new(engine: Any, bytes: Any) -> Any:
+    """Compiles a module from the binary or the text format.
+
+    # Safety
+    `engine` is a live engine; `bytes` points to `bytes_len` bytes;
+    `module_out` is writable.
+    """
+    bytes_c = _bytes(bytes)
+    module_out = ffi.new("petrel_module_t * *")
+    check(lib.petrel_module_new(engine, bytes_c, len(bytes_c), module_out))
+    return module_out[0]
+
+
+def module_validate(engine: Any, bytes: Any) -> None:
+    """Validates a module in the binary format without compiling it.
+
+    # Safety
+    `engine` is a live engine; `bytes` points to `bytes_len` bytes.
+    """
+    bytes_c = _bytes(bytes)
+    check(lib.petrel_module_validate(engine, bytes_c, len(bytes_c)))
+
+
+def module_serialize(module: Any) -> Any:
+    """Serializes the compiled module into `bytes_out` (free it with
+    `petrel_bytes_delete`).
+
+    # Safety
+    `module` is a live module; `bytes_out` is writable.
+    """
+    bytes_out = ffi.new("petrel_bytes_t *")
+    check(lib.petrel_module_serialize(module, bytes_out))
+    return bytes_out[0]
+
+
+def module_deserialize(engine: Any, bytes: Any) -> Any:
+    """Loads a module written by `petrel_module_serialize`, checked against
+    this engine's version and settings. The bytes contain machine code that
+    will run: load only what you (or someone you trust) serialized.
+
+    # Safety
+    `engine` is a live engine; `bytes` points to `bytes_len` bytes;
+    `module_out` is writable.
+    """
+    bytes_c = _bytes(bytes)
+    module_out = ffi.new("petrel_module_t * *")
+    check(lib.petrel_module_deserialize(engine, bytes_c, len(bytes_c), module_out))
+    return module_out[0]
+
+
+def module_name(module: Any) -> Any:
+    """The module's name from its name section (data NULL when it has none),
+    borrowed from the module.
+
+    # Safety
+    `module` is a live module; `name_out` is writable.
+    """
+    name_out = ffi.new("petrel_str_t *")
+    check(lib.petrel_module_name(module, name_out))
+    return name_out[0]
+
+
+def module_import_count(module: Any) -> int:
+    """Number of imports of the module.
+
+    # Safety
+    `module` is a live module; `count_out` is writable.
+    """
+    count_out = ffi.new("size_t *")
+    check(lib.petrel_module_import_count(module, count_out))
+    return int(count_out[0])
+
+
+def module_import(module: Any, index: int) -> tuple[Any, Any, Any]:
+    """Import `index`: its module and field names (borrowed from the module)
+    and its type (owned by the caller).
+
+    # Safety
+    `module` is a live module; the out-parameters are writable.
+    """
+    module_name_out = ffi.new("petrel_str_t *")
+    name_out = ffi.new("petrel_str_t *")
+    type_out = ffi.new("petrel_externtype_t * *")
+    check(lib.petrel_module_import(module, index, module_name_out, name_out, type_out))
+    return (module_name_out[0], name_out[0], type_out[0])
+
+
+def module_export_count(module: Any) -> int:
+    """Number of exports of the module.
+
+    # Safety
+    `module` is a live module; `count_out` is writable.
+    """
+    count_out = ffi.new("size_t *")
+    check(lib.petrel_module_export_count(module, count_out))
+    return int(count_out[0])
+
+
+def module_export(module: Any, index: int) -> tuple[Any, Any]:
+    """Export `index`: its name (borrowed from the module) and its type
+    (owned by the caller).
+
+    # Safety
+    `module` is a live module; the out-parameters are writable.
+    """
+    name_out = ffi.new("petrel_str_t *")
+    type_out = ffi.new("petrel_externtype_t * *")
+    check(lib.petrel_module_export(module, index, name_out, type_out))
+    return (name_out[0], type_out[0])
+
+
+def module_delete(module: Any) -> None:
+    """Frees a module. Instances made from it keep working. NULL is ignored.
+
+    # Safety
+    `module` is NULL or a live module not used afterwards.
+    """
+    lib.petrel_module_delete(module)
+
+
+def externtype_kind(externtype: Any) -> int:
+    """The kind of the item (`PETREL_EXTERN_*`).
+
+    # Safety
+    `externtype` is a live extern type; `kind_out` is writable.
+    """
+    kind_out = ffi.new("petrel_extern_kind_t *")
+    check(lib.petrel_externtype_kind(externtype, kind_out))
+    return int(kind_out[0])
+
+
+def externtype_functype(externtype: Any) -> Any:
+    """The function type of a function item (owned by the caller); an error
+    for another kind.
+
+    # Safety
+    `externtype` is a live extern type; `functype_out` is writable.
+    """
+    functype_out = ffi.new("petrel_functype_t * *")
+    check(lib.petrel_externtype_functype(externtype, functype_out))
+    return functype_out[0]
+
+
+def externtype_globaltype(externtype: Any) -> Any:
+    """The global type of a global item; an error for another kind.
+
+    # Safety
+    `externtype` is a live extern type; `globaltype_out` is writable.
+    """
+    globaltype_out = ffi.new("petrel_globaltype_t *")
+    check(lib.petrel_externtype_globaltype(externtype, globaltype_out))
+    return globaltype_out[0]
+
+
+def externtype_tabletype(externtype: Any) -> Any:
+    """The table type of a table item; an error for another kind.
+
+    # Safety
+    `externtype` is a live extern type; `tabletype_out` is writable.
+    """
+    tabletype_out = ffi.new("petrel_tabletype_t *")
+    check(lib.petrel_externtype_tabletype(externtype, tabletype_out))
+    return tabletype_out[0]
+
+
+def externtype_memorytype(externtype: Any) -> Any:
+    """The memory type of a memory item; an error for another kind.
+
+    # Safety
+    `externtype` is a live extern type; `memorytype_out` is writable.
+    """
+    memorytype_out = ffi.new("petrel_memorytype_t *")
+    check(lib.petrel_externtype_memorytype(externtype, memorytype_out))
+    return memorytype_out[0]
+
+
+def externtype_delete(externtype: Any) -> None:
+    """Frees an extern type. NULL is ignored.
+
+    # Safety
+    `externtype` is NULL or a live extern type not used afterwards.
+    """
+    lib.petrel_externtype_delete(externtype)
+
+
+def store_new(engine: Any, data: Any, finalizer: Any) -> Any:
+    """Creates a store for `engine` holding `data`; `finalizer` (may be NULL)
+    is called with `data` when the store is deleted.
+
+    # Safety
+    `engine` is a live engine; `store_out` is writable.
+    """
+    store_out = ffi.new("petrel_store_t * *")
+    check(lib.petrel_store_new(engine, data, finalizer, store_out))
+    return store_out[0]
+
+
+def store_close(store: Any) -> None:
+    """Closes a store: frees everything in it (calling the finalizers of its
+    data, host functions and extern references) but keeps the
+    `petrel_store_t` itself, so that any later use is a clean "the store
+    is closed" error instead of a dangling pointer. Free it with
+    `petrel_store_delete`. Refused (with an error, the store left intact)
+    while the store is in use: from a host callback or another thread.
+    Closing a closed store does nothing.
+
+    # Safety
+    `store` is a live (possibly closed) store.
+    """
+    check(lib.petrel_store_close(store))
+
+
+def store_delete(store: Any) -> None:
+    """Frees a store (closing it first, see `petrel_store_close`). Refused
+    (with an error, the store left intact) while the store is in use.
+    NULL is ignored.
+
+    # Safety
+    `store` is NULL or a live (possibly closed) store; not used afterwards
+    unless an error is returned.
+    """
+    check(lib.petrel_store_delete(store))
+
+
+def store_id(store: Any) -> int:
+    """The id of the store: the `store_id` of every item it owns.
+
+    # Safety
+    `store` is a live store; `id_out` is writable.
+    """
+    id_out = ffi.new("uint64_t *")
+    check(lib.petrel_store_id(store, id_out))
+    return int(id_out[0])
+
+
+def store_data(store: Any) -> Any:
+    """The data pointer given to `petrel_store_new`.
+
+    # Safety
+    `store` is a live store; `data_out` is writable.
+    """
+    data_out = ffi.new("void * *")
+    check(lib.petrel_store_data(store, data_out))
+    return data_out[0]
+
+
+def store_set_fuel(store: Any, fuel: int) -> None:
+    """Sets the fuel available to wasm in this store.
+
+    # Errors
+    When the engine was not configured with `petrel_config_consume_fuel`.
+
+    # Safety
+    `store` is a live store.
+    """
+    check(lib.petrel_store_set_fuel(store, fuel))
+
+
+def store_get_fuel(store: Any) -> int:
+    """The fuel left in this store.
+
+    # Errors
+    When the engine was not configured with `petrel_config_consume_fuel`.
+
+    # Safety
+    `store` is a live store; `fuel_out` is writable.
+    """
+    fuel_out = ffi.new("uint64_t *")
+    check(lib.petrel_store_get_fuel(store, fuel_out))
+    return int(fuel_out[0])
+
+
+def store_set_epoch_deadline(store: Any, ticks: int) -> None:
+    """Sets the epoch deadline `ticks` beyond the engine's current epoch:
+    wasm in this store traps with `PETREL_TRAP_INTERRUPT` once the engine's
+    epoch reaches it (with `petrel_config_epoch_interruption` on).
+
+    # Safety
+    `store` is a live store.
+    """
+    check(lib.petrel_store_set_epoch_deadline(store, ticks))
+
+
+def store_limiter(store: Any, memory_size: int, table_elements: int, instances: int) -> None:
+    """Caps the store's resources: the bytes of any one memory, the elements
+    of any one table, and the number of instances. A negative value means
+    no limit. Growth beyond a cap fails (`memory.grow` returns -1), and
+    creation beyond it is an error.
+
+    # Safety
+    `store` is a live store.
+    """
+    check(lib.petrel_store_limiter(store, memory_size, table_elements, instances))
+
+
+def caller_data(caller: Any) -> Any:
+    """The store's data pointer (as given to `petrel_store_new`).
+
+    # Safety
+    `caller` is the caller passed to the running callback; `data_out` is
+    writable.
+    """
+    data_out = ffi.new("void * *")
+    check(lib.petrel_caller_data(caller, data_out))
+    return data_out[0]
+
+
+def caller_export_get(caller: Any, name: Union[str, bytes]) -> tuple[Any, bool]:
+    """The export `name` of the instance that called the host function;
+    `found_out` is false when there is no such export (or the function was
+    called from the host rather than from wasm).
+
+    # Safety
+    `caller` is the caller passed to the running callback; `name` points
+    to `name_len` bytes; the out-parameters are writable.
+    """
+    name_c = _text(name)
+    item_out = ffi.new("petrel_extern_t *")
+    found_out = ffi.new("bool *")
+    check(lib.petrel_caller_export_get(caller, name_c, len(name_c), item_out, found_out))
+    return (item_out[0], bool(found_out[0]))
+
+
+def caller_store(caller: Any) -> Any:
+    """The store the running callback belongs to: pass it to any store
+    function while the callback runs (those calls reach the store through
+    the caller).
+
+    # Safety
+    `caller` is the caller passed to the running callback; `store_out` is
+    writable.
+    """
+    store_out = ffi.new("petrel_store_t * *")
+    check(lib.petrel_caller_store(caller, store_out))
+    return store_out[0]
+
+
+__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_opt_level", "config_max_wasm_stack", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "caller_data", "caller_export_get", "caller_store"]

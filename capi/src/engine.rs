@@ -1,0 +1,365 @@
+//! Configuration and engines.
+
+use crate::error::petrel_error_t;
+use crate::util::{Out, guard, guard_void, obj};
+use anyhow::{Result, anyhow, bail};
+use petrel::{Config, Engine, OptLevel};
+use std::sync::Mutex;
+
+/// Engine settings. Create with `petrel_config_new`, free with
+/// `petrel_config_delete`. Safe to use from several threads.
+pub struct petrel_config_t(Mutex<Config>);
+
+/// An engine: compiles modules and holds what they share. Safe to use
+/// from several threads. Stores and modules keep what they need of it, so
+/// it may be deleted before them.
+pub struct petrel_engine_t(pub(crate) Engine);
+
+/// Cranelift's optimisation level (see `PETREL_OPT_LEVEL_*`).
+pub type petrel_opt_level_t = u8;
+/// No optimisation: the fastest compile.
+pub const PETREL_OPT_LEVEL_NONE: petrel_opt_level_t = 0;
+/// Optimise for speed (the default).
+pub const PETREL_OPT_LEVEL_SPEED: petrel_opt_level_t = 1;
+/// Optimise for speed and code size.
+pub const PETREL_OPT_LEVEL_SPEED_AND_SIZE: petrel_opt_level_t = 2;
+
+/// Creates the default configuration (WebAssembly 2.0, optimised for
+/// speed, no fuel, no epochs) in `config_out`.
+///
+/// # Safety
+/// `config_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_new(
+    config_out: *mut *mut petrel_config_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees `config_out` is writable.
+        let out = unsafe { Out::new(config_out, "config_out")? };
+        out.set(Box::into_raw(Box::new(petrel_config_t(Mutex::new(
+            Config::new(),
+        )))));
+        Ok(())
+    })
+}
+
+/// Frees a configuration. NULL is ignored.
+///
+/// # Safety
+/// `config` is NULL or a live configuration not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_delete(config: *mut petrel_config_t) {
+    guard_void(|| {
+        if !config.is_null() {
+            // SAFETY: made by `Box::into_raw` in `petrel_config_new`, freed once.
+            drop(unsafe { Box::from_raw(config) });
+        }
+    });
+}
+
+/// Applies `f` to the configuration behind `config`.
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+unsafe fn with_config(
+    config: *const petrel_config_t,
+    f: impl FnOnce(&mut Config),
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: forwarded precondition.
+        let c = unsafe { obj(config, "config")? };
+        let mut c =
+            c.0.lock()
+                .map_err(|_| anyhow!("configuration lock poisoned"))?;
+        f(&mut c);
+        Ok(())
+    })
+}
+
+/// Enables or disables 128-bit SIMD (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_simd(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_simd(enable);
+        })
+    }
+}
+
+/// Enables or disables reference types (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_reference_types(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_reference_types(enable);
+        })
+    }
+}
+
+/// Enables or disables bulk memory operations (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_bulk_memory(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_bulk_memory(enable);
+        })
+    }
+}
+
+/// Enables or disables multi-value (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_multi_value(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_multi_value(enable);
+        })
+    }
+}
+
+/// Enables or disables the sign-extension operators (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_sign_extension(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_sign_extension(enable);
+        })
+    }
+}
+
+/// Enables or disables non-trapping float-to-int conversions (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_saturating_float_to_int(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_saturating_float_to_int(enable);
+        })
+    }
+}
+
+/// Makes compiled code count fuel: stores then need
+/// `petrel_store_set_fuel`, and running out traps with
+/// `PETREL_TRAP_OUT_OF_FUEL` (off by default, free when off).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_consume_fuel(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.consume_fuel(enable);
+        })
+    }
+}
+
+/// Makes compiled code check the engine's epoch against the store's
+/// deadline (see `petrel_engine_increment_epoch`; off by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_epoch_interruption(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.epoch_interruption(enable);
+        })
+    }
+}
+
+/// Compiles a module's functions on several threads (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_parallel_compilation(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.parallel_compilation(enable);
+        })
+    }
+}
+
+/// Reserves each memory's whole 4 GiB index space plus a guard region so
+/// accesses need no bounds checks (on by default); off, memories are
+/// allocated to their size and every access is checked.
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_static_memory_guard(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.static_memory_guard(enable);
+        })
+    }
+}
+
+/// Sets Cranelift's optimisation level (`PETREL_OPT_LEVEL_*`).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_opt_level(
+    config: *mut petrel_config_t,
+    level: petrel_opt_level_t,
+) -> *mut petrel_error_t {
+    let level = match level {
+        PETREL_OPT_LEVEL_NONE => OptLevel::None,
+        PETREL_OPT_LEVEL_SPEED => OptLevel::Speed,
+        PETREL_OPT_LEVEL_SPEED_AND_SIZE => OptLevel::SpeedAndSize,
+        other => return petrel_error_t::boxed(anyhow!("unknown optimisation level {other}")),
+    };
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.cranelift_opt_level(level);
+        })
+    }
+}
+
+/// The most stack, in bytes, wasm may use in one call from the host;
+/// deeper recursion traps with `PETREL_TRAP_STACK_OVERFLOW`.
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_max_wasm_stack(
+    config: *mut petrel_config_t,
+    bytes: usize,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.max_wasm_stack(bytes);
+        })
+    }
+}
+
+/// Creates an engine for the host CPU with `config` (NULL: the defaults).
+/// The configuration is copied: the caller still owns and frees it.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `engine_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_engine_new(
+    config: *const petrel_config_t,
+    engine_out: *mut *mut petrel_engine_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees `engine_out` is writable.
+        let out = unsafe { Out::new(engine_out, "engine_out")? };
+        let config = if config.is_null() {
+            Config::new()
+        } else {
+            // SAFETY: non-null, live per the precondition.
+            let c = unsafe { obj(config, "config")? };
+            c.0.lock()
+                .map_err(|_| anyhow!("configuration lock poisoned"))?
+                .clone()
+        };
+        let engine = Engine::new(&config)?;
+        out.set(Box::into_raw(Box::new(petrel_engine_t(engine))));
+        Ok(())
+    })
+}
+
+/// Advances the engine's epoch by one: stores whose deadline this reaches
+/// are interrupted with `PETREL_TRAP_INTERRUPT`. Safe from any thread,
+/// also while wasm runs.
+///
+/// # Safety
+/// `engine` is a live engine.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_engine_increment_epoch(
+    engine: *const petrel_engine_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: live per the precondition.
+        unsafe { engine_ref(engine)? }.increment_epoch();
+        Ok(())
+    })
+}
+
+/// Frees an engine. Modules and stores made with it keep working. NULL
+/// is ignored.
+///
+/// # Safety
+/// `engine` is NULL or a live engine not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_engine_delete(engine: *mut petrel_engine_t) {
+    guard_void(|| {
+        if !engine.is_null() {
+            // SAFETY: made by `Box::into_raw` in `petrel_engine_new`, freed once.
+            drop(unsafe { Box::from_raw(engine) });
+        }
+    });
+}
+
+/// The engine behind `engine`.
+///
+/// # Safety
+/// `engine` is NULL or a live engine.
+pub(crate) unsafe fn engine_ref<'a>(engine: *const petrel_engine_t) -> Result<&'a Engine> {
+    if engine.is_null() {
+        bail!("`engine` must not be NULL");
+    }
+    // SAFETY: forwarded precondition.
+    Ok(&unsafe { obj(engine, "engine")? }.0)
+}

@@ -1,0 +1,268 @@
+//! The linker: defines imports by name, then instantiates.
+
+use crate::engine::{engine_ref, petrel_engine_t};
+use crate::error::petrel_error_t;
+use crate::func::{HostCallback, petrel_callback_t, petrel_functype_t};
+use crate::module::petrel_module_t;
+use crate::store::{StoreData, petrel_finalizer_t, petrel_store_t, with_store};
+use crate::util::{Out, guard, guard_void, obj, str};
+use crate::val::{petrel_extern_t, petrel_instance_t};
+use anyhow::{Result, anyhow};
+use petrel::Linker;
+use std::ffi::{c_char, c_void};
+use std::sync::{Mutex, MutexGuard};
+
+/// A linker: resolves a module's imports by `(module, name)`. Owned: free
+/// with `petrel_linker_delete`. Safe to share between threads (one
+/// operation at a time; a re-entrant use, e.g. from a host function run
+/// by `petrel_linker_instantiate`, is refused with an error).
+pub struct petrel_linker_t(Mutex<Linker<StoreData>>);
+
+/// # Safety
+/// `linker` is NULL or a live linker.
+unsafe fn lock<'a>(linker: *const petrel_linker_t) -> Result<MutexGuard<'a, Linker<StoreData>>> {
+    // SAFETY: forwarded precondition.
+    let l = unsafe { obj(linker, "linker")? };
+    l.0.try_lock()
+        .map_err(|_| anyhow!("the linker is in use (by another thread or re-entrantly)"))
+}
+
+/// Creates an empty linker for `engine`.
+///
+/// # Safety
+/// `engine` is a live engine; `linker_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_new(
+    engine: *const petrel_engine_t,
+    linker_out: *mut *mut petrel_linker_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees `linker_out` is writable.
+        let out = unsafe { Out::new(linker_out, "linker_out")? };
+        // SAFETY: live per the precondition.
+        let engine = unsafe { engine_ref(engine)? };
+        out.set(Box::into_raw(Box::new(petrel_linker_t(Mutex::new(
+            Linker::new(engine),
+        )))));
+        Ok(())
+    })
+}
+
+/// Frees a linker (and, once no store uses them, its host functions'
+/// environments). NULL is ignored.
+///
+/// # Safety
+/// `linker` is NULL or a live linker not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_delete(linker: *mut petrel_linker_t) {
+    guard_void(|| {
+        if !linker.is_null() {
+            // SAFETY: made by `Box::into_raw` in `petrel_linker_new`, freed once.
+            drop(unsafe { Box::from_raw(linker) });
+        }
+    });
+}
+
+/// Whether a later definition may replace an earlier one of the same name
+/// (off by default: redefining is an error).
+///
+/// # Safety
+/// `linker` is a live linker.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_allow_shadowing(
+    linker: *mut petrel_linker_t,
+    allow: bool,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: live per the precondition.
+        unsafe { lock(linker)? }.allow_shadowing(allow);
+        Ok(())
+    })
+}
+
+/// Defines `module::name` as `item`, an item of `store`.
+///
+/// # Safety
+/// `linker` is a live linker, `store` a live store; `module` and `name`
+/// point to `module_len` and `name_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_define(
+    linker: *mut petrel_linker_t,
+    store: *mut petrel_store_t,
+    module: *const c_char,
+    module_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    item: petrel_extern_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees both buffers.
+        let (module, name) = unsafe {
+            (
+                str(module, module_len, "module")?,
+                str(name, name_len, "name")?,
+            )
+        };
+        // SAFETY: live per the precondition.
+        let mut l = unsafe { lock(linker)? };
+        // SAFETY: live per the precondition.
+        unsafe {
+            with_store(store, |cx| {
+                let e = item.to_core(&cx)?;
+                l.define(&cx, module, name, e)?;
+                Ok(())
+            })
+        }
+    })
+}
+
+/// Defines `module::name` as a host function of type `functype`, placed in
+/// each store that instantiates a module importing it. `callback` is
+/// called with `env`; `finalizer` (may be NULL) is called with `env` once
+/// the linker and every store using the function are freed.
+///
+/// # Safety
+/// `linker` is a live linker, `functype` a live function type; `module`
+/// and `name` point to `module_len` and `name_len` bytes; `callback`
+/// follows `petrel_callback_t`'s contract.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_define_func(
+    linker: *mut petrel_linker_t,
+    module: *const c_char,
+    module_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    functype: *const petrel_functype_t,
+    callback: petrel_callback_t,
+    env: *mut c_void,
+    finalizer: petrel_finalizer_t,
+) -> *mut petrel_error_t {
+    let host = HostCallback::new(callback, env, finalizer);
+    guard(move || {
+        let host = host?;
+        // SAFETY: the caller guarantees both buffers.
+        let (module, name) = unsafe {
+            (
+                str(module, module_len, "module")?,
+                str(name, name_len, "name")?,
+            )
+        };
+        // SAFETY: live per the precondition.
+        let ty = unsafe { obj(functype, "functype")? }.ty.clone();
+        // SAFETY: live per the precondition.
+        let mut l = unsafe { lock(linker)? };
+        l.func_new(module, name, ty, move |c, p, r| host.call(c, p, r))?;
+        Ok(())
+    })
+}
+
+/// Defines every export of `instance` (an instance of `store`) as
+/// `module::<export name>`.
+///
+/// # Safety
+/// `linker` is a live linker, `store` a live store; `module` points to
+/// `module_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_define_instance(
+    linker: *mut petrel_linker_t,
+    store: *mut petrel_store_t,
+    module: *const c_char,
+    module_len: usize,
+    instance: petrel_instance_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees the buffer.
+        let module = unsafe { str(module, module_len, "module")? };
+        // SAFETY: live per the precondition.
+        let mut l = unsafe { lock(linker)? };
+        // SAFETY: live per the precondition.
+        unsafe {
+            with_store(store, |mut cx| {
+                let i = instance.get(&cx)?;
+                l.instance(&mut cx, module, i)?;
+                Ok(())
+            })
+        }
+    })
+}
+
+/// Instantiates `module` in `store`, resolving every import by name.
+///
+/// # Errors
+/// An undefined import, a type mismatch, or instantiation's own errors.
+///
+/// # Safety
+/// `linker` is a live linker, `store` a live store, `module` a live
+/// module; `instance_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_instantiate(
+    linker: *const petrel_linker_t,
+    store: *mut petrel_store_t,
+    module: *const petrel_module_t,
+    instance_out: *mut petrel_instance_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees `instance_out` is writable.
+        let out = unsafe { Out::new(instance_out, "instance_out")? };
+        // SAFETY: live per the precondition.
+        let module = unsafe { obj(module, "module")? };
+        // SAFETY: live per the precondition.
+        let l = unsafe { lock(linker)? };
+        // SAFETY: live per the precondition.
+        let i = unsafe { with_store(store, |cx| l.instantiate(cx, &module.0))? };
+        out.set(i.into());
+        Ok(())
+    })
+}
+
+/// The item defined as `module::name`, placed in `store`; `found_out` is
+/// false when nothing is defined under that name.
+///
+/// # Safety
+/// `linker` is a live linker, `store` a live store; `module` and `name`
+/// point to `module_len` and `name_len` bytes; the out-parameters are
+/// writable.
+#[unsafe(no_mangle)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a C signature: buffers are pointer and length pairs"
+)]
+pub unsafe extern "C" fn petrel_linker_get(
+    linker: *const petrel_linker_t,
+    store: *mut petrel_store_t,
+    module: *const c_char,
+    module_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    item_out: *mut petrel_extern_t,
+    found_out: *mut bool,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees the out-parameters are writable.
+        let (item_out, found_out) = unsafe {
+            (
+                Out::new(item_out, "item_out")?,
+                Out::new(found_out, "found_out")?,
+            )
+        };
+        // SAFETY: the caller guarantees both buffers.
+        let (module, name) = unsafe {
+            (
+                str(module, module_len, "module")?,
+                str(name, name_len, "name")?,
+            )
+        };
+        // SAFETY: live per the precondition.
+        let l = unsafe { lock(linker)? };
+        // SAFETY: live per the precondition.
+        let e = unsafe { with_store(store, |cx| Ok(l.get(cx, module, name)))? };
+        match e {
+            Some(e) => {
+                item_out.set(petrel_extern_t::from_core(e));
+                found_out.set(true);
+            }
+            None => found_out.set(false),
+        }
+        Ok(())
+    })
+}

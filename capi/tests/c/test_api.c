@@ -1,0 +1,632 @@
+/*
+ * Tests of the C API through the generated header, the same scenarios as
+ * the Python tests: compile, instantiate, call (checked and raw), host
+ * calls, traps with backtraces, memory, tables, globals, linker, fuel,
+ * epochs, limits, serialization, a store used from two threads, and
+ * misuse. Run by test.sh under
+ * valgrind (no definite leaks allowed).
+ *
+ * Build: cc -std=c11 -pthread -I capi/include test_api.c -L target/release -lpetrel_capi
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "petrel.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+_Static_assert(sizeof(petrel_func_t) == 16, "handle is {u64, size_t}");
+_Static_assert(sizeof(petrel_valraw_t) == 16, "raw values are 16 bytes");
+_Static_assert(offsetof(petrel_func_t, index) == 8, "handle layout");
+
+static int failures = 0;
+static int passed = 0;
+
+#define CHECK(cond)                                                          \
+    do {                                                                     \
+        if (cond) {                                                          \
+            passed++;                                                        \
+        } else {                                                             \
+            failures++;                                                      \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
+                    #cond);                                                  \
+        }                                                                    \
+    } while (0)
+
+/* Fails the test (and frees the error) when `e` is an error. */
+#define OK(expr)                                                            \
+    do {                                                                    \
+        petrel_error_t *e_ = (expr);                                        \
+        if (e_ != NULL) {                                                   \
+            failures++;                                                     \
+            fprintf(stderr, "%s:%d: %s failed: %s\n", __FILE__, __LINE__,   \
+                    #expr, petrel_error_message(e_));                       \
+            petrel_error_delete(e_);                                        \
+        } else {                                                            \
+            passed++;                                                       \
+        }                                                                   \
+    } while (0)
+
+/* Expects an error whose message contains `needle`; frees it. */
+static void expect_error(petrel_error_t *e, const char *needle, int line) {
+    if (e == NULL) {
+        failures++;
+        fprintf(stderr, "%s:%d: expected an error containing '%s'\n", __FILE__, line, needle);
+        return;
+    }
+    if (strstr(petrel_error_message(e), needle) == NULL) {
+        failures++;
+        fprintf(stderr, "%s:%d: error '%s' lacks '%s'\n", __FILE__, line,
+                petrel_error_message(e), needle);
+    } else {
+        passed++;
+    }
+    petrel_error_delete(e);
+}
+#define ERR(expr, needle) expect_error((expr), (needle), __LINE__)
+
+static const char *WAT =
+    "(module $m\n"
+    "  (import \"host\" \"double\" (func $double (param i32) (result i32)))\n"
+    "  (memory (export \"mem\") 1 4)\n"
+    "  (table (export \"tab\") 2 10 funcref)\n"
+    "  (global (export \"g\") (mut i32) (i32.const 7))\n"
+    "  (global (export \"c\") i64 (i64.const 9))\n"
+    "  (func $add (export \"add\") (param i32 i32) (result i32)\n"
+    "    local.get 0 local.get 1 i32.add)\n"
+    "  (func (export \"call_double\") (param i32) (result i32)\n"
+    "    local.get 0 call $double)\n"
+    "  (func $inner (unreachable))\n"
+    "  (func $outer (export \"trap\") call $inner)\n"
+    "  (func (export \"div\") (param i32 i32) (result i32)\n"
+    "    local.get 0 local.get 1 i32.div_s)\n"
+    "  (func (export \"load\") (param i32) (result i32)\n"
+    "    local.get 0 i32.load)\n"
+    "  (func (export \"grow\") (param i32) (result i32)\n"
+    "    local.get 0 memory.grow)\n"
+    "  (func (export \"spin\") (loop br 0))\n"
+    "  (func (export \"id\") (param funcref) (result funcref) local.get 0)\n"
+    "  (elem (i32.const 0) $add))\n";
+
+typedef struct {
+    int calls;
+    int finalized;
+} host_env_t;
+
+static void finalize_env(void *data) { ((host_env_t *)data)->finalized++; }
+
+/* double(x) = 2x; reads the caller's memory size through the caller. */
+static petrel_error_t *host_double(void *env, petrel_caller_t *caller,
+                                   petrel_valraw_t *args, size_t nargs, size_t nresults) {
+    host_env_t *h = env;
+    h->calls++;
+    if (nargs != 1 || nresults != 1) {
+        return petrel_error_new("bad arity", 9);
+    }
+    if (args[0].i32 == 13) {
+        return petrel_error_new_host("unlucky", 7, 1313);
+    }
+    if (args[0].i32 == 99) {
+        return petrel_error_new_trap(PETREL_TRAP_INTEGER_OVERFLOW);
+    }
+    petrel_extern_t mem;
+    bool found = false;
+    petrel_error_t *e = petrel_caller_export_get(caller, "mem", 3, &mem, &found);
+    if (e != NULL) {
+        return e;
+    }
+    if (!found || mem.kind != PETREL_EXTERN_MEMORY) {
+        return petrel_error_new("no memory export", 16);
+    }
+    /* Re-entrant use of the store from inside the callback. */
+    petrel_store_t *store = NULL;
+    e = petrel_caller_store(caller, &store);
+    if (e != NULL) {
+        return e;
+    }
+    petrel_memory_t m = {mem.store_id, mem.index};
+    uint64_t pages = 0;
+    e = petrel_memory_size(store, m, &pages);
+    if (e != NULL) {
+        return e;
+    }
+    void *data = NULL;
+    e = petrel_caller_data(caller, &data);
+    if (e != NULL) {
+        return e;
+    }
+    if (data != (void *)0x1234 || pages != 1) {
+        return petrel_error_new("wrong caller view", 17);
+    }
+    args[0].i32 = args[0].i32 * 2;
+    return NULL;
+}
+
+static petrel_functype_t *functype(const petrel_valkind_t *p, size_t np,
+                                   const petrel_valkind_t *r, size_t nr) {
+    petrel_functype_t *ft = NULL;
+    OK(petrel_functype_new(p, np, r, nr, &ft));
+    return ft;
+}
+
+static petrel_func_t get_func(petrel_store_t *store, petrel_instance_t inst, const char *name) {
+    petrel_extern_t item;
+    bool found = false;
+    OK(petrel_instance_export_get(store, inst, name, strlen(name), &item, &found));
+    CHECK(found && item.kind == PETREL_EXTERN_FUNC);
+    petrel_func_t f = {item.store_id, item.index};
+    return f;
+}
+
+static int32_t call_i32(petrel_store_t *store, petrel_func_t f, int32_t a, int32_t b,
+                        petrel_error_t **err) {
+    petrel_valraw_t v[2];
+    memset(v, 0, sizeof v);
+    v[0].i32 = a;
+    v[1].i32 = b;
+    *err = petrel_func_call_raw(store, &f, v, 2);
+    return v[0].i32;
+}
+
+static void test_full(void) {
+    petrel_engine_t *engine = NULL;
+    OK(petrel_engine_new(NULL, &engine));
+
+    /* wat2wasm, validate, compile from binary and text. */
+    petrel_bytes_t wasm = {0};
+    OK(petrel_wat2wasm(WAT, strlen(WAT), &wasm));
+    CHECK(wasm.len > 8 && memcmp(wasm.data, "\0asm", 4) == 0);
+    OK(petrel_module_validate(engine, wasm.data, wasm.len));
+    ERR(petrel_module_validate(engine, (const uint8_t *)"\0asm\2\0\0\0", 8), "");
+    petrel_module_t *module = NULL;
+    OK(petrel_module_new(engine, wasm.data, wasm.len, &module));
+    petrel_bytes_delete(&wasm);
+    CHECK(wasm.data == NULL);
+    petrel_module_t *from_text = NULL;
+    OK(petrel_module_new(engine, (const uint8_t *)WAT, strlen(WAT), &from_text));
+    petrel_module_delete(from_text);
+    ERR(petrel_module_new(engine, (const uint8_t *)"(module", 7, &from_text), "parse");
+
+    /* Introspection. */
+    petrel_str_t name;
+    OK(petrel_module_name(module, &name));
+    CHECK(name.len == 1 && memcmp(name.data, "m", 1) == 0);
+    size_t n = 0;
+    OK(petrel_module_import_count(module, &n));
+    CHECK(n == 1);
+    petrel_str_t imod, iname;
+    petrel_externtype_t *et = NULL;
+    OK(petrel_module_import(module, 0, &imod, &iname, &et));
+    CHECK(imod.len == 4 && memcmp(imod.data, "host", 4) == 0);
+    CHECK(iname.len == 6 && memcmp(iname.data, "double", 6) == 0);
+    petrel_extern_kind_t kind = 99;
+    OK(petrel_externtype_kind(et, &kind));
+    CHECK(kind == PETREL_EXTERN_FUNC);
+    petrel_functype_t *ft = NULL;
+    OK(petrel_externtype_functype(et, &ft));
+    const petrel_valkind_t *kinds = NULL;
+    size_t nk = 0;
+    OK(petrel_functype_params(ft, &kinds, &nk));
+    CHECK(nk == 1 && kinds[0] == PETREL_I32);
+    petrel_functype_delete(ft);
+    petrel_globaltype_t gt;
+    ERR(petrel_externtype_globaltype(et, &gt), "not a global type");
+    petrel_externtype_delete(et);
+    ERR(petrel_module_import(module, 5, &imod, &iname, &et), "out of range");
+    OK(petrel_module_export_count(module, &n));
+    CHECK(n == 12);
+    for (size_t i = 0; i < n; i++) {
+        OK(petrel_module_export(module, i, &name, &et));
+        OK(petrel_externtype_kind(et, &kind));
+        if (name.len == 3 && memcmp(name.data, "mem", 3) == 0) {
+            petrel_memorytype_t mt;
+            CHECK(kind == PETREL_EXTERN_MEMORY);
+            OK(petrel_externtype_memorytype(et, &mt));
+            CHECK(mt.limits.minimum == 1 && mt.limits.has_maximum && mt.limits.maximum == 4);
+        } else if (name.len == 3 && memcmp(name.data, "tab", 3) == 0) {
+            petrel_tabletype_t tt;
+            OK(petrel_externtype_tabletype(et, &tt));
+            CHECK(tt.element == PETREL_FUNCREF && tt.limits.minimum == 2 && tt.limits.maximum == 10);
+        } else if (name.len == 1 && name.data[0] == 'c') {
+            OK(petrel_externtype_globaltype(et, &gt));
+            CHECK(gt.content == PETREL_I64 && gt.mutability == PETREL_CONST);
+        }
+        petrel_externtype_delete(et);
+    }
+
+    /* Serialize and load back. */
+    petrel_bytes_t ser = {0};
+    OK(petrel_module_serialize(module, &ser));
+    petrel_module_t *loaded = NULL;
+    OK(petrel_module_deserialize(engine, ser.data, ser.len, &loaded));
+    petrel_module_delete(loaded);
+    ser.data[ser.len - 1] ^= 0xff;
+    ERR(petrel_module_deserialize(engine, ser.data, ser.len, &loaded), "corrupted");
+    petrel_bytes_delete(&ser);
+
+    /* Store with data and finalizer, a host function, a linker. */
+    host_env_t env = {0, 0};
+    host_env_t store_env = {0, 0};
+    petrel_store_t *store = NULL;
+    OK(petrel_store_new(engine, (void *)0x1234, NULL, &store));
+    petrel_store_t *other = NULL;
+    OK(petrel_store_new(engine, &store_env, finalize_env, &other));
+    void *data = NULL;
+    OK(petrel_store_data(store, &data));
+    CHECK(data == (void *)0x1234);
+
+    petrel_valkind_t i32 = PETREL_I32;
+    petrel_functype_t *ft_i_i = functype(&i32, 1, &i32, 1);
+    petrel_linker_t *linker = NULL;
+    OK(petrel_linker_new(engine, &linker));
+    OK(petrel_linker_define_func(linker, "host", 4, "double", 6, ft_i_i, host_double, &env,
+                                 finalize_env));
+    ERR(petrel_linker_define_func(linker, "host", 4, "double", 6, ft_i_i, host_double, &env, NULL),
+        "already defined");
+    OK(petrel_linker_allow_shadowing(linker, true));
+    petrel_instance_t inst;
+    OK(petrel_linker_instantiate(linker, store, module, &inst));
+
+    /* Calls: raw fast path and checked. */
+    petrel_func_t add = get_func(store, inst, "add");
+    petrel_error_t *err = NULL;
+    CHECK(call_i32(store, add, 2, 3, &err) == 5 && err == NULL);
+    petrel_val_t args[2], results[1];
+    args[0].kind = PETREL_I32;
+    args[0].of.i32 = 40;
+    args[1].kind = PETREL_I32;
+    args[1].of.i32 = 2;
+    OK(petrel_func_call(store, add, args, 2, results, 1));
+    CHECK(results[0].kind == PETREL_I32 && results[0].of.i32 == 42);
+    ERR(petrel_func_call(store, add, args, 1, results, 1), "expected 2 arguments");
+    args[1].kind = PETREL_I64;
+    ERR(petrel_func_call(store, add, args, 2, results, 1), "argument 1");
+    args[1].kind = 77;
+    ERR(petrel_func_call(store, add, args, 2, results, 1), "unknown value kind");
+    petrel_valraw_t one[1] = {{0}};
+    ERR(petrel_func_call_raw(store, &add, one, 1), "expected room for 2");
+    petrel_functype_t *add_ty = NULL;
+    OK(petrel_func_type(store, add, &add_ty));
+    OK(petrel_functype_results(add_ty, &kinds, &nk));
+    CHECK(nk == 1 && kinds[0] == PETREL_I32);
+    petrel_functype_delete(add_ty);
+
+    /* Host calls: result, host error with tag, host trap. */
+    petrel_func_t call_double = get_func(store, inst, "call_double");
+    CHECK(call_i32(store, call_double, 21, 0, &err) == 42 && err == NULL);
+    CHECK(env.calls == 1);
+    call_i32(store, call_double, 13, 0, &err);
+    uint64_t tag = 0;
+    CHECK(err != NULL && petrel_error_host_tag(err, &tag) && tag == 1313);
+    CHECK(err != NULL && petrel_error_as_trap(err) == NULL);
+    petrel_error_delete(err);
+    call_i32(store, call_double, 99, 0, &err);
+    CHECK(err != NULL && petrel_trap_code(petrel_error_as_trap(err)) == PETREL_TRAP_INTEGER_OVERFLOW);
+    petrel_error_delete(err);
+
+    /* Traps with backtraces. */
+    petrel_func_t trap = get_func(store, inst, "trap");
+    petrel_valraw_t none[1] = {{0}};
+    err = petrel_func_call_raw(store, &trap, none, 0);
+    const petrel_trap_t *t = petrel_error_as_trap(err);
+    CHECK(t != NULL && petrel_trap_code(t) == PETREL_TRAP_UNREACHABLE);
+    CHECK(petrel_trap_frame_count(t) == 2);
+    petrel_frame_t frame;
+    CHECK(petrel_trap_frame(t, 0, &frame));
+    CHECK(frame.func_name.len == 5 && memcmp(frame.func_name.data, "inner", 5) == 0);
+    CHECK(frame.module_name.len == 1 && frame.module_name.data[0] == 'm');
+    CHECK(petrel_trap_frame(t, 1, &frame) && frame.func_index == 4);
+    CHECK(!petrel_trap_frame(t, 2, &frame));
+    CHECK(strstr(petrel_error_message(err), "unreachable") != NULL);
+    petrel_error_delete(err);
+    petrel_func_t div = get_func(store, inst, "div");
+    call_i32(store, div, 1, 0, &err);
+    CHECK(petrel_trap_code(petrel_error_as_trap(err)) == PETREL_TRAP_INTEGER_DIVISION_BY_ZERO);
+    petrel_error_delete(err);
+
+    /* Memory. */
+    petrel_extern_t item;
+    bool found = false;
+    OK(petrel_instance_export_get(store, inst, "mem", 3, &item, &found));
+    petrel_memory_t mem = {item.store_id, item.index};
+    uint8_t *base = NULL;
+    size_t len = 0;
+    OK(petrel_memory_data(store, mem, &base, &len));
+    CHECK(len == 65536);
+    base[100] = 0x2a;
+    petrel_func_t load = get_func(store, inst, "load");
+    CHECK(call_i32(store, load, 100, 0, &err) == 0x2a && err == NULL);
+    call_i32(store, load, 65535, 0, &err);
+    CHECK(petrel_trap_code(petrel_error_as_trap(err)) == PETREL_TRAP_MEMORY_OUT_OF_BOUNDS);
+    petrel_error_delete(err);
+    uint8_t buf[4] = {1, 2, 3, 4};
+    OK(petrel_memory_write(store, mem, 200, buf, 4));
+    uint8_t back[4] = {0};
+    OK(petrel_memory_read(store, mem, 200, back, 4));
+    CHECK(memcmp(buf, back, 4) == 0);
+    ERR(petrel_memory_read(store, mem, 65534, back, 4), "out of bounds");
+    uint64_t old = 0;
+    OK(petrel_memory_grow(store, mem, 1, &old));
+    CHECK(old == 1);
+    uint64_t pages = 0;
+    OK(petrel_memory_size(store, mem, &pages));
+    CHECK(pages == 2);
+    ERR(petrel_memory_grow(store, mem, 10, &old), "failed to grow");
+    petrel_func_t grow = get_func(store, inst, "grow");
+    CHECK(call_i32(store, grow, 1, 0, &err) == 2 && err == NULL);
+    petrel_memorytype_t mt = {{1, 2, true}};
+    petrel_memory_t mem2;
+    OK(petrel_memory_new(store, mt, &mem2));
+    OK(petrel_memory_type(store, mem2, &mt));
+    CHECK(mt.limits.minimum == 1 && mt.limits.maximum == 2);
+
+    /* Tables and funcref round trips. */
+    OK(petrel_instance_export_get(store, inst, "tab", 3, &item, &found));
+    petrel_table_t tab = {item.store_id, item.index};
+    uint32_t size = 0;
+    OK(petrel_table_size(store, tab, &size));
+    CHECK(size == 2);
+    petrel_val_t v;
+    OK(petrel_table_get(store, tab, 0, &v));
+    CHECK(v.kind == PETREL_FUNCREF && v.of.funcref.store_id == add.store_id &&
+          v.of.funcref.index == add.index);
+    OK(petrel_table_get(store, tab, 1, &v));
+    CHECK(v.kind == PETREL_FUNCREF && v.of.funcref.store_id == 0);
+    ERR(petrel_table_get(store, tab, 2, &v), "out of bounds table access");
+    v.kind = PETREL_FUNCREF;
+    v.of.funcref = add;
+    OK(petrel_table_set(store, tab, 1, &v));
+    uint32_t old_size = 0;
+    OK(petrel_table_grow(store, tab, 3, &v, &old_size));
+    CHECK(old_size == 2);
+    v.kind = PETREL_I32;
+    v.of.i32 = 1;
+    ERR(petrel_table_set(store, tab, 0, &v), "must be a reference");
+    petrel_tabletype_t tt = {PETREL_EXTERNREF, {1, 0, false}};
+    petrel_val_t null_ext;
+    memset(&null_ext, 0, sizeof null_ext);
+    null_ext.kind = PETREL_EXTERNREF;
+    petrel_table_t tab2;
+    OK(petrel_table_new(store, tt, &null_ext, &tab2));
+    petrel_externref_t ext;
+    OK(petrel_externref_new(store, &env, NULL, &ext));
+    v.kind = PETREL_EXTERNREF;
+    v.of.externref = ext;
+    OK(petrel_table_set(store, tab2, 0, &v));
+    OK(petrel_table_get(store, tab2, 0, &v));
+    void *ext_data = NULL;
+    OK(petrel_externref_data(store, v.of.externref, &ext_data));
+    CHECK(ext_data == &env);
+    petrel_func_t id = get_func(store, inst, "id");
+    petrel_valraw_t raw[1];
+    memset(raw, 0, sizeof raw);
+    raw[0].funcref = add.index + 1;
+    OK(petrel_func_call_raw(store, &id, raw, 1));
+    CHECK(raw[0].funcref == add.index + 1);
+    raw[0].funcref = 100000;
+    ERR(petrel_func_call_raw(store, &id, raw, 1), "names no function");
+
+    /* Globals. */
+    OK(petrel_instance_export_get(store, inst, "g", 1, &item, &found));
+    petrel_global_t g = {item.store_id, item.index};
+    OK(petrel_global_get(store, g, &v));
+    CHECK(v.kind == PETREL_I32 && v.of.i32 == 7);
+    v.of.i32 = 8;
+    OK(petrel_global_set(store, g, &v));
+    OK(petrel_global_get(store, g, &v));
+    CHECK(v.of.i32 == 8);
+    v.kind = PETREL_F32;
+    ERR(petrel_global_set(store, g, &v), "cannot hold");
+    OK(petrel_instance_export_get(store, inst, "c", 1, &item, &found));
+    petrel_global_t c = {item.store_id, item.index};
+    v.kind = PETREL_I64;
+    v.of.i64 = 1;
+    ERR(petrel_global_set(store, c, &v), "immutable");
+    petrel_globaltype_t vt = {PETREL_F64, PETREL_VAR};
+    v.kind = PETREL_F64;
+    v.of.f64 = 2.5;
+    petrel_global_t g2;
+    OK(petrel_global_new(store, vt, &v, &g2));
+    OK(petrel_global_get(store, g2, &v));
+    CHECK(v.of.f64 == 2.5);
+    OK(petrel_global_type(store, g2, &vt));
+    CHECK(vt.content == PETREL_F64 && vt.mutability == PETREL_VAR);
+
+    /* Exports by index; linker get and define. */
+    petrel_str_t ename;
+    OK(petrel_instance_export_nth(store, inst, 0, &ename, &item));
+    CHECK(ename.len == 3 && memcmp(ename.data, "mem", 3) == 0 && item.kind == PETREL_EXTERN_MEMORY);
+    OK(petrel_instance_export_count(store, inst, &n));
+    CHECK(n == 12);
+    OK(petrel_linker_define_instance(linker, store, "m", 1, inst));
+    OK(petrel_linker_get(linker, store, "m", 1, "add", 3, &item, &found));
+    CHECK(found && item.kind == PETREL_EXTERN_FUNC && item.index == add.index);
+    OK(petrel_linker_get(linker, store, "m", 1, "nope", 4, &item, &found));
+    CHECK(!found);
+    OK(petrel_linker_define(linker, store, "x", 1, "g", 1,
+                            (petrel_extern_t){PETREL_EXTERN_GLOBAL, g.store_id, g.index}));
+    petrel_externtype_t *gty = NULL;
+    OK(petrel_extern_type(store, (petrel_extern_t){PETREL_EXTERN_GLOBAL, g.store_id, g.index}, &gty));
+    petrel_externtype_delete(gty);
+
+    /* Host function made directly in a store, called from the host. */
+    host_env_t env2 = {0, 0};
+    petrel_func_t hf;
+    OK(petrel_func_new(other, ft_i_i, host_double, &env2, finalize_env, &hf));
+    petrel_valraw_t hv[1];
+    memset(hv, 0, sizeof hv);
+    hv[0].i32 = 5;
+    /* Called from the host there is no calling instance: no "mem" export. */
+    ERR(petrel_func_call_raw(other, &hf, hv, 1), "no memory export");
+    CHECK(env2.calls == 1);
+
+    /* Misuse: handles of another store, forged handles, NULLs, instance imports. */
+    ERR(petrel_func_call_raw(other, &add, hv, 2), "wrong store");
+    petrel_func_t forged = {add.store_id, 999999};
+    ERR(petrel_func_call_raw(store, &forged, hv, 2), "not in this store");
+    ERR(petrel_memory_size(other, mem, &pages), "wrong store");
+    ERR(petrel_func_call_raw(NULL, &add, hv, 2), "must not be NULL");
+    ERR(petrel_func_call_raw(store, NULL, hv, 2), "must not be NULL");
+    ERR(petrel_func_call_raw(store, &add, NULL, 2), "is NULL");
+    ERR(petrel_engine_new(NULL, NULL), "must not be NULL");
+    ERR(petrel_module_new(NULL, NULL, 0, &module), "must not be NULL");
+    ERR(petrel_instance_new(store, module, NULL, 0, &inst), "");
+    petrel_extern_t wrong = {PETREL_EXTERN_FUNC, hf.store_id, hf.index};
+    ERR(petrel_instance_new(store, module, &wrong, 1, &inst), "wrong store");
+    petrel_instance_t inst2;
+    petrel_extern_t right = {PETREL_EXTERN_FUNC, add.store_id, add.index};
+    ERR(petrel_instance_new(store, module, &right, 1, &inst2), "");
+    CHECK(strlen(petrel_error_message(NULL)) == 0);
+    CHECK(petrel_error_as_trap(NULL) == NULL);
+
+    petrel_functype_delete(ft_i_i);
+    petrel_linker_delete(linker);
+    CHECK(env.finalized == 0); /* the store still uses the host function */
+    OK(petrel_store_delete(store));
+    CHECK(env.finalized == 1);
+    OK(petrel_store_delete(other));
+    CHECK(env2.finalized == 1 && store_env.finalized == 1);
+    petrel_module_delete(module);
+    petrel_engine_delete(engine);
+}
+
+static void test_fuel_epoch_limits(void) {
+    petrel_config_t *config = NULL;
+    OK(petrel_config_new(&config));
+    OK(petrel_config_consume_fuel(config, true));
+    OK(petrel_config_epoch_interruption(config, true));
+    OK(petrel_config_opt_level(config, PETREL_OPT_LEVEL_SPEED_AND_SIZE));
+    ERR(petrel_config_opt_level(config, 9), "unknown optimisation level");
+    OK(petrel_config_max_wasm_stack(config, 256 * 1024));
+    petrel_engine_t *engine = NULL;
+    OK(petrel_engine_new(config, &engine));
+    petrel_config_delete(config);
+    const char *wat =
+        "(module (memory (export \"mem\") 1)"
+        " (func (export \"spin\") (loop br 0))"
+        " (func (export \"grow\") (param i32) (result i32) local.get 0 memory.grow)"
+        " (func $r (export \"recurse\") call $r))";
+    petrel_module_t *module = NULL;
+    OK(petrel_module_new(engine, (const uint8_t *)wat, strlen(wat), &module));
+    petrel_store_t *store = NULL;
+    OK(petrel_store_new(engine, NULL, NULL, &store));
+    OK(petrel_store_set_epoch_deadline(store, 1000));
+    OK(petrel_store_set_fuel(store, 10000));
+    uint64_t fuel = 0;
+    OK(petrel_store_get_fuel(store, &fuel));
+    CHECK(fuel == 10000);
+    OK(petrel_store_limiter(store, 3 * 65536, -1, 2));
+    petrel_instance_t inst;
+    OK(petrel_instance_new(store, module, NULL, 0, &inst));
+    petrel_func_t spin = get_func(store, inst, "spin");
+    petrel_valraw_t v[1];
+    memset(v, 0, sizeof v);
+    petrel_error_t *err = petrel_func_call_raw(store, &spin, v, 0);
+    CHECK(petrel_trap_code(petrel_error_as_trap(err)) == PETREL_TRAP_OUT_OF_FUEL);
+    petrel_error_delete(err);
+    OK(petrel_store_get_fuel(store, &fuel));
+    CHECK(fuel == 0);
+
+    OK(petrel_store_set_fuel(store, UINT64_MAX));
+    OK(petrel_store_set_epoch_deadline(store, 1));
+    OK(petrel_engine_increment_epoch(engine));
+    err = petrel_func_call_raw(store, &spin, v, 0);
+    CHECK(petrel_trap_code(petrel_error_as_trap(err)) == PETREL_TRAP_INTERRUPT);
+    petrel_error_delete(err);
+    OK(petrel_store_set_epoch_deadline(store, 1000));
+
+    /* Limits: memory to 3 pages, 2 instances. */
+    petrel_func_t grow = get_func(store, inst, "grow");
+    v[0].i32 = 2;
+    OK(petrel_func_call_raw(store, &grow, v, 1));
+    CHECK(v[0].i32 == 1);
+    v[0].i32 = 1;
+    OK(petrel_func_call_raw(store, &grow, v, 1));
+    CHECK(v[0].i32 == -1);
+    OK(petrel_instance_new(store, module, NULL, 0, &inst));
+    ERR(petrel_instance_new(store, module, NULL, 0, &inst), "instance");
+
+    petrel_func_t recurse = get_func(store, inst, "recurse");
+    err = petrel_func_call_raw(store, &recurse, v, 0);
+    CHECK(petrel_trap_code(petrel_error_as_trap(err)) == PETREL_TRAP_STACK_OVERFLOW);
+    petrel_error_delete(err);
+
+    OK(petrel_store_delete(store));
+
+    /* Fuel off: a clear error. */
+    petrel_engine_t *plain = NULL;
+    OK(petrel_engine_new(NULL, &plain));
+    OK(petrel_store_new(plain, NULL, NULL, &store));
+    ERR(petrel_store_set_fuel(store, 1), "fuel is not enabled");
+    /* A closed store: every use is an error until it is deleted. */
+    OK(petrel_store_close(store));
+    ERR(petrel_store_set_epoch_deadline(store, 1), "the store is closed");
+    ERR(petrel_instance_new(store, module, NULL, 0, &inst), "the store is closed");
+    OK(petrel_store_close(store));
+    OK(petrel_store_delete(store));
+    petrel_module_delete(module);
+    petrel_engine_delete(plain);
+    petrel_engine_delete(engine);
+}
+
+typedef struct {
+    petrel_store_t *store;
+    petrel_func_t add;
+    petrel_engine_t *engine;
+    petrel_error_t *err;
+} other_thread_t;
+
+static void *use_from_other_thread(void *arg) {
+    other_thread_t *t = arg;
+    struct timespec pause = {0, 100 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    petrel_valraw_t v[2];
+    memset(v, 0, sizeof v);
+    t->err = petrel_func_call_raw(t->store, &t->add, v, 2);
+    petrel_engine_increment_epoch(t->engine);
+    return NULL;
+}
+
+/* A store used by a second thread while wasm runs in it: a clean error. */
+static void test_store_used_from_two_threads(void) {
+    petrel_config_t *config = NULL;
+    OK(petrel_config_new(&config));
+    OK(petrel_config_epoch_interruption(config, true));
+    petrel_engine_t *engine = NULL;
+    OK(petrel_engine_new(config, &engine));
+    petrel_config_delete(config);
+    const char *wat =
+        "(module (func (export \"spin\") (loop br 0))"
+        " (func (export \"add\") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))";
+    petrel_module_t *module = NULL;
+    OK(petrel_module_new(engine, (const uint8_t *)wat, strlen(wat), &module));
+    petrel_store_t *store = NULL;
+    OK(petrel_store_new(engine, NULL, NULL, &store));
+    OK(petrel_store_set_epoch_deadline(store, 1));
+    petrel_instance_t inst;
+    OK(petrel_instance_new(store, module, NULL, 0, &inst));
+    other_thread_t t = {store, get_func(store, inst, "add"), engine, NULL};
+    petrel_func_t spin = get_func(store, inst, "spin");
+    pthread_t thread;
+    CHECK(pthread_create(&thread, NULL, use_from_other_thread, &t) == 0);
+    petrel_valraw_t v[1];
+    memset(v, 0, sizeof v);
+    petrel_error_t *err = petrel_func_call_raw(store, &spin, v, 0);
+    CHECK(petrel_trap_code(petrel_error_as_trap(err)) == PETREL_TRAP_INTERRUPT);
+    petrel_error_delete(err);
+    pthread_join(thread, NULL);
+    ERR(t.err, "in use by another thread");
+    OK(petrel_store_delete(store));
+    petrel_module_delete(module);
+    petrel_engine_delete(engine);
+}
+
+int main(void) {
+    test_full();
+    test_fuel_epoch_limits();
+    test_store_used_from_two_threads();
+    printf("%d passed, %d failed\n", passed, failures);
+    return failures == 0 ? 0 : 1;
+}
