@@ -550,7 +550,9 @@ fn stores_and_engines_cross_threads() {
     for h in handles {
         assert_eq!(h.join().unwrap(), 3000);
     }
+}
 
+#[test]
 fn call_raw_checks_store_length_and_references() {
     let engine = Engine::default();
     let wat = r#"(module
