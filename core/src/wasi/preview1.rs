@@ -606,6 +606,20 @@ impl WasiCtx {
         }
     }
 
+    /// The file behind `fd` for a positioned read or write (`fd_pread`,
+    /// `fd_pwrite`): directories are `EBADF`, streams `ESPIPE`, and `right`
+    /// must be held.
+    fn positioned_file(&mut self, fd: u32, right: u64) -> WasiResult<&std::fs::File> {
+        let d = self.desc(fd)?;
+        let file = match &d.kind {
+            Kind::File(OpenFile { file }) => file,
+            Kind::Dir(_) => return Err(Errno::BADF),
+            Kind::Stdin(_) | Kind::Output(_) => return Err(Errno::SPIPE),
+        };
+        require(d, right)?;
+        Ok(file)
+    }
+
     pub(crate) fn fd_pread(
         &mut self,
         mem: &mut GuestMemory<'_>,
@@ -617,16 +631,7 @@ impl WasiCtx {
     ) -> WasiResult {
         let iovs = mem.iovecs(iovs, iovs_len)?;
         mem.range(nread, 4)?;
-        let d = self.desc(fd)?;
-        match &d.kind {
-            Kind::File(_) => {}
-            Kind::Dir(_) => return Err(Errno::BADF),
-            Kind::Stdin(_) | Kind::Output(_) => return Err(Errno::SPIPE),
-        }
-        require(d, rights::FD_READ)?;
-        let Kind::File(OpenFile { file }) = &d.kind else {
-            return Err(Errno::BADF);
-        };
+        let file = self.positioned_file(fd, rights::FD_READ)?;
         let mut total = 0u32;
         for (ptr, len) in iovs {
             if len == 0 {
@@ -658,16 +663,7 @@ impl WasiCtx {
     ) -> WasiResult {
         let iovs = mem.iovecs(iovs, iovs_len)?;
         mem.range(nwritten, 4)?;
-        let d = self.desc(fd)?;
-        match &d.kind {
-            Kind::File(_) => {}
-            Kind::Dir(_) => return Err(Errno::BADF),
-            Kind::Stdin(_) | Kind::Output(_) => return Err(Errno::SPIPE),
-        }
-        require(d, rights::FD_WRITE)?;
-        let Kind::File(OpenFile { file }) = &d.kind else {
-            return Err(Errno::BADF);
-        };
+        let file = self.positioned_file(fd, rights::FD_WRITE)?;
         let mut total = 0u32;
         for (ptr, len) in iovs {
             if len == 0 {
