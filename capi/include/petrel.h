@@ -62,6 +62,16 @@ typedef struct petrel_store_t petrel_store_t;
 // Borrowed from its error (see `petrel_error_as_trap`).
 typedef struct petrel_trap_t petrel_trap_t;
 
+// The configuration of a WASI program: arguments, environment, standard
+// streams and preopened directories. Owned: free with
+// `petrel_wasi_config_delete`, unless it was given to
+// `petrel_store_set_wasi` (which takes it). The defaults: no arguments,
+// no environment, empty standard input, standard output and error
+// discarded, no preopened directory. Each setter replaces what an
+// earlier call set for the same thing, except
+// `petrel_wasi_config_preopen_dir`, which adds a directory.
+typedef struct petrel_wasi_config_t petrel_wasi_config_t;
+
 // Cranelift's optimisation level (see `PETREL_OPT_LEVEL_*`).
 typedef uint8_t petrel_opt_level_t;
 
@@ -540,6 +550,14 @@ const struct petrel_trap_t *petrel_error_as_trap(const struct petrel_error_t *er
 // # Safety
 // `error` is NULL or a live error; `tag_out` is NULL or writable.
 bool petrel_error_host_tag(const struct petrel_error_t *error, uint64_t *tag_out);
+
+// Whether `error` is the end of a WASI program by `proc_exit` (not a
+// trap: `petrel_error_as_trap` is NULL for it); if so the program's exit
+// status is written to `status_out`.
+//
+// # Safety
+// `error` is NULL or a live error; `status_out` is NULL or writable.
+bool petrel_error_exit_status(const struct petrel_error_t *error, int *status_out);
 
 // Frees an error. NULL is ignored.
 //
@@ -1255,6 +1273,214 @@ struct petrel_error_t *petrel_caller_export_get(struct petrel_caller_t *caller,
 // writable.
 struct petrel_error_t *petrel_caller_store(struct petrel_caller_t *caller,
                                            struct petrel_store_t **store_out);
+
+// Creates a WASI configuration with the defaults (see
+// `petrel_wasi_config_t`) in `config_out`.
+//
+// # Safety
+// `config_out` is writable.
+struct petrel_error_t *petrel_wasi_config_new(struct petrel_wasi_config_t **config_out);
+
+// Frees a WASI configuration (closing the files it opened). NULL is
+// ignored.
+//
+// # Safety
+// `config` is NULL or a live WASI configuration, not used afterwards
+// (and not given to `petrel_store_set_wasi`, which frees it itself).
+void petrel_wasi_config_delete(struct petrel_wasi_config_t *config);
+
+// Sets the program's arguments (`argv[0]` is conventionally its name):
+// the `argc` NUL-terminated UTF-8 strings of `argv`, copied.
+//
+// # Safety
+// `config` is a live WASI configuration; `argv` points to `argc`
+// pointers to NUL-terminated strings (`argv` may be NULL when `argc` is
+// 0).
+struct petrel_error_t *petrel_wasi_config_set_argv(struct petrel_wasi_config_t *config,
+                                                   const char *const *argv,
+                                                   size_t argc);
+
+// Gives the program the host process's own arguments.
+//
+// # Safety
+// `config` is a live WASI configuration.
+struct petrel_error_t *petrel_wasi_config_inherit_argv(struct petrel_wasi_config_t *config);
+
+// Sets the program's environment: variable `names[i]` has the value
+// `values[i]`, for the `envc` NUL-terminated UTF-8 strings of each array
+// (copied; a later duplicate name replaces an earlier one).
+//
+// # Errors
+// A name that is empty or contains `=`, or a string that is not UTF-8.
+//
+// # Safety
+// `config` is a live WASI configuration; `names` and `values` each point
+// to `envc` pointers to NUL-terminated strings (either may be NULL when
+// `envc` is 0).
+struct petrel_error_t *petrel_wasi_config_set_env(struct petrel_wasi_config_t *config,
+                                                  const char *const *names,
+                                                  const char *const *values,
+                                                  size_t envc);
+
+// Gives the program the host process's environment (variables whose
+// name or value is not UTF-8 are left out).
+//
+// # Safety
+// `config` is a live WASI configuration.
+struct petrel_error_t *petrel_wasi_config_inherit_env(struct petrel_wasi_config_t *config);
+
+// Standard input yields the `bytes_len` bytes at `bytes` (copied), then
+// end of file.
+//
+// # Safety
+// `config` is a live WASI configuration; `bytes` points to `bytes_len`
+// readable bytes (or is NULL with `bytes_len` 0).
+struct petrel_error_t *petrel_wasi_config_set_stdin_bytes(struct petrel_wasi_config_t *config,
+                                                          const uint8_t *bytes,
+                                                          size_t bytes_len);
+
+// Standard input reads the host file `path` (NUL-terminated), opened
+// now.
+//
+// # Errors
+// When the file cannot be opened for reading.
+//
+// # Safety
+// `config` is a live WASI configuration; `path` is a NUL-terminated
+// string.
+struct petrel_error_t *petrel_wasi_config_set_stdin_file(struct petrel_wasi_config_t *config,
+                                                         const char *path);
+
+// Standard input reads the host process's standard input.
+//
+// # Safety
+// `config` is a live WASI configuration.
+struct petrel_error_t *petrel_wasi_config_inherit_stdin(struct petrel_wasi_config_t *config);
+
+// Standard output goes to the host file `path` (NUL-terminated), created
+// or truncated now.
+//
+// # Errors
+// When the file cannot be opened for writing.
+//
+// # Safety
+// `config` is a live WASI configuration; `path` is a NUL-terminated
+// string.
+struct petrel_error_t *petrel_wasi_config_set_stdout_file(struct petrel_wasi_config_t *config,
+                                                          const char *path);
+
+// Standard output goes to the host process's standard output.
+//
+// # Safety
+// `config` is a live WASI configuration.
+struct petrel_error_t *petrel_wasi_config_inherit_stdout(struct petrel_wasi_config_t *config);
+
+// Standard output is captured in memory, at most `capacity` bytes (a
+// write beyond is short, then fails with `ENOSPC`); read it with
+// `petrel_store_wasi_stdout`.
+//
+// # Safety
+// `config` is a live WASI configuration.
+struct petrel_error_t *petrel_wasi_config_set_stdout_capture(struct petrel_wasi_config_t *config,
+                                                             size_t capacity);
+
+// Standard error goes to the host file `path` (NUL-terminated), created
+// or truncated now.
+//
+// # Errors
+// When the file cannot be opened for writing.
+//
+// # Safety
+// `config` is a live WASI configuration; `path` is a NUL-terminated
+// string.
+struct petrel_error_t *petrel_wasi_config_set_stderr_file(struct petrel_wasi_config_t *config,
+                                                          const char *path);
+
+// Standard error goes to the host process's standard error.
+//
+// # Safety
+// `config` is a live WASI configuration.
+struct petrel_error_t *petrel_wasi_config_inherit_stderr(struct petrel_wasi_config_t *config);
+
+// Standard error is captured in memory, at most `capacity` bytes; read
+// it with `petrel_store_wasi_stderr`.
+//
+// # Safety
+// `config` is a live WASI configuration.
+struct petrel_error_t *petrel_wasi_config_set_stderr_capture(struct petrel_wasi_config_t *config,
+                                                             size_t capacity);
+
+// Gives the program the host directory `host_path` under the name
+// `guest_path` (both NUL-terminated; the guest path UTF-8). Descriptors
+// 3, 4, ... go to the directories in the order of these calls. Paths
+// the program opens through one cannot leave it (`..` or a symbolic link
+// out of it fails with an errno).
+//
+// # Errors
+// When `host_path` is not a directory the host can resolve.
+//
+// # Safety
+// `config` is a live WASI configuration; `host_path` and `guest_path`
+// are NUL-terminated strings.
+struct petrel_error_t *petrel_wasi_config_preopen_dir(struct petrel_wasi_config_t *config,
+                                                      const char *host_path,
+                                                      const char *guest_path);
+
+// Makes `config` the WASI configuration of `store`, replacing an earlier
+// one (and its captured output). The store's WASI functions (see
+// `petrel_linker_define_wasi`) use it from now on.
+//
+// Ownership: `config` is taken in every case, success or error; do not
+// use or delete it afterwards.
+//
+// # Safety
+// `store` is a live store; `config` is NULL or a live WASI configuration
+// not in use by another thread.
+struct petrel_error_t *petrel_store_set_wasi(struct petrel_store_t *store,
+                                             struct petrel_wasi_config_t *config);
+
+// Defines every function of `wasi_snapshot_preview1` in `linker`. Each
+// works on the WASI context of the store it runs in (see
+// `petrel_store_set_wasi`; a store without one gets the defaults of
+// `petrel_wasi_config_t`). A program's `proc_exit(code)` ends the wasm
+// call with an error for which `petrel_error_exit_status` gives `code`;
+// other WASI failures are errno values returned to the program.
+//
+// # Errors
+// When one of the names is already defined and shadowing is off (the
+// functions before it stay defined).
+//
+// # Safety
+// `linker` is a live linker.
+struct petrel_error_t *petrel_linker_define_wasi(struct petrel_linker_t *linker);
+
+// A copy of everything the program wrote so far to its standard output,
+// when the store's WASI configuration captures it
+// (`petrel_wasi_config_set_stdout_capture`).
+//
+// Ownership: the bytes written to `contents_out` belong to the caller,
+// who frees them with `petrel_bytes_delete`; the captured output itself
+// stays in the store (a later call copies it again, with what was
+// written since).
+//
+// # Errors
+// When standard output is not captured.
+//
+// # Safety
+// `store` is a live store; `contents_out` is writable.
+struct petrel_error_t *petrel_store_wasi_stdout(struct petrel_store_t *store,
+                                                struct petrel_bytes_t *contents_out);
+
+// Like `petrel_store_wasi_stdout`, for standard error
+// (`petrel_wasi_config_set_stderr_capture`).
+//
+// # Errors
+// When standard error is not captured.
+//
+// # Safety
+// `store` is a live store; `contents_out` is writable.
+struct petrel_error_t *petrel_store_wasi_stderr(struct petrel_store_t *store,
+                                                struct petrel_bytes_t *contents_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,10 +1,12 @@
 //! Errors and traps. Every fallible function returns a `petrel_error_t *`;
-//! a trap is an error for which `petrel_error_as_trap` is non-NULL, and an
-//! error raised by a host function with a tag keeps that tag.
+//! a trap is an error for which `petrel_error_as_trap` is non-NULL, an
+//! error raised by a host function with a tag keeps that tag, and a WASI
+//! `proc_exit` is an error with an exit status.
 
 use crate::util::guard_void;
+use petrel::wasi::I32Exit;
 use petrel::{Trap, TrapCode};
-use std::ffi::{CString, c_char};
+use std::ffi::{CString, c_char, c_int};
 
 /// An error: why a call failed. Owned by the caller; free it with
 /// `petrel_error_delete`.
@@ -246,6 +248,33 @@ pub unsafe extern "C" fn petrel_error_host_tag(
             if !tag_out.is_null() {
                 // SAFETY: non-null and writable per the precondition.
                 unsafe { tag_out.write(h.tag) };
+            }
+            true
+        }
+        None => false,
+    }
+}
+
+/// Whether `error` is the end of a WASI program by `proc_exit` (not a
+/// trap: `petrel_error_as_trap` is NULL for it); if so the program's exit
+/// status is written to `status_out`.
+///
+/// # Safety
+/// `error` is NULL or a live error; `status_out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_error_exit_status(
+    error: *const petrel_error_t,
+    status_out: *mut c_int,
+) -> bool {
+    // SAFETY: the caller guarantees `error` is NULL or live.
+    let Some(e) = (unsafe { error.as_ref() }) else {
+        return false;
+    };
+    match e.error.downcast_ref::<I32Exit>() {
+        Some(exit) => {
+            if !status_out.is_null() {
+                // SAFETY: non-null and writable per the precondition.
+                unsafe { status_out.write(exit.0) };
             }
             true
         }

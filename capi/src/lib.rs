@@ -7,8 +7,8 @@
 //!
 //! - Names are `petrel_<object>_<verb>`; types are `petrel_<object>_t`.
 //! - Owned objects (config, engine, module, store, linker, functype,
-//!   externtype, error, bytes) are created by a `_new` (or another
-//!   function with an out-parameter) and freed with `_delete`.
+//!   externtype, error, bytes, wasi config) are created by a `_new` (or
+//!   another function with an out-parameter) and freed with `_delete`.
 //! - Store items (`petrel_func_t`, `petrel_memory_t`, ...) are plain
 //!   `{store_id, index}` structs passed by value; they need no freeing and
 //!   are checked against the store on every use.
@@ -41,6 +41,7 @@ mod module;
 mod store;
 mod util;
 mod val;
+mod wasi;
 
 pub use engine::*;
 pub use error::*;
@@ -50,3 +51,4 @@ pub use linker::*;
 pub use module::*;
 pub use store::*;
 pub use val::*;
+pub use wasi::*;

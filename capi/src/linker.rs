@@ -20,7 +20,9 @@ pub struct petrel_linker_t(Mutex<Linker<StoreData>>);
 
 /// # Safety
 /// `linker` is NULL or a live linker.
-unsafe fn lock<'a>(linker: *const petrel_linker_t) -> Result<MutexGuard<'a, Linker<StoreData>>> {
+pub(crate) unsafe fn lock<'a>(
+    linker: *const petrel_linker_t,
+) -> Result<MutexGuard<'a, Linker<StoreData>>> {
     // SAFETY: forwarded precondition.
     let l = unsafe { obj(linker, "linker")? };
     l.0.try_lock()

@@ -32,7 +32,7 @@ pub struct petrel_bytes_t {
 }
 
 impl petrel_bytes_t {
-    fn from_vec(v: Vec<u8>) -> petrel_bytes_t {
+    pub(crate) fn from_vec(v: Vec<u8>) -> petrel_bytes_t {
         let b = v.into_boxed_slice();
         let len = b.len();
         petrel_bytes_t {

@@ -15,6 +15,7 @@ use crate::error::petrel_error_t;
 use crate::util::{Out, guard, obj, thread_id};
 use crate::val::petrel_extern_t;
 use anyhow::{Result, bail};
+use petrel::wasi::{MemoryOutputPipe, WasiCtx};
 use petrel::{AsContextMut, Caller, Store, StoreContextMut, StoreLimits, StoreLimitsBuilder};
 use std::cell::{Cell, UnsafeCell};
 use std::ffi::{c_char, c_void};
@@ -68,6 +69,12 @@ pub struct StoreData {
     limits: StoreLimits,
     gate: *const Gate,
     wrapper: *mut petrel_store_t,
+    /// The WASI context (`petrel_store_set_wasi`); made with the default
+    /// settings on first use by a WASI function when none was set.
+    pub(crate) wasi: Option<WasiCtx>,
+    /// Standard output and error captured in memory, when configured so.
+    pub(crate) wasi_stdout: Option<MemoryOutputPipe>,
+    pub(crate) wasi_stderr: Option<MemoryOutputPipe>,
 }
 
 /// A store: owns every instance, function, memory, table and global
@@ -205,6 +212,9 @@ pub unsafe extern "C" fn petrel_store_new(
             limits: StoreLimits::default(),
             gate: &*gate,
             wrapper: std::ptr::null_mut(),
+            wasi: None,
+            wasi_stdout: None,
+            wasi_stderr: None,
         };
         let store = Store::new(engine, data);
         let id = petrel::AsContext::as_context(&store).id();

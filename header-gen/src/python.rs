@@ -98,6 +98,7 @@ fn is_int(api: &Api, base: &str) -> bool {
             | "int64_t"
             | "uint64_t"
             | "size_t"
+            | "int"
     ) || api.aliases.iter().any(|a| a.name == base)
 }
 

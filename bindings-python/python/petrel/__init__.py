@@ -10,7 +10,7 @@
 5
 """
 
-from ._errors import Frame, PetrelError, Trap, TrapCode, WasmtimeError
+from ._errors import ExitTrap, Frame, PetrelError, Trap, TrapCode, WasmtimeError
 from ._runtime import (
     Caller,
     Config,
@@ -39,11 +39,13 @@ from ._types import (
     Val,
     ValType,
 )
+from ._wasi import WasiConfig
 
 __all__ = [
     "Caller",
     "Config",
     "Engine",
+    "ExitTrap",
     "ExportType",
     "Extern",
     "Frame",
@@ -67,6 +69,7 @@ __all__ = [
     "TrapCode",
     "Val",
     "ValType",
+    "WasiConfig",
     "WasmtimeError",
     "extern_type",
     "wat2wasm",

@@ -1,5 +1,5 @@
 """Exceptions: ``PetrelError`` (alias ``WasmtimeError``), ``Trap`` with its
-code and wasm backtrace, and the error hook that turns a C ``petrel_error_t *``
+code and wasm backtrace, ``ExitTrap`` for a WASI ``proc_exit``, and the error hook that turns a C ``petrel_error_t *``
 into the right exception (a Python exception raised by a host function comes
 back as the very same object)."""
 
@@ -74,6 +74,18 @@ class Trap(PetrelError):
         return "\n".join(lines)
 
 
+class ExitTrap(PetrelError):
+    """A WASI program ended with ``proc_exit(code)``; ``code`` is its exit status.
+
+    As in wasmtime-py, a ``PetrelError`` (``WasmtimeError``) but not a ``Trap``.
+    """
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
 def _string(s: Any) -> Optional[str]:
     if s.data == ffi.NULL:
         return None
@@ -103,6 +115,9 @@ def error_from_c(err: Any) -> BaseException:
         if exc is not None:
             return exc
     message = ffi.string(ll.lib.petrel_error_message(err)).decode("utf-8", "replace")
+    status = ffi.new("int *")
+    if ll.lib.petrel_error_exit_status(err, status):
+        return ExitTrap(message, int(status[0]))
     trap = ll.lib.petrel_error_as_trap(err)
     if trap != ffi.NULL:
         raw = ll.lib.petrel_trap_code(trap)

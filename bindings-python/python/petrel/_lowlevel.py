@@ -301,6 +301,19 @@ def error_host_tag(error: Any) -> tuple[bool, int]:
     return (result, int(tag_out[0]))
 
 
+def error_exit_status(error: Any) -> tuple[bool, int]:
+    """Whether `error` is the end of a WASI program by `proc_exit` (not a
+    trap: `petrel_error_as_trap` is NULL for it); if so the program's exit
+    status is written to `status_out`.
+
+    # Safety
+    `error` is NULL or a live error; `status_out` is NULL or writable.
+    """
+    status_out = ffi.new("int *")
+    result = bool(lib.petrel_error_exit_status(error, status_out))
+    return (result, int(status_out[0]))
+
+
 def error_delete(error: Any) -> None:
     """Frees an error. NULL is ignored.
 
@@ -1208,4 +1221,262 @@ def caller_store(caller: Any) -> Any:
     return store_out[0]
 
 
-__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_opt_level", "config_max_wasm_stack", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "caller_data", "caller_export_get", "caller_store"]
+def wasi_config_new() -> Any:
+    """Creates a WASI configuration with the defaults (see
+    `petrel_wasi_config_t`) in `config_out`.
+
+    # Safety
+    `config_out` is writable.
+    """
+    config_out = ffi.new("petrel_wasi_config_t * *")
+    check(lib.petrel_wasi_config_new(config_out))
+    return config_out[0]
+
+
+def wasi_config_delete(config: Any) -> None:
+    """Frees a WASI configuration (closing the files it opened). NULL is
+    ignored.
+
+    # Safety
+    `config` is NULL or a live WASI configuration, not used afterwards
+    (and not given to `petrel_store_set_wasi`, which frees it itself).
+    """
+    lib.petrel_wasi_config_delete(config)
+
+
+def wasi_config_set_argv(config: Any, argv: Any, argc: int) -> None:
+    """Sets the program's arguments (`argv[0]` is conventionally its name):
+    the `argc` NUL-terminated UTF-8 strings of `argv`, copied.
+
+    # Safety
+    `config` is a live WASI configuration; `argv` points to `argc`
+    pointers to NUL-terminated strings (`argv` may be NULL when `argc` is
+    0).
+    """
+    check(lib.petrel_wasi_config_set_argv(config, argv, argc))
+
+
+def wasi_config_inherit_argv(config: Any) -> None:
+    """Gives the program the host process's own arguments.
+
+    # Safety
+    `config` is a live WASI configuration.
+    """
+    check(lib.petrel_wasi_config_inherit_argv(config))
+
+
+def wasi_config_set_env(config: Any, names: Any, values: Any, envc: int) -> None:
+    """Sets the program's environment: variable `names[i]` has the value
+    `values[i]`, for the `envc` NUL-terminated UTF-8 strings of each array
+    (copied; a later duplicate name replaces an earlier one).
+
+    # Errors
+    A name that is empty or contains `=`, or a string that is not UTF-8.
+
+    # Safety
+    `config` is a live WASI configuration; `names` and `values` each point
+    to `envc` pointers to NUL-terminated strings (either may be NULL when
+    `envc` is 0).
+    """
+    check(lib.petrel_wasi_config_set_env(config, names, values, envc))
+
+
+def wasi_config_inherit_env(config: Any) -> None:
+    """Gives the program the host process's environment (variables whose
+    name or value is not UTF-8 are left out).
+
+    # Safety
+    `config` is a live WASI configuration.
+    """
+    check(lib.petrel_wasi_config_inherit_env(config))
+
+
+def wasi_config_set_stdin_bytes(config: Any, bytes: Any) -> None:
+    """Standard input yields the `bytes_len` bytes at `bytes` (copied), then
+    end of file.
+
+    # Safety
+    `config` is a live WASI configuration; `bytes` points to `bytes_len`
+    readable bytes (or is NULL with `bytes_len` 0).
+    """
+    bytes_c = _bytes(bytes)
+    check(lib.petrel_wasi_config_set_stdin_bytes(config, bytes_c, len(bytes_c)))
+
+
+def wasi_config_set_stdin_file(config: Any, path: Any) -> None:
+    """Standard input reads the host file `path` (NUL-terminated), opened
+    now.
+
+    # Errors
+    When the file cannot be opened for reading.
+
+    # Safety
+    `config` is a live WASI configuration; `path` is a NUL-terminated
+    string.
+    """
+    check(lib.petrel_wasi_config_set_stdin_file(config, path))
+
+
+def wasi_config_inherit_stdin(config: Any) -> None:
+    """Standard input reads the host process's standard input.
+
+    # Safety
+    `config` is a live WASI configuration.
+    """
+    check(lib.petrel_wasi_config_inherit_stdin(config))
+
+
+def wasi_config_set_stdout_file(config: Any, path: Any) -> None:
+    """Standard output goes to the host file `path` (NUL-terminated), created
+    or truncated now.
+
+    # Errors
+    When the file cannot be opened for writing.
+
+    # Safety
+    `config` is a live WASI configuration; `path` is a NUL-terminated
+    string.
+    """
+    check(lib.petrel_wasi_config_set_stdout_file(config, path))
+
+
+def wasi_config_inherit_stdout(config: Any) -> None:
+    """Standard output goes to the host process's standard output.
+
+    # Safety
+    `config` is a live WASI configuration.
+    """
+    check(lib.petrel_wasi_config_inherit_stdout(config))
+
+
+def wasi_config_set_stdout_capture(config: Any, capacity: int) -> None:
+    """Standard output is captured in memory, at most `capacity` bytes (a
+    write beyond is short, then fails with `ENOSPC`); read it with
+    `petrel_store_wasi_stdout`.
+
+    # Safety
+    `config` is a live WASI configuration.
+    """
+    check(lib.petrel_wasi_config_set_stdout_capture(config, capacity))
+
+
+def wasi_config_set_stderr_file(config: Any, path: Any) -> None:
+    """Standard error goes to the host file `path` (NUL-terminated), created
+    or truncated now.
+
+    # Errors
+    When the file cannot be opened for writing.
+
+    # Safety
+    `config` is a live WASI configuration; `path` is a NUL-terminated
+    string.
+    """
+    check(lib.petrel_wasi_config_set_stderr_file(config, path))
+
+
+def wasi_config_inherit_stderr(config: Any) -> None:
+    """Standard error goes to the host process's standard error.
+
+    # Safety
+    `config` is a live WASI configuration.
+    """
+    check(lib.petrel_wasi_config_inherit_stderr(config))
+
+
+def wasi_config_set_stderr_capture(config: Any, capacity: int) -> None:
+    """Standard error is captured in memory, at most `capacity` bytes; read
+    it with `petrel_store_wasi_stderr`.
+
+    # Safety
+    `config` is a live WASI configuration.
+    """
+    check(lib.petrel_wasi_config_set_stderr_capture(config, capacity))
+
+
+def wasi_config_preopen_dir(config: Any, host_path: Any, guest_path: Any) -> None:
+    """Gives the program the host directory `host_path` under the name
+    `guest_path` (both NUL-terminated; the guest path UTF-8). Descriptors
+    3, 4, ... go to the directories in the order of these calls. Paths
+    the program opens through one cannot leave it (`..` or a symbolic link
+    out of it fails with an errno).
+
+    # Errors
+    When `host_path` is not a directory the host can resolve.
+
+    # Safety
+    `config` is a live WASI configuration; `host_path` and `guest_path`
+    are NUL-terminated strings.
+    """
+    check(lib.petrel_wasi_config_preopen_dir(config, host_path, guest_path))
+
+
+def store_set_wasi(store: Any, config: Any) -> None:
+    """Makes `config` the WASI configuration of `store`, replacing an earlier
+    one (and its captured output). The store's WASI functions (see
+    `petrel_linker_define_wasi`) use it from now on.
+
+    Ownership: `config` is taken in every case, success or error; do not
+    use or delete it afterwards.
+
+    # Safety
+    `store` is a live store; `config` is NULL or a live WASI configuration
+    not in use by another thread.
+    """
+    check(lib.petrel_store_set_wasi(store, config))
+
+
+def linker_define_wasi(linker: Any) -> None:
+    """Defines every function of `wasi_snapshot_preview1` in `linker`. Each
+    works on the WASI context of the store it runs in (see
+    `petrel_store_set_wasi`; a store without one gets the defaults of
+    `petrel_wasi_config_t`). A program's `proc_exit(code)` ends the wasm
+    call with an error for which `petrel_error_exit_status` gives `code`;
+    other WASI failures are errno values returned to the program.
+
+    # Errors
+    When one of the names is already defined and shadowing is off (the
+    functions before it stay defined).
+
+    # Safety
+    `linker` is a live linker.
+    """
+    check(lib.petrel_linker_define_wasi(linker))
+
+
+def store_wasi_stdout(store: Any) -> Any:
+    """A copy of everything the program wrote so far to its standard output,
+    when the store's WASI configuration captures it
+    (`petrel_wasi_config_set_stdout_capture`).
+
+    Ownership: the bytes written to `contents_out` belong to the caller,
+    who frees them with `petrel_bytes_delete`; the captured output itself
+    stays in the store (a later call copies it again, with what was
+    written since).
+
+    # Errors
+    When standard output is not captured.
+
+    # Safety
+    `store` is a live store; `contents_out` is writable.
+    """
+    contents_out = ffi.new("petrel_bytes_t *")
+    check(lib.petrel_store_wasi_stdout(store, contents_out))
+    return contents_out[0]
+
+
+def store_wasi_stderr(store: Any) -> Any:
+    """Like `petrel_store_wasi_stdout`, for standard error
+    (`petrel_wasi_config_set_stderr_capture`).
+
+    # Errors
+    When standard error is not captured.
+
+    # Safety
+    `store` is a live store; `contents_out` is writable.
+    """
+    contents_out = ffi.new("petrel_bytes_t *")
+    check(lib.petrel_store_wasi_stderr(store, contents_out))
+    return contents_out[0]
+
+
+__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_opt_level", "config_max_wasm_stack", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]

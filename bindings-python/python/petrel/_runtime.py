@@ -17,7 +17,7 @@ import itertools
 import os
 import threading
 import weakref
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _lowlevel as ll
 from ._errors import PetrelError, Trap, TrapCode, stash_exception
@@ -34,6 +34,10 @@ from ._types import (
     ValType,
     externtype_from_c,
 )
+from ._wasi import captured_bytes
+
+if TYPE_CHECKING:
+    from ._wasi import WasiConfig
 
 I32 = lib.PETREL_I32
 I64 = lib.PETREL_I64
@@ -261,6 +265,24 @@ class Store:
     def set_limits(self, memory_size: int = -1, table_elements: int = -1, instances: int = -1) -> None:
         """Caps memory bytes, table elements and instances (-1: no limit)."""
         ll.store_limiter(self._ptr, memory_size, table_elements, instances)
+
+    def set_wasi(self, wasi: "WasiConfig") -> None:
+        """Makes ``wasi`` the store's WASI configuration, replacing an earlier one.
+
+        The configuration is taken (even when this raises): it cannot be used
+        again. Functions defined by ``Linker.define_wasi`` use it; a store
+        without one gives programs the defaults of ``WasiConfig()``.
+        """
+        ll.store_set_wasi(self._ptr, wasi._consume())
+
+    def wasi_stdout(self) -> bytes:
+        """Everything the WASI program wrote to standard output so far, when
+        captured (``WasiConfig.stdout_capture``). Petrel extension."""
+        return captured_bytes(ll.store_wasi_stdout(self._ptr))
+
+    def wasi_stderr(self) -> bytes:
+        """Like ``wasi_stdout``, for standard error (``WasiConfig.stderr_capture``)."""
+        return captured_bytes(ll.store_wasi_stderr(self._ptr))
 
     def gc(self) -> None:
         """Nothing to collect: references live until the store is closed."""
@@ -970,6 +992,11 @@ class Linker:
 
     def define_instance(self, store: StoreLike, name: str, instance: Instance) -> None:
         ll.linker_define_instance(self._ptr, _sp(store), name, instance._c[0])
+
+    def define_wasi(self) -> None:
+        """Defines every function of ``wasi_snapshot_preview1``, working on the
+        WASI configuration of the store each runs in (``Store.set_wasi``)."""
+        ll.linker_define_wasi(self._ptr)
 
     def instantiate(self, store: StoreLike, module: Module) -> Instance:
         h = ll.linker_instantiate(self._ptr, _sp(store), module._ptr)

@@ -2,9 +2,9 @@
  * Tests of the C API through the generated header, the same scenarios as
  * the Python tests: compile, instantiate, call (checked and raw), host
  * calls, traps with backtraces, memory, tables, globals, linker, fuel,
- * epochs, limits, serialization, a store used from two threads, and
- * misuse. Run by test.sh under
- * valgrind (no definite leaks allowed).
+ * epochs, limits, serialization, a store used from two threads, WASI
+ * (captured output, exit status, the preopen sandbox), and misuse. Run by
+ * test.sh under valgrind (no definite leaks allowed).
  *
  * Build: cc -std=c11 -pthread -I capi/include test_api.c -L target/release -lpetrel_capi
  */
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 _Static_assert(sizeof(petrel_func_t) == 16, "handle is {u64, size_t}");
 _Static_assert(sizeof(petrel_valraw_t) == 16, "raw values are 16 bytes");
@@ -623,10 +624,226 @@ static void test_store_used_from_two_threads(void) {
     petrel_engine_delete(engine);
 }
 
+/* A WASI command: writes to stdout and stderr, prints argv[1], environ[0],
+ * the file data.txt of its preopened directory (fd 3) and its standard
+ * input, then exits with proc_exit(3). `escape` tries to open "../x"
+ * through the preopen and returns the errno. */
+static const char *WASI_WAT =
+    "(module\n"
+    "  (import \"wasi_snapshot_preview1\" \"fd_write\" (func $fd_write (param i32 i32 i32 i32) (result i32)))\n"
+    "  (import \"wasi_snapshot_preview1\" \"fd_read\" (func $fd_read (param i32 i32 i32 i32) (result i32)))\n"
+    "  (import \"wasi_snapshot_preview1\" \"args_sizes_get\" (func $args_sizes_get (param i32 i32) (result i32)))\n"
+    "  (import \"wasi_snapshot_preview1\" \"args_get\" (func $args_get (param i32 i32) (result i32)))\n"
+    "  (import \"wasi_snapshot_preview1\" \"environ_sizes_get\" (func $environ_sizes_get (param i32 i32) (result i32)))\n"
+    "  (import \"wasi_snapshot_preview1\" \"environ_get\" (func $environ_get (param i32 i32) (result i32)))\n"
+    "  (import \"wasi_snapshot_preview1\" \"path_open\"\n"
+    "    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))\n"
+    "  (import \"wasi_snapshot_preview1\" \"proc_exit\" (func $proc_exit (param i32)))\n"
+    "  (memory (export \"memory\") 1)\n"
+    "  (data (i32.const 100) \"hello\\n\")\n"
+    "  (data (i32.const 120) \"\\n\")\n"
+    "  (data (i32.const 130) \"data.txt\")\n"
+    "  (data (i32.const 140) \"../x\")\n"
+    "  (data (i32.const 150) \"warn\")\n"
+    "  (func $write (param $fd i32) (param $ptr i32) (param $len i32)\n"
+    "    (i32.store (i32.const 0) (local.get $ptr))\n"
+    "    (i32.store (i32.const 4) (local.get $len))\n"
+    "    (drop (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8))))\n"
+    "  (func $strlen (param $p i32) (result i32) (local $n i32)\n"
+    "    (block $done (loop $next\n"
+    "      (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $p) (local.get $n)))))\n"
+    "      (local.set $n (i32.add (local.get $n) (i32.const 1)))\n"
+    "      (br $next)))\n"
+    "    (local.get $n))\n"
+    "  (func $line (param $p i32)\n"
+    "    (call $write (i32.const 1) (local.get $p) (call $strlen (local.get $p)))\n"
+    "    (call $write (i32.const 1) (i32.const 120) (i32.const 1)))\n"
+    "  (func $copy (param $fd i32) (param $buf i32)\n"
+    "    (i32.store (i32.const 40) (local.get $buf))\n"
+    "    (i32.store (i32.const 44) (i32.const 256))\n"
+    "    (if (i32.eqz (call $fd_read (local.get $fd) (i32.const 40) (i32.const 1) (i32.const 48)))\n"
+    "      (then (call $write (i32.const 1) (local.get $buf) (i32.load (i32.const 48))))))\n"
+    "  (func (export \"_start\")\n"
+    "    (call $write (i32.const 1) (i32.const 100) (i32.const 6))\n"
+    "    (call $write (i32.const 2) (i32.const 150) (i32.const 4))\n"
+    "    (drop (call $args_sizes_get (i32.const 16) (i32.const 20)))\n"
+    "    (drop (call $args_get (i32.const 1024) (i32.const 2048)))\n"
+    "    (call $line (i32.load (i32.const 1028)))\n"
+    "    (drop (call $environ_sizes_get (i32.const 24) (i32.const 28)))\n"
+    "    (drop (call $environ_get (i32.const 3072) (i32.const 4096)))\n"
+    "    (call $line (i32.load (i32.const 3072)))\n"
+    "    (if (i32.eqz (call $path_open (i32.const 3) (i32.const 0) (i32.const 130) (i32.const 8)\n"
+    "                  (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 32)))\n"
+    "      (then (call $copy (i32.load (i32.const 32)) (i32.const 5120))))\n"
+    "    (call $copy (i32.const 0) (i32.const 6144))\n"
+    "    (call $proc_exit (i32.const 3)))\n"
+    "  (func (export \"escape\") (result i32)\n"
+    "    (call $path_open (i32.const 3) (i32.const 0) (i32.const 140) (i32.const 4)\n"
+    "      (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 32))))\n";
+
+/* Runs `_start` of `inst`; the exit status, or -1 when it did not exit. */
+static int run_start(petrel_store_t *store, petrel_instance_t inst) {
+    petrel_func_t start = get_func(store, inst, "_start");
+    petrel_valraw_t v[1];
+    memset(v, 0, sizeof v);
+    petrel_error_t *err = petrel_func_call_raw(store, &start, v, 0);
+    int status = -1;
+    CHECK(err != NULL);
+    if (err != NULL) {
+        if (!petrel_error_exit_status(err, &status)) {
+            fprintf(stderr, "not an exit: %s\n", petrel_error_message(err));
+        }
+        /* An exit is not a trap. */
+        CHECK(petrel_error_as_trap(err) == NULL);
+        CHECK(strstr(petrel_error_message(err), "exit status") != NULL);
+        petrel_error_delete(err);
+    }
+    return status;
+}
+
+static void check_bytes(petrel_error_t *err, petrel_bytes_t *b, const char *expected, int line) {
+    if (err != NULL) {
+        failures++;
+        fprintf(stderr, "%s:%d: %s\n", __FILE__, line, petrel_error_message(err));
+        petrel_error_delete(err);
+        return;
+    }
+    if (b->len == strlen(expected) && memcmp(b->data, expected, b->len) == 0) {
+        passed++;
+    } else {
+        failures++;
+        fprintf(stderr, "%s:%d: got '%.*s', expected '%s'\n", __FILE__, line, (int)b->len,
+                (const char *)b->data, expected);
+    }
+    petrel_bytes_delete(b);
+}
+#define BYTES(expr, b, expected) check_bytes((expr), (b), (expected), __LINE__)
+
+static void test_wasi(void) {
+    char dir[] = "/tmp/petrel-capi-wasi-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char data_path[128], out_path[128];
+    snprintf(data_path, sizeof data_path, "%s/data.txt", dir);
+    snprintf(out_path, sizeof out_path, "%s/stdout.txt", dir);
+    FILE *f = fopen(data_path, "w");
+    CHECK(f != NULL);
+    fputs("file says hi\n", f);
+    fclose(f);
+
+    petrel_engine_t *engine = NULL;
+    OK(petrel_engine_new(NULL, &engine));
+    petrel_module_t *module = NULL;
+    OK(petrel_module_new(engine, (const uint8_t *)WASI_WAT, strlen(WASI_WAT), &module));
+    petrel_linker_t *linker = NULL;
+    OK(petrel_linker_new(engine, &linker));
+    OK(petrel_linker_define_wasi(linker));
+    ERR(petrel_linker_define_wasi(linker), "already defined");
+
+    /* The configuration: argv, env, stdin bytes, captured stdout and
+     * stderr, one preopened directory; and its misuses. */
+    petrel_wasi_config_t *wasi = NULL;
+    OK(petrel_wasi_config_new(&wasi));
+    const char *argv[] = {"prog", "prog-arg"};
+    OK(petrel_wasi_config_set_argv(wasi, argv, 2));
+    ERR(petrel_wasi_config_set_argv(wasi, NULL, 1), "NULL");
+    const char *names[] = {"GREETING"};
+    const char *values[] = {"hi"};
+    const char *bad_names[] = {"A=B"};
+    ERR(petrel_wasi_config_set_env(wasi, bad_names, values, 1), "invalid environment variable");
+    OK(petrel_wasi_config_set_env(wasi, names, values, 1));
+    ERR(petrel_wasi_config_set_stdin_file(wasi, "/nonexistent/petrel-stdin"), "cannot open");
+    ERR(petrel_wasi_config_set_stdin_file(wasi, NULL), "NULL");
+    OK(petrel_wasi_config_set_stdin_bytes(wasi, (const uint8_t *)"input bytes", 11));
+    OK(petrel_wasi_config_set_stdout_capture(wasi, 1 << 20));
+    OK(petrel_wasi_config_set_stderr_capture(wasi, 1 << 20));
+    OK(petrel_wasi_config_preopen_dir(wasi, dir, "."));
+    ERR(petrel_wasi_config_preopen_dir(wasi, data_path, "f"), "not a directory");
+    ERR(petrel_wasi_config_preopen_dir(wasi, "/nonexistent/petrel-dir", "d"), "cannot preopen");
+    ERR(petrel_wasi_config_inherit_env(NULL), "NULL");
+
+    petrel_store_t *store = NULL;
+    OK(petrel_store_new(engine, NULL, NULL, &store));
+    petrel_bytes_t out = {0};
+    ERR(petrel_store_wasi_stdout(store, &out), "not captured");
+    OK(petrel_store_set_wasi(store, wasi)); /* takes `wasi` */
+    ERR(petrel_store_set_wasi(store, NULL), "NULL");
+    petrel_instance_t inst;
+    OK(petrel_linker_instantiate(linker, store, module, &inst));
+
+    /* Leaving the preopened directory is an errno (EPERM), not a crash. */
+    petrel_func_t escape = get_func(store, inst, "escape");
+    petrel_valraw_t v[1];
+    memset(v, 0, sizeof v);
+    OK(petrel_func_call_raw(store, &escape, v, 1));
+    CHECK(v[0].i32 == 63);
+
+    CHECK(run_start(store, inst) == 3);
+    BYTES(petrel_store_wasi_stdout(store, &out), &out,
+          "hello\nprog-arg\nGREETING=hi\nfile says hi\ninput bytes");
+    BYTES(petrel_store_wasi_stderr(store, &out), &out, "warn");
+    ERR(petrel_store_wasi_stdout(store, NULL), "NULL");
+
+    /* Not exits: NULL, and an ordinary error. */
+    int status = 7;
+    CHECK(!petrel_error_exit_status(NULL, &status) && status == 7);
+    petrel_error_t *plain = petrel_error_new("x", 1);
+    CHECK(!petrel_error_exit_status(plain, NULL));
+    petrel_error_delete(plain);
+
+    /* A second configuration replaces the first: stdout to a file,
+     * inherited stderr and environment, no stdin. */
+    OK(petrel_wasi_config_new(&wasi));
+    OK(petrel_wasi_config_set_argv(wasi, argv, 2));
+    OK(petrel_wasi_config_inherit_env(wasi));
+    OK(petrel_wasi_config_set_stdout_file(wasi, out_path));
+    OK(petrel_wasi_config_inherit_stderr(wasi));
+    OK(petrel_wasi_config_set_stderr_capture(wasi, 2));
+    OK(petrel_store_set_wasi(store, wasi));
+    OK(petrel_linker_instantiate(linker, store, module, &inst));
+    CHECK(run_start(store, inst) == 3);
+    ERR(petrel_store_wasi_stdout(store, &out), "not captured");
+    BYTES(petrel_store_wasi_stderr(store, &out), &out, "wa");
+    f = fopen(out_path, "rb");
+    char buf[64] = {0};
+    size_t n = f != NULL ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f != NULL) {
+        fclose(f);
+    }
+    CHECK(n > 15 && memcmp(buf, "hello\nprog-arg\n", 15) == 0);
+    OK(petrel_store_delete(store));
+
+    /* A store without a WASI configuration runs with the defaults. */
+    OK(petrel_store_new(engine, NULL, NULL, &store));
+    OK(petrel_linker_instantiate(linker, store, module, &inst));
+    memset(v, 0, sizeof v);
+    escape = get_func(store, inst, "escape");
+    OK(petrel_func_call_raw(store, &escape, v, 1));
+    CHECK(v[0].i32 == 8); /* EBADF: no preopened directory */
+    OK(petrel_store_delete(store));
+
+    /* A configuration never attached is freed with its delete. */
+    OK(petrel_wasi_config_new(&wasi));
+    OK(petrel_wasi_config_set_stdin_file(wasi, data_path));
+    OK(petrel_wasi_config_inherit_argv(wasi));
+    OK(petrel_wasi_config_inherit_stdin(wasi));
+    OK(petrel_wasi_config_inherit_stdout(wasi));
+    OK(petrel_wasi_config_set_stderr_file(wasi, out_path));
+    petrel_wasi_config_delete(wasi);
+    petrel_wasi_config_delete(NULL);
+
+    petrel_linker_delete(linker);
+    petrel_module_delete(module);
+    petrel_engine_delete(engine);
+    unlink(data_path);
+    unlink(out_path);
+    rmdir(dir);
+}
+
 int main(void) {
     test_full();
     test_fuel_epoch_limits();
     test_store_used_from_two_threads();
+    test_wasi();
     printf("%d passed, %d failed\n", passed, failures);
     return failures == 0 ? 0 : 1;
 }
