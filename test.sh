@@ -47,7 +47,7 @@ python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --upgrade pip
 "$VENV/bin/pip" install -q pytest ruff mypy wasmtime
 "$VENV/bin/pip" install -q ./bindings-python
-(cd bindings-python && "$VENV/bin/ruff" check python tests bench && "$VENV/bin/ruff" format --check python tests bench)
+(cd bindings-python && "$VENV/bin/ruff" check python tests bench examples && "$VENV/bin/ruff" format --check python tests bench examples)
 (cd bindings-python && "$VENV/bin/mypy" --strict --ignore-missing-imports python/petrel)
 PYO3_PYTHON="$VENV/bin/python" cargo clippy --release --manifest-path bindings-python/native/Cargo.toml -- -D warnings
 # Run from outside the source tree so the installed package is the one tested.

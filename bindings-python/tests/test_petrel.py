@@ -7,6 +7,8 @@ import gc
 import json
 import pathlib
 import re
+import subprocess
+import sys
 import threading
 import time
 from typing import Dict, List
@@ -576,3 +578,15 @@ def test_memory_without_guard_region_grows_and_reads() -> None:
     assert len(view) == 4 * 65536 and bytes(view[:4]) == b"keep"
     mem.write(store, b"end", 4 * 65536 - 3)
     assert mem.read(store, 4 * 65536 - 3) == b"end"
+
+
+def test_hello_example() -> None:
+    """The shared hello example (examples/hello.wat) runs and prints what every binding prints."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, str(root / "bindings-python" / "examples" / "hello.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert out == "Hello, world!\nrun() = 42\n"
