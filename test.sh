@@ -53,6 +53,9 @@ PYO3_PYTHON="$VENV/bin/python" cargo clippy --release --manifest-path bindings-p
 # Run from outside the source tree so the installed package is the one tested.
 (cd target && "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/bindings-python/tests")
 
+echo "== Soak (short): 10,000 store cycles with a trap each, in Rust, C and Python; rss growth <= 5%"
+soak/run.sh 10000 5 "$VENV/bin/python"
+
 echo "== Python binding benchmark (informational)"
 (cd target && "$VENV/bin/python" "$ROOT/bindings-python/bench/bench.py" --rounds 5)
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -590,3 +590,25 @@ def test_hello_example() -> None:
         text=True,
     ).stdout
     assert out == "Hello, world!\nrun() = 42\n"
+
+
+def test_twenty_results_of_mixed_types(engine: Engine) -> None:
+    """A wasm export and a host import with 20 results of the four number types."""
+    kinds = ["i32", "i64", "f32", "f64"] * 5
+    types = [getattr(ValType, k)() for k in kinds]
+
+    def value(i: int, base: int) -> Any:
+        n = base + i
+        return {"i32": n, "i64": n << 40, "f32": n + 0.5, "f64": n + 0.25}[kinds[i]]
+
+    consts = " ".join(f"({k}.const {value(i, 1)})" for i, k in enumerate(kinds))
+    results = " ".join(kinds)
+    wat = f"""(module
+        (import "host" "many" (func $many (param i32) (result {results})))
+        (func (export "own") (result {results}) {consts})
+        (func (export "through") (param i32) (result {results}) (call $many (local.get 0))))"""
+    store = Store(engine)
+    host = Func(store, FuncType([ValType.i32()], types), lambda base: [value(i, base) for i in range(20)])
+    exports = Instance(store, Module(engine, wat), [host]).exports(store)
+    assert exports["own"](store) == [value(i, 1) for i in range(20)]
+    assert exports["through"](store, 100) == [value(i, 100) for i in range(20)]
