@@ -7,6 +7,7 @@ import gc
 import json
 import pathlib
 import re
+import struct
 import subprocess
 import sys
 import threading
@@ -612,3 +613,29 @@ def test_twenty_results_of_mixed_types(engine: Engine) -> None:
     exports = Instance(store, Module(engine, wat), [host]).exports(store)
     assert exports["own"](store) == [value(i, 1) for i in range(20)]
     assert exports["through"](store, 100) == [value(i, 100) for i in range(20)]
+
+
+def test_f32_signalling_nan_keeps_its_bits(engine: Engine) -> None:
+    """An f32 crosses the boundary by bits: a signalling NaN stays signalling, payload kept."""
+    snan = struct.unpack("<d", struct.pack("<Q", 0x7FF0000020000000))[0]  # f32 0x7f800001, widened by bits
+
+    def bits(x: float) -> int:
+        return int(struct.unpack("<Q", struct.pack("<d", x))[0])
+
+    wat = """(module
+        (import "host" "id" (func $id (param f32) (result f32)))
+        (global $g (export "g") (mut f32) (f32.const 0))
+        (func (export "same") (param f32) (result f32) (local.get 0))
+        (func (export "bits") (param f32) (result i32) (i32.reinterpret_f32 (local.get 0)))
+        (func (export "via_host") (param f32) (result i32) (i32.reinterpret_f32 (call $id (local.get 0))))
+        (func (export "snan") (result f32) (f32.reinterpret_i32 (i32.const 0x7f800001))))"""
+    store = Store(engine)
+    host = Func(store, FuncType([ValType.f32()], [ValType.f32()]), lambda x: x)
+    exports = Instance(store, Module(engine, wat), [host]).exports(store)
+    assert exports["bits"](store, snan) == 0x7F800001
+    assert bits(exports["same"](store, snan)) == 0x7FF0000020000000
+    assert bits(exports["snan"](store)) == 0x7FF0000020000000
+    assert exports["via_host"](store, snan) == 0x7F800001
+    exports["g"].set_value(store, snan)
+    assert bits(exports["g"].value(store)) == 0x7FF0000020000000
+    assert exports["bits"](store, 1e300) == 0x7F800000  # rounds to infinity, as C does
