@@ -1,0 +1,715 @@
+#!/usr/bin/env python3
+"""Runs the cross-language scenario suite (``scenarios/*.json``, format in
+``scenarios/README.md``) against the public ``petrel`` package only.
+
+Usage: ``python run_scenarios.py [SCENARIO_DIR] [--filter SUBSTRING] [-v]``
+
+Prints one line per failure and a closing ``scenarios: N passed, N failed``;
+exits non-zero on any mismatch, including a scenario listed in
+``expected_failures.txt`` (next to this file) that passes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+import sys
+import threading
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import petrel
+from petrel import (
+    Config,
+    Engine,
+    ExitTrap,
+    Func,
+    FuncType,
+    Instance,
+    Linker,
+    Module,
+    PetrelError,
+    Store,
+    Trap,
+    TrapCode,
+    Val,
+    ValType,
+    WasiConfig,
+)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_DIR = os.path.normpath(os.path.join(HERE, "..", ".."))
+
+VALTYPES: Dict[str, Callable[[], ValType]] = {
+    "i32": ValType.i32,
+    "i64": ValType.i64,
+    "f32": ValType.f32,
+    "f64": ValType.f64,
+    "v128": ValType.v128,
+    "funcref": ValType.funcref,
+    "externref": ValType.externref,
+}
+
+TRAP_NAMES = {code: code.name.lower() for code in TrapCode}
+
+
+class Mismatch(Exception):
+    """The scenario's expectation was not met."""
+
+
+class HostError(Exception):
+    """What the vocabulary's ``throw_host_error`` raises."""
+
+
+# ---------------------------------------------------------------- values
+
+
+def f32_from_bits(bits: int) -> float:
+    return float(struct.unpack("<f", struct.pack("<I", bits))[0])
+
+
+def f32_bits(x: float) -> int:
+    return int(struct.unpack("<I", struct.pack("<f", x))[0])
+
+
+def f64_from_bits(bits: int) -> float:
+    return float(struct.unpack("<d", struct.pack("<Q", bits))[0])
+
+
+def f64_bits(x: float) -> int:
+    return int(struct.unpack("<Q", struct.pack("<d", x))[0])
+
+
+def kind_of(v: Dict[str, Any]) -> str:
+    if not isinstance(v, dict) or len(v) != 1:
+        raise ValueError(f"bad typed value {v!r}")
+    (k,) = v.keys()
+    if k not in VALTYPES:
+        raise ValueError(f"bad value type {k!r}")
+    return k
+
+
+def describe(kind: str, x: Any) -> str:
+    """A typed value in the suite's notation, for messages and the log."""
+    if kind == "i32":
+        return json.dumps({"i32": str(to_signed(int(x), 32))})
+    if kind == "i64":
+        return json.dumps({"i64": str(to_signed(int(x), 64))})
+    if kind == "f32":
+        return json.dumps({"f32": "0x%08x" % f32_bits(x)})
+    if kind == "f64":
+        return json.dumps({"f64": "0x%016x" % f64_bits(x)})
+    if kind == "v128":
+        return json.dumps({"v128": "0x%032x" % x})
+    if kind == "funcref":
+        return json.dumps({"funcref": None if x is None else "non-null"})
+    return json.dumps({"externref": None if x is None else str(x)})
+
+
+def to_signed(v: int, bits: int) -> int:
+    v &= (1 << bits) - 1
+    return v - (1 << bits) if v >= 1 << (bits - 1) else v
+
+
+def value_matches(expected: Dict[str, Any], kind: Optional[str], actual: Any) -> bool:
+    """Compares a Python value of wasm type ``kind`` (None: unknown) with a typed expected value."""
+    k = kind_of(expected)
+    e = expected[k]
+    if kind is not None and kind != k:
+        return False
+    if k == "i32":
+        return isinstance(actual, int) and to_signed(actual, 32) == to_signed(int(e), 32)
+    if k == "i64":
+        return isinstance(actual, int) and to_signed(actual, 64) == to_signed(int(e), 64)
+    if k == "f32":
+        return isinstance(actual, float) and f32_bits(actual) == int(e, 16)
+    if k == "f64":
+        return isinstance(actual, float) and f64_bits(actual) == int(e, 16)
+    if k == "v128":
+        return isinstance(actual, int) and actual == int(e, 16)
+    if k == "funcref":
+        if e is None:
+            return actual is None
+        return isinstance(actual, Func)
+    if e is None:
+        return actual is None
+    return isinstance(actual, int) and actual == int(e)
+
+
+# ---------------------------------------------------------------- errors
+
+# Until the C API exposes a machine-readable error kind, errors that are not
+# traps, host errors or Python type errors are classified by the C API's
+# message text (scenarios/README.md, "Classifying errors").
+MESSAGE_KINDS: List[Tuple[str, str]] = [
+    (r"wrong store|is not in this store", "wrong_store"),
+    (r"store is closed", "closed_store"),
+    (r"in use by another thread", "thread"),
+    (r"while it is in use", "in_use"),
+    (r"expected \d+ arguments", "arity"),
+    (r"argument \d+ is|cannot hold a|expected a \w+ value", "type_mismatch"),
+    (r"unknown import|incompatible import type|expected \d+ imports|already defined|different engine", "link"),
+    (r"failed to parse WebAssembly text|invalid WebAssembly module", "compile"),
+    (r"resource limit exceeded|failed to grow", "limit"),
+    (r"immutable global", "immutable"),
+    (r"is not enabled", "not_enabled"),
+    (r"serialized module|serialized Petrel module", "deserialize"),
+]
+
+
+def classify(e: BaseException, host_access: bool = False) -> str:
+    if isinstance(e, HostError):
+        return "host_error"
+    if isinstance(e, NotFound):
+        return "not_found"
+    if isinstance(e, Trap):
+        if host_access and e.trap_code in (TrapCode.MEMORY_OUT_OF_BOUNDS, TrapCode.TABLE_OUT_OF_BOUNDS):
+            return "out_of_bounds"
+        return "trap"
+    if isinstance(e, TypeError):
+        return "arity" if "positional argument" in str(e) else "type_mismatch"
+    if isinstance(e, PetrelError):
+        msg = str(e)
+        for pattern, kind in MESSAGE_KINDS:
+            if re.search(pattern, msg):
+                return kind
+        return "unclassified"
+    return "unclassified(%s)" % type(e).__name__
+
+
+class NotFound(Exception):
+    """An export the scenario names does not exist (or is of another kind)."""
+
+
+def check_error(expect: Any, e: BaseException, host_access: bool = False) -> None:
+    kind = classify(e, host_access)
+    if not isinstance(expect, dict) or "error" not in expect:
+        raise Mismatch(f"unexpected error ({kind}): {type(e).__name__}: {e}")
+    if kind != expect["error"]:
+        raise Mismatch(f"expected error {expect['error']}, got {kind}: {type(e).__name__}: {e}")
+    if kind == "trap":
+        assert isinstance(e, Trap)
+        code = TRAP_NAMES.get(e.trap_code) if e.trap_code is not None else None
+        if code != expect["trap"]:
+            raise Mismatch(f"expected trap {expect['trap']}, got {code}: {e}")
+        if "frames" in expect:
+            names = [f.func_name for f in e.frames]
+            if names != expect["frames"]:
+                raise Mismatch(f"expected frames {expect['frames']}, got {names}")
+    if kind == "host_error" and str(e) != expect["message"]:
+        raise Mismatch(f"expected host error {expect['message']!r}, got {str(e)!r}")
+
+
+# ---------------------------------------------------------------- the runner
+
+
+class Scenario:
+    def __init__(self, sc: Dict[str, Any]) -> None:
+        self.sc = sc
+        cfg = sc.get("config", {})
+        config = Config()
+        if cfg.get("consume_fuel"):
+            config.consume_fuel = True
+        if cfg.get("epoch_interruption"):
+            config.epoch_interruption = True
+        if "max_wasm_stack" in cfg:
+            config.max_wasm_stack = int(cfg["max_wasm_stack"])
+        if "static_memory_guard" in cfg:
+            config.static_memory_guard = bool(cfg["static_memory_guard"])
+        self.engine: Optional[Engine] = Engine(config)
+        self.stores: Dict[str, Store] = {}
+        self.by_id: Dict[int, Store] = {}
+        self.instances: Dict[str, Tuple[Instance, str]] = {}
+        self.modules: Dict[str, Module] = {}
+        self.log: List[Tuple[str, Any]] = []
+        self.hosts = list(sc.get("host", []))
+        self.linker = Linker(self.engine)
+        if sc.get("wasi"):
+            self.linker.define_wasi()
+        for h in self.hosts:
+            self.define_host(h)
+        self.new_store("main")
+
+    # -- setup
+
+    def new_store(self, name: str) -> None:
+        assert self.engine is not None, "store_new after drop_engine is not a valid scenario"
+        s = Store(self.engine)
+        self.stores[name] = s
+        self.by_id[s._id] = s
+
+    def functype(self, h: Dict[str, Any]) -> FuncType:
+        return FuncType([VALTYPES[t]() for t in h["params"]], [VALTYPES[t]() for t in h["results"]])
+
+    def define_host(self, h: Dict[str, Any]) -> None:
+        self.linker.define_func(h["module"], h["name"], self.functype(h), self.host_impl(h), access_caller=True)
+
+    def host_impl(self, h: Dict[str, Any]) -> Callable[..., Any]:
+        """The vocabulary function ``h["func"]`` (scenarios/README.md, "Host functions")."""
+        params: List[str] = h["params"]
+        results: List[str] = h["results"]
+        name = h["func"]
+
+        def ret(vals: List[Any]) -> Any:
+            if len(results) == 0:
+                return None
+            if len(results) == 1:
+                return vals[0]
+            return vals
+
+        def fn(caller: Any, *args: Any) -> Any:
+            if name == "add":
+                bits = 32 if params[0] == "i32" else 64
+                return to_signed(args[0] + args[1], bits)
+            if name == "echo":
+                return ret(list(args))
+            if name == "nop":
+                zeros = {"i32": 0, "i64": 0, "f32": 0.0, "f64": 0.0, "v128": 0, "funcref": None, "externref": None}
+                return ret([zeros[t] for t in results])
+            if name == "throw_host_error":
+                raise HostError(h["message"])
+            if name == "trap":
+                raise Trap("host trap", TrapCode[h["trap"].upper()])
+            if name == "call_back_into_wasm":
+                f = caller.get(h["export"])
+                if not isinstance(f, Func):
+                    raise HostError(f"no exported function {h['export']}")
+                r = f(caller, *[Val(VALTYPES[t](), a) for t, a in zip(params, args)])
+                return r
+            if name == "record":
+                for t, a in zip(params, args):
+                    self.log.append((t, a))
+                return None
+            if name == "record_memory_byte":
+                mem = caller.get("memory")
+                addr = args[0] & 0xFFFFFFFF
+                self.log.append(("i32", mem.read(caller, addr, addr + 1)[0]))
+                return None
+            if name == "grow_memory":
+                mem = caller.get("memory")
+                try:
+                    return mem.grow(caller, args[0] & 0xFFFFFFFF)
+                except PetrelError:
+                    return -1
+            if name == "increment_epoch":
+                assert self.engine is not None
+                self.engine.increment_epoch()
+                return None
+            if name == "call_on_other_thread":
+                store = self.by_id[caller._id]
+                f = caller.get(h["export"])
+                targs = [self.arg(store, a) for a in h.get("args", [])]
+                out: List[Tuple[str, Any]] = []
+
+                def other() -> None:
+                    try:
+                        f(store, *targs)
+                        out.append(("outcome", "ok"))
+                    except BaseException as e:  # noqa: BLE001
+                        out.append(("outcome", classify(e)))
+
+                t = threading.Thread(target=other)
+                t.start()
+                t.join()
+                self.log.extend(out)
+                return None
+            if name == "close_store":
+                store = self.by_id[caller._id]
+                try:
+                    store.close()
+                    self.log.append(("outcome", "ok"))
+                except BaseException as e:  # noqa: BLE001
+                    self.log.append(("outcome", classify(e)))
+                return None
+            raise HostError(f"unknown vocabulary function {name}")
+
+        return fn
+
+    # -- helpers
+
+    def module(self, name: str) -> Module:
+        if name not in self.modules:
+            src = self.sc["modules"][name]
+            assert self.engine is not None, f"module {name} first compiled after drop_engine"
+            wasm: Any = bytes.fromhex(src["hex"]) if isinstance(src, dict) else src
+            self.modules[name] = Module(self.engine, wasm)
+        return self.modules[name]
+
+    def store_for(self, step: Dict[str, Any]) -> Store:
+        if "store" in step:
+            return self.stores[step["store"]]
+        if "instance" in step and step["instance"] in self.instances:
+            return self.stores[self.instances[step["instance"]][1]]
+        return self.stores["main"]
+
+    def export(self, instance: str, name: str, store: Optional[Store] = None) -> Any:
+        inst, sname = self.instances[instance]
+        ex = inst.exports(store if store is not None else self.stores[sname])
+        item = ex.get(name)
+        if item is None:
+            raise NotFound(f"no export {name!r}")
+        return item
+
+    def arg(self, store: Store, v: Dict[str, Any]) -> Val:
+        k = kind_of(v)
+        e = v[k]
+        if k == "i32":
+            return Val.i32(to_signed(int(e), 32))
+        if k == "i64":
+            return Val.i64(to_signed(int(e), 64))
+        if k == "f32":
+            return Val.f32(f32_from_bits(int(e, 16)))
+        if k == "f64":
+            return Val.f64(f64_from_bits(int(e, 16)))
+        if k == "v128":
+            return Val(ValType.v128(), int(e, 16))
+        if k == "funcref":
+            if e is None:
+                return Val.funcref(None)
+            return Val.funcref(self.export(e["instance"], e["export"]))
+        return Val.externref(None if e is None else int(e))
+
+    # -- steps
+
+    def run(self) -> None:
+        for i, step in enumerate(self.sc["steps"]):
+            for n in range(int(step.get("repeat", 1))):
+                try:
+                    self.step(step)
+                except Mismatch as m:
+                    rep = f" (repeat {n + 1})" if "repeat" in step else ""
+                    raise Mismatch(f"step {i + 1} ({step['op']}){rep}: {m}") from None
+
+    def step(self, step: Dict[str, Any]) -> None:
+        op = step["op"]
+        expect = step.get("expect", "ok")
+        handler = getattr(self, "op_" + op, None)
+        if handler is None:
+            raise Mismatch(f"unknown op {op}")
+        host_access = op.startswith("memory_") or op.startswith("table_")
+        try:
+            got = handler(step)
+        except Mismatch:
+            raise
+        except AssertionError:
+            raise
+        except BaseException as e:  # noqa: BLE001
+            check_error(expect, e, host_access)
+            return
+        if isinstance(expect, dict) and "error" in expect:
+            raise Mismatch(f"expected error {expect['error']}, got success {got!r}")
+        if expect == "ok":
+            return
+        self.check_value(op, expect, got)
+
+    def check_value(self, op: str, expect: Dict[str, Any], got: Any) -> None:
+        if op == "wasi_run":
+            want = (expect["exit_code"], expect["stdout"].encode("utf-8"), expect["stderr"].encode("utf-8"))
+            have = (got["exit_code"], got["stdout"], got["stderr"])
+            if want != have:
+                raise Mismatch(f"expected exit_code/stdout/stderr {want!r}, got {have!r}")
+        elif "results" in expect:
+            want = expect["results"]
+            vals = [] if got is None else (got if isinstance(got, list) else [got])
+            if len(vals) != len(want) or not all(value_matches(w, None, a) for w, a in zip(want, vals)):
+                raise Mismatch(f"expected results {json.dumps(want)}, got {vals!r}")
+        elif "value" in expect:
+            kind, v = got
+            if not value_matches(expect["value"], kind, v):
+                raise Mismatch(f"expected value {json.dumps(expect['value'])}, got {describe(kind, v)}")
+        elif "log" in expect:
+            self.check_log(expect["log"], got)
+        else:
+            (key,) = [k for k in expect]
+            if key == "bytes":
+                if got.hex() != expect["bytes"].lower():
+                    raise Mismatch(f"expected bytes {expect['bytes']}, got {got.hex()}")
+            elif key in ("size", "old_size", "fuel"):
+                if got != int(expect[key]):
+                    raise Mismatch(f"expected {key} {expect[key]}, got {got}")
+            else:
+                raise Mismatch(f"unknown expectation {expect!r}")
+
+    def check_log(self, want: List[Dict[str, Any]], got: List[Tuple[str, Any]]) -> None:
+        ok = len(want) == len(got)
+        for w, (kind, v) in zip(want, got):
+            if "error" in w or "ok" in w:
+                ok = ok and kind == "outcome" and v == w.get("error", "ok")
+            else:
+                ok = ok and kind != "outcome" and value_matches(w, kind, v)
+        if not ok:
+            shown = [json.dumps({"error": v}) if k == "outcome" else describe(k, v) for k, v in got]
+            raise Mismatch(f"expected log {json.dumps(want)}, got [{', '.join(shown)}]")
+
+    def op_store_new(self, step: Dict[str, Any]) -> None:
+        self.new_store(step["store"])
+
+    def op_compile(self, step: Dict[str, Any]) -> None:
+        self.module(step["module"])
+
+    def op_instantiate(self, step: Dict[str, Any]) -> None:
+        store = self.store_for(step)
+        module = self.module(step["module"])
+        if "imports" in step:
+            items = []
+            for imp in step["imports"]:
+                if "host" in imp:
+                    h = next(h for h in self.hosts if h["name"] == imp["host"])
+                    s = self.stores[imp.get("store", "main")]
+                    items.append(Func(s, self.functype(h), self.host_impl(h), access_caller=True))
+                else:
+                    items.append(self.export(imp["instance"], imp["export"]))
+            inst = Instance(store, module, items)
+        else:
+            inst = self.linker.instantiate(store, module)
+        sname = next(n for n, s in self.stores.items() if s is store)
+        self.instances[step["as"]] = (inst, sname)
+
+    def op_exports(self, step: Dict[str, Any]) -> None:
+        inst, _ = self.instances[step["instance"]]
+        inst.exports(self.store_for(step))
+
+    def call_func(self, step: Dict[str, Any]) -> Any:
+        store = self.store_for(step)
+        f = self.export(step["instance"], step["export"])
+        if not isinstance(f, Func):
+            raise NotFound(f"export {step['export']!r} is not a function")
+        args = [self.arg(store, a) for a in step["args"]]
+        return f(store, *args)
+
+    def op_call(self, step: Dict[str, Any]) -> Any:
+        if not step.get("on_thread"):
+            return self.call_func(step)
+        out: List[Any] = []
+
+        def other() -> None:
+            try:
+                out.append((True, self.call_func(step)))
+            except BaseException as e:  # noqa: BLE001
+                out.append((False, e))
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        ok, v = out[0]
+        if not ok:
+            raise v
+        return v
+
+    def op_host_call(self, step: Dict[str, Any]) -> Any:
+        store = self.store_for(step)
+        h = next(h for h in self.hosts if h["name"] == step["host"])
+        f = Func(store, self.functype(h), self.host_impl(h), access_caller=True)
+        return f(store, *[self.arg(store, a) for a in step["args"]])
+
+    def item(self, step: Dict[str, Any]) -> Any:
+        return self.export(step["instance"], step["export"])
+
+    def op_memory_size(self, step: Dict[str, Any]) -> int:
+        return int(self.item(step).size(self.store_for(step)))
+
+    def op_memory_grow(self, step: Dict[str, Any]) -> int:
+        return int(self.item(step).grow(self.store_for(step), int(step["delta"])))
+
+    def op_memory_read(self, step: Dict[str, Any]) -> bytes:
+        off, n = int(step["offset"]), int(step["length"])
+        return bytes(self.item(step).read(self.store_for(step), off, off + n))
+
+    def op_memory_write(self, step: Dict[str, Any]) -> None:
+        self.item(step).write(self.store_for(step), bytes.fromhex(step["bytes"]), int(step["offset"]))
+
+    def op_table_size(self, step: Dict[str, Any]) -> int:
+        return int(self.item(step).size(self.store_for(step)))
+
+    def op_table_get(self, step: Dict[str, Any]) -> Tuple[str, Any]:
+        store = self.store_for(step)
+        t = self.item(step)
+        v = t.get(store, int(step["index"]))
+        return str(t.type(store).element), v
+
+    def op_table_set(self, step: Dict[str, Any]) -> None:
+        store = self.store_for(step)
+        self.item(step).set(store, int(step["index"]), self.arg(store, step["value"]))
+
+    def op_table_grow(self, step: Dict[str, Any]) -> int:
+        store = self.store_for(step)
+        return int(self.item(step).grow(store, int(step["delta"]), self.arg(store, step["init"])))
+
+    def op_global_get(self, step: Dict[str, Any]) -> Tuple[str, Any]:
+        store = self.store_for(step)
+        g = self.item(step)
+        return str(g.type(store).content), g.value(store)
+
+    def op_global_set(self, step: Dict[str, Any]) -> None:
+        store = self.store_for(step)
+        self.item(step).set_value(store, self.arg(store, step["value"]))
+
+    def op_set_fuel(self, step: Dict[str, Any]) -> None:
+        self.store_for(step).set_fuel(int(step["fuel"]))
+
+    def op_get_fuel(self, step: Dict[str, Any]) -> int:
+        return int(self.store_for(step).get_fuel())
+
+    def op_set_epoch_deadline(self, step: Dict[str, Any]) -> None:
+        self.store_for(step).set_epoch_deadline(int(step["ticks"]))
+
+    def op_increment_epoch(self, step: Dict[str, Any]) -> None:
+        assert self.engine is not None
+        self.engine.increment_epoch()
+
+    def op_set_limits(self, step: Dict[str, Any]) -> None:
+        self.store_for(step).set_limits(
+            int(step["memory_size"]), int(step["table_elements"]), int(step["instances"])
+        )
+
+    def op_close_store(self, step: Dict[str, Any]) -> None:
+        self.stores[step["store"]].close()
+
+    def op_drop_engine(self, step: Dict[str, Any]) -> None:
+        assert self.engine is not None
+        self.engine.close()
+        self.engine = None
+
+    def op_drop_module(self, step: Dict[str, Any]) -> None:
+        self.module(step["module"])
+        del self.modules[step["module"]]
+
+    def op_serialize(self, step: Dict[str, Any]) -> None:
+        blob = self.module(step["module"]).serialize()
+        c = step.get("corrupt")
+        if c == "truncate_half":
+            blob = blob[: len(blob) // 2]
+        elif c == "flip_middle_byte":
+            i = len(blob) // 2
+            blob = blob[:i] + bytes([blob[i] ^ 0xFF]) + blob[i + 1 :]
+        elif c == "flip_first_byte":
+            blob = bytes([blob[0] ^ 0xFF]) + blob[1:]
+        elif c == "flip_last_byte":
+            blob = blob[:-1] + bytes([blob[-1] ^ 0xFF])
+        elif c == "empty":
+            blob = b""
+        elif c == "append_byte":
+            blob = blob + b"\0"
+        elif c is not None:
+            raise Mismatch(f"unknown corruption {c}")
+        assert self.engine is not None
+        self.modules[step["as"]] = Module.deserialize(self.engine, blob)
+
+    def op_linker_define(self, step: Dict[str, Any]) -> None:
+        store = self.store_for({"store": step["store"]} if "store" in step else {"instance": step["instance"]})
+        self.linker.define(store, step["module"], step["name"], self.item(step))
+
+    def op_linker_define_instance(self, step: Dict[str, Any]) -> None:
+        inst, sname = self.instances[step["instance"]]
+        self.linker.define_instance(self.stores[sname], step["module"], inst)
+
+    def op_linker_define_host(self, step: Dict[str, Any]) -> None:
+        self.hosts.append(step["host"])
+        self.define_host(step["host"])
+
+    def op_linker_allow_shadowing(self, step: Dict[str, Any]) -> None:
+        self.linker.allow_shadowing = bool(step["allow"])
+
+    def op_log(self, step: Dict[str, Any]) -> List[Tuple[str, Any]]:
+        got, self.log = self.log, []
+        return got
+
+    def op_wasi_run(self, step: Dict[str, Any]) -> Dict[str, Any]:
+        store = self.store_for(step)
+        cfg = WasiConfig()
+        cfg.argv = list(step["args"])
+        cfg.env = [(k, v) for k, v in step["env"]]
+        cfg.stdin_bytes = step["stdin"].encode("utf-8")
+        cfg.stdout_capture()
+        cfg.stderr_capture()
+        store.set_wasi(cfg)
+        inst = self.linker.instantiate(store, self.module(step["module"]))
+        start = inst.exports(store)["_start"]
+        code = 0
+        try:
+            start(store)
+        except ExitTrap as e:
+            code = e.code
+        return {"exit_code": code, "stdout": store.wasi_stdout(), "stderr": store.wasi_stderr()}
+
+
+def load(directory: str) -> List[Dict[str, Any]]:
+    out: List[Dict[str, Any]] = []
+    for name in sorted(os.listdir(directory)):
+        if name.endswith(".json"):
+            with open(os.path.join(directory, name), encoding="utf-8") as f:
+                out.extend(json.load(f)["scenarios"])
+    return out
+
+
+def load_expected_failures(path: str) -> Dict[str, str]:
+    out: Dict[str, str] = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    name, _, reason = line.partition(" ")
+                    out[name] = reason.strip()
+    return out
+
+
+def main(argv: List[str]) -> int:
+    directory = DEFAULT_DIR
+    filt = None
+    verbose = False
+    rest = list(argv)
+    while rest:
+        a = rest.pop(0)
+        if a == "--filter":
+            filt = rest.pop(0)
+        elif a == "-v":
+            verbose = True
+        else:
+            directory = a
+    expected = load_expected_failures(os.path.join(HERE, "expected_failures.txt"))
+    scenarios = load(directory)
+    names = [s["name"] for s in scenarios]
+    dupes = {n for n in names if names.count(n) > 1}
+    passed = failed = bad = 0
+    for n in sorted(dupes):
+        print(f"FAIL {n}: scenario name used more than once")
+        bad += 1
+    for n in sorted(set(expected) - set(names)):
+        print(f"FAIL {n}: listed in expected_failures.txt but no such scenario")
+        bad += 1
+    for sc in scenarios:
+        name = sc["name"]
+        if filt is not None and filt not in name:
+            continue
+        try:
+            Scenario(sc).run()
+            problem = None
+        except Mismatch as m:
+            problem = str(m)
+        except Exception as e:  # noqa: BLE001 (a runner error is a failure, not a crash)
+            problem = f"runner error: {type(e).__name__}: {e}"
+        if problem is None:
+            passed += 1
+            if name in expected:
+                print(f"FAIL {name}: listed as an expected failure ({expected[name]}) but passes: remove it from the list")
+                bad += 1
+            elif verbose:
+                print(f"ok {name}")
+        else:
+            failed += 1
+            if name in expected:
+                print(f"expected failure {name}: {problem}")
+            else:
+                print(f"FAIL {name}: {problem}")
+                bad += 1
+    if expected:
+        print(f"expected failures listed: {len(expected)} ({os.path.join(HERE, 'expected_failures.txt')})")
+    print(f"scenarios: {passed} passed, {failed} failed")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    _ = petrel  # the public package only
+    sys.exit(main(sys.argv[1:]))
