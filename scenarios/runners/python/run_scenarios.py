@@ -182,7 +182,9 @@ class NotFound(Exception):
     """An export the scenario names does not exist (or is of another kind)."""
 
 
-def check_error(expect: Any, e: BaseException, host_access: bool = False) -> None:
+def check_error(
+    expect: Any, e: BaseException, host_access: bool = False, raised: Optional[BaseException] = None
+) -> None:
     kind = classify(e, host_access)
     if not isinstance(expect, dict) or "error" not in expect:
         raise Mismatch(f"unexpected error ({kind}): {type(e).__name__}: {e}")
@@ -197,8 +199,11 @@ def check_error(expect: Any, e: BaseException, host_access: bool = False) -> Non
             names = [f.func_name for f in e.frames]
             if names != expect["frames"]:
                 raise Mismatch(f"expected frames {expect['frames']}, got {names}")
-    if kind == "host_error" and str(e) != expect["message"]:
-        raise Mismatch(f"expected host error {expect['message']!r}, got {str(e)!r}")
+    if kind == "host_error":
+        if str(e) != expect["message"]:
+            raise Mismatch(f"expected host error {expect['message']!r}, got {str(e)!r}")
+        if e is not raised:
+            raise Mismatch("the host error is not the very exception the host function raised")
 
 
 # ---------------------------------------------------------------- the runner
@@ -223,6 +228,7 @@ class Scenario:
         self.instances: Dict[str, Tuple[Instance, str]] = {}
         self.modules: Dict[str, Module] = {}
         self.log: List[Tuple[str, Any]] = []
+        self.raised: Optional[BaseException] = None
         self.hosts = list(sc.get("host", []))
         self.linker = Linker(self.engine)
         if sc.get("wasi"):
@@ -268,7 +274,8 @@ class Scenario:
                 zeros = {"i32": 0, "i64": 0, "f32": 0.0, "f64": 0.0, "v128": 0, "funcref": None, "externref": None}
                 return ret([zeros[t] for t in results])
             if name == "throw_host_error":
-                raise HostError(h["message"])
+                self.raised = HostError(h["message"])
+                raise self.raised
             if name == "trap":
                 raise Trap("host trap", TrapCode[h["trap"].upper()])
             if name == "call_back_into_wasm":
@@ -395,7 +402,7 @@ class Scenario:
         except AssertionError:
             raise
         except BaseException as e:  # noqa: BLE001
-            check_error(expect, e, host_access)
+            check_error(expect, e, host_access, self.raised)
             return
         if isinstance(expect, dict) and "error" in expect:
             raise Mismatch(f"expected error {expect['error']}, got success {got!r}")
@@ -411,7 +418,8 @@ class Scenario:
                 raise Mismatch(f"expected exit_code/stdout/stderr {want!r}, got {have!r}")
         elif "results" in expect:
             want = expect["results"]
-            vals = [] if got is None else (got if isinstance(got, list) else [got])
+            nresults, value = got
+            vals = [] if nresults == 0 else [value] if nresults == 1 else list(value)
             if len(vals) != len(want) or not all(value_matches(w, None, a) for w, a in zip(want, vals)):
                 raise Mismatch(f"expected results {json.dumps(want)}, got {vals!r}")
         elif "value" in expect:
@@ -439,7 +447,12 @@ class Scenario:
             else:
                 ok = ok and kind != "outcome" and value_matches(w, kind, v)
         if not ok:
-            shown = [json.dumps({"error": v}) if k == "outcome" else describe(k, v) for k, v in got]
+            shown = [
+                (json.dumps({"ok": True}) if v == "ok" else json.dumps({"error": v}))
+                if k == "outcome"
+                else describe(k, v)
+                for k, v in got
+            ]
             raise Mismatch(f"expected log {json.dumps(want)}, got [{', '.join(shown)}]")
 
     def op_store_new(self, step: Dict[str, Any]) -> None:
@@ -476,7 +489,7 @@ class Scenario:
         if not isinstance(f, Func):
             raise NotFound(f"export {step['export']!r} is not a function")
         args = [self.arg(store, a) for a in step["args"]]
-        return f(store, *args)
+        return len(f.type(store).results), f(store, *args)
 
     def op_call(self, step: Dict[str, Any]) -> Any:
         if not step.get("on_thread"):
@@ -501,7 +514,7 @@ class Scenario:
         store = self.store_for(step)
         h = next(h for h in self.hosts if h["name"] == step["host"])
         f = Func(store, self.functype(h), self.host_impl(h), access_caller=True)
-        return f(store, *[self.arg(store, a) for a in step["args"]])
+        return len(h["results"]), f(store, *[self.arg(store, a) for a in step["args"]])
 
     def item(self, step: Dict[str, Any]) -> Any:
         return self.export(step["instance"], step["export"])
@@ -559,9 +572,7 @@ class Scenario:
         self.engine.increment_epoch()
 
     def op_set_limits(self, step: Dict[str, Any]) -> None:
-        self.store_for(step).set_limits(
-            int(step["memory_size"]), int(step["table_elements"]), int(step["instances"])
-        )
+        self.store_for(step).set_limits(int(step["memory_size"]), int(step["table_elements"]), int(step["instances"]))
 
     def op_close_store(self, step: Dict[str, Any]) -> None:
         self.stores[step["store"]].close()
@@ -597,12 +608,12 @@ class Scenario:
         self.modules[step["as"]] = Module.deserialize(self.engine, blob)
 
     def op_linker_define(self, step: Dict[str, Any]) -> None:
-        store = self.store_for({"store": step["store"]} if "store" in step else {"instance": step["instance"]})
+        store = self.store_for(step)
         self.linker.define(store, step["module"], step["name"], self.item(step))
 
     def op_linker_define_instance(self, step: Dict[str, Any]) -> None:
-        inst, sname = self.instances[step["instance"]]
-        self.linker.define_instance(self.stores[sname], step["module"], inst)
+        inst, _ = self.instances[step["instance"]]
+        self.linker.define_instance(self.store_for(step), step["module"], inst)
 
     def op_linker_define_host(self, step: Dict[str, Any]) -> None:
         self.hosts.append(step["host"])
@@ -693,7 +704,9 @@ def main(argv: List[str]) -> int:
         if problem is None:
             passed += 1
             if name in expected:
-                print(f"FAIL {name}: listed as an expected failure ({expected[name]}) but passes: remove it from the list")
+                print(
+                    f"FAIL {name}: listed as an expected failure ({expected[name]}) but passes: remove it from the list"
+                )
                 bad += 1
             elif verbose:
                 print(f"ok {name}")
