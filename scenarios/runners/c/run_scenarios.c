@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ITEMS 32
+#define MAX_ITEMS 256 /* stores, instances and modules per scenario */
 #define MAX_LOG 64
 #define HOST_TAG UINT64_C(0x5CE7A110)
 
@@ -72,7 +72,7 @@ typedef struct scenario {
     size_t ninsts;
     module_ent modules[MAX_ITEMS];
     size_t nmodules;
-    host_def *hosts[MAX_ITEMS];
+    host_def **hosts; /* every host function environment made, freed at the end */
     size_t nhosts;
     log_ent log[MAX_LOG];
     size_t nlog;
@@ -654,9 +654,17 @@ static petrel_error_t *host_callback(void *env, petrel_caller_t *caller, petrel_
 }
 
 static host_def *new_host(scenario *sc, const json_value *def) {
-    if (sc->nhosts >= MAX_ITEMS) return NULL;
+    host_def **hosts = realloc(sc->hosts, (sc->nhosts + 1) * sizeof *hosts);
+    if (hosts == NULL) {
+        problem(sc, "out of memory");
+        return NULL;
+    }
+    sc->hosts = hosts;
     host_def *h = calloc(1, sizeof *h);
-    if (h == NULL) return NULL;
+    if (h == NULL) {
+        problem(sc, "out of memory");
+        return NULL;
+    }
     h->sc = sc;
     h->def = def;
     const json_value *p = json_get(def, "params"), *r = json_get(def, "results");
@@ -736,7 +744,7 @@ static petrel_error_t *get_module(scenario *sc, const char *name, petrel_module_
     const json_value *src = json_get(json_get(sc->json, "modules"), name);
     if (src == NULL || sc->engine == NULL || sc->nmodules >= MAX_ITEMS) {
         *bad = true;
-        problem(sc, "module %s unknown, dropped, or compiled after drop_engine", name);
+        problem(sc, "module %s unknown, dropped, compiled after drop_engine, or more than MAX_ITEMS modules", name);
         return NULL;
     }
     petrel_error_t *e;
@@ -898,7 +906,7 @@ static petrel_error_t *run_op(scenario *sc, const char *op, const json_value *st
     *bad = false;
     if (store == NULL && strcmp(op, "store_new") != 0) return BAD("unknown store");
     if (strcmp(op, "store_new") == 0) {
-        if (sc->engine == NULL || sc->nstores >= MAX_ITEMS) return BAD("store_new after drop_engine");
+        if (sc->engine == NULL || sc->nstores >= MAX_ITEMS) return BAD("store_new after drop_engine, or more than MAX_ITEMS stores");
         store_ent *s = &sc->stores[sc->nstores];
         s->name = json_get_str(step, "store");
         petrel_error_t *e = petrel_store_new(sc->engine, NULL, NULL, &s->store);
@@ -1111,7 +1119,7 @@ static petrel_error_t *run_op(scenario *sc, const char *op, const json_value *st
         petrel_module_t *mod = NULL;
         petrel_error_t *e = get_module(sc, json_get_str(step, "module"), &mod, bad);
         if (e != NULL || *bad) return e;
-        if (sc->engine == NULL || sc->nmodules >= MAX_ITEMS) return BAD("serialize after drop_engine");
+        if (sc->engine == NULL || sc->nmodules >= MAX_ITEMS) return BAD("serialize after drop_engine, or more than MAX_ITEMS modules");
         petrel_bytes_t blob = {0};
         e = petrel_module_serialize(mod, &blob);
         if (e != NULL) return e;
@@ -1322,6 +1330,7 @@ static void teardown(scenario *sc) {
     petrel_linker_delete(sc->linker);
     petrel_engine_delete(sc->engine);
     for (size_t i = 0; i < sc->nhosts; i++) free(sc->hosts[i]);
+    free(sc->hosts);
     pthread_mutex_destroy(&sc->log_lock);
 }
 
