@@ -43,7 +43,7 @@ valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds
 
 # The cross-language scenario suite (scenarios/README.md) through the C API:
 # natively (the behavioural check, about 2 s), then the same full run under
-# valgrind (the memory check: zero errors, no definite leaks; about 80 s,
+# valgrind (the memory check: zero errors, no definite leaks; about 40 s,
 # 10,000 traps included). Valgrind needs precise register state at every
 # instruction so that a trap raised by a hardware divide fault is recognised
 # (its default reports an imprecise PC for such signals from JIT code).
@@ -67,6 +67,7 @@ python3 -m venv "$VENV"
 (cd bindings-python && "$VENV/bin/ruff" check python tests bench && "$VENV/bin/ruff" format --check python tests bench)
 "$VENV/bin/ruff" check --config bindings-python/pyproject.toml scenarios/runners/python
 "$VENV/bin/ruff" format --check --config bindings-python/pyproject.toml scenarios/runners/python
+"$VENV/bin/mypy" --strict --ignore-missing-imports scenarios/runners/python
 (cd bindings-python && "$VENV/bin/mypy" --strict --ignore-missing-imports python/petrel)
 PYO3_PYTHON="$VENV/bin/python" cargo clippy --release --manifest-path bindings-python/native/Cargo.toml -- -D warnings
 # Run from outside the source tree so the installed package is the one tested.
