@@ -64,7 +64,7 @@ python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --upgrade pip
 "$VENV/bin/pip" install -q pytest ruff mypy wasmtime
 "$VENV/bin/pip" install -q ./bindings-python
-(cd bindings-python && "$VENV/bin/ruff" check python tests bench && "$VENV/bin/ruff" format --check python tests bench)
+(cd bindings-python && "$VENV/bin/ruff" check python tests bench examples && "$VENV/bin/ruff" format --check python tests bench examples)
 "$VENV/bin/ruff" check --config bindings-python/pyproject.toml scenarios/runners/python
 "$VENV/bin/ruff" format --check --config bindings-python/pyproject.toml scenarios/runners/python
 "$VENV/bin/mypy" --strict --ignore-missing-imports scenarios/runners/python

@@ -20,8 +20,8 @@ import weakref
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _lowlevel as ll
-from ._errors import PetrelError, Trap, TrapCode, stash_exception
-from ._lowlevel import check, ffi, lib
+from ._errors import PetrelError, Trap, stash_exception
+from ._lowlevel import ExternKind, OptLevel, TrapCode, ValKind, check, ffi, lib
 from ._types import (
     AnyType,
     ExportType,
@@ -39,19 +39,15 @@ from ._wasi import captured_bytes
 if TYPE_CHECKING:
     from ._wasi import WasiConfig
 
-I32 = lib.PETREL_I32
-I64 = lib.PETREL_I64
-F32 = lib.PETREL_F32
-F64 = lib.PETREL_F64
-V128 = lib.PETREL_V128
-FUNCREF = lib.PETREL_FUNCREF
-EXTERNREF = lib.PETREL_EXTERNREF
+I32 = int(ValKind.I32)
+I64 = int(ValKind.I64)
+F32 = int(ValKind.F32)
+F64 = int(ValKind.F64)
+V128 = int(ValKind.V128)
+FUNCREF = int(ValKind.FUNCREF)
+EXTERNREF = int(ValKind.EXTERNREF)
 
-_OPT_LEVELS = {
-    "none": lib.PETREL_OPT_LEVEL_NONE,
-    "speed": lib.PETREL_OPT_LEVEL_SPEED,
-    "speed_and_size": lib.PETREL_OPT_LEVEL_SPEED_AND_SIZE,
-}
+_OPT_LEVELS = {level.name.lower(): int(level) for level in OptLevel}
 
 
 def wat2wasm(wat: Union[str, bytes]) -> bytes:
@@ -878,10 +874,10 @@ Extern = Union[Func, Memory, Table, Global]
 def _extern_from_c(item: Any) -> Extern:
     k = item.kind
     cls: Any = {
-        lib.PETREL_EXTERN_FUNC: Func,
-        lib.PETREL_EXTERN_MEMORY: Memory,
-        lib.PETREL_EXTERN_TABLE: Table,
-        lib.PETREL_EXTERN_GLOBAL: Global,
+        ExternKind.FUNC: Func,
+        ExternKind.MEMORY: Memory,
+        ExternKind.TABLE: Table,
+        ExternKind.GLOBAL: Global,
     }[k]
     obj = cls.__new__(cls)
     obj._init(item.store_id, item.index)
@@ -890,10 +886,10 @@ def _extern_from_c(item: Any) -> Extern:
 
 def _extern_to_c(item: Any, out: Any) -> None:
     kinds = {
-        Func: lib.PETREL_EXTERN_FUNC,
-        Memory: lib.PETREL_EXTERN_MEMORY,
-        Table: lib.PETREL_EXTERN_TABLE,
-        Global: lib.PETREL_EXTERN_GLOBAL,
+        Func: ExternKind.FUNC,
+        Memory: ExternKind.MEMORY,
+        Table: ExternKind.TABLE,
+        Global: ExternKind.GLOBAL,
     }
     kind = next((k for cls, k in kinds.items() if isinstance(item, cls)), None)
     if kind is None:
