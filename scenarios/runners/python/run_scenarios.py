@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 import sys
 import threading
@@ -655,6 +656,235 @@ class Scenario:
         return {"exit_code": code, "stdout": store.wasi_stdout(), "stderr": store.wasi_stderr()}
 
 
+# ---------------------------------------------------------------- the format
+# A strict check of every scenario against scenarios/README.md, so that a
+# misspelt field (an `expcet` that would default to "ok") fails the run
+# instead of making a scenario pass vacuously.
+
+VOCABULARY = {
+    "add": [],
+    "echo": [],
+    "nop": [],
+    "throw_host_error": ["message"],
+    "trap": ["trap"],
+    "call_back_into_wasm": ["export"],
+    "record": [],
+    "record_memory_byte": [],
+    "grow_memory": [],
+    "increment_epoch": [],
+    "call_on_other_thread": ["export"],
+    "close_store": [],
+}
+ERROR_KINDS = {
+    "trap", "host_error", "wrong_store", "closed_store", "thread", "in_use", "arity", "type_mismatch",
+    "link", "compile", "deserialize", "not_found", "out_of_bounds", "limit", "immutable", "not_enabled",
+}  # fmt: skip
+ITEM = ["instance", "export"]
+# op: (required fields, optional fields, the success expectation's key or None)
+OPS: Dict[str, Tuple[List[str], List[str], Optional[str]]] = {
+    "store_new": (["store"], [], None),
+    "compile": (["module"], [], None),
+    "instantiate": (["module", "as"], ["store", "imports"], None),
+    "exports": (["instance"], ["store"], None),
+    "call": (ITEM + ["args"], ["store", "on_thread"], "results"),
+    "host_call": (["host", "args"], ["store"], "results"),
+    "memory_size": (ITEM, ["store"], "size"),
+    "memory_grow": (ITEM + ["delta"], ["store"], "old_size"),
+    "memory_read": (ITEM + ["offset", "length"], ["store"], "bytes"),
+    "memory_write": (ITEM + ["offset", "bytes"], ["store"], None),
+    "table_size": (ITEM, ["store"], "size"),
+    "table_get": (ITEM + ["index"], ["store"], "value"),
+    "table_set": (ITEM + ["index", "value"], ["store"], None),
+    "table_grow": (ITEM + ["delta", "init"], ["store"], "old_size"),
+    "global_get": (ITEM, ["store"], "value"),
+    "global_set": (ITEM + ["value"], ["store"], None),
+    "set_fuel": (["fuel"], ["store"], None),
+    "get_fuel": ([], ["store"], "fuel"),
+    "set_epoch_deadline": (["ticks"], ["store"], None),
+    "increment_epoch": ([], [], None),
+    "set_limits": (["memory_size", "table_elements", "instances"], ["store"], None),
+    "close_store": (["store"], [], None),
+    "drop_engine": ([], [], None),
+    "drop_module": (["module"], [], None),
+    "serialize": (["module", "as"], ["corrupt"], None),
+    "linker_define": (["module", "name"] + ITEM, ["store"], None),
+    "linker_define_instance": (["module", "instance"], ["store"], None),
+    "linker_define_host": (["host"], [], None),
+    "linker_allow_shadowing": (["allow"], [], None),
+    "wasi_run": (["module", "args", "env", "stdin"], ["store"], "exit_code"),
+    "log": ([], [], "log"),
+}
+DECIMAL_FIELDS = {"delta", "offset", "length", "index", "fuel", "ticks", "memory_size", "table_elements", "instances"}
+CORRUPTIONS = {"truncate_half", "flip_first_byte", "flip_middle_byte", "flip_last_byte", "empty", "append_byte"}
+
+
+def is_decimal(x: Any, lo: int, hi: int) -> bool:
+    return isinstance(x, str) and re.fullmatch(r"-?[0-9]+", x) is not None and lo <= int(x) <= hi
+
+
+def value_problem(v: Any, as_arg: bool) -> Optional[str]:
+    """Why ``v`` is not a typed value (argument or expected form), or None."""
+    if not isinstance(v, dict) or len(v) != 1 or next(iter(v)) not in VALTYPES:
+        return f"not a typed value: {json.dumps(v)}"
+    ((k, x),) = v.items()
+    if k == "i32":
+        ok = is_decimal(x, -(1 << 31), (1 << 32) - 1)
+    elif k == "i64":
+        ok = is_decimal(x, -(1 << 63), (1 << 64) - 1)
+    elif k in ("f32", "f64", "v128"):
+        digits = {"f32": "{1,8}", "f64": "{1,16}", "v128": "{32}"}[k]
+        ok = isinstance(x, str) and re.fullmatch("0x[0-9a-fA-F]" + digits, x) is not None
+    elif k == "funcref":
+        ok = x is None or (isinstance(x, dict) and sorted(x) == sorted(ITEM) if as_arg else x == "non-null")
+    else:
+        ok = x is None or is_decimal(x, 0, (1 << 64) - 1)
+    return None if ok else f"bad {k} value: {json.dumps(v)}"
+
+
+def host_problems(h: Any) -> List[str]:
+    if not isinstance(h, dict):
+        return ["a host definition is not an object"]
+    extra = VOCABULARY.get(h.get("func", ""), None)
+    if extra is None:
+        return [f"unknown vocabulary function {h.get('func')!r}"]
+    out = [f"host definition lacks {k}" for k in ["module", "name", "func", "params", "results"] + extra if k not in h]
+    allowed = {"module", "name", "func", "params", "results", "message", "trap", "export", "args"}
+    out += [f"host definition has unknown field {k!r}" for k in h if k not in allowed]
+    for t in h.get("params", []) + h.get("results", []):
+        if t not in VALTYPES:
+            out.append(f"host definition has unknown type {t!r}")
+    if "trap" in h and h["trap"] not in TRAP_NAMES.values():
+        out.append(f"unknown trap code {h['trap']!r}")
+    out += [p for p in (value_problem(a, True) for a in h.get("args", [])) if p]
+    return out
+
+
+def expect_problems(op: str, e: Any, success_key: Optional[str]) -> List[str]:
+    if e == "ok":
+        return [] if success_key in (None, "results") or op == "host_call" else [f"{op} needs a value expectation"]
+    if not isinstance(e, dict):
+        return [f"bad expectation {json.dumps(e)}"]
+    if "error" in e:
+        out = [] if e["error"] in ERROR_KINDS else [f"unknown error kind {e['error']!r}"]
+        allowed = {"error"} | ({"trap", "frames"} if e["error"] == "trap" else set())
+        allowed |= {"message"} if e["error"] == "host_error" else set()
+        out += [f"error expectation has unknown field {k!r}" for k in e if k not in allowed]
+        if e["error"] == "trap" and e.get("trap") not in TRAP_NAMES.values():
+            out.append(f"unknown trap code {e.get('trap')!r}")
+        if e["error"] == "trap" and "frames" in e:
+            fr = e["frames"]
+            if not isinstance(fr, list) or not all(f is None or isinstance(f, str) for f in fr):
+                out.append("frames must be a list of names or nulls")
+        if e["error"] == "host_error" and not isinstance(e.get("message"), str):
+            out.append("a host_error expectation needs its message")
+        return out
+    keys = sorted(e)
+    if success_key == "exit_code":
+        if keys != ["exit_code", "stderr", "stdout"] or not isinstance(e["exit_code"], int):
+            return [f"bad wasi_run expectation {json.dumps(e)}"]
+        return []
+    if keys != [success_key]:
+        return [f"{op} expects {{{success_key!r}: ...}}, not {json.dumps(e)}"]
+    x = e[success_key]
+    if success_key == "results":
+        return [p for p in (value_problem(v, False) for v in x) if p] if isinstance(x, list) else ["results is a list"]
+    if success_key == "value":
+        p = value_problem(x, False)
+        return [p] if p else []
+    if success_key == "bytes":
+        return [] if isinstance(x, str) and re.fullmatch(r"([0-9a-fA-F]{2})*", x) else ["bytes are hex digit pairs"]
+    if success_key == "log":
+        if not isinstance(x, list):
+            return ["log is a list"]
+        out = []
+        for entry in x:
+            if entry == {"ok": True} or (isinstance(entry, dict) and sorted(entry) == ["error"]):
+                continue
+            p = value_problem(entry, False)
+            if p:
+                out.append(p)
+        return out
+    return [] if is_decimal(x, 0, (1 << 64) - 1) else [f"{success_key} is a decimal string"]
+
+
+def format_problems(sc: Any) -> List[str]:
+    """Every way scenario ``sc`` departs from the format, or []."""
+    if not isinstance(sc, dict):
+        return ["a scenario is not an object"]
+    allowed = {"name", "description", "config", "wasi", "modules", "host", "steps"}
+    out = [f"unknown scenario field {k!r}" for k in sc if k not in allowed]
+    if not isinstance(sc.get("name"), str) or "/" not in sc.get("name", ""):
+        out.append("name must be a string 'area/name'")
+    cfg = sc.get("config", {})
+    for k, v in cfg.items():
+        if k in ("consume_fuel", "epoch_interruption", "static_memory_guard"):
+            if not isinstance(v, bool):
+                out.append(f"config {k} is a boolean")
+        elif k == "max_wasm_stack":
+            if not is_decimal(v, 1, (1 << 64) - 1):
+                out.append("config max_wasm_stack is a decimal string")
+        else:
+            out.append(f"unknown config {k!r}")
+    modules = sc.get("modules", {})
+    for n, m in modules.items():
+        if not isinstance(m, str) and not (isinstance(m, dict) and list(m) == ["hex"]):
+            out.append(f"module {n} is text or {{'hex': ...}}")
+    hosts = sc.get("host", [])
+    for h in hosts:
+        out += host_problems(h)
+    names = {h.get("name") for h in hosts if isinstance(h, dict)}
+    made_modules = set(modules)
+    steps = sc.get("steps")
+    if not isinstance(steps, list) or not steps:
+        return out + ["steps is a non-empty list"]
+    for i, st in enumerate(steps):
+        where = f"step {i + 1}"
+        op = st.get("op") if isinstance(st, dict) else None
+        if op not in OPS:
+            out.append(f"{where}: unknown op {op!r}")
+            continue
+        req, opt, success_key = OPS[op]
+        out += [f"{where} ({op}): lacks {k!r}" for k in req if k not in st]
+        known = set(req) | set(opt) | {"op", "expect", "repeat"}
+        out += [f"{where} ({op}): unknown field {k!r}" for k in st if k not in known]
+        if "repeat" in st and not (isinstance(st["repeat"], int) and st["repeat"] >= 1):
+            out.append(f"{where}: repeat is a positive integer")
+        for k in DECIMAL_FIELDS & set(st):
+            if not is_decimal(st[k], -1 if op == "set_limits" else 0, (1 << 64) - 1):
+                out.append(f"{where} ({op}): {k} is a decimal string")
+        for k in ("args",) if op in ("call", "host_call") else ():
+            out += [f"{where}: {p}" for p in (value_problem(a, True) for a in st.get(k, [])) if p]
+        for k in ("value", "init"):
+            if k in st:
+                p = value_problem(st[k], True)
+                if p:
+                    out.append(f"{where}: {p}")
+        if op == "log" and "expect" not in st:
+            out.append(f"{where}: log needs an expectation")
+        out += [f"{where} ({op}): {p}" for p in expect_problems(op, st.get("expect", "ok"), success_key)]
+        if (
+            op in ("compile", "instantiate", "drop_module", "serialize", "wasi_run")
+            and st.get("module") not in made_modules
+        ):
+            out.append(f"{where} ({op}): no module {st.get('module')!r}")
+        if op == "serialize":
+            made_modules.add(st.get("as"))
+            if "corrupt" in st and st["corrupt"] not in CORRUPTIONS:
+                out.append(f"{where}: unknown corruption {st['corrupt']!r}")
+        if op == "host_call" and st.get("host") not in names:
+            out.append(f"{where}: no host definition {st.get('host')!r}")
+        if op == "linker_define_host":
+            out += [f"{where}: {p}" for p in host_problems(st["host"])]
+            names.add(st["host"].get("name"))
+        for imp in st.get("imports", []) if op == "instantiate" else []:
+            ok = (isinstance(imp, dict) and sorted(imp) == sorted(ITEM)) or (
+                isinstance(imp, dict) and "host" in imp and set(imp) <= {"host", "store"} and imp["host"] in names
+            )
+            if not ok:
+                out.append(f"{where}: bad import {json.dumps(imp)}")
+    return out
+
+
 def load(directory: str) -> List[Dict[str, Any]]:
     out: List[Dict[str, Any]] = []
     for name in sorted(os.listdir(directory)):
@@ -703,6 +933,12 @@ def main(argv: List[str]) -> int:
     for sc in scenarios:
         name = sc["name"]
         if filt is not None and filt not in name:
+            continue
+        problems = format_problems(sc)
+        if problems:
+            print(f"FAIL {name}: not in the format of scenarios/README.md: {'; '.join(problems)}")
+            failed += 1
+            bad += 1
             continue
         try:
             Scenario(sc).run()
