@@ -457,6 +457,29 @@ def test_instance_imports_checked(engine: Engine) -> None:
     assert Instance(store, m, [f]).exports(store)["call_double"](store, 1) == 2
 
 
+def test_exports_checked_after_close(engine: Engine) -> None:
+    # The exports are cached on the instance; the cache must not let a
+    # closed store (or a stale caller) through.
+    store = Store(engine)
+    kept = []
+    linker = Linker(engine)
+    linker.define_func(
+        "host",
+        "double",
+        FuncType([ValType.i32()], [ValType.i32()]),
+        lambda c, x: kept.append(c) or x,
+        access_caller=True,
+    )
+    inst = linker.instantiate(store, Module(engine, WAT))
+    assert "add" in inst.exports(store).keys()
+    inst.exports(store)["call_double"](store, 1)
+    with pytest.raises(PetrelError, match="no longer valid"):
+        inst.exports(kept[0])
+    store.close()
+    with pytest.raises(PetrelError, match="closed"):
+        inst.exports(store)
+
+
 def test_misuse_raises(engine: Engine) -> None:
     store, other = Store(engine), Store(engine)
     ex = instantiate(engine, store).exports(store)

@@ -960,8 +960,11 @@ class Instance:
         self._exports: Optional[InstanceExports] = None
 
     def exports(self, store: StoreLike) -> InstanceExports:
-        """The exports (checked against ``store``)."""
-        if self._exports is None or store._id != self._store_id:
+        """The exports (checked against ``store``: another store, a closed
+        store or a caller used after its host function returned raise, as
+        they would without the cache)."""
+        _sp(store)
+        if self._exports is None or store._id != self._store_id or getattr(store, "_closed", False):
             self._exports = InstanceExports(store, self)
         return self._exports
 
