@@ -709,3 +709,45 @@ fn functions_with_twenty_results_compile_and_call_both_ways() {
         );
     }
 }
+
+#[test]
+fn huge_tables_fail_cleanly_instead_of_aborting() {
+    // Found by the differential fuzzer: growing a table without a maximum
+    // by 4 billion elements asked the allocator for 32 GiB and aborted.
+    let engine = Engine::default();
+    let (mut store, instance) = instantiate(
+        &engine,
+        r#"(module (table $t 1 funcref)
+            (func (export "grow") (param i32) (result i32)
+                (table.grow $t (ref.null func) (local.get 0)))
+            (func (export "size") (result i32) (table.size $t)))"#,
+    );
+    let grow = instance
+        .get_typed_func::<i32, i32>(&mut store, "grow")
+        .unwrap();
+    let size = instance
+        .get_typed_func::<(), i32>(&mut store, "size")
+        .unwrap();
+    assert_eq!(grow.call(&mut store, -1).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, 0x7fff_ffff).unwrap(), -1);
+    assert_eq!(size.call(&mut store, ()).unwrap(), 1);
+    assert_eq!(grow.call(&mut store, 100).unwrap(), 1);
+    assert_eq!(size.call(&mut store, ()).unwrap(), 101);
+    // A module whose table cannot be allocated fails to instantiate.
+    let module = Module::new(&engine, "(module (table 4000000000 funcref))").unwrap();
+    let err = Instance::new(&mut store, &module, &[]).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("cannot be allocated"),
+        "{err:#}"
+    );
+    let err = Table::new(
+        &mut store,
+        TableType::new(RefType::FuncRef, 4_000_000_000, None),
+        Ref::null(RefType::FuncRef),
+    )
+    .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("cannot be allocated"),
+        "{err:#}"
+    );
+}
