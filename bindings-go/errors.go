@@ -8,10 +8,8 @@ import "C"
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // Error is an error from Petrel that is not a trap: a failed compilation,
@@ -32,14 +30,22 @@ func (e *Error) ExitStatus() (int32, bool) { return e.exitStatus, e.exited }
 
 // Trap is a wasm trap: its code and the wasm backtrace.
 type Trap struct {
-	message string
-	code    *TrapCode
-	frames  []*Frame
+	message  string
+	code     *TrapCode
+	frames   []*Frame
+	fromHost bool // made by NewTrapWithCode: becomes a wasm trap
 }
 
 // NewTrap creates a trap with a message and no code, which a host function
 // can return to make the wasm call that reached it fail.
 func NewTrap(message string) *Trap { return &Trap{message: message} }
+
+// NewTrapWithCode creates a trap with a code, which a host function can
+// return to make the wasm call that reached it trap with that code (and
+// the backtrace of the wasm frames below the host function).
+func NewTrapWithCode(message string, code TrapCode) *Trap {
+	return &Trap{message: message, code: &code, fromHost: true}
+}
 
 // Error returns the trap's message.
 func (t *Trap) Error() string { return t.message }
@@ -123,6 +129,9 @@ func (p *hostPanic) Error() string { return fmt.Sprintf("panic in a host functio
 
 // hostError makes the C error a host callback returns for err.
 func hostError(err error) *C.petrel_error_t {
+	if t, ok := err.(*Trap); ok && t.fromHost {
+		return C.petrel_error_new_trap(C.petrel_trap_code_t(*t.code))
+	}
 	tag := hostTags.Add(1)
 	hostOutcomes.Store(tag, err)
 	msg := err.Error()
@@ -179,6 +188,3 @@ func callResult(err error) error {
 
 // errClosed is the error of a method of a closed owner.
 func errClosed(what string) error { return &Error{message: "petrel: the " + what + " is closed"} }
-
-var _ = unsafe.Pointer(nil)
-var _ = strings.TrimSpace

@@ -106,6 +106,14 @@ func (m *Memory) Size(store Storelike) uint64 {
 	return n
 }
 
+// Pages returns the memory's size in 64 KiB pages, or the error (a closed
+// store, a memory of another store).
+func (m *Memory) Pages(store Storelike) (uint64, error) {
+	n, err := cMemorySize(store.storePtr(), m.h)
+	runtime.KeepAlive(store)
+	return n, err
+}
+
 // DataSize returns the memory's size in bytes.
 func (m *Memory) DataSize(store Storelike) uintptr {
 	_, n, _ := cMemoryData(store.storePtr(), m.h)
@@ -193,6 +201,13 @@ func (t *Table) Size(store Storelike) uint32 {
 	n, _ := cTableSize(store.storePtr(), t.h)
 	runtime.KeepAlive(store)
 	return n
+}
+
+// Len returns the table's size in elements, or the error.
+func (t *Table) Len(store Storelike) (uint32, error) {
+	n, err := cTableSize(store.storePtr(), t.h)
+	runtime.KeepAlive(store)
+	return n, err
 }
 
 // Get returns element index; out of bounds is a *Trap (TableOutOfBounds).

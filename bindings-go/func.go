@@ -195,17 +195,39 @@ func NewFunc(store Storelike, ty *FuncType, f func(*Caller, []Val) ([]Val, *Trap
 	return fn
 }
 
-// rawHost adapts a Val-level host function.
+// NewFuncWithError is NewFunc for a host function that fails with any
+// error: the error comes back unchanged (errors.Is works) out of the wasm
+// call that reached the host function.
+func NewFuncWithError(store Storelike, ty *FuncType, f func(*Caller, []Val) ([]Val, error)) *Func {
+	fn, err := newHostFunc(store, valHost(ty, f))
+	if err != nil {
+		panic(err)
+	}
+	return fn
+}
+
+// rawHost adapts a Val-level host function returning a *Trap.
 func rawHost(ty *FuncType, f func(*Caller, []Val) ([]Val, *Trap)) *hostFunc {
+	return valHost(ty, func(c *Caller, args []Val) ([]Val, error) {
+		results, trap := f(c, args)
+		if trap != nil {
+			return nil, trap
+		}
+		return results, nil
+	})
+}
+
+// valHost adapts a Val-level host function.
+func valHost(ty *FuncType, f func(*Caller, []Val) ([]Val, error)) *hostFunc {
 	return &hostFunc{ty: ty, call: func(c *Caller, raw []rawVal) error {
 		st := c.storePtr()
 		args := make([]Val, len(ty.params))
 		for i, k := range ty.params {
 			args[i] = readRaw(st, k, &raw[i])
 		}
-		results, trap := f(c, args)
-		if trap != nil {
-			return trap
+		results, err := f(c, args)
+		if err != nil {
+			return err
 		}
 		if len(results) != len(ty.results) {
 			return &Error{message: fmt.Sprintf("host function returned %d results, its type has %d", len(results), len(ty.results))}

@@ -164,3 +164,9 @@ func (l *Linker) Get(store Storelike, module, name string) (*Extern, bool) {
 	}
 	return newExtern(item), true
 }
+
+// FuncNewWithError is FuncNew for a host function that fails with any
+// error (see NewFuncWithError).
+func (l *Linker) FuncNewWithError(module, name string, ty *FuncType, f func(*Caller, []Val) ([]Val, error)) error {
+	return l.defineHost(module, name, valHost(ty, f))
+}

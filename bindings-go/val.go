@@ -152,6 +152,14 @@ func writeRaw(st *C.petrel_store_t, v Val, dst *rawVal) error {
 	case KindFuncref:
 		*(*uint64)(p) = 0
 		if f, ok := v.ref.(*Func); ok && f != nil {
+			// The raw form has no store id: check it here.
+			id, err := cStoreId(st)
+			if err != nil {
+				return err
+			}
+			if uint64(f.h.store_id) != id {
+				return &Error{message: "petrel: funcref argument: object used with the wrong store"}
+			}
 			*(*uint64)(p) = uint64(f.h.index) + 1
 		}
 	case KindExternref:
