@@ -74,7 +74,7 @@ func TestManifest_FullyWrapped(t *testing.T) {
 	known := map[string]bool{}
 	for _, f := range api.Functions {
 		known[f.Name] = true
-		used := regexp.MustCompile(`\bC\.`+f.Name+`\b|\b`+camelName(f.Name)+`\b`).MatchString(code)
+		used := regexp.MustCompile(`\bC\.` + f.Name + `\b|\b` + camelName(f.Name) + `\b`).MatchString(code)
 		_, skipped := skip[f.Name]
 		switch {
 		case used && skipped:
