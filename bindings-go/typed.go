@@ -35,9 +35,12 @@ func kindOf[T Number]() ValKind {
 // typedCall is what every TypedFunc holds: the function handle and a call
 // buffer reused while no other call uses it.
 type typedCall struct {
+	// buf comes first: the struct is a heap object of at least 16 bytes,
+	// so buf is 16-byte aligned and the C API uses it in place (an
+	// unaligned buffer costs a copy through an aligned one).
+	buf  [4]rawVal
 	h    C.petrel_func_t
 	busy atomic.Bool
-	buf  [4]rawVal
 }
 
 func newTypedCall(store Storelike, f *Func, params []ValKind, results []ValKind) (*typedCall, error) {
@@ -68,7 +71,7 @@ func (t *typedCall) buffer() (*[4]rawVal, bool) {
 	if t.busy.CompareAndSwap(false, true) {
 		return &t.buf, true
 	}
-	return new([4]rawVal), false
+	return &new(typedCall).buf, false
 }
 
 // call runs the function over buf (n values) and finishes the call.
