@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"runtime"
 	"sync/atomic"
@@ -90,6 +91,9 @@ func (f *Func) Call(store Storelike, args ...any) (any, error) {
 	n := max(len(ty.params), len(ty.results), 1)
 	buf, own := f.acquire(n)
 	for i, a := range args {
+		if writeNumber(ty.params[i], a, &buf[i]) {
+			continue
+		}
 		v, ok := valFromGo(ty.params[i], a)
 		if !ok {
 			f.release(own)
@@ -121,6 +125,35 @@ func (f *Func) Call(store Storelike, args ...any) (any, error) {
 	f.release(own)
 	runtime.KeepAlive(store)
 	return out, nil
+}
+
+// writeNumber writes a plain Go number of the parameter's kind straight
+// into the raw value (the common case of Call), reporting whether it did.
+func writeNumber(k ValKind, a any, dst *rawVal) bool {
+	p := unsafePointer(dst)
+	switch x := a.(type) {
+	case int32:
+		if k == KindI32 {
+			*(*uint64)(p) = uint64(uint32(x))
+			return true
+		}
+	case int64:
+		if k == KindI64 {
+			*(*int64)(p) = x
+			return true
+		}
+	case float32:
+		if k == KindF32 {
+			*(*uint64)(p) = uint64(math.Float32bits(x))
+			return true
+		}
+	case float64:
+		if k == KindF64 {
+			*(*float64)(p) = x
+			return true
+		}
+	}
+	return false
 }
 
 // resultValue reads a single result as a plain Go value.

@@ -234,7 +234,9 @@ func (i *Instance) GetFunc(store Storelike, name string) *Func {
 
 // NamedExtern is an export with its name.
 type NamedExtern struct {
-	Name   string
+	// Name is the export's name.
+	Name string
+	// Extern is the exported item.
 	Extern *Extern
 }
 

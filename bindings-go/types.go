@@ -97,8 +97,11 @@ func funcTypeFromC(ft *C.petrel_functype_t) *FuncType {
 
 // Limits are size limits: of a memory in 64 KiB pages, of a table in elements.
 type Limits struct {
-	Min    uint64
-	Max    uint64
+	// Min is the minimum (initial) size.
+	Min uint64
+	// Max is the maximum size, meaningful when HasMax.
+	Max uint64
+	// HasMax says whether there is a maximum.
 	HasMax bool
 }
 
