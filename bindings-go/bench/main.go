@@ -51,14 +51,14 @@ const smallWat = `(module
 const memWat = `(module (memory (export "memory") 17))`
 
 const (
-	callIters = 2_000_000
-	hostIters = 2_000_000
-	instIters = 2_000
-	memIters  = 2_000
+	callIters = 300_000
+	hostIters = 300_000
+	instIters = 300
+	memIters  = 300
 	mib       = 1 << 20
 )
 
-var rounds = flag.Int("rounds", 5, "rounds per measurement (the best is kept)")
+var rounds = flag.Int("rounds", 15, "rounds per measurement (the best is kept)")
 
 // best runs f rounds times and returns the smallest duration.
 func best(f func() time.Duration) time.Duration {
