@@ -503,6 +503,64 @@ fn function(s: &mut String, api: &Api, f: &Function) {
 mod tests {
     use super::*;
 
+    const HEADER: &str = r#"
+// An opaque thing.
+typedef struct petrel_thing_t petrel_thing_t;
+typedef struct petrel_error_t petrel_error_t;
+// A kind.
+// @enum Kind PETREL_KIND_*
+typedef uint8_t petrel_kind_t;
+// A handle.
+typedef struct petrel_item_t {
+  uint64_t store_id;
+  size_t index;
+} petrel_item_t;
+typedef union petrel_raw_t {
+  int32_t i32;
+  uint8_t v128[16];
+} petrel_raw_t;
+// The first.
+#define PETREL_KIND_FIRST_ONE 0
+#define PETREL_KIND_B 7
+// Makes a thing.
+struct petrel_error_t *petrel_thing_new(const char *name, size_t name_len, struct petrel_thing_t **thing_out);
+// Reads.
+struct petrel_error_t *petrel_thing_read(struct petrel_thing_t *thing, struct petrel_item_t item, union petrel_raw_t *vals, size_t vals_len, petrel_kind_t *kind_out);
+// Counts.
+size_t petrel_thing_count(const struct petrel_thing_t *thing, bool *ok_out);
+void petrel_thing_delete(struct petrel_thing_t *thing);
+void petrel_error_delete(struct petrel_error_t *error);
+// Makes an error.
+// @owned return
+struct petrel_error_t *petrel_error_new(const char *message, size_t message_len);
+"#;
+
+    #[test]
+    fn wrappers_map_the_ir() {
+        let api = crate::model::resolve(&crate::parse::parse(HEADER).unwrap()).unwrap();
+        let out = lowlevel(&api);
+        assert!(out.starts_with(HEADER_LINE));
+        assert!(out.contains("type Kind uint8"));
+        assert!(out.contains("const KindFirstOne Kind = 0"));
+        assert!(out.contains("\t\treturn \"first_one\""));
+        assert!(out.contains(
+            "func cThingNew(name string) (*C.petrel_thing_t, error) {\n\tvar thingOut *C.petrel_thing_t\n\terr := takeError(C.petrel_thing_new(textPtr(name), C.size_t(len(name)), &thingOut))\n\treturn thingOut, err\n}"
+        ));
+        // A union buffer is passed as cgo's byte array; enums come back typed.
+        assert!(out.contains(
+            "func cThingRead(thing *C.petrel_thing_t, item C.petrel_item_t, vals []C.petrel_raw_t) (Kind, error) {"
+        ));
+        assert!(out.contains("(*[16]byte)(bufPtr(vals))"));
+        assert!(out.contains("return Kind(kindOut), err"));
+        // A non-fallible function returns its value, then its outputs.
+        assert!(out.contains("func cThingCount(thing *C.petrel_thing_t) (uint, bool) {"));
+        // Layouts: structs fully, unions by size.
+        assert!(out.contains("[unsafe.Offsetof(C.petrel_item_t{}.index)-8]"));
+        assert!(out.contains("[unsafe.Sizeof(C.petrel_raw_t{})-16]"));
+        assert!(!out.contains("Alignof(C.petrel_raw_t{})"));
+        assert!(out.contains("C.petrel_error_delete(e)"));
+    }
+
     #[test]
     fn names_are_go_names() {
         assert_eq!(
