@@ -217,10 +217,16 @@ func TestHostFunc_ErrorComesBack(t *testing.T) {
 
 func TestCaller_ReentersStore(t *testing.T) {
 	engine := NewEngine()
-	store := NewStore(engine)
+	store := NewStoreWithData(engine, "state")
+	if store.Data() != "state" {
+		t.Fatal("Store.Data")
+	}
 	linker := NewLinker(engine)
 	err := linker.FuncNew("h", "peek", NewFuncType([]*ValType{NewValType(KindI32)}, []*ValType{NewValType(KindI32)}),
 		func(c *Caller, args []Val) ([]Val, *Trap) {
+			if c.Data() != "state" {
+				return nil, NewTrap("Caller.Data")
+			}
 			mem := c.GetExport("memory").Memory()
 			data := mem.UnsafeData(c)
 			double := c.GetExport("double").Func()

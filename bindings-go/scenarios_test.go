@@ -277,7 +277,7 @@ func newScenario(sc map[string]any) (*scenario, error) {
 			return nil, err
 		}
 	}
-	s.stores["main"] = petrel.NewStore(s.engine)
+	s.stores["main"] = petrel.NewStoreWithData(s.engine, "main")
 	return s, nil
 }
 
@@ -452,7 +452,8 @@ func (s *scenario) hostImpl(h map[string]any) func(*petrel.Caller, []petrel.Val)
 			s.log = append(s.log, typed{kind: "outcome", out: <-done})
 			return nil, nil
 		case "close_store":
-			if err := s.current.Close(); err != nil {
+			name, _ := c.Data().(string)
+			if err := s.stores[name].Close(); err != nil {
 				s.log = append(s.log, typed{kind: "outcome", out: classify(err, false)})
 			} else {
 				s.log = append(s.log, typed{kind: "outcome", out: "ok"})
@@ -747,8 +748,7 @@ func (s *scenario) do(op string, step map[string]any) (result, error) {
 	store := s.current
 	switch op {
 	case "store_new":
-		st := petrel.NewStore(s.engine)
-		s.stores[str(step, "store")] = st
+		s.stores[str(step, "store")] = petrel.NewStoreWithData(s.engine, str(step, "store"))
 	case "compile":
 		_, err := s.module(str(step, "module"))
 		return result{}, err

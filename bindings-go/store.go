@@ -8,6 +8,7 @@ import "C"
 import (
 	"runtime"
 	"sync"
+	"unsafe"
 )
 
 // Storelike is a Store, or the Caller of a running host function (which
@@ -25,24 +26,68 @@ type Store struct {
 	ptr    *C.petrel_store_t
 	id     uint64
 	engine *Engine
-	mu     sync.Mutex // guards deletion against the finalizer only
+	data   *storeData
+}
+
+// storeData is the Go side of the store's C data pointer: the registry
+// entry it names holds the embedder's value (NewStoreWithData), which
+// Caller.Data reads back through petrel_caller_data.
+type storeData struct {
+	mu    sync.Mutex
+	value any
 }
 
 // NewStore creates a store for engine.
-func NewStore(engine *Engine) *Store {
+func NewStore(engine *Engine) *Store { return NewStoreWithData(engine, nil) }
+
+// NewStoreWithData creates a store for engine holding data, which
+// Store.Data and Caller.Data return. (A data value that refers to the
+// store keeps it alive until it is closed.)
+func NewStoreWithData(engine *Engine, data any) *Store {
+	d := &storeData{value: data}
+	idx := handles.add(d)
 	var ptr *C.petrel_store_t
 	err := engine.with(func(e *C.petrel_engine_t) error {
 		var err error
-		ptr, err = cStoreNew(e, nil, nil)
+		ptr, err = cStoreNew(e, envPointer(idx), finalizerPtr())
 		return err
 	})
 	if err != nil {
+		handles.remove(idx)
 		panic(err)
 	}
 	id, _ := cStoreId(ptr)
-	s := &Store{ptr: ptr, id: id, engine: engine}
+	s := &Store{ptr: ptr, id: id, engine: engine, data: d}
 	runtime.SetFinalizer(s, (*Store).finalize)
 	return s
+}
+
+// Data returns the value given to NewStoreWithData (or SetData).
+func (s *Store) Data() any {
+	s.data.mu.Lock()
+	defer s.data.mu.Unlock()
+	return s.data.value
+}
+
+// SetData replaces the store's data value.
+func (s *Store) SetData(data any) {
+	s.data.mu.Lock()
+	defer s.data.mu.Unlock()
+	s.data.value = data
+}
+
+// dataOf reads the store data behind a C data pointer.
+func dataOf(p unsafe.Pointer, err error) any {
+	if err != nil {
+		return nil
+	}
+	v, _ := handles.get(uintptr(p))
+	if d, ok := v.(*storeData); ok {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.value
+	}
+	return nil
 }
 
 func (s *Store) storePtr() *C.petrel_store_t { return s.ptr }
@@ -151,6 +196,15 @@ func (c *Caller) storePtr() *C.petrel_store_t {
 		c.store, _ = cCallerStore(c.ptr)
 	}
 	return c.store
+}
+
+// Data returns the data of the store the host function runs in (see
+// NewStoreWithData).
+func (c *Caller) Data() any {
+	if c.ptr == nil {
+		return nil
+	}
+	return dataOf(cCallerData(c.ptr))
 }
 
 // GetExport returns the export name of the calling instance, or nil.
