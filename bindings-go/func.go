@@ -17,10 +17,48 @@ import (
 // made by NewFunc or WrapFunc. It is a handle checked against its store on
 // every use.
 type Func struct {
-	h    C.petrel_func_t
-	ty   atomic.Pointer[FuncType]
-	busy atomic.Bool
-	buf  []rawVal
+	h      C.petrel_func_t
+	ty     atomic.Pointer[FuncType]
+	scalar atomic.Int32 // scalarUnknown, scalarYes or scalarNo
+	busy   atomic.Bool
+	buf    []rawVal
+}
+
+const (
+	scalarUnknown = iota
+	scalarYes
+	scalarNo
+)
+
+// classify records whether the function's type fits the scalar path.
+func (f *Func) classify(ty *FuncType) bool {
+	if scalarSig(ty) {
+		f.scalar.Store(scalarYes)
+		return true
+	}
+	f.scalar.Store(scalarNo)
+	return false
+}
+
+// callScalar is Call through the scalar path; ok is false when an
+// argument is not a plain number of its parameter's kind (Call then
+// converts it the general way, or reports it).
+func (f *Func) callScalar(store Storelike, ty *FuncType, n int, args []any) (out any, err error, ok bool) {
+	var bits [3]uint64
+	for i, a := range args {
+		var raw rawVal
+		if !writeNumber(ty.params[i], a, &raw) {
+			return nil, nil, false
+		}
+		bits[i] = *(*uint64)(unsafePointer(&raw))
+	}
+	u, err := call3(store, &f.h, n, bits[0], bits[1], bits[2])
+	if err != nil || len(ty.results) == 0 {
+		return nil, err, true
+	}
+	var raw rawVal
+	*(*uint64)(unsafePointer(&raw)) = u
+	return resultValue(nil, ty.results[0], &raw), nil, true
 }
 
 func (f *Func) externHandle() C.petrel_extern_t {
@@ -89,6 +127,11 @@ func (f *Func) Call(store Storelike, args ...any) (any, error) {
 		return nil, &Error{message: fmt.Sprintf("expected %d arguments, got %d", len(ty.params), len(args))}
 	}
 	n := max(len(ty.params), len(ty.results), 1)
+	if f.scalar.Load() == scalarYes || (f.scalar.Load() == scalarUnknown && f.classify(ty)) {
+		if out, err, ok := f.callScalar(store, ty, n, args); ok {
+			return out, err
+		}
+	}
 	buf, own := f.acquire(n)
 	for i, a := range args {
 		if writeNumber(ty.params[i], a, &buf[i]) {

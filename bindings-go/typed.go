@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
-	"sync/atomic"
-	"unsafe"
 )
 
 // Number is a Go type a typed call passes as a wasm number: int32 and
@@ -32,15 +30,10 @@ func kindOf[T Number]() ValKind {
 	return KindI32
 }
 
-// typedCall is what every TypedFunc holds: the function handle and a call
-// buffer reused while no other call uses it.
+// typedCall is what every TypedFunc holds: the function handle (its type
+// checked once). A call goes through the scalar path (fastcall.go).
 type typedCall struct {
-	// buf comes first: the struct is a heap object of at least 16 bytes,
-	// so buf is 16-byte aligned and the C API uses it in place (an
-	// unaligned buffer costs a copy through an aligned one).
-	buf  [4]rawVal
-	h    C.petrel_func_t
-	busy atomic.Bool
+	h C.petrel_func_t
 }
 
 func newTypedCall(store Storelike, f *Func, params []ValKind, results []ValKind) (*typedCall, error) {
@@ -66,31 +59,6 @@ func newTypedCall(store Storelike, f *Func, params []ValKind, results []ValKind)
 	return &typedCall{h: f.h}, nil
 }
 
-// buffer returns the call's own buffer, or a fresh one when it is in use.
-func (t *typedCall) buffer() (*[4]rawVal, bool) {
-	if t.busy.CompareAndSwap(false, true) {
-		return &t.buf, true
-	}
-	return &new(typedCall).buf, false
-}
-
-// call runs the function over buf (n values) and finishes the call.
-func (t *typedCall) call(store Storelike, buf *[4]rawVal, own bool, n int) error {
-	e := C.petrel_func_call_raw(store.storePtr(), &t.h, &buf[0], C.size_t(n))
-	runtime.KeepAlive(store)
-	if e != nil {
-		if own {
-			t.busy.Store(false)
-		}
-		return callResult(takeError(e))
-	}
-	return nil
-}
-
-func put[T Number](dst *rawVal, v T) { *(*T)(unsafe.Pointer(dst)) = v }
-
-func get[T Number](src *rawVal) T { return *(*T)(unsafe.Pointer(src)) }
-
 // TypedFunc0 calls a wasm function of no parameters and one numeric
 // result through one cgo call, without allocating.
 type TypedFunc0[R Number] struct{ c *typedCall }
@@ -106,16 +74,8 @@ func NewTypedFunc0[R Number](store Storelike, f *Func) (*TypedFunc0[R], error) {
 
 // Call calls the function.
 func (t *TypedFunc0[R]) Call(store Storelike) (R, error) {
-	buf, own := t.c.buffer()
-	if err := t.c.call(store, buf, own, 1); err != nil {
-		var zero R
-		return zero, err
-	}
-	r := get[R](&buf[0])
-	if own {
-		t.c.busy.Store(false)
-	}
-	return r, nil
+	u, err := call3(store, &t.c.h, 1, 0, 0, 0)
+	return fromBits[R](u), err
 }
 
 // TypedFunc1 calls a wasm function (P1) -> R.
@@ -132,17 +92,8 @@ func NewTypedFunc1[P1, R Number](store Storelike, f *Func) (*TypedFunc1[P1, R], 
 
 // Call calls the function.
 func (t *TypedFunc1[P1, R]) Call(store Storelike, a P1) (R, error) {
-	buf, own := t.c.buffer()
-	put(&buf[0], a)
-	if err := t.c.call(store, buf, own, 1); err != nil {
-		var zero R
-		return zero, err
-	}
-	r := get[R](&buf[0])
-	if own {
-		t.c.busy.Store(false)
-	}
-	return r, nil
+	u, err := call3(store, &t.c.h, 1, bitsOf(a), 0, 0)
+	return fromBits[R](u), err
 }
 
 // TypedFunc2 calls a wasm function (P1, P2) -> R.
@@ -159,18 +110,8 @@ func NewTypedFunc2[P1, P2, R Number](store Storelike, f *Func) (*TypedFunc2[P1, 
 
 // Call calls the function.
 func (t *TypedFunc2[P1, P2, R]) Call(store Storelike, a P1, b P2) (R, error) {
-	buf, own := t.c.buffer()
-	put(&buf[0], a)
-	put(&buf[1], b)
-	if err := t.c.call(store, buf, own, 2); err != nil {
-		var zero R
-		return zero, err
-	}
-	r := get[R](&buf[0])
-	if own {
-		t.c.busy.Store(false)
-	}
-	return r, nil
+	u, err := call3(store, &t.c.h, 2, bitsOf(a), bitsOf(b), 0)
+	return fromBits[R](u), err
 }
 
 // TypedFunc3 calls a wasm function (P1, P2, P3) -> R.
@@ -187,17 +128,6 @@ func NewTypedFunc3[P1, P2, P3, R Number](store Storelike, f *Func) (*TypedFunc3[
 
 // Call calls the function.
 func (t *TypedFunc3[P1, P2, P3, R]) Call(store Storelike, a P1, b P2, c P3) (R, error) {
-	buf, own := t.c.buffer()
-	put(&buf[0], a)
-	put(&buf[1], b)
-	put(&buf[2], c)
-	if err := t.c.call(store, buf, own, 3); err != nil {
-		var zero R
-		return zero, err
-	}
-	r := get[R](&buf[0])
-	if own {
-		t.c.busy.Store(false)
-	}
-	return r, nil
+	u, err := call3(store, &t.c.h, 3, bitsOf(a), bitsOf(b), bitsOf(c))
+	return fromBits[R](u), err
 }

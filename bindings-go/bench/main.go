@@ -17,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"sort"
 	"time"
 
 	wasmtime "github.com/bytecodealliance/wasmtime-go/v39"
@@ -60,14 +59,32 @@ const (
 
 var rounds = flag.Int("rounds", 15, "rounds per measurement (the best is kept)")
 
-// best runs f rounds times and returns the smallest duration.
-func best(f func() time.Duration) time.Duration {
-	var ds []time.Duration
-	for i := 0; i < *rounds; i++ {
-		ds = append(ds, f())
+// measurement is one timed loop; its best round is kept.
+type measurement struct {
+	run  func() time.Duration
+	best time.Duration
+}
+
+// measurements are run interleaved, one round of each in turn, so that a
+// machine whose load changes during the run affects all runtimes alike.
+var measurements []*measurement
+
+// best registers f; its result is filled in by runAll.
+func best(f func() time.Duration) *time.Duration {
+	m := &measurement{run: f}
+	measurements = append(measurements, m)
+	return &m.best
+}
+
+func runAll() {
+	for r := 0; r < *rounds; r++ {
+		for _, m := range measurements {
+			d := m.run()
+			if r == 0 || d < m.best {
+				m.best = d
+			}
+		}
 	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return ds[0]
 }
 
 func timed(n int, f func(i int)) time.Duration {
@@ -277,15 +294,20 @@ func main() {
 		})
 	})
 
+	cFloor := best(func() time.Duration { return floorNs(callIters) })
+	cgoCall := best(func() time.Duration { return timed(callIters, cgoNop) })
+	runAll()
 	mbs := func(d time.Duration) float64 { return float64(memIters) / d.Seconds() * mib / 1e6 }
 	rows = append(rows,
-		row{"add: ordinary call (Func.Call)", perOp(pCall, callIters), perOp(wCall, callIters), perOp(zCall, callIters), "ns", false},
-		row{"add: Petrel TypedFunc2 / wazero CallWithStack", perOp(pTyped, callIters), 0, perOp(zStack, callIters), "ns", false},
-		row{"wasm-to-Go host call", perOp(pHost, hostIters), perOp(wHost, hostIters), perOp(zHost, hostIters), "ns", false},
-		row{"instantiate a small module (with its store)", perOp(pInst, instIters) / 1000, perOp(wInst, instIters) / 1000, perOp(zInst, instIters) / 1000, "µs", false},
-		row{"copy 1 MiB out of linear memory", mbs(pMem), mbs(wMem), mbs(zMem), "MB/s", true},
+		row{"add: ordinary call (Func.Call)", perOp(*pCall, callIters), perOp(*wCall, callIters), perOp(*zCall, callIters), "ns", false},
+		row{"add: Petrel TypedFunc2 / wazero CallWithStack", perOp(*pTyped, callIters), 0, perOp(*zStack, callIters), "ns", false},
+		row{"  reference: petrel_func_call_raw from C (no cgo)", perOp(*cFloor, callIters), 0, 0, "ns", false},
+		row{"  reference: an empty cgo call", perOp(*cgoCall, callIters), 0, 0, "ns", false},
+		row{"wasm-to-Go host call", perOp(*pHost, hostIters), perOp(*wHost, hostIters), perOp(*zHost, hostIters), "ns", false},
+		row{"instantiate a small module (with its store)", perOp(*pInst, instIters) / 1000, perOp(*wInst, instIters) / 1000, perOp(*zInst, instIters) / 1000, "µs", false},
+		row{"copy 1 MiB out of linear memory", mbs(*pMem), mbs(*wMem), mbs(*zMem), "MB/s", true},
 	)
-	fmt.Printf("%-48s %12s %12s %12s %8s %10s %10s\n", "measurement", "petrel", "wasmtime-go", "wazero", "unit", "wt/petrel", "wz/petrel")
+	fmt.Printf("%-52s %12s %12s %12s %8s %10s %10s\n", "measurement", "petrel", "wasmtime-go", "wazero", "unit", "wt/petrel", "wz/petrel")
 	for _, r := range rows {
 		ratio := func(x float64) string {
 			if x == 0 {
@@ -299,7 +321,7 @@ func main() {
 			}
 			return fmt.Sprintf("%.1f", x)
 		}
-		fmt.Printf("%-48s %12s %12s %12s %8s %10s %10s\n", r.name, cell(r.petrel), cell(r.wasmtime), cell(r.wazero), r.unit, ratio(r.wasmtime), ratio(r.wazero))
+		fmt.Printf("%-52s %12s %12s %12s %8s %10s %10s\n", r.name, cell(r.petrel), cell(r.wasmtime), cell(r.wazero), r.unit, ratio(r.wasmtime), ratio(r.wazero))
 	}
 	fmt.Println("(ratios above 1 mean Petrel is faster, except for MB/s where below 1 does)")
 }
