@@ -530,3 +530,50 @@ func TestLinker_Definitions(t *testing.T) {
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
+
+// Traps on several goroutines at once, each with its own store, while the
+// GC runs: every thread's signal handling works on its own stack.
+func TestTraps_ConcurrentStores(t *testing.T) {
+	engine := NewEngine()
+	module := mustModule(t, engine, `(module (memory 1)
+		(func $rec (export "rec") (param i32) (result i32) local.get 0 i32.const 1 i32.add call $rec)
+		(func (export "oob") (param i32) (result i32) local.get 0 i32.load))`)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			store := NewStore(engine)
+			defer store.Close()
+			inst, err := NewInstance(store, module, nil)
+			if err != nil {
+				errs <- err
+				return
+			}
+			rec, _ := NewTypedFunc1[int32, int32](store, inst.GetFunc(store, "rec"))
+			oob, _ := NewTypedFunc1[int32, int32](store, inst.GetFunc(store, "oob"))
+			for i := 0; i < 20; i++ {
+				var trap *Trap
+				if _, err := rec.Call(store, 0); !errors.As(err, &trap) || *trap.Code() != StackOverflow {
+					errs <- err
+					return
+				}
+				if _, err := oob.Call(store, 1<<20); !errors.As(err, &trap) || *trap.Code() != MemoryOutOfBounds {
+					errs <- err
+					return
+				}
+				if v, err := oob.Call(store, 0); err != nil || v != 0 {
+					errs <- err
+					return
+				}
+				runtime.GC()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
