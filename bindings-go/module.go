@@ -240,9 +240,23 @@ type NamedExtern struct {
 	Extern *Extern
 }
 
-// Exports returns every export of the instance, in order (an error for a
-// closed store or an instance of another store).
-func (i *Instance) Exports(store Storelike) ([]NamedExtern, error) {
+// Exports returns every export of the instance, in order (nil for a
+// closed store or an instance of another store; see NamedExports).
+func (i *Instance) Exports(store Storelike) []*Extern {
+	named, err := i.NamedExports(store)
+	if err != nil {
+		return nil
+	}
+	out := make([]*Extern, len(named))
+	for k, n := range named {
+		out[k] = n.Extern
+	}
+	return out
+}
+
+// NamedExports returns every export of the instance with its name, in
+// order, or the error (a closed store, an instance of another store).
+func (i *Instance) NamedExports(store Storelike) ([]NamedExtern, error) {
 	st := store.storePtr()
 	defer runtime.KeepAlive(store)
 	n, err := cInstanceExportCount(st, i.h)

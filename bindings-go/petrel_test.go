@@ -521,7 +521,7 @@ func TestLinker_Definitions(t *testing.T) {
 	if _, err := linker.Instantiate(store, mustModule(t, engine, `(module (import "x" "y" (func)))`)); err == nil {
 		t.Fatal("an unknown import linked")
 	}
-	exports, err := inst.Exports(store)
+	exports, err := inst.NamedExports(store)
 	if err != nil || len(exports) != 1 || exports[0].Name != "run" {
 		t.Fatalf("exports %v %v", exports, err)
 	}

@@ -507,7 +507,7 @@ func (s *scenario) export(instance, name string, store *petrel.Store) (*petrel.E
 	if store == nil {
 		store = s.stores[r.store]
 	}
-	exports, err := r.inst.Exports(store)
+	exports, err := r.inst.NamedExports(store)
 	if err != nil {
 		return nil, err
 	}
@@ -795,7 +795,7 @@ func (s *scenario) do(op string, step map[string]any) (result, error) {
 			}
 		}
 	case "exports":
-		_, err := s.instances[str(step, "instance")].inst.Exports(store)
+		_, err := s.instances[str(step, "instance")].inst.NamedExports(store)
 		return result{}, err
 	case "call":
 		call := func() (result, error) {
