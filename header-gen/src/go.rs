@@ -32,8 +32,8 @@ impl Emitter for Go {
     }
 }
 
-/// Go's keywords and the builtins a wrapper's body uses.
-const RESERVED: &[&str] = &[
+/// Go's keywords.
+const KEYWORDS: &[&str] = &[
     "break",
     "case",
     "chan",
@@ -59,15 +59,11 @@ const RESERVED: &[&str] = &[
     "switch",
     "type",
     "var",
-    "len",
-    "cap",
-    "string",
-    "byte",
-    "new",
-    "copy",
-    "unsafe",
-    "err",
-    "r",
+];
+
+/// Names a wrapper's body uses, which a parameter must not shadow.
+const BODY_NAMES: &[&str] = &[
+    "len", "cap", "string", "byte", "new", "copy", "unsafe", "err", "r",
 ];
 
 /// `snake_case` to `CamelCase`.
@@ -89,7 +85,7 @@ fn camel(s: &str) -> String {
 fn ident(name: &str) -> String {
     let c = camel(name);
     let mut s = c[..1].to_ascii_lowercase() + &c[1..];
-    if RESERVED.contains(&s.as_str()) {
+    if KEYWORDS.contains(&s.as_str()) || BODY_NAMES.contains(&s.as_str()) {
         s.push('_');
     }
     s
@@ -97,7 +93,7 @@ fn ident(name: &str) -> String {
 
 /// A record field as cgo names it (keywords get a leading `_`).
 fn field_name(name: &str) -> String {
-    if RESERVED[..25].contains(&name) {
+    if KEYWORDS.contains(&name) {
         format!("_{name}")
     } else {
         name.to_string()
