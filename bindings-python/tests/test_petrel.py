@@ -7,11 +7,12 @@ import gc
 import json
 import pathlib
 import re
+import struct
 import subprocess
 import sys
 import threading
 import time
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -456,6 +457,29 @@ def test_instance_imports_checked(engine: Engine) -> None:
     assert Instance(store, m, [f]).exports(store)["call_double"](store, 1) == 2
 
 
+def test_exports_checked_after_close(engine: Engine) -> None:
+    # The exports are cached on the instance; the cache must not let a
+    # closed store (or a stale caller) through.
+    store = Store(engine)
+    kept = []
+    linker = Linker(engine)
+    linker.define_func(
+        "host",
+        "double",
+        FuncType([ValType.i32()], [ValType.i32()]),
+        lambda c, x: kept.append(c) or x,
+        access_caller=True,
+    )
+    inst = linker.instantiate(store, Module(engine, WAT))
+    assert "add" in inst.exports(store).keys()
+    inst.exports(store)["call_double"](store, 1)
+    with pytest.raises(PetrelError, match="no longer valid"):
+        inst.exports(kept[0])
+    store.close()
+    with pytest.raises(PetrelError, match="closed"):
+        inst.exports(store)
+
+
 def test_misuse_raises(engine: Engine) -> None:
     store, other = Store(engine), Store(engine)
     ex = instantiate(engine, store).exports(store)
@@ -590,3 +614,51 @@ def test_hello_example() -> None:
         text=True,
     ).stdout
     assert out == "Hello, world!\nrun() = 42\n"
+
+
+def test_twenty_results_of_mixed_types(engine: Engine) -> None:
+    """A wasm export and a host import with 20 results of the four number types."""
+    kinds = ["i32", "i64", "f32", "f64"] * 5
+    types = [getattr(ValType, k)() for k in kinds]
+
+    def value(i: int, base: int) -> Any:
+        n = base + i
+        return {"i32": n, "i64": n << 40, "f32": n + 0.5, "f64": n + 0.25}[kinds[i]]
+
+    consts = " ".join(f"({k}.const {value(i, 1)})" for i, k in enumerate(kinds))
+    results = " ".join(kinds)
+    wat = f"""(module
+        (import "host" "many" (func $many (param i32) (result {results})))
+        (func (export "own") (result {results}) {consts})
+        (func (export "through") (param i32) (result {results}) (call $many (local.get 0))))"""
+    store = Store(engine)
+    host = Func(store, FuncType([ValType.i32()], types), lambda base: [value(i, base) for i in range(20)])
+    exports = Instance(store, Module(engine, wat), [host]).exports(store)
+    assert exports["own"](store) == [value(i, 1) for i in range(20)]
+    assert exports["through"](store, 100) == [value(i, 100) for i in range(20)]
+
+
+def test_f32_signalling_nan_keeps_its_bits(engine: Engine) -> None:
+    """An f32 crosses the boundary by bits: a signalling NaN stays signalling, payload kept."""
+    snan = struct.unpack("<d", struct.pack("<Q", 0x7FF0000020000000))[0]  # f32 0x7f800001, widened by bits
+
+    def bits(x: float) -> int:
+        return int(struct.unpack("<Q", struct.pack("<d", x))[0])
+
+    wat = """(module
+        (import "host" "id" (func $id (param f32) (result f32)))
+        (global $g (export "g") (mut f32) (f32.const 0))
+        (func (export "same") (param f32) (result f32) (local.get 0))
+        (func (export "bits") (param f32) (result i32) (i32.reinterpret_f32 (local.get 0)))
+        (func (export "via_host") (param f32) (result i32) (i32.reinterpret_f32 (call $id (local.get 0))))
+        (func (export "snan") (result f32) (f32.reinterpret_i32 (i32.const 0x7f800001))))"""
+    store = Store(engine)
+    host = Func(store, FuncType([ValType.f32()], [ValType.f32()]), lambda x: x)
+    exports = Instance(store, Module(engine, wat), [host]).exports(store)
+    assert exports["bits"](store, snan) == 0x7F800001
+    assert bits(exports["same"](store, snan)) == 0x7FF0000020000000
+    assert bits(exports["snan"](store)) == 0x7FF0000020000000
+    assert exports["via_host"](store, snan) == 0x7F800001
+    exports["g"].set_value(store, snan)
+    assert bits(exports["g"].value(store)) == 0x7FF0000020000000
+    assert exports["bits"](store, 1e300) == 0x7F800000  # rounds to infinity, as C does
