@@ -90,7 +90,10 @@ func dataOf(p unsafe.Pointer, err error) any {
 	return nil
 }
 
-func (s *Store) storePtr() *C.petrel_store_t { return s.ptr }
+func (s *Store) storePtr() *C.petrel_store_t {
+	debugGC()
+	return s.ptr
+}
 
 // Engine returns the engine the store was made with.
 func (s *Store) Engine() *Engine { return s.engine }
