@@ -2,8 +2,10 @@
 # Runs every test of the repository: formatting, lints, the unit,
 # integration and spec tests, the C API (header drift, header-gen drift,
 # the C test under valgrind), the scenario suite's C runner (natively and
-# under valgrind) and Python runner, the Python binding (installed with pip in a
-# fresh venv, ruff, pytest), and the Miri lane over the runtime's data
+# under valgrind) and Python runner, the Go binding (gofmt, go vet, go test
+# -race with its scenario runner, a scratch module building the hello
+# example), the Python binding (installed with pip in a fresh venv, ruff,
+# pytest), and the Miri lane over the runtime's data
 # structures. Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -56,6 +58,22 @@ valgrind -q --vex-iropt-register-updates=allregs-at-each-insn \
     --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=1 \
     --suppressions=capi/tests/c/valgrind.supp --suppressions=scenarios/runners/c/valgrind.supp \
     target/ctest/run_scenarios scenarios scenarios/runners/c/expected_failures.txt
+
+echo "== Go binding: gofmt, go vet, go test -race (binding, scenario suite, API manifest, hello Example)"
+# Links target/release/libpetrel_capi.a, built for the C API test above.
+UNFORMATTED="$(gofmt -l bindings-go)"
+if [ -n "$UNFORMATTED" ]; then echo "gofmt: $UNFORMATTED"; exit 1; fi
+(cd bindings-go && go vet ./... && go test -race -count=1 ./...)
+(cd bindings-go/bench && go vet ./...)  # the benchmark module: a build check only
+
+echo "== Go binding: a scratch module outside the repo requires it and runs hello"
+SCRATCH="$(mktemp -d)"
+printf 'module scratch\n\ngo 1.22\n\nrequire github.com/petrel-runtime/petrel/bindings-go v0.0.0\n\nreplace github.com/petrel-runtime/petrel/bindings-go => %s/bindings-go\n' "$ROOT" > "$SCRATCH/go.mod"
+cp bindings-go/examples/hello/main.go "$SCRATCH/main.go"
+(cd "$SCRATCH" && go build -o hello .)
+if ldd "$SCRATCH/hello" | grep -q petrel; then echo "hello links libpetrel_capi dynamically"; exit 1; fi
+(cd "$SCRATCH" && ./hello "$ROOT/examples/hello.wat") | diff - <(printf 'Hello, world!\nrun() = 42\n')
+rm -rf "$SCRATCH"
 
 echo "== Python binding: pip install into a fresh venv, ruff, pytest"
 VENV="$ROOT/target/py-venv"

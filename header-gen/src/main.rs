@@ -1,7 +1,7 @@
 //! `header-gen`: reads `capi/include/petrel.h` once into a
 //! language-neutral IR ([`ir::Api`]) and runs one emitter per language
 //! over it. Today: the Python emitter (cffi declarations and a typed thin
-//! wrapper) and `api.json`, the manifest of every C function that each
+//! wrapper), the Go emitter (the cgo layer of `bindings-go`) and `api.json`, the manifest of every C function that each
 //! binding's completeness test reads. Emitters for Go, .NET and Node
 //! implement the same [`Emitter`] trait.
 //!
@@ -13,6 +13,7 @@
 //! header's conventions and its `@` annotations (listed in `model`'s
 //! documentation). Emitters only map that model to their language.
 
+mod go;
 mod ir;
 mod layout_check;
 mod model;
@@ -64,7 +65,7 @@ fn main() -> Result<()> {
         .with_context(|| format!("reading {}", header.display()))?;
     let header = parse::parse(&text).context("parsing petrel.h")?;
     let api = model::resolve(&header).context("resolving petrel.h")?;
-    let emitters: [&dyn Emitter; 2] = [&Manifest, &python::Python];
+    let emitters: [&dyn Emitter; 3] = [&Manifest, &python::Python, &go::Go];
     let mut stale = Vec::new();
     for emitter in emitters {
         for (rel, content) in emitter.files(&api) {
