@@ -166,6 +166,9 @@ namespace Petrel
 
         internal petrel_func_t Handle { get; }
 
+        /// <summary>The same {store_id, index} presented with another store (for misuse tests: the C API must refuse it).</summary>
+        internal Function Rebind(Store store) => new Function(store, Handle);
+
         /// <summary>The function's signature.</summary>
         public FunctionType Type
         {

@@ -56,6 +56,8 @@ namespace Petrel
 
         internal petrel_instance_t Handle => handle;
 
+        internal Instance Rebind(Store store) => new Instance(store, handle);
+
         internal static petrel_extern_t ToExtern(object item, string what)
         {
             var f = item as Function;

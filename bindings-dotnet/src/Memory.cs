@@ -44,6 +44,8 @@ namespace Petrel
 
         internal petrel_memory_t Handle { get; }
 
+        internal Memory Rebind(Store store) => new Memory(store, Handle);
+
         /// <summary>The memory's type (its current size as the minimum).</summary>
         public MemoryType Type
         {

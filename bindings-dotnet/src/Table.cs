@@ -36,6 +36,8 @@ namespace Petrel
 
         internal petrel_table_t Handle { get; }
 
+        internal Table Rebind(Store store) => new Table(store, Handle);
+
         /// <summary>The table's type (its current size as the minimum).</summary>
         public TableType Type
         {
@@ -118,6 +120,8 @@ namespace Petrel
         public Store Store { get; }
 
         internal petrel_global_t Handle { get; }
+
+        internal Global Rebind(Store store) => new Global(store, Handle);
 
         /// <summary>The global's type.</summary>
         public GlobalType Type

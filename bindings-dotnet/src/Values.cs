@@ -33,7 +33,13 @@ namespace Petrel
         public override string ToString() => "0x" + High.ToString("x16") + Low.ToString("x16");
     }
 
-    /// <summary>Conversions between .NET values and the C API's 16-byte raw values.</summary>
+    /// <summary>
+    /// Conversions between .NET values and the C API's values. An i32 takes an
+    /// int or uint, an i64 a long, ulong, int or uint, an f32 a float, an f64 a
+    /// double or float, a v128 a <see cref="V128"/>, a funcref a <see cref="Function"/>
+    /// of the same store or null, an externref any object except a Function (kept
+    /// alive by a GCHandle that the store frees) or null.
+    /// </summary>
     internal static unsafe class Values
     {
         internal static string Name(ValKind k)
@@ -88,6 +94,9 @@ namespace Petrel
                     break;
                 case ValKind.Externref:
                     if (value == null) { return; }
+                    // A Function is a funcref; wrapping it as a host object would
+                    // hide a type error.
+                    if (value is Function) { break; }
                     raw->externref = (ulong)store.NewExternRef(value).index + 1;
                     return;
             }
@@ -131,6 +140,7 @@ namespace Petrel
                     throw Mismatch(index, value, kind);
                 case ValKind.Externref:
                     if (value == null) { return v; }
+                    if (value is Function) { throw Mismatch(index, value, kind); }
                     v.of.externref = store.NewExternRef(value);
                     return v;
                 default:
