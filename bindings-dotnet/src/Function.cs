@@ -18,6 +18,9 @@ namespace Petrel
     /// <see cref="Registry"/> as the callback's <c>env</c>, never a managed pointer;
     /// the C finalizer, called when the last store or linker using it is freed,
     /// removes it, so the delegate lives exactly as long as wasm can call it.
+    /// It holds no reference to a Store (the registry is a static root, so that
+    /// would keep an undisposed store alive forever): a callback that needs its
+    /// store finds it through <c>petrel_caller_data</c>, a weak handle.
     /// </summary>
     internal abstract unsafe class HostFunc
     {
@@ -45,9 +48,6 @@ namespace Petrel
         /// <summary>Whether <see cref="Invoke"/> needs the managed store (a Caller parameter, or reference values).</summary>
         internal bool NeedsStore { get; }
 
-        /// <summary>The store, for functions made in one; null for linker definitions (found through the caller).</summary>
-        internal Store Store { get; set; }
-
         /// <summary>Reads the arguments from <paramref name="args"/>, calls the delegate, writes the results to the same array.</summary>
         internal abstract void Invoke(IntPtr caller, petrel_valraw_t* args, Store store);
 
@@ -60,8 +60,8 @@ namespace Petrel
                 {
                     throw new PetrelException("host function was released");
                 }
-                var store = f.Store;
-                if (store == null && f.NeedsStore)
+                Store store = null;
+                if (f.NeedsStore)
                 {
                     IntPtr data;
                     Interop.Check(NativeMethods.petrel_caller_data(caller, out data));
@@ -86,7 +86,6 @@ namespace Petrel
         /// <summary>Creates the function in <paramref name="store"/>.</summary>
         internal Function Create(Store store)
         {
-            Store = store;
             var sp = store.Ptr;
             var ft = Type.ToNative();
             try
