@@ -2,8 +2,9 @@
 # Runs every test of the repository: formatting, lints, the unit,
 # integration and spec tests, the C API (header drift, header-gen drift,
 # the C test under valgrind), the Python binding (installed with pip in a
-# fresh venv, ruff, pytest), and the Miri lane over the runtime's data
-# structures. Usage: ./test.sh
+# fresh venv, ruff, pytest), the .NET binding (Mono: mcs, NUnit, the
+# scenario suite, the NuGet package installed outside the repository), and
+# the Miri lane over the runtime's data structures. Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$PWD"
@@ -55,6 +56,14 @@ PYO3_PYTHON="$VENV/bin/python" cargo clippy --release --manifest-path bindings-p
 
 echo "== Python binding benchmark (informational)"
 (cd target && "$VENV/bin/python" "$ROOT/bindings-python/bench/bench.py" --rounds 5)
+
+echo "== .NET binding: mcs build, NUnit under Mono, scenario suite, NuGet pack + install outside the repo, hello"
+# Uses the release C API built above (target/release/libpetrel_capi.so) and
+# builds nothing with cargo; its output goes to target/dotnet.
+./bindings-dotnet/test.sh
+
+echo "== .NET binding benchmark (informational)"
+./bindings-dotnet/bench/run.sh --rounds 5
 
 echo "== Miri: runtime data structures (no JIT code)"
 # Tables, linear memories (heap-backed under Miri), the VMContext and store
