@@ -52,15 +52,12 @@ fn pascal(s: &str) -> String {
 
 /// A name that is not a C# keyword.
 fn ident(name: &str) -> String {
-    const KEYWORDS: &[&str] = &[
-        "base", "bool", "byte", "checked", "class", "const", "decimal", "default", "delegate",
-        "double", "event", "explicit", "extern", "fixed", "float", "in", "int", "internal", "is",
-        "lock", "long", "namespace", "new", "object", "operator", "out", "override", "params",
-        "private", "protected", "public", "readonly", "ref", "sbyte", "sealed", "short", "sizeof",
-        "stackalloc", "static", "string", "struct", "this", "uint", "ulong", "unchecked",
-        "unsafe", "ushort", "using", "virtual", "void", "volatile",
-    ];
-    if KEYWORDS.contains(&name) {
+    const KEYWORDS: &str = "base bool byte checked class const decimal default delegate double \
+        event explicit extern fixed float in int internal is lock long namespace new object \
+        operator out override params private protected public readonly ref sbyte sealed short \
+        sizeof stackalloc static string struct this uint ulong unchecked unsafe ushort using \
+        virtual void volatile";
+    if KEYWORDS.split_whitespace().any(|k| k == name) {
         format!("@{name}")
     } else {
         name.to_string()
