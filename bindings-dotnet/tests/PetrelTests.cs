@@ -815,3 +815,36 @@ namespace Petrel.Tests
         }
     }
 }
+
+namespace Petrel.Tests
+{
+    /// <summary>
+    /// The records of Native.g.cs, as the .NET runtime lays them out, have the
+    /// sizes and field offsets of header-gen/api.json (which a header-gen test
+    /// checks against the C compiler).
+    /// </summary>
+    [TestFixture]
+    public class LayoutTests
+    {
+        [Test]
+        public void Records_MatchTheIrLayouts()
+        {
+            var api = (Dictionary<string, object>)MiniJson.Parse(File.ReadAllText(Path.Combine(Repo.Root, "header-gen", "api.json")));
+            var asm = typeof(Engine).Assembly;
+            var checkedRecords = 0;
+            foreach (Dictionary<string, object> r in (List<object>)api["records"])
+            {
+                var name = (string)r["name"];
+                var t = asm.GetType("Petrel.Native." + name, true);
+                Assert.AreEqual(int.Parse(r["size"].ToString()), System.Runtime.InteropServices.Marshal.SizeOf(t), name + " size");
+                foreach (Dictionary<string, object> f in (List<object>)r["fields"])
+                {
+                    var field = (string)f["name"];
+                    Assert.AreEqual(int.Parse(f["offset"].ToString()), (int)System.Runtime.InteropServices.Marshal.OffsetOf(t, field), name + "." + field);
+                }
+                checkedRecords++;
+            }
+            Assert.Greater(checkedRecords, 10);
+        }
+    }
+}
