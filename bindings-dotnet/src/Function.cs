@@ -238,7 +238,8 @@ namespace Petrel
                 throw new ArgumentException("expected " + np + " arguments, got " + arguments.Length);
             }
             var n = Math.Max(Math.Max(np, nr), 1);
-            var buf = stackalloc petrel_valraw_t[n];
+            byte* space = stackalloc byte[16 * (n + 1)];
+            var buf = Interop.Align16(space);
             for (var i = 0; i < n; i++)
             {
                 buf[i] = default(petrel_valraw_t);

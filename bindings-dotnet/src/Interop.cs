@@ -151,6 +151,13 @@ namespace Petrel
 
         internal static UIntPtr Size(long n) => (UIntPtr)(ulong)n;
 
+        /// <summary>
+        /// The first 16-byte aligned value slot of a stack buffer of 16 (n + 1)
+        /// bytes. The runtime's raw values are 16-byte aligned; an aligned array
+        /// is used in place, any other is copied (petrel_func_call_raw).
+        /// </summary>
+        internal static petrel_valraw_t* Align16(byte* p) => (petrel_valraw_t*)(((ulong)p + 15) & ~15UL);
+
         /// <summary>Takes a <c>petrel_bytes_t</c> filled by Petrel: copies and frees it.</summary>
         internal static byte[] TakeBytes(ref petrel_bytes_t b)
         {

@@ -629,7 +629,8 @@ namespace Petrel
             var handle = Handle;
             return () =>
             {
-                var buf = stackalloc petrel_valraw_t[1];
+                byte* space = stackalloc byte[32];
+                var buf = Interop.Align16(space);
                 buf[0] = default(petrel_valraw_t);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
@@ -649,7 +650,8 @@ namespace Petrel
             var handle = Handle;
             return (a1) =>
             {
-                var buf = stackalloc petrel_valraw_t[1];
+                byte* space = stackalloc byte[32];
+                var buf = Interop.Align16(space);
                 Conv<T1>.Write(store, &buf[0], a1);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
@@ -669,7 +671,8 @@ namespace Petrel
             var handle = Handle;
             return (a1, a2) =>
             {
-                var buf = stackalloc petrel_valraw_t[2];
+                byte* space = stackalloc byte[48];
+                var buf = Interop.Align16(space);
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 var h = handle;
@@ -690,7 +693,8 @@ namespace Petrel
             var handle = Handle;
             return (a1, a2, a3) =>
             {
-                var buf = stackalloc petrel_valraw_t[3];
+                byte* space = stackalloc byte[64];
+                var buf = Interop.Align16(space);
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
@@ -712,7 +716,8 @@ namespace Petrel
             var handle = Handle;
             return (a1, a2, a3, a4) =>
             {
-                var buf = stackalloc petrel_valraw_t[4];
+                byte* space = stackalloc byte[80];
+                var buf = Interop.Align16(space);
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
@@ -735,7 +740,8 @@ namespace Petrel
             var handle = Handle;
             return () =>
             {
-                var buf = stackalloc petrel_valraw_t[1];
+                byte* space = stackalloc byte[32];
+                var buf = Interop.Align16(space);
                 buf[0] = default(petrel_valraw_t);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
@@ -756,7 +762,8 @@ namespace Petrel
             var handle = Handle;
             return (a1) =>
             {
-                var buf = stackalloc petrel_valraw_t[1];
+                byte* space = stackalloc byte[32];
+                var buf = Interop.Align16(space);
                 Conv<T1>.Write(store, &buf[0], a1);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
@@ -777,7 +784,8 @@ namespace Petrel
             var handle = Handle;
             return (a1, a2) =>
             {
-                var buf = stackalloc petrel_valraw_t[2];
+                byte* space = stackalloc byte[48];
+                var buf = Interop.Align16(space);
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 var h = handle;
@@ -799,7 +807,8 @@ namespace Petrel
             var handle = Handle;
             return (a1, a2, a3) =>
             {
-                var buf = stackalloc petrel_valraw_t[3];
+                byte* space = stackalloc byte[64];
+                var buf = Interop.Align16(space);
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
@@ -822,7 +831,8 @@ namespace Petrel
             var handle = Handle;
             return (a1, a2, a3, a4) =>
             {
-                var buf = stackalloc petrel_valraw_t[4];
+                byte* space = stackalloc byte[80];
+                var buf = Interop.Align16(space);
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);

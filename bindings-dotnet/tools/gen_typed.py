@@ -141,7 +141,8 @@ def main():
             params = ", ".join(f"a{i}" for i in range(1, n + 1))
             w(f"            return ({params}) =>")
             w("            {")
-            w(f"                var buf = stackalloc petrel_valraw_t[{nbuf}];")
+            w(f"                byte* space = stackalloc byte[{16 * (nbuf + 1)}];")
+            w("                var buf = Interop.Align16(space);")
             if n == 0:
                 w("                buf[0] = default(petrel_valraw_t);")
             for i in range(1, n + 1):
