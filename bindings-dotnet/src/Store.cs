@@ -102,12 +102,13 @@ namespace Petrel
 
         /// <summary>
         /// Caps the store's resources: bytes of any one memory, elements of any one
-        /// table, number of instances; negative means no limit. Growth beyond a cap
-        /// fails (<c>memory.grow</c> returns -1); creation beyond it throws.
+        /// table, number of instances; null (or negative) means no limit. Growth
+        /// beyond a cap fails (<c>memory.grow</c> returns -1, <see cref="Memory.Grow"/>
+        /// throws); creating an instance beyond it throws.
         /// </summary>
-        public void SetLimits(long memorySize = -1, long tableElements = -1, long instances = -1)
+        public void SetLimits(long? memorySize = null, long? tableElements = null, long? instances = null)
         {
-            Interop.Check(NativeMethods.petrel_store_limiter(Ptr, memorySize, tableElements, instances));
+            Interop.Check(NativeMethods.petrel_store_limiter(Ptr, memorySize ?? -1, tableElements ?? -1, instances ?? -1));
             GC.KeepAlive(this);
         }
 

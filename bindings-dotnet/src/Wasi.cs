@@ -68,6 +68,16 @@ namespace Petrel
             return this;
         }
 
+        /// <summary>Adds environment variables given as (name, value) pairs, as in wasmtime-dotnet.</summary>
+        public WasiConfiguration WithEnvironmentVariables(IEnumerable<(string, string)> variables)
+        {
+            foreach (var kv in variables)
+            {
+                WithEnvironmentVariable(kv.Item1, kv.Item2);
+            }
+            return this;
+        }
+
         /// <summary>Gives the program the host process's environment.</summary>
         public WasiConfiguration WithInheritedEnvironment()
         {

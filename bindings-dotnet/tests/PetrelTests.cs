@@ -691,6 +691,8 @@ namespace Petrel.Tests
                 store.SetWasiConfiguration(new WasiConfiguration()
                     .WithArgs("prog", "a")
                     .WithEnvironmentVariable("X", "1")
+                    .WithEnvironmentVariables(new[] { ("Y", "2") })
+                    .WithEnvironmentVariables(new[] { new KeyValuePair<string, string>("Z", "3") })
                     .WithStandardInputBytes(new byte[] { 1 })
                     .WithCapturedStandardOutput()
                     .WithCapturedStandardError());
