@@ -1,11 +1,11 @@
-// Runs the cross-language scenario suite (format: scenarios/README.md; the JSON
-// files of ../scenarios, or of
-// the directory in PETREL_SCENARIOS or the first argument) against the .NET
-// binding. Prints one line per failure and "scenarios: N passed, N failed";
-// exits non-zero on any unexpected outcome, including a scenario listed in
-// scenarios_expected_failures.txt that passes, or a missing suite.
+// Runs the cross-language scenario suite (format: scenarios/README.md; the
+// JSON files of ../scenarios, of PETREL_SCENARIOS, or of the directory given
+// as an argument) against the .NET binding. Prints one line per failure and
+// "scenarios: N passed, N failed"; exits non-zero on any unexpected outcome,
+// including a scenario listed in scenarios_expected_failures.txt (given with
+// --expected) that passes, or a missing suite.
 //
-// Usage: mono ScenarioRunner.exe [SCENARIO_DIR] [--filter SUBSTRING] [-v]
+// Usage: mono ScenarioRunner.exe [SCENARIO_DIR] [--expected FILE] [--filter SUBSTRING] [-v]
 //
 // The public API binds every item (Function, Memory, ...) to its Store, so
 // "use this item with another store" cannot be written with it; steps that
