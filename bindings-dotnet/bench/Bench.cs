@@ -2,7 +2,8 @@
 // ns per call of an exported add(i32, i32) -> i32 through the typed delegate
 // and through Invoke, next to a bare P/Invoke of a trivial C function of the
 // same signature (the floor of any native binding: libpetrel_bench_floor.so,
-// compiled by bench/run.sh, never committed); ns per wasm-to-C# host call;
+// compiled by bench/run.sh, never committed) and a bare P/Invoke of
+// petrel_func_call_raw (the C API's own cost, no binding code); ns per wasm-to-C# host call;
 // µs per instantiation of a small module; MB/s reading 1 MiB of memory into a
 // managed array. The measurements mirror bindings-python/bench/bench.py.
 //
@@ -16,7 +17,7 @@ using System.Runtime.InteropServices;
 using System.Security;
 using Petrel;
 
-public static class Bench
+public static unsafe class Bench
 {
     private const string Wat = @"
 (module
@@ -80,6 +81,33 @@ public static class Bench
                 for (var k = 0; k < calls; k++)
                 {
                     acc += petrel_bench_add(k, 1);
+                }
+                sw.Stop();
+                GC.KeepAlive(acc);
+                return Ns(sw, calls);
+            })));
+            // The C API's own cost: petrel_func_call_raw through a bare DllImport,
+            // with no binding code around it (what the typed path adds is the
+            // difference between this line and the next).
+            var handle = addF.Handle;
+            var storePtr = store.Ptr;
+            results.Add(new KeyValuePair<string, double>("raw C API call (ns)", Median(rounds, () =>
+            {
+                var raw = stackalloc Petrel.Native.petrel_valraw_t[2];
+                var h = handle;
+                var sw = Stopwatch.StartNew();
+                var acc = 0;
+                for (var k = 0; k < calls; k++)
+                {
+                    raw[0] = default(Petrel.Native.petrel_valraw_t);
+                    raw[1] = default(Petrel.Native.petrel_valraw_t);
+                    raw[0].i32 = k;
+                    raw[1].i32 = 1;
+                    if (Petrel.Native.NativeMethods.petrel_func_call_raw(storePtr, &h, raw, (UIntPtr)2) != IntPtr.Zero)
+                    {
+                        throw new Exception("call failed");
+                    }
+                    acc += raw[0].i32;
                 }
                 sw.Stop();
                 GC.KeepAlive(acc);
@@ -160,7 +188,7 @@ public static class Bench
                 Console.WriteLine(string.Format("{0,-26}{1,12:F1}", r.Key, r.Value));
             }
             var floor = results[0].Value;
-            var typed = results[1].Value;
+            var typed = results[2].Value;
             Console.WriteLine(string.Format("typed add / bare P/Invoke: {0:F1}x", typed / floor));
         }
         return 0;

@@ -7,3 +7,4 @@ using System.Runtime.CompilerServices;
 [assembly: AssemblyInformationalVersion("0.1.0")]
 [assembly: InternalsVisibleTo("Petrel.Tests")]
 [assembly: InternalsVisibleTo("ScenarioRunner")]
+[assembly: InternalsVisibleTo("Bench")]
