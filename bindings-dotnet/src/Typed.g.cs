@@ -634,6 +634,7 @@ namespace Petrel
                 buf[0] = default(petrel_valraw_t);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
+                GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
@@ -655,6 +656,7 @@ namespace Petrel
                 Conv<T1>.Write(store, &buf[0], a1);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
+                GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
@@ -677,6 +679,7 @@ namespace Petrel
                 Conv<T2>.Write(store, &buf[1], a2);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)2);
+                GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
@@ -700,6 +703,7 @@ namespace Petrel
                 Conv<T3>.Write(store, &buf[2], a3);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)3);
+                GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
@@ -724,6 +728,7 @@ namespace Petrel
                 Conv<T4>.Write(store, &buf[3], a4);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)4);
+                GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
@@ -745,6 +750,7 @@ namespace Petrel
                 buf[0] = default(petrel_valraw_t);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
+                GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
@@ -767,6 +773,7 @@ namespace Petrel
                 Conv<T1>.Write(store, &buf[0], a1);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
+                GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
@@ -790,6 +797,7 @@ namespace Petrel
                 Conv<T2>.Write(store, &buf[1], a2);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)2);
+                GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
@@ -814,6 +822,7 @@ namespace Petrel
                 Conv<T3>.Write(store, &buf[2], a3);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)3);
+                GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
@@ -839,6 +848,7 @@ namespace Petrel
                 Conv<T4>.Write(store, &buf[3], a4);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)4);
+                GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);

@@ -149,6 +149,7 @@ def main():
                 w(f"                Conv<T{i}>.Write(store, &buf[{i - 1}], a{i});")
             w("                var h = handle;")
             w(f"                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr){nbuf});")
+            w("                GC.KeepAlive(store);")
             w("                if (error != IntPtr.Zero)")
             w("                {")
             w("                    Interop.Throw(error);")
