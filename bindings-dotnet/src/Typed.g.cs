@@ -86,6 +86,51 @@ namespace Petrel
         }
     }
 
+    internal sealed unsafe class HostFuncA5<T1, T2, T3, T4, T5> : HostFunc
+    {
+        private readonly Action<T1, T2, T3, T4, T5> f;
+
+        internal HostFuncA5(Action<T1, T2, T3, T4, T5> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, new ValKind[0], false)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]));
+        }
+    }
+
+    internal sealed unsafe class HostFuncA6<T1, T2, T3, T4, T5, T6> : HostFunc
+    {
+        private readonly Action<T1, T2, T3, T4, T5, T6> f;
+
+        internal HostFuncA6(Action<T1, T2, T3, T4, T5, T6> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, new ValKind[0], false)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]));
+        }
+    }
+
+    internal sealed unsafe class HostFuncA7<T1, T2, T3, T4, T5, T6, T7> : HostFunc
+    {
+        private readonly Action<T1, T2, T3, T4, T5, T6, T7> f;
+
+        internal HostFuncA7(Action<T1, T2, T3, T4, T5, T6, T7> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, new ValKind[0], false)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]), Conv<T7>.Read(s, &a[6]));
+        }
+    }
+
     internal sealed unsafe class HostFuncF0<TResult> : HostFunc
     {
         private readonly Func<TResult> f;
@@ -162,6 +207,54 @@ namespace Petrel
         internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
         {
             var r = f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]));
+            Conv<TResult>.Write(s, &a[0], r);
+        }
+    }
+
+    internal sealed unsafe class HostFuncF5<T1, T2, T3, T4, T5, TResult> : HostFunc
+    {
+        private readonly Func<T1, T2, T3, T4, T5, TResult> f;
+
+        internal HostFuncF5(Func<T1, T2, T3, T4, T5, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, new[] { Conv<TResult>.Kind }, false)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            var r = f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]));
+            Conv<TResult>.Write(s, &a[0], r);
+        }
+    }
+
+    internal sealed unsafe class HostFuncF6<T1, T2, T3, T4, T5, T6, TResult> : HostFunc
+    {
+        private readonly Func<T1, T2, T3, T4, T5, T6, TResult> f;
+
+        internal HostFuncF6(Func<T1, T2, T3, T4, T5, T6, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, new[] { Conv<TResult>.Kind }, false)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            var r = f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]));
+            Conv<TResult>.Write(s, &a[0], r);
+        }
+    }
+
+    internal sealed unsafe class HostFuncF7<T1, T2, T3, T4, T5, T6, T7, TResult> : HostFunc
+    {
+        private readonly Func<T1, T2, T3, T4, T5, T6, T7, TResult> f;
+
+        internal HostFuncF7(Func<T1, T2, T3, T4, T5, T6, T7, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, new[] { Conv<TResult>.Kind }, false)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            var r = f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]), Conv<T7>.Read(s, &a[6]));
             Conv<TResult>.Write(s, &a[0], r);
         }
     }
@@ -273,6 +366,75 @@ namespace Petrel
             try
             {
                 f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]));
+            }
+            finally
+            {
+                c.Invalidate();
+            }
+        }
+    }
+
+    internal sealed unsafe class HostFuncAC5<T1, T2, T3, T4, T5> : HostFunc
+    {
+        private readonly Action<Caller, T1, T2, T3, T4, T5> f;
+
+        internal HostFuncAC5(Action<Caller, T1, T2, T3, T4, T5> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, new ValKind[0], true)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            var c = new Caller(caller, s);
+            try
+            {
+                f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]));
+            }
+            finally
+            {
+                c.Invalidate();
+            }
+        }
+    }
+
+    internal sealed unsafe class HostFuncAC6<T1, T2, T3, T4, T5, T6> : HostFunc
+    {
+        private readonly Action<Caller, T1, T2, T3, T4, T5, T6> f;
+
+        internal HostFuncAC6(Action<Caller, T1, T2, T3, T4, T5, T6> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, new ValKind[0], true)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            var c = new Caller(caller, s);
+            try
+            {
+                f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]));
+            }
+            finally
+            {
+                c.Invalidate();
+            }
+        }
+    }
+
+    internal sealed unsafe class HostFuncAC7<T1, T2, T3, T4, T5, T6, T7> : HostFunc
+    {
+        private readonly Action<Caller, T1, T2, T3, T4, T5, T6, T7> f;
+
+        internal HostFuncAC7(Action<Caller, T1, T2, T3, T4, T5, T6, T7> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, new ValKind[0], true)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            var c = new Caller(caller, s);
+            try
+            {
+                f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]), Conv<T7>.Read(s, &a[6]));
             }
             finally
             {
@@ -401,6 +563,78 @@ namespace Petrel
         }
     }
 
+    internal sealed unsafe class HostFuncFC5<T1, T2, T3, T4, T5, TResult> : HostFunc
+    {
+        private readonly Func<Caller, T1, T2, T3, T4, T5, TResult> f;
+
+        internal HostFuncFC5(Func<Caller, T1, T2, T3, T4, T5, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, new[] { Conv<TResult>.Kind }, true)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            var c = new Caller(caller, s);
+            try
+            {
+                var r = f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]));
+                Conv<TResult>.Write(s, &a[0], r);
+            }
+            finally
+            {
+                c.Invalidate();
+            }
+        }
+    }
+
+    internal sealed unsafe class HostFuncFC6<T1, T2, T3, T4, T5, T6, TResult> : HostFunc
+    {
+        private readonly Func<Caller, T1, T2, T3, T4, T5, T6, TResult> f;
+
+        internal HostFuncFC6(Func<Caller, T1, T2, T3, T4, T5, T6, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, new[] { Conv<TResult>.Kind }, true)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            var c = new Caller(caller, s);
+            try
+            {
+                var r = f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]));
+                Conv<TResult>.Write(s, &a[0], r);
+            }
+            finally
+            {
+                c.Invalidate();
+            }
+        }
+    }
+
+    internal sealed unsafe class HostFuncFC7<T1, T2, T3, T4, T5, T6, T7, TResult> : HostFunc
+    {
+        private readonly Func<Caller, T1, T2, T3, T4, T5, T6, T7, TResult> f;
+
+        internal HostFuncFC7(Func<Caller, T1, T2, T3, T4, T5, T6, T7, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, new[] { Conv<TResult>.Kind }, true)
+        {
+            this.f = f ?? throw new ArgumentNullException(nameof(f));
+        }
+
+        internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
+        {
+            var c = new Caller(caller, s);
+            try
+            {
+                var r = f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]), Conv<T7>.Read(s, &a[6]));
+                Conv<TResult>.Write(s, &a[0], r);
+            }
+            finally
+            {
+                c.Invalidate();
+            }
+        }
+    }
+
     public sealed partial class Function
     {
         /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
@@ -458,6 +692,39 @@ namespace Petrel
         }
 
         /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5>(Store store, Action<T1, T2, T3, T4, T5> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncA5<T1, T2, T3, T4, T5>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5, T6>(Store store, Action<T1, T2, T3, T4, T5, T6> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncA6<T1, T2, T3, T4, T5, T6>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5, T6, T7>(Store store, Action<T1, T2, T3, T4, T5, T6, T7> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncA7<T1, T2, T3, T4, T5, T6, T7>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
         public static Function FromCallback<TResult>(Store store, Func<TResult> callback)
         {
             Conv<TResult>.Require();
@@ -510,6 +777,39 @@ namespace Petrel
                 throw new ArgumentNullException(nameof(store));
             }
             return new HostFuncF4<T1, T2, T3, T4, TResult>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5, TResult>(Store store, Func<T1, T2, T3, T4, T5, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<TResult>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncF5<T1, T2, T3, T4, T5, TResult>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5, T6, TResult>(Store store, Func<T1, T2, T3, T4, T5, T6, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<TResult>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncF6<T1, T2, T3, T4, T5, T6, TResult>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5, T6, T7, TResult>(Store store, Func<T1, T2, T3, T4, T5, T6, T7, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Conv<TResult>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncF7<T1, T2, T3, T4, T5, T6, T7, TResult>(callback).Create(store);
         }
 
         /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
@@ -567,6 +867,39 @@ namespace Petrel
         }
 
         /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5>(Store store, Action<Caller, T1, T2, T3, T4, T5> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncAC5<T1, T2, T3, T4, T5>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5, T6>(Store store, Action<Caller, T1, T2, T3, T4, T5, T6> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncAC6<T1, T2, T3, T4, T5, T6>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5, T6, T7>(Store store, Action<Caller, T1, T2, T3, T4, T5, T6, T7> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncAC7<T1, T2, T3, T4, T5, T6, T7>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
         public static Function FromCallback<TResult>(Store store, Func<Caller, TResult> callback)
         {
             Conv<TResult>.Require();
@@ -619,6 +952,39 @@ namespace Petrel
                 throw new ArgumentNullException(nameof(store));
             }
             return new HostFuncFC4<T1, T2, T3, T4, TResult>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5, TResult>(Store store, Func<Caller, T1, T2, T3, T4, T5, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<TResult>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncFC5<T1, T2, T3, T4, T5, TResult>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5, T6, TResult>(Store store, Func<Caller, T1, T2, T3, T4, T5, T6, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<TResult>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncFC6<T1, T2, T3, T4, T5, T6, TResult>(callback).Create(store);
+        }
+
+        /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
+        public static Function FromCallback<T1, T2, T3, T4, T5, T6, T7, TResult>(Store store, Func<Caller, T1, T2, T3, T4, T5, T6, T7, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Conv<TResult>.Require();
+            if (store == null)
+            {
+                throw new ArgumentNullException(nameof(store));
+            }
+            return new HostFuncFC7<T1, T2, T3, T4, T5, T6, T7, TResult>(callback).Create(store);
         }
 
         /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
@@ -728,6 +1094,87 @@ namespace Petrel
                 Conv<T4>.Write(store, &buf[3], a4);
                 var h = handle;
                 var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)4);
+                GC.KeepAlive(store);
+                if (error != IntPtr.Zero)
+                {
+                    Interop.Throw(error);
+                }
+            };
+        }
+
+        /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
+        public unsafe Action<T1, T2, T3, T4, T5> WrapAction<T1, T2, T3, T4, T5>()
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, new ValKind[0]);
+            var store = Store;
+            var handle = Handle;
+            return (a1, a2, a3, a4, a5) =>
+            {
+                byte* space = stackalloc byte[96];
+                var buf = Interop.Align16(space);
+                Conv<T1>.Write(store, &buf[0], a1);
+                Conv<T2>.Write(store, &buf[1], a2);
+                Conv<T3>.Write(store, &buf[2], a3);
+                Conv<T4>.Write(store, &buf[3], a4);
+                Conv<T5>.Write(store, &buf[4], a5);
+                var h = handle;
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)5);
+                GC.KeepAlive(store);
+                if (error != IntPtr.Zero)
+                {
+                    Interop.Throw(error);
+                }
+            };
+        }
+
+        /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
+        public unsafe Action<T1, T2, T3, T4, T5, T6> WrapAction<T1, T2, T3, T4, T5, T6>()
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, new ValKind[0]);
+            var store = Store;
+            var handle = Handle;
+            return (a1, a2, a3, a4, a5, a6) =>
+            {
+                byte* space = stackalloc byte[112];
+                var buf = Interop.Align16(space);
+                Conv<T1>.Write(store, &buf[0], a1);
+                Conv<T2>.Write(store, &buf[1], a2);
+                Conv<T3>.Write(store, &buf[2], a3);
+                Conv<T4>.Write(store, &buf[3], a4);
+                Conv<T5>.Write(store, &buf[4], a5);
+                Conv<T6>.Write(store, &buf[5], a6);
+                var h = handle;
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)6);
+                GC.KeepAlive(store);
+                if (error != IntPtr.Zero)
+                {
+                    Interop.Throw(error);
+                }
+            };
+        }
+
+        /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
+        public unsafe Action<T1, T2, T3, T4, T5, T6, T7> WrapAction<T1, T2, T3, T4, T5, T6, T7>()
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, new ValKind[0]);
+            var store = Store;
+            var handle = Handle;
+            return (a1, a2, a3, a4, a5, a6, a7) =>
+            {
+                byte* space = stackalloc byte[128];
+                var buf = Interop.Align16(space);
+                Conv<T1>.Write(store, &buf[0], a1);
+                Conv<T2>.Write(store, &buf[1], a2);
+                Conv<T3>.Write(store, &buf[2], a3);
+                Conv<T4>.Write(store, &buf[3], a4);
+                Conv<T5>.Write(store, &buf[4], a5);
+                Conv<T6>.Write(store, &buf[5], a6);
+                Conv<T7>.Write(store, &buf[6], a7);
+                var h = handle;
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)7);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
@@ -857,6 +1304,90 @@ namespace Petrel
             };
         }
 
+        /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
+        public unsafe Func<T1, T2, T3, T4, T5, TResult> WrapFunc<T1, T2, T3, T4, T5, TResult>()
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<TResult>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, new[] { Conv<TResult>.Kind });
+            var store = Store;
+            var handle = Handle;
+            return (a1, a2, a3, a4, a5) =>
+            {
+                byte* space = stackalloc byte[96];
+                var buf = Interop.Align16(space);
+                Conv<T1>.Write(store, &buf[0], a1);
+                Conv<T2>.Write(store, &buf[1], a2);
+                Conv<T3>.Write(store, &buf[2], a3);
+                Conv<T4>.Write(store, &buf[3], a4);
+                Conv<T5>.Write(store, &buf[4], a5);
+                var h = handle;
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)5);
+                GC.KeepAlive(store);
+                if (error != IntPtr.Zero)
+                {
+                    Interop.Throw(error);
+                }
+                return Conv<TResult>.Read(store, &buf[0]);
+            };
+        }
+
+        /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
+        public unsafe Func<T1, T2, T3, T4, T5, T6, TResult> WrapFunc<T1, T2, T3, T4, T5, T6, TResult>()
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<TResult>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, new[] { Conv<TResult>.Kind });
+            var store = Store;
+            var handle = Handle;
+            return (a1, a2, a3, a4, a5, a6) =>
+            {
+                byte* space = stackalloc byte[112];
+                var buf = Interop.Align16(space);
+                Conv<T1>.Write(store, &buf[0], a1);
+                Conv<T2>.Write(store, &buf[1], a2);
+                Conv<T3>.Write(store, &buf[2], a3);
+                Conv<T4>.Write(store, &buf[3], a4);
+                Conv<T5>.Write(store, &buf[4], a5);
+                Conv<T6>.Write(store, &buf[5], a6);
+                var h = handle;
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)6);
+                GC.KeepAlive(store);
+                if (error != IntPtr.Zero)
+                {
+                    Interop.Throw(error);
+                }
+                return Conv<TResult>.Read(store, &buf[0]);
+            };
+        }
+
+        /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
+        public unsafe Func<T1, T2, T3, T4, T5, T6, T7, TResult> WrapFunc<T1, T2, T3, T4, T5, T6, T7, TResult>()
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Conv<TResult>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, new[] { Conv<TResult>.Kind });
+            var store = Store;
+            var handle = Handle;
+            return (a1, a2, a3, a4, a5, a6, a7) =>
+            {
+                byte* space = stackalloc byte[128];
+                var buf = Interop.Align16(space);
+                Conv<T1>.Write(store, &buf[0], a1);
+                Conv<T2>.Write(store, &buf[1], a2);
+                Conv<T3>.Write(store, &buf[2], a3);
+                Conv<T4>.Write(store, &buf[3], a4);
+                Conv<T5>.Write(store, &buf[4], a5);
+                Conv<T6>.Write(store, &buf[5], a6);
+                Conv<T7>.Write(store, &buf[6], a7);
+                var h = handle;
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)7);
+                GC.KeepAlive(store);
+                if (error != IntPtr.Zero)
+                {
+                    Interop.Throw(error);
+                }
+                return Conv<TResult>.Read(store, &buf[0]);
+            };
+        }
+
     }
 
     public sealed partial class Instance
@@ -874,6 +1405,15 @@ namespace Petrel
         public Action<T1, T2, T3, T4> GetAction<T1, T2, T3, T4>(string name) => GetFunction(name)?.WrapAction<T1, T2, T3, T4>();
 
         /// <summary>The exported function <paramref name="name"/> as a typed delegate, or null when there is none; throws <see cref="PetrelException"/> when its signature differs.</summary>
+        public Action<T1, T2, T3, T4, T5> GetAction<T1, T2, T3, T4, T5>(string name) => GetFunction(name)?.WrapAction<T1, T2, T3, T4, T5>();
+
+        /// <summary>The exported function <paramref name="name"/> as a typed delegate, or null when there is none; throws <see cref="PetrelException"/> when its signature differs.</summary>
+        public Action<T1, T2, T3, T4, T5, T6> GetAction<T1, T2, T3, T4, T5, T6>(string name) => GetFunction(name)?.WrapAction<T1, T2, T3, T4, T5, T6>();
+
+        /// <summary>The exported function <paramref name="name"/> as a typed delegate, or null when there is none; throws <see cref="PetrelException"/> when its signature differs.</summary>
+        public Action<T1, T2, T3, T4, T5, T6, T7> GetAction<T1, T2, T3, T4, T5, T6, T7>(string name) => GetFunction(name)?.WrapAction<T1, T2, T3, T4, T5, T6, T7>();
+
+        /// <summary>The exported function <paramref name="name"/> as a typed delegate, or null when there is none; throws <see cref="PetrelException"/> when its signature differs.</summary>
         public Func<TResult> GetFunction<TResult>(string name) => GetFunction(name)?.WrapFunc<TResult>();
 
         /// <summary>The exported function <paramref name="name"/> as a typed delegate, or null when there is none; throws <see cref="PetrelException"/> when its signature differs.</summary>
@@ -887,6 +1427,15 @@ namespace Petrel
 
         /// <summary>The exported function <paramref name="name"/> as a typed delegate, or null when there is none; throws <see cref="PetrelException"/> when its signature differs.</summary>
         public Func<T1, T2, T3, T4, TResult> GetFunction<T1, T2, T3, T4, TResult>(string name) => GetFunction(name)?.WrapFunc<T1, T2, T3, T4, TResult>();
+
+        /// <summary>The exported function <paramref name="name"/> as a typed delegate, or null when there is none; throws <see cref="PetrelException"/> when its signature differs.</summary>
+        public Func<T1, T2, T3, T4, T5, TResult> GetFunction<T1, T2, T3, T4, T5, TResult>(string name) => GetFunction(name)?.WrapFunc<T1, T2, T3, T4, T5, TResult>();
+
+        /// <summary>The exported function <paramref name="name"/> as a typed delegate, or null when there is none; throws <see cref="PetrelException"/> when its signature differs.</summary>
+        public Func<T1, T2, T3, T4, T5, T6, TResult> GetFunction<T1, T2, T3, T4, T5, T6, TResult>(string name) => GetFunction(name)?.WrapFunc<T1, T2, T3, T4, T5, T6, TResult>();
+
+        /// <summary>The exported function <paramref name="name"/> as a typed delegate, or null when there is none; throws <see cref="PetrelException"/> when its signature differs.</summary>
+        public Func<T1, T2, T3, T4, T5, T6, T7, TResult> GetFunction<T1, T2, T3, T4, T5, T6, T7, TResult>(string name) => GetFunction(name)?.WrapFunc<T1, T2, T3, T4, T5, T6, T7, TResult>();
 
         /// <summary>The exported function <paramref name="name"/> (no parameters, no results) as an Action, or null.</summary>
         public Action GetAction(string name) => GetFunction(name)?.WrapAction();
@@ -929,6 +1478,27 @@ namespace Petrel
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5>(string module, string name, Action<T1, T2, T3, T4, T5> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require();
+            DefineHost(module, name, new HostFuncA5<T1, T2, T3, T4, T5>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5, T6>(string module, string name, Action<T1, T2, T3, T4, T5, T6> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require();
+            DefineHost(module, name, new HostFuncA6<T1, T2, T3, T4, T5, T6>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5, T6, T7>(string module, string name, Action<T1, T2, T3, T4, T5, T6, T7> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require();
+            DefineHost(module, name, new HostFuncA7<T1, T2, T3, T4, T5, T6, T7>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
         public void DefineFunction<TResult>(string module, string name, Func<TResult> callback)
         {
             Conv<TResult>.Require();
@@ -961,6 +1531,27 @@ namespace Petrel
         {
             Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<TResult>.Require();
             DefineHost(module, name, new HostFuncF4<T1, T2, T3, T4, TResult>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5, TResult>(string module, string name, Func<T1, T2, T3, T4, T5, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<TResult>.Require();
+            DefineHost(module, name, new HostFuncF5<T1, T2, T3, T4, T5, TResult>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5, T6, TResult>(string module, string name, Func<T1, T2, T3, T4, T5, T6, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<TResult>.Require();
+            DefineHost(module, name, new HostFuncF6<T1, T2, T3, T4, T5, T6, TResult>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5, T6, T7, TResult>(string module, string name, Func<T1, T2, T3, T4, T5, T6, T7, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Conv<TResult>.Require();
+            DefineHost(module, name, new HostFuncF7<T1, T2, T3, T4, T5, T6, T7, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
@@ -998,6 +1589,27 @@ namespace Petrel
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5>(string module, string name, Action<Caller, T1, T2, T3, T4, T5> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require();
+            DefineHost(module, name, new HostFuncAC5<T1, T2, T3, T4, T5>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5, T6>(string module, string name, Action<Caller, T1, T2, T3, T4, T5, T6> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require();
+            DefineHost(module, name, new HostFuncAC6<T1, T2, T3, T4, T5, T6>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5, T6, T7>(string module, string name, Action<Caller, T1, T2, T3, T4, T5, T6, T7> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require();
+            DefineHost(module, name, new HostFuncAC7<T1, T2, T3, T4, T5, T6, T7>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
         public void DefineFunction<TResult>(string module, string name, Func<Caller, TResult> callback)
         {
             Conv<TResult>.Require();
@@ -1030,6 +1642,27 @@ namespace Petrel
         {
             Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<TResult>.Require();
             DefineHost(module, name, new HostFuncFC4<T1, T2, T3, T4, TResult>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5, TResult>(string module, string name, Func<Caller, T1, T2, T3, T4, T5, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<TResult>.Require();
+            DefineHost(module, name, new HostFuncFC5<T1, T2, T3, T4, T5, TResult>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5, T6, TResult>(string module, string name, Func<Caller, T1, T2, T3, T4, T5, T6, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<TResult>.Require();
+            DefineHost(module, name, new HostFuncFC6<T1, T2, T3, T4, T5, T6, TResult>(callback));
+        }
+
+        /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
+        public void DefineFunction<T1, T2, T3, T4, T5, T6, T7, TResult>(string module, string name, Func<Caller, T1, T2, T3, T4, T5, T6, T7, TResult> callback)
+        {
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Conv<TResult>.Require();
+            DefineHost(module, name, new HostFuncFC7<T1, T2, T3, T4, T5, T6, T7, TResult>(callback));
         }
 
     }

@@ -8,7 +8,7 @@ Run: python3 bindings-dotnet/tools/gen_typed.py [--check]
 import os
 import sys
 
-MAX = 4
+MAX = 7
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "src", "Typed.g.cs")
 
