@@ -218,6 +218,16 @@ namespace Petrel.Tests
         }
 
         [Test]
+        public void Typed_SevenParameters_HostAndWasm()
+        {
+            Func<Caller, int, long, float, double, int, int, int, long> sum = (c, a, b, x, y, d, e, f) => a + b + (long)x + (long)y + d + e + f;
+            var host = Function.FromCallback(store, sum);
+            var i = Instantiate("(module (import \"h\" \"sum\" (func $s (param i32 i64 f32 f64 i32 i32 i32) (result i64))) (func (export \"sum\") (param i32 i64 f32 f64 i32 i32 i32) (result i64) local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 call $s))", host);
+            Assert.AreEqual(28L, i.GetFunction<int, long, float, double, int, int, int, long>("sum")(1, 2, 3f, 4.0, 5, 6, 7));
+            Assert.AreEqual(28L, host.WrapFunc<int, long, float, double, int, int, int, long>()(1, 2, 3f, 4.0, 5, 6, 7));
+        }
+
+        [Test]
         public void Invoke_WrongArgumentCountOrType_ThrowsArgumentException()
         {
             var add = Instantiate("(module (func (export \"add\") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))").GetFunction("add");
