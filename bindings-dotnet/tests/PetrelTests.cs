@@ -426,6 +426,40 @@ namespace Petrel.Tests
         }
 
         [Test]
+        public void HostCalls_SurviveConcurrentGarbageCollections()
+        {
+            using (var engine = new Engine())
+            using (var store = new Store(engine))
+            using (var linker = new Linker(engine))
+            using (var module = Module.FromText(engine, "m", "(module (import \"h\" \"f\" (func $f (param i32 externref) (result externref))) (func (export \"run\") (param i32 externref) (result externref) local.get 0 local.get 1 call $f))"))
+            {
+                linker.DefineFunction("h", "f", (Caller c, int n, object o) => (object)(n.ToString() + o));
+                var run = linker.Instantiate(store, module).GetFunction<int, object, object>("run");
+                var stop = false;
+                var collector = new Thread(() =>
+                {
+                    while (!Volatile.Read(ref stop))
+                    {
+                        GC.Collect();
+                    }
+                });
+                collector.Start();
+                try
+                {
+                    for (var k = 0; k < 20000; k++)
+                    {
+                        Assert.AreEqual(k + "x", run(k, "x"));
+                    }
+                }
+                finally
+                {
+                    Volatile.Write(ref stop, true);
+                    collector.Join();
+                }
+            }
+        }
+
+        [Test]
         public void UndisposedObjects_AreFreedByFinalizers()
         {
             var before = HostFunc.Registry.Count;
