@@ -21,59 +21,51 @@ namespace Petrel
             handle = new SafeConfigHandle(p);
         }
 
-        internal IntPtr Ptr
-        {
-            get
-            {
-                if (handle.IsClosed)
-                {
-                    throw new ObjectDisposedException(nameof(Config));
-                }
-                return handle.DangerousGetHandle();
-            }
-        }
+        internal Lease Use() => new Lease(handle, nameof(Config));
 
-        private Config Set(IntPtr error)
+        private Config Set(Func<IntPtr, IntPtr> setter)
         {
-            Interop.Check(error);
-            GC.KeepAlive(this);
+            using (var l = Use())
+            {
+                Interop.Check(setter(l.Ptr));
+            }
             return this;
         }
 
         /// <summary>Enables or disables 128-bit SIMD (on by default).</summary>
-        public Config WithSIMD(bool enable) => Set(NativeMethods.petrel_config_wasm_simd(Ptr, enable));
+        public Config WithSIMD(bool enable) => Set(c => NativeMethods.petrel_config_wasm_simd(c, enable));
 
         /// <summary>Enables or disables reference types (on by default).</summary>
-        public Config WithReferenceTypes(bool enable) => Set(NativeMethods.petrel_config_wasm_reference_types(Ptr, enable));
+        public Config WithReferenceTypes(bool enable) => Set(c => NativeMethods.petrel_config_wasm_reference_types(c, enable));
 
         /// <summary>Enables or disables bulk memory operations (on by default).</summary>
-        public Config WithBulkMemory(bool enable) => Set(NativeMethods.petrel_config_wasm_bulk_memory(Ptr, enable));
+        public Config WithBulkMemory(bool enable) => Set(c => NativeMethods.petrel_config_wasm_bulk_memory(c, enable));
 
         /// <summary>Enables or disables multi-value (on by default).</summary>
-        public Config WithMultiValue(bool enable) => Set(NativeMethods.petrel_config_wasm_multi_value(Ptr, enable));
+        public Config WithMultiValue(bool enable) => Set(c => NativeMethods.petrel_config_wasm_multi_value(c, enable));
 
         /// <summary>Enables or disables the sign-extension operators (on by default).</summary>
-        public Config WithSignExtension(bool enable) => Set(NativeMethods.petrel_config_wasm_sign_extension(Ptr, enable));
+        public Config WithSignExtension(bool enable) => Set(c => NativeMethods.petrel_config_wasm_sign_extension(c, enable));
 
         /// <summary>Enables or disables non-trapping float-to-int conversions (on by default).</summary>
         public Config WithSaturatingFloatToInt(bool enable) =>
-            Set(NativeMethods.petrel_config_wasm_saturating_float_to_int(Ptr, enable));
+            Set(c => NativeMethods.petrel_config_wasm_saturating_float_to_int(c, enable));
 
         /// <summary>Makes wasm consume fuel (see <see cref="Store.Fuel"/>); running out traps with <see cref="TrapCode.OutOfFuel"/>.</summary>
-        public Config WithFuelConsumption(bool enable) => Set(NativeMethods.petrel_config_consume_fuel(Ptr, enable));
+        public Config WithFuelConsumption(bool enable) => Set(c => NativeMethods.petrel_config_consume_fuel(c, enable));
 
         /// <summary>Makes wasm check the engine's epoch against the store's deadline (see <see cref="Engine.IncrementEpoch"/>).</summary>
-        public Config WithEpochInterruption(bool enable) => Set(NativeMethods.petrel_config_epoch_interruption(Ptr, enable));
+        public Config WithEpochInterruption(bool enable) => Set(c => NativeMethods.petrel_config_epoch_interruption(c, enable));
 
         /// <summary>Compiles a module's functions on several threads (on by default).</summary>
         public Config WithParallelCompilation(bool enable) =>
-            Set(NativeMethods.petrel_config_parallel_compilation(Ptr, enable));
+            Set(c => NativeMethods.petrel_config_parallel_compilation(c, enable));
 
         /// <summary>Reserves each memory's 4 GiB index space plus a guard region (on by default); off, every access is bounds-checked.</summary>
-        public Config WithStaticMemoryGuard(bool enable) => Set(NativeMethods.petrel_config_static_memory_guard(Ptr, enable));
+        public Config WithStaticMemoryGuard(bool enable) => Set(c => NativeMethods.petrel_config_static_memory_guard(c, enable));
 
         /// <summary>Sets Cranelift's optimisation level.</summary>
-        public Config WithOptimizationLevel(OptLevel level) => Set(NativeMethods.petrel_config_opt_level(Ptr, level));
+        public Config WithOptimizationLevel(OptLevel level) => Set(c => NativeMethods.petrel_config_opt_level(c, level));
 
         /// <summary>The most stack, in bytes, wasm may use in one call from the host; deeper recursion traps with <see cref="TrapCode.StackOverflow"/>.</summary>
         public Config WithMaximumStackSize(int bytes)
@@ -82,7 +74,7 @@ namespace Petrel
             {
                 throw new ArgumentOutOfRangeException(nameof(bytes));
             }
-            return Set(NativeMethods.petrel_config_max_wasm_stack(Ptr, (UIntPtr)(ulong)bytes));
+            return Set(c => NativeMethods.petrel_config_max_wasm_stack(c, (UIntPtr)(ulong)bytes));
         }
 
         /// <summary>Frees the configuration (engines made from it keep their copy).</summary>
@@ -104,28 +96,29 @@ namespace Petrel
         public Engine(Config config)
         {
             IntPtr p;
-            Interop.Check(NativeMethods.petrel_engine_new(config == null ? IntPtr.Zero : config.Ptr, out p));
-            GC.KeepAlive(config);
+            if (config == null)
+            {
+                Interop.Check(NativeMethods.petrel_engine_new(IntPtr.Zero, out p));
+            }
+            else
+            {
+                using (var c = config.Use())
+                {
+                    Interop.Check(NativeMethods.petrel_engine_new(c.Ptr, out p));
+                }
+            }
             handle = new SafeEngineHandle(p);
         }
 
-        internal IntPtr Ptr
-        {
-            get
-            {
-                if (handle.IsClosed)
-                {
-                    throw new ObjectDisposedException(nameof(Engine));
-                }
-                return handle.DangerousGetHandle();
-            }
-        }
+        internal Lease Use() => new Lease(handle, nameof(Engine));
 
         /// <summary>Advances the epoch by one; stores whose deadline it reaches trap with <see cref="TrapCode.Interrupt"/>. Safe from any thread, also while wasm runs.</summary>
         public void IncrementEpoch()
         {
-            Interop.Check(NativeMethods.petrel_engine_increment_epoch(Ptr));
-            GC.KeepAlive(this);
+            using (var e = Use())
+            {
+                Interop.Check(NativeMethods.petrel_engine_increment_epoch(e.Ptr));
+            }
         }
 
         /// <summary>Frees the engine. Modules and stores made with it keep working.</summary>

@@ -34,12 +34,12 @@ namespace Petrel
             }
             petrel_instance_t h;
             IntPtr error;
+            using (var m = module.Use())
             fixed (petrel_extern_t* p = items)
             {
-                error = NativeMethods.petrel_instance_new(store.Ptr, module.Ptr, p, (UIntPtr)items.Length, out h);
+                error = NativeMethods.petrel_instance_new(store.Ptr, m.Ptr, p, (UIntPtr)items.Length, out h);
             }
             GC.KeepAlive(store);
-            GC.KeepAlive(module);
             Interop.Check(error);
             Store = store;
             handle = h;
@@ -161,22 +161,14 @@ namespace Petrel
                 throw new ArgumentNullException(nameof(engine));
             }
             IntPtr p;
-            Interop.Check(NativeMethods.petrel_linker_new(engine.Ptr, out p));
-            GC.KeepAlive(engine);
+            using (var e = engine.Use())
+            {
+                Interop.Check(NativeMethods.petrel_linker_new(e.Ptr, out p));
+            }
             handle = new SafeLinkerHandle(p);
         }
 
-        internal IntPtr Ptr
-        {
-            get
-            {
-                if (handle.IsClosed)
-                {
-                    throw new ObjectDisposedException(nameof(Linker));
-                }
-                return handle.DangerousGetHandle();
-            }
-        }
+        internal Lease Use() => new Lease(handle, nameof(Linker));
 
         /// <summary>Whether a later definition may replace an earlier one of the same name (off by default: redefining throws).</summary>
         public bool AllowShadowing
@@ -184,8 +176,10 @@ namespace Petrel
             get => allowShadowing;
             set
             {
-                Interop.Check(NativeMethods.petrel_linker_allow_shadowing(Ptr, value));
-                GC.KeepAlive(this);
+                using (var l = Use())
+                {
+                    Interop.Check(NativeMethods.petrel_linker_allow_shadowing(l.Ptr, value));
+                }
                 allowShadowing = value;
             }
         }
@@ -197,13 +191,13 @@ namespace Petrel
             var store = StoreOf(item);
             var m = Interop.Utf8(module);
             var n = Interop.Utf8(name);
+            using (var l = Use())
             fixed (byte* mp = m)
             fixed (byte* np = n)
             {
-                Interop.Check(NativeMethods.petrel_linker_define(Ptr, store.Ptr, mp, (UIntPtr)m.Length, np, (UIntPtr)n.Length, e));
+                Interop.Check(NativeMethods.petrel_linker_define(l.Ptr, store.Ptr, mp, (UIntPtr)m.Length, np, (UIntPtr)n.Length, e));
             }
             GC.KeepAlive(store);
-            GC.KeepAlive(this);
         }
 
         private static Store StoreOf(object item)
@@ -235,12 +229,12 @@ namespace Petrel
                 throw new ArgumentNullException(nameof(instance));
             }
             var m = Interop.Utf8(module);
+            using (var l = Use())
             fixed (byte* mp = m)
             {
-                Interop.Check(NativeMethods.petrel_linker_define_instance(Ptr, store.Ptr, mp, (UIntPtr)m.Length, instance.Handle));
+                Interop.Check(NativeMethods.petrel_linker_define_instance(l.Ptr, store.Ptr, mp, (UIntPtr)m.Length, instance.Handle));
             }
             GC.KeepAlive(store);
-            GC.KeepAlive(this);
         }
 
         /// <summary>Defines <c>module::name</c> as a host function taking and returning boxed values.</summary>
@@ -253,33 +247,37 @@ namespace Petrel
         {
             var m = Interop.Utf8(module);
             var n = Interop.Utf8(name);
-            var lp = Ptr;
-            var ft = f.Type.ToNative();
-            try
+            using (var l = Use())
             {
-                var env = HostFunc.Registry.Add(f);
-                IntPtr error;
-                fixed (byte* mp = m)
-                fixed (byte* np = n)
+                var lp = l.Ptr;
+                var ft = f.Type.ToNative();
+                try
                 {
-                    error = NativeMethods.petrel_linker_define_func(lp, mp, (UIntPtr)m.Length, np, (UIntPtr)n.Length, ft, HostFunc.Trampoline, (IntPtr)env, HostFunc.Release);
+                    var env = HostFunc.Registry.Add(f);
+                    IntPtr error;
+                    fixed (byte* mp = m)
+                    fixed (byte* np = n)
+                    {
+                        error = NativeMethods.petrel_linker_define_func(lp, mp, (UIntPtr)m.Length, np, (UIntPtr)n.Length, ft, HostFunc.Trampoline, (IntPtr)env, HostFunc.Release);
+                    }
+                    // The runtime owns env from here, also on error (it calls the
+                    // finalizer for a definition it refuses).
+                    Interop.Check(error);
                 }
-                GC.KeepAlive(this);
-                // The runtime owns env from here, also on error (it calls the
-                // finalizer for a definition it refuses).
-                Interop.Check(error);
-            }
-            finally
-            {
-                NativeMethods.petrel_functype_delete(ft);
+                finally
+                {
+                    NativeMethods.petrel_functype_delete(ft);
+                }
             }
         }
 
         /// <summary>Defines every function of <c>wasi_snapshot_preview1</c>; each uses the WASI configuration of the store it runs in (<see cref="Store.SetWasiConfiguration"/>).</summary>
         public void DefineWasi()
         {
-            Interop.Check(NativeMethods.petrel_linker_define_wasi(Ptr));
-            GC.KeepAlive(this);
+            using (var l = Use())
+            {
+                Interop.Check(NativeMethods.petrel_linker_define_wasi(l.Ptr));
+            }
         }
 
         /// <summary>Instantiates <paramref name="module"/> in <paramref name="store"/>, resolving every import by name.</summary>
@@ -295,10 +293,12 @@ namespace Petrel
                 throw new ArgumentNullException(nameof(module));
             }
             petrel_instance_t h;
-            Interop.Check(NativeMethods.petrel_linker_instantiate(Ptr, store.Ptr, module.Ptr, out h));
-            GC.KeepAlive(this);
+            using (var l = Use())
+            using (var m = module.Use())
+            {
+                Interop.Check(NativeMethods.petrel_linker_instantiate(l.Ptr, store.Ptr, m.Ptr, out h));
+            }
             GC.KeepAlive(store);
-            GC.KeepAlive(module);
             return new Instance(store, h);
         }
 
@@ -309,12 +309,12 @@ namespace Petrel
             var n = Interop.Utf8(name);
             petrel_extern_t item;
             bool found;
+            using (var l = Use())
             fixed (byte* mp = m)
             fixed (byte* np = n)
             {
-                Interop.Check(NativeMethods.petrel_linker_get(Ptr, store.Ptr, mp, (UIntPtr)m.Length, np, (UIntPtr)n.Length, out item, out found));
+                Interop.Check(NativeMethods.petrel_linker_get(l.Ptr, store.Ptr, mp, (UIntPtr)m.Length, np, (UIntPtr)n.Length, out item, out found));
             }
-            GC.KeepAlive(this);
             GC.KeepAlive(store);
             return found ? Instance.Wrap(store, item) : null;
         }

@@ -80,6 +80,45 @@ namespace Petrel
         }
     }
 
+    /// <summary>
+    /// A reference on an owned object's <see cref="SafeHandle"/> for the duration of
+    /// a native call (<c>using (var l = engine.Use()) { ... l.Ptr ... }</c>): a
+    /// Dispose racing on another thread then waits for the call to end before
+    /// the object is freed, instead of leaving the call a dangling pointer.
+    /// </summary>
+    internal struct Lease : IDisposable
+    {
+        private readonly SafeHandle handle;
+        private readonly bool added;
+
+        internal Lease(SafeHandle handle, string name)
+        {
+            this.handle = handle;
+            var ok = false;
+            try
+            {
+                handle.DangerousAddRef(ref ok);
+            }
+            catch (ObjectDisposedException)
+            {
+                throw new ObjectDisposedException(name);
+            }
+            added = ok;
+            Ptr = handle.DangerousGetHandle();
+        }
+
+        /// <summary>The native object, valid until the lease is disposed.</summary>
+        internal IntPtr Ptr { get; }
+
+        public void Dispose()
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>Conversions and error handling shared by the idiomatic layer.</summary>
     internal static unsafe class Interop
     {

@@ -239,17 +239,7 @@ namespace Petrel
         /// <summary>The module's name: from its name section, else the one it was created with.</summary>
         public string Name { get; }
 
-        internal IntPtr Ptr
-        {
-            get
-            {
-                if (handle.IsClosed)
-                {
-                    throw new ObjectDisposedException(nameof(Module));
-                }
-                return handle.DangerousGetHandle();
-            }
-        }
+        internal Lease Use() => new Lease(handle, nameof(Module));
 
         /// <summary>Compiles a module from the WebAssembly text format.</summary>
         /// <exception cref="PetrelException">The text does not parse or the module is invalid.</exception>
@@ -268,11 +258,11 @@ namespace Petrel
                 throw new ArgumentNullException(nameof(bytes));
             }
             IntPtr p;
+            using (var e = engine.Use())
             fixed (byte* b = bytes)
             {
-                Interop.Check(NativeMethods.petrel_module_new(engine.Ptr, b, (UIntPtr)bytes.Length, out p));
+                Interop.Check(NativeMethods.petrel_module_new(e.Ptr, b, (UIntPtr)bytes.Length, out p));
             }
-            GC.KeepAlive(engine);
             return new Module(p, name);
         }
 
@@ -298,11 +288,11 @@ namespace Petrel
                 throw new ArgumentNullException(nameof(bytes));
             }
             IntPtr error;
+            using (var e = engine.Use())
             fixed (byte* b = bytes)
             {
-                error = NativeMethods.petrel_module_validate(engine.Ptr, b, (UIntPtr)bytes.Length);
+                error = NativeMethods.petrel_module_validate(e.Ptr, b, (UIntPtr)bytes.Length);
             }
-            GC.KeepAlive(engine);
             if (error == IntPtr.Zero)
             {
                 return null;
@@ -326,8 +316,10 @@ namespace Petrel
         public byte[] Serialize()
         {
             petrel_bytes_t b;
-            Interop.Check(NativeMethods.petrel_module_serialize(Ptr, out b));
-            GC.KeepAlive(this);
+            using (var m = Use())
+            {
+                Interop.Check(NativeMethods.petrel_module_serialize(m.Ptr, out b));
+            }
             return Interop.TakeBytes(ref b);
         }
 
@@ -343,11 +335,11 @@ namespace Petrel
                 throw new ArgumentNullException(nameof(bytes));
             }
             IntPtr p;
+            using (var e = engine.Use())
             fixed (byte* b = bytes)
             {
-                Interop.Check(NativeMethods.petrel_module_deserialize(engine.Ptr, b, (UIntPtr)bytes.Length, out p));
+                Interop.Check(NativeMethods.petrel_module_deserialize(e.Ptr, b, (UIntPtr)bytes.Length, out p));
             }
-            GC.KeepAlive(engine);
             return new Module(p, name);
         }
 
@@ -363,18 +355,20 @@ namespace Petrel
                 if (imports == null)
                 {
                     UIntPtr n;
-                    var p = Ptr;
-                    Interop.Check(NativeMethods.petrel_module_import_count(p, out n));
-                    var list = new List<Import>();
-                    for (ulong i = 0; i < (ulong)n; i++)
+                    using (var m = Use())
                     {
-                        petrel_str_t mod, name;
-                        IntPtr t;
-                        Interop.Check(NativeMethods.petrel_module_import(p, (UIntPtr)i, out mod, out name, out t));
-                        list.Add(new Import(Interop.String(mod), Interop.String(name), ExternType.Take(t)));
+                        var p = m.Ptr;
+                        Interop.Check(NativeMethods.petrel_module_import_count(p, out n));
+                        var list = new List<Import>();
+                        for (ulong i = 0; i < (ulong)n; i++)
+                        {
+                            petrel_str_t mod, name;
+                            IntPtr t;
+                            Interop.Check(NativeMethods.petrel_module_import(p, (UIntPtr)i, out mod, out name, out t));
+                            list.Add(new Import(Interop.String(mod), Interop.String(name), ExternType.Take(t)));
+                        }
+                        imports = list;
                     }
-                    GC.KeepAlive(this);
-                    imports = list;
                 }
                 return imports;
             }
@@ -388,18 +382,20 @@ namespace Petrel
                 if (exports == null)
                 {
                     UIntPtr n;
-                    var p = Ptr;
-                    Interop.Check(NativeMethods.petrel_module_export_count(p, out n));
-                    var list = new List<Export>();
-                    for (ulong i = 0; i < (ulong)n; i++)
+                    using (var m = Use())
                     {
-                        petrel_str_t name;
-                        IntPtr t;
-                        Interop.Check(NativeMethods.petrel_module_export(p, (UIntPtr)i, out name, out t));
-                        list.Add(new Export(Interop.String(name), ExternType.Take(t)));
+                        var p = m.Ptr;
+                        Interop.Check(NativeMethods.petrel_module_export_count(p, out n));
+                        var list = new List<Export>();
+                        for (ulong i = 0; i < (ulong)n; i++)
+                        {
+                            petrel_str_t name;
+                            IntPtr t;
+                            Interop.Check(NativeMethods.petrel_module_export(p, (UIntPtr)i, out name, out t));
+                            list.Add(new Export(Interop.String(name), ExternType.Take(t)));
+                        }
+                        exports = list;
                     }
-                    GC.KeepAlive(this);
-                    exports = list;
                 }
                 return exports;
             }

@@ -30,8 +30,19 @@ namespace Petrel
             // host callbacks find their Store; the store's finalizer frees it.
             var self = GCHandle.Alloc(this, GCHandleType.Weak);
             IntPtr p;
-            var error = NativeMethods.petrel_store_new(engine.Ptr, GCHandle.ToIntPtr(self), Interop.FreeGCHandle, out p);
-            GC.KeepAlive(engine);
+            IntPtr error;
+            try
+            {
+                using (var e = engine.Use())
+                {
+                    error = NativeMethods.petrel_store_new(e.Ptr, GCHandle.ToIntPtr(self), Interop.FreeGCHandle, out p);
+                }
+            }
+            catch
+            {
+                self.Free();
+                throw;
+            }
             if (error != IntPtr.Zero)
             {
                 self.Free();
@@ -49,14 +60,16 @@ namespace Petrel
         /// <summary>The store's id: the <c>store_id</c> of every item it owns.</summary>
         internal ulong Id { get; }
 
-        internal bool IsDisposed => handle.IsClosed;
+        private volatile bool closed;
+
+        internal bool IsDisposed => closed;
 
         /// <summary>The native store; throws <see cref="ObjectDisposedException"/> once disposed.</summary>
         internal IntPtr Ptr
         {
             get
             {
-                if (handle.IsClosed)
+                if (closed)
                 {
                     throw new ObjectDisposedException(nameof(Store), "the store is closed");
                 }
@@ -185,14 +198,23 @@ namespace Petrel
         /// <see cref="PetrelException"/>, leaving the store intact, while the store is
         /// in use (from one of its host functions, or by another thread).
         /// </summary>
+        /// <remarks>
+        /// Disposing closes the native store (<c>petrel_store_close</c>): its
+        /// instances, memories, host functions and data are freed now, but the small
+        /// native store object itself stays until this <see cref="Store"/> is
+        /// finalized, so that a call racing with <see cref="Dispose"/> on another
+        /// thread gets a clean "the store is closed" error instead of a dangling
+        /// pointer. Later uses throw <see cref="ObjectDisposedException"/>.
+        /// </remarks>
         public void Dispose()
         {
-            if (handle.IsClosed)
+            if (closed)
             {
                 return;
             }
             Interop.Check(NativeMethods.petrel_store_close(handle.DangerousGetHandle()));
-            handle.Dispose();
+            closed = true;
+            GC.KeepAlive(this);
         }
     }
 }

@@ -594,6 +594,67 @@ namespace Petrel.Tests
         }
 
         [Test]
+        public void DisposeRacingWithUseOnAnotherThread_ThrowsButNeverCrashes()
+        {
+            for (var round = 0; round < 10; round++)
+            {
+                var engine = new Engine();
+                var module = Module.FromText(engine, "m", Wat);
+                var store = new Store(engine);
+                var add = new Instance(store, module).GetFunction<int, int, int>("add");
+                Exception unexpected = null;
+                var user = new Thread(() =>
+                {
+                    for (var k = 0; k < 100000; k++)
+                    {
+                        try
+                        {
+                            engine.IncrementEpoch();
+                            Module.Validate(engine, new byte[] { 0, 97, 115, 109, 1, 0, 0, 0 });
+                            module.Serialize();
+                            add(k, 1);
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                            return;
+                        }
+                        catch (PetrelException e)
+                        {
+                            if (!e.Message.Contains("store is closed"))
+                            {
+                                unexpected = e;
+                            }
+                            return;
+                        }
+                        catch (Exception e)
+                        {
+                            unexpected = e;
+                            return;
+                        }
+                    }
+                });
+                user.Start();
+                Thread.Sleep(round);
+                while (true)
+                {
+                    try
+                    {
+                        store.Dispose();
+                        break;
+                    }
+                    catch (PetrelException e)
+                    {
+                        StringAssert.Contains("in use", e.Message);
+                    }
+                }
+                module.Dispose();
+                engine.Dispose();
+                user.Join();
+                Assert.IsNull(unexpected);
+            }
+        }
+
+        [Test]
         public void TenThousandTraps_InARow()
         {
             using (var engine = new Engine())
