@@ -211,6 +211,7 @@ namespace Petrel.Native
         [FieldOffset(40)] public UIntPtr func_offset;
         /// <summary>
         /// Whether `func_offset` is known.
+        /// A C bool: 0 or 1.
         /// </summary>
         [FieldOffset(48)] public byte has_func_offset;
     }
@@ -272,6 +273,7 @@ namespace Petrel.Native
         [FieldOffset(8)] public ulong maximum;
         /// <summary>
         /// Whether there is a maximum.
+        /// A C bool: 0 or 1.
         /// </summary>
         [FieldOffset(16)] public byte has_maximum;
     }

@@ -198,7 +198,12 @@ namespace Petrel
             r.size, r.name
         );
         for f in &r.fields {
-            doc(&mut s, &f.doc, "        ");
+            if f.ty == Type::Bool {
+                // Kept a byte so that the record stays blittable.
+                doc(&mut s, &format!("{}\nA C bool: 0 or 1.", f.doc), "        ");
+            } else {
+                doc(&mut s, &f.doc, "        ");
+            }
             let ty = cs(api, &f.ty, true);
             match f.array {
                 Some(n) => {
