@@ -168,6 +168,16 @@ namespace Petrel
         /// <summary>The same {store_id, index} presented with another store (for misuse tests: the C API must refuse it).</summary>
         internal Function Rebind(Store store) => new Function(store, Handle);
 
+        /// <summary>Whether <paramref name="obj"/> is the same function of the same store.</summary>
+        public override bool Equals(object obj)
+        {
+            var o = obj as Function;
+            return o != null && o.Store == Store && o.Handle.store_id == Handle.store_id && o.Handle.index == Handle.index;
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode() => Handle.store_id.GetHashCode() * 31 + Handle.index.GetHashCode();
+
         /// <summary>The function's signature.</summary>
         public FunctionType Type
         {

@@ -46,6 +46,16 @@ namespace Petrel
 
         internal Memory Rebind(Store store) => new Memory(store, Handle);
 
+        /// <summary>Whether <paramref name="obj"/> is the same memory of the same store.</summary>
+        public override bool Equals(object obj)
+        {
+            var o = obj as Memory;
+            return o != null && o.Store == Store && o.Handle.store_id == Handle.store_id && o.Handle.index == Handle.index;
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode() => Handle.store_id.GetHashCode() * 31 + Handle.index.GetHashCode();
+
         /// <summary>The memory's type (its current size as the minimum).</summary>
         public MemoryType Type
         {

@@ -38,6 +38,16 @@ namespace Petrel
 
         internal Table Rebind(Store store) => new Table(store, Handle);
 
+        /// <summary>Whether <paramref name="obj"/> is the same table of the same store.</summary>
+        public override bool Equals(object obj)
+        {
+            var o = obj as Table;
+            return o != null && o.Store == Store && o.Handle.store_id == Handle.store_id && o.Handle.index == Handle.index;
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode() => Handle.store_id.GetHashCode() * 31 + Handle.index.GetHashCode();
+
         /// <summary>The table's type (its current size as the minimum).</summary>
         public TableType Type
         {
@@ -122,6 +132,16 @@ namespace Petrel
         internal petrel_global_t Handle { get; }
 
         internal Global Rebind(Store store) => new Global(store, Handle);
+
+        /// <summary>Whether <paramref name="obj"/> is the same global of the same store.</summary>
+        public override bool Equals(object obj)
+        {
+            var o = obj as Global;
+            return o != null && o.Store == Store && o.Handle.store_id == Handle.store_id && o.Handle.index == Handle.index;
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode() => Handle.store_id.GetHashCode() * 31 + Handle.index.GetHashCode();
 
         /// <summary>The global's type.</summary>
         public GlobalType Type

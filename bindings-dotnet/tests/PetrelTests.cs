@@ -302,6 +302,9 @@ namespace Petrel.Tests
             Assert.IsNull(t.GetElement(0));
             t.SetElement(1, f);
             Assert.AreEqual(3, ((Function)t.GetElement(1)).Invoke());
+            Assert.AreEqual(f, t.GetElement(1));
+            Assert.AreEqual(i.GetGlobal("g"), i.GetGlobal("g"));
+            Assert.AreNotEqual(i.GetGlobal("g"), i.GetGlobal("c"));
             Assert.AreEqual(2U, t.Grow(3, f));
             Assert.AreEqual(5U, t.GetSize());
             Assert.AreEqual(ValKind.Funcref, t.Kind);
