@@ -93,7 +93,8 @@ public static unsafe class Bench
             var storePtr = store.Ptr;
             results.Add(new KeyValuePair<string, double>("raw C API call (ns)", Median(rounds, () =>
             {
-                var raw = stackalloc Petrel.Native.petrel_valraw_t[2];
+                var space = stackalloc byte[48];
+                var raw = (Petrel.Native.petrel_valraw_t*)(((ulong)space + 15) & ~15UL);
                 var h = handle;
                 var sw = Stopwatch.StartNew();
                 var acc = 0;
