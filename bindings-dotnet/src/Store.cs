@@ -28,26 +28,16 @@ namespace Petrel
             Engine = engine;
             // The native store's data pointer is a weak handle to this object, so
             // host callbacks find their Store; the store's finalizer frees it.
-            var self = GCHandle.Alloc(this, GCHandleType.Weak);
+            // petrel_store_new owns it from the call on: on failure it has
+            // already called the finalizer, so the handle must not be freed here.
             IntPtr p;
             IntPtr error;
-            try
+            using (var e = engine.Use())
             {
-                using (var e = engine.Use())
-                {
-                    error = NativeMethods.petrel_store_new(e.Ptr, GCHandle.ToIntPtr(self), Interop.FreeGCHandle, out p);
-                }
+                var self = GCHandle.Alloc(this, GCHandleType.Weak);
+                error = NativeMethods.petrel_store_new(e.Ptr, GCHandle.ToIntPtr(self), Interop.FreeGCHandle, out p);
             }
-            catch
-            {
-                self.Free();
-                throw;
-            }
-            if (error != IntPtr.Zero)
-            {
-                self.Free();
-                Interop.Throw(error);
-            }
+            Interop.Check(error);
             handle = new SafeStoreHandle(p);
             ulong id;
             Interop.Check(NativeMethods.petrel_store_id(p, out id));
@@ -165,15 +155,14 @@ namespace Petrel
 
         internal petrel_externref_t NewExternRef(object value)
         {
+            var p = Ptr;
+            // petrel_externref_new owns the handle from the call on, and frees it
+            // (through the finalizer) itself when it fails.
             var h = GCHandle.Alloc(value);
             petrel_externref_t r;
-            var error = NativeMethods.petrel_externref_new(Ptr, GCHandle.ToIntPtr(h), Interop.FreeGCHandle, out r);
+            var error = NativeMethods.petrel_externref_new(p, GCHandle.ToIntPtr(h), Interop.FreeGCHandle, out r);
             GC.KeepAlive(this);
-            if (error != IntPtr.Zero)
-            {
-                h.Free();
-                Interop.Throw(error);
-            }
+            Interop.Check(error);
             return r;
         }
 

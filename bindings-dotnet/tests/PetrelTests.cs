@@ -496,6 +496,7 @@ namespace Petrel.Tests
             using (var module = Module.FromText(engine, "m", "(module (import \"h\" \"f\" (func)) (func (export \"run\") (call 0)) (func (export \"one\") (result i32) i32.const 1))"))
             {
                 Exception other = null;
+                Exception otherRef = null;
                 Instance inst = null;
                 var f = Function.FromCallback(store, () =>
                 {
@@ -509,6 +510,16 @@ namespace Petrel.Tests
                         {
                             other = e;
                         }
+                        try
+                        {
+                            // An externref made for a busy store: the runtime frees the
+                            // GCHandle it was given (the binding must not free it again).
+                            new Global(store, ValKind.Externref, "x", Mutability.Var);
+                        }
+                        catch (Exception e)
+                        {
+                            otherRef = e;
+                        }
                     });
                     t.Start();
                     t.Join();
@@ -517,6 +528,8 @@ namespace Petrel.Tests
                 inst.GetAction("run")();
                 Assert.IsInstanceOf<PetrelException>(other);
                 StringAssert.Contains("another thread", other.Message);
+                Assert.IsInstanceOf<PetrelException>(otherRef);
+                StringAssert.Contains("another thread", otherRef.Message);
                 Assert.AreEqual(1, inst.GetFunction<int>("one")());
             }
         }
