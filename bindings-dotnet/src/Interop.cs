@@ -128,6 +128,19 @@ namespace Petrel
         /// <summary>Frees a <see cref="GCHandle"/> handed to native code as a data pointer (the store's data, an externref's value).</summary>
         internal static readonly petrel_finalizer_t FreeGCHandle = FreeGCHandleImpl;
 
+        private static long handedOver;
+
+        /// <summary>GCHandles handed to native code and not yet freed by it (a test checks it returns to its start: no leak, no double free).</summary>
+        internal static long HandedOver => Interlocked.Read(ref handedOver);
+
+        /// <summary>A GCHandle to give native code with <see cref="FreeGCHandle"/> as its finalizer.</summary>
+        internal static IntPtr HandOver(object value, GCHandleType type)
+        {
+            var h = GCHandle.Alloc(value, type);
+            Interlocked.Increment(ref handedOver);
+            return GCHandle.ToIntPtr(h);
+        }
+
         private static void FreeGCHandleImpl(IntPtr data)
         {
             try
@@ -135,6 +148,7 @@ namespace Petrel
                 if (data != IntPtr.Zero)
                 {
                     GCHandle.FromIntPtr(data).Free();
+                    Interlocked.Decrement(ref handedOver);
                 }
             }
             catch

@@ -34,8 +34,8 @@ namespace Petrel
             IntPtr error;
             using (var e = engine.Use())
             {
-                var self = GCHandle.Alloc(this, GCHandleType.Weak);
-                error = NativeMethods.petrel_store_new(e.Ptr, GCHandle.ToIntPtr(self), Interop.FreeGCHandle, out p);
+                var self = Interop.HandOver(this, GCHandleType.Weak);
+                error = NativeMethods.petrel_store_new(e.Ptr, self, Interop.FreeGCHandle, out p);
             }
             Interop.Check(error);
             handle = new SafeStoreHandle(p);
@@ -158,9 +158,9 @@ namespace Petrel
             var p = Ptr;
             // petrel_externref_new owns the handle from the call on, and frees it
             // (through the finalizer) itself when it fails.
-            var h = GCHandle.Alloc(value);
+            var h = Interop.HandOver(value, GCHandleType.Normal);
             petrel_externref_t r;
-            var error = NativeMethods.petrel_externref_new(p, GCHandle.ToIntPtr(h), Interop.FreeGCHandle, out r);
+            var error = NativeMethods.petrel_externref_new(p, h, Interop.FreeGCHandle, out r);
             GC.KeepAlive(this);
             Interop.Check(error);
             return r;

@@ -402,7 +402,9 @@ namespace Petrel.Tests
         [Test]
         public void Delegates_StayAliveAcrossGarbageCollections_AndAreReleasedWithTheStore()
         {
+            Settle();
             var before = HostFunc.Registry.Count;
+            var handles = Interop.HandedOver;
             using (var engine = new Engine())
             using (var linker = new Linker(engine))
             using (var module = Module.FromText(engine, "m", "(module (import \"h\" \"f\" (func (param i32) (result i32))) (func (export \"run\") (param i32) (result i32) local.get 0 call 0))"))
@@ -424,8 +426,14 @@ namespace Petrel.Tests
                 }
                 Assert.AreEqual(300, counter);
                 Assert.Greater(HostFunc.Registry.Count, before);
+                var s2 = new Store(engine);
+                new Global(s2, ValKind.Externref, new object(), Mutability.Var);
+                new Table(s2, ValKind.Externref, "x", 3);
+                Assert.AreEqual(handles + 3, Interop.HandedOver);
+                s2.Dispose();
             }
             Assert.AreEqual(before, HostFunc.Registry.Count);
+            Assert.AreEqual(handles, Interop.HandedOver);
         }
 
         [Test]
@@ -462,6 +470,15 @@ namespace Petrel.Tests
             }
         }
 
+        /// <summary>Runs pending finalizers (of other tests' garbage) so counters stay still.</summary>
+        private static void Settle()
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
         [Test]
         public void UndisposedObjects_AreFreedByFinalizers()
         {
@@ -495,6 +512,8 @@ namespace Petrel.Tests
             using (var store = new Store(engine))
             using (var module = Module.FromText(engine, "m", "(module (import \"h\" \"f\" (func)) (func (export \"run\") (call 0)) (func (export \"one\") (result i32) i32.const 1))"))
             {
+                Settle();
+                var handles = Interop.HandedOver - 1;
                 Exception other = null;
                 Exception otherRef = null;
                 Instance inst = null;
@@ -530,6 +549,7 @@ namespace Petrel.Tests
                 StringAssert.Contains("another thread", other.Message);
                 Assert.IsInstanceOf<PetrelException>(otherRef);
                 StringAssert.Contains("another thread", otherRef.Message);
+                Assert.AreEqual(handles + 1, Interop.HandedOver, "the store's own handle only");
                 Assert.AreEqual(1, inst.GetFunction<int>("one")());
             }
         }
