@@ -516,6 +516,8 @@ namespace Petrel.Tests
                 var handles = Interop.HandedOver - 1;
                 Exception other = null;
                 Exception otherRef = null;
+                Exception otherFunc = null;
+                var registered = HostFunc.Registry.Count;
                 Instance inst = null;
                 var f = Function.FromCallback(store, () =>
                 {
@@ -539,6 +541,16 @@ namespace Petrel.Tests
                         {
                             otherRef = e;
                         }
+                        try
+                        {
+                            // A host function made in a busy store: the runtime releases
+                            // its registry slot through the finalizer.
+                            Function.FromCallback(store, () => { });
+                        }
+                        catch (Exception e)
+                        {
+                            otherFunc = e;
+                        }
                     });
                     t.Start();
                     t.Join();
@@ -550,6 +562,8 @@ namespace Petrel.Tests
                 Assert.IsInstanceOf<PetrelException>(otherRef);
                 StringAssert.Contains("another thread", otherRef.Message);
                 Assert.AreEqual(handles + 1, Interop.HandedOver, "the store's own handle only");
+                Assert.IsInstanceOf<PetrelException>(otherFunc);
+                Assert.AreEqual(registered + 1, HostFunc.Registry.Count, "the callback f only");
                 Assert.AreEqual(1, inst.GetFunction<int>("one")());
             }
         }
