@@ -135,7 +135,7 @@ namespace Petrel
     {
         private readonly Func<TResult> f;
 
-        internal HostFuncF0(Func<TResult> f) : base(new ValKind[0], new[] { Conv<TResult>.Kind }, false)
+        internal HostFuncF0(Func<TResult> f) : base(new ValKind[0], Results<TResult>.Kinds, false)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -143,7 +143,7 @@ namespace Petrel
         internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
         {
             var r = f();
-            Conv<TResult>.Write(s, &a[0], r);
+            Results<TResult>.Write(s, &a[0], r);
         }
     }
 
@@ -151,7 +151,7 @@ namespace Petrel
     {
         private readonly Func<T1, TResult> f;
 
-        internal HostFuncF1(Func<T1, TResult> f) : base(new[] { Conv<T1>.Kind }, new[] { Conv<TResult>.Kind }, false)
+        internal HostFuncF1(Func<T1, TResult> f) : base(new[] { Conv<T1>.Kind }, Results<TResult>.Kinds, false)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -159,7 +159,7 @@ namespace Petrel
         internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
         {
             var r = f(Conv<T1>.Read(s, &a[0]));
-            Conv<TResult>.Write(s, &a[0], r);
+            Results<TResult>.Write(s, &a[0], r);
         }
     }
 
@@ -167,7 +167,7 @@ namespace Petrel
     {
         private readonly Func<T1, T2, TResult> f;
 
-        internal HostFuncF2(Func<T1, T2, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind }, new[] { Conv<TResult>.Kind }, false)
+        internal HostFuncF2(Func<T1, T2, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind }, Results<TResult>.Kinds, false)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -175,7 +175,7 @@ namespace Petrel
         internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
         {
             var r = f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]));
-            Conv<TResult>.Write(s, &a[0], r);
+            Results<TResult>.Write(s, &a[0], r);
         }
     }
 
@@ -183,7 +183,7 @@ namespace Petrel
     {
         private readonly Func<T1, T2, T3, TResult> f;
 
-        internal HostFuncF3(Func<T1, T2, T3, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind }, new[] { Conv<TResult>.Kind }, false)
+        internal HostFuncF3(Func<T1, T2, T3, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind }, Results<TResult>.Kinds, false)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -191,7 +191,7 @@ namespace Petrel
         internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
         {
             var r = f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]));
-            Conv<TResult>.Write(s, &a[0], r);
+            Results<TResult>.Write(s, &a[0], r);
         }
     }
 
@@ -199,7 +199,7 @@ namespace Petrel
     {
         private readonly Func<T1, T2, T3, T4, TResult> f;
 
-        internal HostFuncF4(Func<T1, T2, T3, T4, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind }, new[] { Conv<TResult>.Kind }, false)
+        internal HostFuncF4(Func<T1, T2, T3, T4, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind }, Results<TResult>.Kinds, false)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -207,7 +207,7 @@ namespace Petrel
         internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
         {
             var r = f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]));
-            Conv<TResult>.Write(s, &a[0], r);
+            Results<TResult>.Write(s, &a[0], r);
         }
     }
 
@@ -215,7 +215,7 @@ namespace Petrel
     {
         private readonly Func<T1, T2, T3, T4, T5, TResult> f;
 
-        internal HostFuncF5(Func<T1, T2, T3, T4, T5, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, new[] { Conv<TResult>.Kind }, false)
+        internal HostFuncF5(Func<T1, T2, T3, T4, T5, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, Results<TResult>.Kinds, false)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -223,7 +223,7 @@ namespace Petrel
         internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
         {
             var r = f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]));
-            Conv<TResult>.Write(s, &a[0], r);
+            Results<TResult>.Write(s, &a[0], r);
         }
     }
 
@@ -231,7 +231,7 @@ namespace Petrel
     {
         private readonly Func<T1, T2, T3, T4, T5, T6, TResult> f;
 
-        internal HostFuncF6(Func<T1, T2, T3, T4, T5, T6, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, new[] { Conv<TResult>.Kind }, false)
+        internal HostFuncF6(Func<T1, T2, T3, T4, T5, T6, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, Results<TResult>.Kinds, false)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -239,7 +239,7 @@ namespace Petrel
         internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
         {
             var r = f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]));
-            Conv<TResult>.Write(s, &a[0], r);
+            Results<TResult>.Write(s, &a[0], r);
         }
     }
 
@@ -247,7 +247,7 @@ namespace Petrel
     {
         private readonly Func<T1, T2, T3, T4, T5, T6, T7, TResult> f;
 
-        internal HostFuncF7(Func<T1, T2, T3, T4, T5, T6, T7, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, new[] { Conv<TResult>.Kind }, false)
+        internal HostFuncF7(Func<T1, T2, T3, T4, T5, T6, T7, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, Results<TResult>.Kinds, false)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -255,7 +255,7 @@ namespace Petrel
         internal override void Invoke(IntPtr caller, petrel_valraw_t* a, Store s)
         {
             var r = f(Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]), Conv<T7>.Read(s, &a[6]));
-            Conv<TResult>.Write(s, &a[0], r);
+            Results<TResult>.Write(s, &a[0], r);
         }
     }
 
@@ -447,7 +447,7 @@ namespace Petrel
     {
         private readonly Func<Caller, TResult> f;
 
-        internal HostFuncFC0(Func<Caller, TResult> f) : base(new ValKind[0], new[] { Conv<TResult>.Kind }, true)
+        internal HostFuncFC0(Func<Caller, TResult> f) : base(new ValKind[0], Results<TResult>.Kinds, true)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -458,7 +458,7 @@ namespace Petrel
             try
             {
                 var r = f(c);
-                Conv<TResult>.Write(s, &a[0], r);
+                Results<TResult>.Write(s, &a[0], r);
             }
             finally
             {
@@ -471,7 +471,7 @@ namespace Petrel
     {
         private readonly Func<Caller, T1, TResult> f;
 
-        internal HostFuncFC1(Func<Caller, T1, TResult> f) : base(new[] { Conv<T1>.Kind }, new[] { Conv<TResult>.Kind }, true)
+        internal HostFuncFC1(Func<Caller, T1, TResult> f) : base(new[] { Conv<T1>.Kind }, Results<TResult>.Kinds, true)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -482,7 +482,7 @@ namespace Petrel
             try
             {
                 var r = f(c, Conv<T1>.Read(s, &a[0]));
-                Conv<TResult>.Write(s, &a[0], r);
+                Results<TResult>.Write(s, &a[0], r);
             }
             finally
             {
@@ -495,7 +495,7 @@ namespace Petrel
     {
         private readonly Func<Caller, T1, T2, TResult> f;
 
-        internal HostFuncFC2(Func<Caller, T1, T2, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind }, new[] { Conv<TResult>.Kind }, true)
+        internal HostFuncFC2(Func<Caller, T1, T2, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind }, Results<TResult>.Kinds, true)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -506,7 +506,7 @@ namespace Petrel
             try
             {
                 var r = f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]));
-                Conv<TResult>.Write(s, &a[0], r);
+                Results<TResult>.Write(s, &a[0], r);
             }
             finally
             {
@@ -519,7 +519,7 @@ namespace Petrel
     {
         private readonly Func<Caller, T1, T2, T3, TResult> f;
 
-        internal HostFuncFC3(Func<Caller, T1, T2, T3, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind }, new[] { Conv<TResult>.Kind }, true)
+        internal HostFuncFC3(Func<Caller, T1, T2, T3, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind }, Results<TResult>.Kinds, true)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -530,7 +530,7 @@ namespace Petrel
             try
             {
                 var r = f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]));
-                Conv<TResult>.Write(s, &a[0], r);
+                Results<TResult>.Write(s, &a[0], r);
             }
             finally
             {
@@ -543,7 +543,7 @@ namespace Petrel
     {
         private readonly Func<Caller, T1, T2, T3, T4, TResult> f;
 
-        internal HostFuncFC4(Func<Caller, T1, T2, T3, T4, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind }, new[] { Conv<TResult>.Kind }, true)
+        internal HostFuncFC4(Func<Caller, T1, T2, T3, T4, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind }, Results<TResult>.Kinds, true)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -554,7 +554,7 @@ namespace Petrel
             try
             {
                 var r = f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]));
-                Conv<TResult>.Write(s, &a[0], r);
+                Results<TResult>.Write(s, &a[0], r);
             }
             finally
             {
@@ -567,7 +567,7 @@ namespace Petrel
     {
         private readonly Func<Caller, T1, T2, T3, T4, T5, TResult> f;
 
-        internal HostFuncFC5(Func<Caller, T1, T2, T3, T4, T5, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, new[] { Conv<TResult>.Kind }, true)
+        internal HostFuncFC5(Func<Caller, T1, T2, T3, T4, T5, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, Results<TResult>.Kinds, true)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -578,7 +578,7 @@ namespace Petrel
             try
             {
                 var r = f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]));
-                Conv<TResult>.Write(s, &a[0], r);
+                Results<TResult>.Write(s, &a[0], r);
             }
             finally
             {
@@ -591,7 +591,7 @@ namespace Petrel
     {
         private readonly Func<Caller, T1, T2, T3, T4, T5, T6, TResult> f;
 
-        internal HostFuncFC6(Func<Caller, T1, T2, T3, T4, T5, T6, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, new[] { Conv<TResult>.Kind }, true)
+        internal HostFuncFC6(Func<Caller, T1, T2, T3, T4, T5, T6, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, Results<TResult>.Kinds, true)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -602,7 +602,7 @@ namespace Petrel
             try
             {
                 var r = f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]));
-                Conv<TResult>.Write(s, &a[0], r);
+                Results<TResult>.Write(s, &a[0], r);
             }
             finally
             {
@@ -615,7 +615,7 @@ namespace Petrel
     {
         private readonly Func<Caller, T1, T2, T3, T4, T5, T6, T7, TResult> f;
 
-        internal HostFuncFC7(Func<Caller, T1, T2, T3, T4, T5, T6, T7, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, new[] { Conv<TResult>.Kind }, true)
+        internal HostFuncFC7(Func<Caller, T1, T2, T3, T4, T5, T6, T7, TResult> f) : base(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, Results<TResult>.Kinds, true)
         {
             this.f = f ?? throw new ArgumentNullException(nameof(f));
         }
@@ -626,7 +626,7 @@ namespace Petrel
             try
             {
                 var r = f(c, Conv<T1>.Read(s, &a[0]), Conv<T2>.Read(s, &a[1]), Conv<T3>.Read(s, &a[2]), Conv<T4>.Read(s, &a[3]), Conv<T5>.Read(s, &a[4]), Conv<T6>.Read(s, &a[5]), Conv<T7>.Read(s, &a[6]));
-                Conv<TResult>.Write(s, &a[0], r);
+                Results<TResult>.Write(s, &a[0], r);
             }
             finally
             {
@@ -727,7 +727,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
         public static Function FromCallback<TResult>(Store store, Func<TResult> callback)
         {
-            Conv<TResult>.Require();
+            Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -738,7 +738,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
         public static Function FromCallback<T1, TResult>(Store store, Func<T1, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -749,7 +749,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
         public static Function FromCallback<T1, T2, TResult>(Store store, Func<T1, T2, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -760,7 +760,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
         public static Function FromCallback<T1, T2, T3, TResult>(Store store, Func<T1, T2, T3, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -771,7 +771,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
         public static Function FromCallback<T1, T2, T3, T4, TResult>(Store store, Func<T1, T2, T3, T4, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -782,7 +782,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
         public static Function FromCallback<T1, T2, T3, T4, T5, TResult>(Store store, Func<T1, T2, T3, T4, T5, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -793,7 +793,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
         public static Function FromCallback<T1, T2, T3, T4, T5, T6, TResult>(Store store, Func<T1, T2, T3, T4, T5, T6, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -804,7 +804,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate.</summary>
         public static Function FromCallback<T1, T2, T3, T4, T5, T6, T7, TResult>(Store store, Func<T1, T2, T3, T4, T5, T6, T7, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -902,7 +902,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
         public static Function FromCallback<TResult>(Store store, Func<Caller, TResult> callback)
         {
-            Conv<TResult>.Require();
+            Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -913,7 +913,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
         public static Function FromCallback<T1, TResult>(Store store, Func<Caller, T1, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -924,7 +924,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
         public static Function FromCallback<T1, T2, TResult>(Store store, Func<Caller, T1, T2, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -935,7 +935,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
         public static Function FromCallback<T1, T2, T3, TResult>(Store store, Func<Caller, T1, T2, T3, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -946,7 +946,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
         public static Function FromCallback<T1, T2, T3, T4, TResult>(Store store, Func<Caller, T1, T2, T3, T4, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -957,7 +957,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
         public static Function FromCallback<T1, T2, T3, T4, T5, TResult>(Store store, Func<Caller, T1, T2, T3, T4, T5, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -968,7 +968,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
         public static Function FromCallback<T1, T2, T3, T4, T5, T6, TResult>(Store store, Func<Caller, T1, T2, T3, T4, T5, T6, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -979,7 +979,7 @@ namespace Petrel
         /// <summary>A host function in <paramref name="store"/> from a typed delegate (its first parameter is the Caller).</summary>
         public static Function FromCallback<T1, T2, T3, T4, T5, T6, T7, TResult>(Store store, Func<Caller, T1, T2, T3, T4, T5, T6, T7, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Results<TResult>.Require();
             if (store == null)
             {
                 throw new ArgumentNullException(nameof(store));
@@ -993,13 +993,17 @@ namespace Petrel
             CheckSignature(new ValKind[0], new ValKind[0]);
             var store = Store;
             var handle = Handle;
+            var len = 1;
             return () =>
             {
-                byte* space = stackalloc byte[32];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
-                buf[0] = default(petrel_valraw_t);
+                for (var k = 0; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
@@ -1015,13 +1019,18 @@ namespace Petrel
             CheckSignature(new[] { Conv<T1>.Kind }, new ValKind[0]);
             var store = Store;
             var handle = Handle;
+            var len = 1;
             return (a1) =>
             {
-                byte* space = stackalloc byte[32];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 1; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
@@ -1037,14 +1046,19 @@ namespace Petrel
             CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind }, new ValKind[0]);
             var store = Store;
             var handle = Handle;
+            var len = 2;
             return (a1, a2) =>
             {
-                byte* space = stackalloc byte[48];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 2; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)2);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
@@ -1060,15 +1074,20 @@ namespace Petrel
             CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind }, new ValKind[0]);
             var store = Store;
             var handle = Handle;
+            var len = 3;
             return (a1, a2, a3) =>
             {
-                byte* space = stackalloc byte[64];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 3; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)3);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
@@ -1084,16 +1103,21 @@ namespace Petrel
             CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind }, new ValKind[0]);
             var store = Store;
             var handle = Handle;
+            var len = 4;
             return (a1, a2, a3, a4) =>
             {
-                byte* space = stackalloc byte[80];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 4; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
                 Conv<T4>.Write(store, &buf[3], a4);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)4);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
@@ -1109,17 +1133,22 @@ namespace Petrel
             CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, new ValKind[0]);
             var store = Store;
             var handle = Handle;
+            var len = 5;
             return (a1, a2, a3, a4, a5) =>
             {
-                byte* space = stackalloc byte[96];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 5; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
                 Conv<T4>.Write(store, &buf[3], a4);
                 Conv<T5>.Write(store, &buf[4], a5);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)5);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
@@ -1135,10 +1164,15 @@ namespace Petrel
             CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, new ValKind[0]);
             var store = Store;
             var handle = Handle;
+            var len = 6;
             return (a1, a2, a3, a4, a5, a6) =>
             {
-                byte* space = stackalloc byte[112];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 6; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
@@ -1146,7 +1180,7 @@ namespace Petrel
                 Conv<T5>.Write(store, &buf[4], a5);
                 Conv<T6>.Write(store, &buf[5], a6);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)6);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
@@ -1162,10 +1196,15 @@ namespace Petrel
             CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, new ValKind[0]);
             var store = Store;
             var handle = Handle;
+            var len = 7;
             return (a1, a2, a3, a4, a5, a6, a7) =>
             {
-                byte* space = stackalloc byte[128];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 7; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
@@ -1174,7 +1213,7 @@ namespace Petrel
                 Conv<T6>.Write(store, &buf[5], a6);
                 Conv<T7>.Write(store, &buf[6], a7);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)7);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
@@ -1186,162 +1225,196 @@ namespace Petrel
         /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
         public unsafe Func<TResult> WrapFunc<TResult>()
         {
-            Conv<TResult>.Require();
-            CheckSignature(new ValKind[0], new[] { Conv<TResult>.Kind });
+            Results<TResult>.Require();
+            CheckSignature(new ValKind[0], Results<TResult>.Kinds);
             var store = Store;
             var handle = Handle;
+            var len = Math.Max(1, Results<TResult>.Kinds.Length);
             return () =>
             {
-                byte* space = stackalloc byte[32];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
-                buf[0] = default(petrel_valraw_t);
+                for (var k = 0; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
                 }
-                return Conv<TResult>.Read(store, &buf[0]);
+                return Results<TResult>.Read(store, &buf[0]);
             };
         }
 
         /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
         public unsafe Func<T1, TResult> WrapFunc<T1, TResult>()
         {
-            Conv<T1>.Require(); Conv<TResult>.Require();
-            CheckSignature(new[] { Conv<T1>.Kind }, new[] { Conv<TResult>.Kind });
+            Conv<T1>.Require(); Results<TResult>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind }, Results<TResult>.Kinds);
             var store = Store;
             var handle = Handle;
+            var len = Math.Max(1, Results<TResult>.Kinds.Length);
             return (a1) =>
             {
-                byte* space = stackalloc byte[32];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 1; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)1);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
                 }
-                return Conv<TResult>.Read(store, &buf[0]);
+                return Results<TResult>.Read(store, &buf[0]);
             };
         }
 
         /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
         public unsafe Func<T1, T2, TResult> WrapFunc<T1, T2, TResult>()
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<TResult>.Require();
-            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind }, new[] { Conv<TResult>.Kind });
+            Conv<T1>.Require(); Conv<T2>.Require(); Results<TResult>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind }, Results<TResult>.Kinds);
             var store = Store;
             var handle = Handle;
+            var len = Math.Max(2, Results<TResult>.Kinds.Length);
             return (a1, a2) =>
             {
-                byte* space = stackalloc byte[48];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 2; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)2);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
                 }
-                return Conv<TResult>.Read(store, &buf[0]);
+                return Results<TResult>.Read(store, &buf[0]);
             };
         }
 
         /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
         public unsafe Func<T1, T2, T3, TResult> WrapFunc<T1, T2, T3, TResult>()
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<TResult>.Require();
-            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind }, new[] { Conv<TResult>.Kind });
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Results<TResult>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind }, Results<TResult>.Kinds);
             var store = Store;
             var handle = Handle;
+            var len = Math.Max(3, Results<TResult>.Kinds.Length);
             return (a1, a2, a3) =>
             {
-                byte* space = stackalloc byte[64];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 3; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)3);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
                 }
-                return Conv<TResult>.Read(store, &buf[0]);
+                return Results<TResult>.Read(store, &buf[0]);
             };
         }
 
         /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
         public unsafe Func<T1, T2, T3, T4, TResult> WrapFunc<T1, T2, T3, T4, TResult>()
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<TResult>.Require();
-            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind }, new[] { Conv<TResult>.Kind });
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Results<TResult>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind }, Results<TResult>.Kinds);
             var store = Store;
             var handle = Handle;
+            var len = Math.Max(4, Results<TResult>.Kinds.Length);
             return (a1, a2, a3, a4) =>
             {
-                byte* space = stackalloc byte[80];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 4; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
                 Conv<T4>.Write(store, &buf[3], a4);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)4);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
                 }
-                return Conv<TResult>.Read(store, &buf[0]);
+                return Results<TResult>.Read(store, &buf[0]);
             };
         }
 
         /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
         public unsafe Func<T1, T2, T3, T4, T5, TResult> WrapFunc<T1, T2, T3, T4, T5, TResult>()
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<TResult>.Require();
-            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, new[] { Conv<TResult>.Kind });
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Results<TResult>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind }, Results<TResult>.Kinds);
             var store = Store;
             var handle = Handle;
+            var len = Math.Max(5, Results<TResult>.Kinds.Length);
             return (a1, a2, a3, a4, a5) =>
             {
-                byte* space = stackalloc byte[96];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 5; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
                 Conv<T4>.Write(store, &buf[3], a4);
                 Conv<T5>.Write(store, &buf[4], a5);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)5);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
                 }
-                return Conv<TResult>.Read(store, &buf[0]);
+                return Results<TResult>.Read(store, &buf[0]);
             };
         }
 
         /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
         public unsafe Func<T1, T2, T3, T4, T5, T6, TResult> WrapFunc<T1, T2, T3, T4, T5, T6, TResult>()
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<TResult>.Require();
-            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, new[] { Conv<TResult>.Kind });
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Results<TResult>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind }, Results<TResult>.Kinds);
             var store = Store;
             var handle = Handle;
+            var len = Math.Max(6, Results<TResult>.Kinds.Length);
             return (a1, a2, a3, a4, a5, a6) =>
             {
-                byte* space = stackalloc byte[112];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 6; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
@@ -1349,27 +1422,32 @@ namespace Petrel
                 Conv<T5>.Write(store, &buf[4], a5);
                 Conv<T6>.Write(store, &buf[5], a6);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)6);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
                 }
-                return Conv<TResult>.Read(store, &buf[0]);
+                return Results<TResult>.Read(store, &buf[0]);
             };
         }
 
         /// <summary>A typed delegate calling this function without boxing; throws <see cref="PetrelException"/> now if the signature differs.</summary>
         public unsafe Func<T1, T2, T3, T4, T5, T6, T7, TResult> WrapFunc<T1, T2, T3, T4, T5, T6, T7, TResult>()
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Conv<TResult>.Require();
-            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, new[] { Conv<TResult>.Kind });
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Results<TResult>.Require();
+            CheckSignature(new[] { Conv<T1>.Kind, Conv<T2>.Kind, Conv<T3>.Kind, Conv<T4>.Kind, Conv<T5>.Kind, Conv<T6>.Kind, Conv<T7>.Kind }, Results<TResult>.Kinds);
             var store = Store;
             var handle = Handle;
+            var len = Math.Max(7, Results<TResult>.Kinds.Length);
             return (a1, a2, a3, a4, a5, a6, a7) =>
             {
-                byte* space = stackalloc byte[128];
+                byte* space = stackalloc byte[16 * (len + 1)];
                 var buf = Interop.Align16(space);
+                for (var k = 7; k < len; k++)
+                {
+                    buf[k] = default(petrel_valraw_t);
+                }
                 Conv<T1>.Write(store, &buf[0], a1);
                 Conv<T2>.Write(store, &buf[1], a2);
                 Conv<T3>.Write(store, &buf[2], a3);
@@ -1378,13 +1456,13 @@ namespace Petrel
                 Conv<T6>.Write(store, &buf[5], a6);
                 Conv<T7>.Write(store, &buf[6], a7);
                 var h = handle;
-                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)7);
+                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);
                 GC.KeepAlive(store);
                 if (error != IntPtr.Zero)
                 {
                     Interop.Throw(error);
                 }
-                return Conv<TResult>.Read(store, &buf[0]);
+                return Results<TResult>.Read(store, &buf[0]);
             };
         }
 
@@ -1501,56 +1579,56 @@ namespace Petrel
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
         public void DefineFunction<TResult>(string module, string name, Func<TResult> callback)
         {
-            Conv<TResult>.Require();
+            Results<TResult>.Require();
             DefineHost(module, name, new HostFuncF0<TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
         public void DefineFunction<T1, TResult>(string module, string name, Func<T1, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncF1<T1, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
         public void DefineFunction<T1, T2, TResult>(string module, string name, Func<T1, T2, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncF2<T1, T2, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
         public void DefineFunction<T1, T2, T3, TResult>(string module, string name, Func<T1, T2, T3, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncF3<T1, T2, T3, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
         public void DefineFunction<T1, T2, T3, T4, TResult>(string module, string name, Func<T1, T2, T3, T4, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncF4<T1, T2, T3, T4, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
         public void DefineFunction<T1, T2, T3, T4, T5, TResult>(string module, string name, Func<T1, T2, T3, T4, T5, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncF5<T1, T2, T3, T4, T5, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
         public void DefineFunction<T1, T2, T3, T4, T5, T6, TResult>(string module, string name, Func<T1, T2, T3, T4, T5, T6, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncF6<T1, T2, T3, T4, T5, T6, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate.</summary>
         public void DefineFunction<T1, T2, T3, T4, T5, T6, T7, TResult>(string module, string name, Func<T1, T2, T3, T4, T5, T6, T7, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncF7<T1, T2, T3, T4, T5, T6, T7, TResult>(callback));
         }
 
@@ -1612,56 +1690,56 @@ namespace Petrel
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
         public void DefineFunction<TResult>(string module, string name, Func<Caller, TResult> callback)
         {
-            Conv<TResult>.Require();
+            Results<TResult>.Require();
             DefineHost(module, name, new HostFuncFC0<TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
         public void DefineFunction<T1, TResult>(string module, string name, Func<Caller, T1, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncFC1<T1, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
         public void DefineFunction<T1, T2, TResult>(string module, string name, Func<Caller, T1, T2, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncFC2<T1, T2, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
         public void DefineFunction<T1, T2, T3, TResult>(string module, string name, Func<Caller, T1, T2, T3, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncFC3<T1, T2, T3, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
         public void DefineFunction<T1, T2, T3, T4, TResult>(string module, string name, Func<Caller, T1, T2, T3, T4, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncFC4<T1, T2, T3, T4, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
         public void DefineFunction<T1, T2, T3, T4, T5, TResult>(string module, string name, Func<Caller, T1, T2, T3, T4, T5, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncFC5<T1, T2, T3, T4, T5, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
         public void DefineFunction<T1, T2, T3, T4, T5, T6, TResult>(string module, string name, Func<Caller, T1, T2, T3, T4, T5, T6, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncFC6<T1, T2, T3, T4, T5, T6, TResult>(callback));
         }
 
         /// <summary>Defines <c>module::name</c> as a host function from a typed delegate (its first parameter is the Caller).</summary>
         public void DefineFunction<T1, T2, T3, T4, T5, T6, T7, TResult>(string module, string name, Func<Caller, T1, T2, T3, T4, T5, T6, T7, TResult> callback)
         {
-            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Conv<TResult>.Require();
+            Conv<T1>.Require(); Conv<T2>.Require(); Conv<T3>.Require(); Conv<T4>.Require(); Conv<T5>.Require(); Conv<T6>.Require(); Conv<T7>.Require(); Results<TResult>.Require();
             DefineHost(module, name, new HostFuncFC7<T1, T2, T3, T4, T5, T6, T7, TResult>(callback));
         }
 

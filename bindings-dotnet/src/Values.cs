@@ -252,4 +252,96 @@ namespace Petrel
             }
         }
     }
+
+    /// <summary>
+    /// The results of a typed function: one value of a <see cref="Conv{T}"/> type,
+    /// or a <c>ValueTuple</c> of two to four of them (a multi-value function).
+    /// </summary>
+    internal static unsafe class Results<T>
+    {
+        internal static readonly ValKind[] Kinds;
+        internal static readonly Conv<T>.Reader Read;
+        internal static readonly Conv<T>.Writer Write;
+        private static readonly string Unsupported;
+
+        static Results()
+        {
+            var t = typeof(T);
+            if (t.IsGenericType && t.FullName.StartsWith("System.ValueTuple`", StringComparison.Ordinal))
+            {
+                var args = t.GetGenericArguments();
+                if (args.Length < 2 || args.Length > 4)
+                {
+                    Unsupported = "a tuple of " + args.Length + " results (2 to 4 are supported)";
+                    return;
+                }
+                Kinds = new ValKind[args.Length];
+                for (var i = 0; i < args.Length; i++)
+                {
+                    var conv = typeof(Conv<>).MakeGenericType(args[i]);
+                    var flags = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static;
+                    if (!(bool)conv.GetField("Supported", flags).GetValue(null))
+                    {
+                        Unsupported = "type " + args[i] + " in a tuple of results";
+                        return;
+                    }
+                    Kinds[i] = (ValKind)conv.GetField("Kind", flags).GetValue(null);
+                }
+                var bf = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static;
+                Read = (Conv<T>.Reader)Delegate.CreateDelegate(typeof(Conv<T>.Reader), typeof(Tuples).GetMethod("Read" + args.Length, bf).MakeGenericMethod(args));
+                Write = (Conv<T>.Writer)Delegate.CreateDelegate(typeof(Conv<T>.Writer), typeof(Tuples).GetMethod("Write" + args.Length, bf).MakeGenericMethod(args));
+                return;
+            }
+            if (!Conv<T>.Supported)
+            {
+                Unsupported = "type " + t;
+                return;
+            }
+            Kinds = new[] { Conv<T>.Kind };
+            Read = Conv<T>.Read;
+            Write = Conv<T>.Write;
+        }
+
+        internal static void Require()
+        {
+            if (Unsupported != null)
+            {
+                throw new NotSupportedException(Unsupported + " has no wasm value kind (use int, uint, long, ulong, float, double, V128, Function, a reference type for externref, or a ValueTuple of them)");
+            }
+        }
+    }
+
+    /// <summary>Reading and writing multi-value results as value tuples.</summary>
+    internal static unsafe class Tuples
+    {
+        private static ValueTuple<A, B> Read2<A, B>(Store s, petrel_valraw_t* r) =>
+            new ValueTuple<A, B>(Conv<A>.Read(s, r), Conv<B>.Read(s, r + 1));
+
+        private static ValueTuple<A, B, C> Read3<A, B, C>(Store s, petrel_valraw_t* r) =>
+            new ValueTuple<A, B, C>(Conv<A>.Read(s, r), Conv<B>.Read(s, r + 1), Conv<C>.Read(s, r + 2));
+
+        private static ValueTuple<A, B, C, D> Read4<A, B, C, D>(Store s, petrel_valraw_t* r) =>
+            new ValueTuple<A, B, C, D>(Conv<A>.Read(s, r), Conv<B>.Read(s, r + 1), Conv<C>.Read(s, r + 2), Conv<D>.Read(s, r + 3));
+
+        private static void Write2<A, B>(Store s, petrel_valraw_t* r, ValueTuple<A, B> v)
+        {
+            Conv<A>.Write(s, r, v.Item1);
+            Conv<B>.Write(s, r + 1, v.Item2);
+        }
+
+        private static void Write3<A, B, C>(Store s, petrel_valraw_t* r, ValueTuple<A, B, C> v)
+        {
+            Conv<A>.Write(s, r, v.Item1);
+            Conv<B>.Write(s, r + 1, v.Item2);
+            Conv<C>.Write(s, r + 2, v.Item3);
+        }
+
+        private static void Write4<A, B, C, D>(Store s, petrel_valraw_t* r, ValueTuple<A, B, C, D> v)
+        {
+            Conv<A>.Write(s, r, v.Item1);
+            Conv<B>.Write(s, r + 1, v.Item2);
+            Conv<C>.Write(s, r + 2, v.Item3);
+            Conv<D>.Write(s, r + 3, v.Item4);
+        }
+    }
 }

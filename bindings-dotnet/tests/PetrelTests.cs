@@ -228,6 +228,21 @@ namespace Petrel.Tests
         }
 
         [Test]
+        public void Typed_MultiValueResults_AreValueTuples()
+        {
+            Func<int, long, (long, int)> swap = (a, b) => (b, a);
+            var host = Function.FromCallback(store, swap);
+            var i = Instantiate("(module (import \"h\" \"swap\" (func $s (param i32 i64) (result i64 i32))) (func (export \"swap\") (param i32 i64) (result i64 i32) local.get 0 local.get 1 call $s) (func (export \"three\") (result i32 f64 i32) i32.const 1 f64.const 2.5 i32.const 3))", host);
+            var r = i.GetFunction<int, long, (long, int)>("swap")(7, 9L);
+            Assert.AreEqual(9L, r.Item1);
+            Assert.AreEqual(7, r.Item2);
+            var three = i.GetFunction<(int, double, int)>("three")();
+            Assert.AreEqual((1, 2.5, 3), three);
+            Assert.Throws<PetrelException>(() => i.GetFunction<(int, int)>("three"));
+            Assert.Throws<NotSupportedException>(() => i.GetFunction<(int, decimal)>("three"));
+        }
+
+        [Test]
         public void Invoke_WrongArgumentCountOrType_ThrowsArgumentException()
         {
             var add = Instantiate("(module (func (export \"add\") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))").GetFunction("add");

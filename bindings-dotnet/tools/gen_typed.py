@@ -36,7 +36,7 @@ def kinds(n):
 
 
 def requires(ts):
-    return " ".join(f"Conv<{t}>.Require();" for t in ts)
+    return " ".join(f"Results<{t}>.Require();" if t == "TResult" else f"Conv<{t}>.Require();" for t in ts)
 
 
 def main():
@@ -66,7 +66,7 @@ def main():
                 w("    {")
                 w(f"        private readonly {dt} f;")
                 w("")
-                res = "new[] { Conv<TResult>.Kind }" if result else "new ValKind[0]"
+                res = "Results<TResult>.Kinds" if result else "new ValKind[0]"
                 w(f"        internal {name}({dt} f) : base({kinds(n)}, {res}, {'true' if caller else 'false'})")
                 w("        {")
                 w(f"            this.f = f ?? throw new ArgumentNullException(nameof(f));")
@@ -86,7 +86,7 @@ def main():
                 call = f"f({', '.join(call_args)})"
                 if result:
                     w(f"{ind}var r = {call};")
-                    w(f"{ind}Conv<TResult>.Write(s, &a[0], r);")
+                    w(f"{ind}Results<TResult>.Write(s, &a[0], r);")
                 else:
                     w(f"{ind}{call};")
                 if caller:
@@ -133,29 +133,36 @@ def main():
             w("        {")
             if ts:
                 w(f"            {requires(ts)}")
-            res = "new[] { Conv<TResult>.Kind }" if result else "new ValKind[0]"
+            res = "Results<TResult>.Kinds" if result else "new ValKind[0]"
             w(f"            CheckSignature({kinds(n)}, {res});")
             w("            var store = Store;")
             w("            var handle = Handle;")
-            nbuf = max(n, 1)
+            # One array holds the arguments, then the results: its length is the
+            # larger count (at least 1), and every value must be initialised.
+            if result:
+                w(f"            var len = Math.Max({max(n, 1)}, Results<TResult>.Kinds.Length);")
+            else:
+                w(f"            var len = {max(n, 1)};")
             params = ", ".join(f"a{i}" for i in range(1, n + 1))
             w(f"            return ({params}) =>")
             w("            {")
-            w(f"                byte* space = stackalloc byte[{16 * (nbuf + 1)}];")
+            w("                byte* space = stackalloc byte[16 * (len + 1)];")
             w("                var buf = Interop.Align16(space);")
-            if n == 0:
-                w("                buf[0] = default(petrel_valraw_t);")
+            w(f"                for (var k = {n}; k < len; k++)")
+            w("                {")
+            w("                    buf[k] = default(petrel_valraw_t);")
+            w("                }")
             for i in range(1, n + 1):
                 w(f"                Conv<T{i}>.Write(store, &buf[{i - 1}], a{i});")
             w("                var h = handle;")
-            w(f"                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr){nbuf});")
+            w("                var error = NativeMethods.petrel_func_call_raw(store.Ptr, &h, buf, (UIntPtr)len);")
             w("                GC.KeepAlive(store);")
             w("                if (error != IntPtr.Zero)")
             w("                {")
             w("                    Interop.Throw(error);")
             w("                }")
             if result:
-                w("                return Conv<TResult>.Read(store, &buf[0]);")
+                w("                return Results<TResult>.Read(store, &buf[0]);")
             w("            };")
             w("        }")
             w("")
