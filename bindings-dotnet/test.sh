@@ -47,6 +47,13 @@ mcs -nologo -unsafe -langversion:7 -optimize+ -warnaserror -r:"$OUT/Petrel.dll" 
 echo "-- NUnit (nunit-console $(nunit-console -help 2>/dev/null | head -1 | awk '{print $3}'))"
 (cd "$OUT" && PETREL_REPO="$ROOT" nunit-console -nologo -noshadow Petrel.Tests.dll -xml="$OUT/TestResult.xml")
 
+# Again with a garbage collection before every 50th allocation (Mono's GC
+# debug mode), so a delegate, handle or buffer the binding forgot to keep
+# alive shows up here rather than in production (wasmtime-go's `debug` tag
+# does the same for Go).
+echo "-- NUnit under GC stress (MONO_GC_DEBUG=collect-before-allocs=50)"
+(cd "$OUT" && PETREL_REPO="$ROOT" MONO_GC_DEBUG=collect-before-allocs=50 nunit-console -nologo -noshadow Petrel.Tests.dll -xml="$OUT/TestResult-gcstress.xml" | grep -E "^Tests run|^  Not run|Failure|Error :")
+
 echo "-- scenario suite"
 SCENARIOS="${PETREL_SCENARIOS:-$ROOT/scenarios}"
 mono "$OUT/ScenarioRunner.exe" --expected "$HERE/scenarios_expected_failures.txt" "$SCENARIOS"
