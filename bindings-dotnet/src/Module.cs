@@ -179,14 +179,29 @@ namespace Petrel
         public uint? Maximum { get; }
     }
 
-    /// <summary>An import of a module: <c>(module, name)</c> and its type.</summary>
-    public sealed class Import
+    /// <summary>
+    /// An import of a module: <c>(module, name)</c> and its type. Each is one of
+    /// <see cref="FunctionImport"/>, <see cref="GlobalImport"/>,
+    /// <see cref="MemoryImport"/> or <see cref="TableImport"/> (as in wasmtime-dotnet).
+    /// </summary>
+    public abstract class Import
     {
         internal Import(string moduleName, string name, ExternType type)
         {
             ModuleName = moduleName;
             Name = name;
             Type = type;
+        }
+
+        internal static Import Create(string moduleName, string name, ExternType type)
+        {
+            switch (type.Kind)
+            {
+                case ExternKind.Func: return new FunctionImport(moduleName, name, (FunctionType)type);
+                case ExternKind.Global: return new GlobalImport(moduleName, name, (GlobalType)type);
+                case ExternKind.Memory: return new MemoryImport(moduleName, name, (MemoryType)type);
+                default: return new TableImport(moduleName, name, (TableType)type);
+            }
         }
 
         /// <summary>The module name it is imported from.</summary>
@@ -202,13 +217,79 @@ namespace Petrel
         public ExternKind Kind => Type.Kind;
     }
 
-    /// <summary>An export of a module: its name and type.</summary>
-    public sealed class Export
+    /// <summary>An imported function.</summary>
+    public sealed class FunctionImport : Import
+    {
+        internal FunctionImport(string moduleName, string name, FunctionType type) : base(moduleName, name, type) { }
+
+        /// <summary>The parameter kinds.</summary>
+        public IReadOnlyList<ValKind> Parameters => ((FunctionType)Type).Parameters;
+
+        /// <summary>The result kinds.</summary>
+        public IReadOnlyList<ValKind> Results => ((FunctionType)Type).Results;
+    }
+
+    /// <summary>An imported global.</summary>
+    public sealed class GlobalImport : Import
+    {
+        internal GlobalImport(string moduleName, string name, GlobalType type) : base(moduleName, name, type) { }
+
+        /// <summary>The kind of value held (wasmtime-dotnet's <c>Kind</c> is <see cref="Import.Kind"/> here).</summary>
+        public ValKind Content => ((GlobalType)Type).Content;
+
+        /// <summary>Whether it can be written.</summary>
+        public Mutability Mutability => ((GlobalType)Type).Mutability;
+    }
+
+    /// <summary>An imported memory (sizes in pages).</summary>
+    public sealed class MemoryImport : Import
+    {
+        internal MemoryImport(string moduleName, string name, MemoryType type) : base(moduleName, name, type) { }
+
+        /// <summary>The minimum size in pages.</summary>
+        public ulong Minimum => ((MemoryType)Type).Minimum;
+
+        /// <summary>The maximum size in pages, if any.</summary>
+        public ulong? Maximum => ((MemoryType)Type).Maximum;
+    }
+
+    /// <summary>An imported table (sizes in elements).</summary>
+    public sealed class TableImport : Import
+    {
+        internal TableImport(string moduleName, string name, TableType type) : base(moduleName, name, type) { }
+
+        /// <summary>The element kind.</summary>
+        public ValKind Element => ((TableType)Type).Element;
+
+        /// <summary>The minimum size.</summary>
+        public uint Minimum => ((TableType)Type).Minimum;
+
+        /// <summary>The maximum size, if any.</summary>
+        public uint? Maximum => ((TableType)Type).Maximum;
+    }
+
+    /// <summary>
+    /// An export of a module: its name and type. Each is one of
+    /// <see cref="FunctionExport"/>, <see cref="GlobalExport"/>,
+    /// <see cref="MemoryExport"/> or <see cref="TableExport"/>.
+    /// </summary>
+    public abstract class Export
     {
         internal Export(string name, ExternType type)
         {
             Name = name;
             Type = type;
+        }
+
+        internal static Export Create(string name, ExternType type)
+        {
+            switch (type.Kind)
+            {
+                case ExternKind.Func: return new FunctionExport(name, (FunctionType)type);
+                case ExternKind.Global: return new GlobalExport(name, (GlobalType)type);
+                case ExternKind.Memory: return new MemoryExport(name, (MemoryType)type);
+                default: return new TableExport(name, (TableType)type);
+            }
         }
 
         /// <summary>The export's name.</summary>
@@ -219,6 +300,57 @@ namespace Petrel
 
         /// <summary>The item's kind.</summary>
         public ExternKind Kind => Type.Kind;
+    }
+
+    /// <summary>An exported function.</summary>
+    public sealed class FunctionExport : Export
+    {
+        internal FunctionExport(string name, FunctionType type) : base(name, type) { }
+
+        /// <summary>The parameter kinds.</summary>
+        public IReadOnlyList<ValKind> Parameters => ((FunctionType)Type).Parameters;
+
+        /// <summary>The result kinds.</summary>
+        public IReadOnlyList<ValKind> Results => ((FunctionType)Type).Results;
+    }
+
+    /// <summary>An exported global.</summary>
+    public sealed class GlobalExport : Export
+    {
+        internal GlobalExport(string name, GlobalType type) : base(name, type) { }
+
+        /// <summary>The kind of value held.</summary>
+        public ValKind Content => ((GlobalType)Type).Content;
+
+        /// <summary>Whether it can be written.</summary>
+        public Mutability Mutability => ((GlobalType)Type).Mutability;
+    }
+
+    /// <summary>An exported memory (sizes in pages).</summary>
+    public sealed class MemoryExport : Export
+    {
+        internal MemoryExport(string name, MemoryType type) : base(name, type) { }
+
+        /// <summary>The minimum size in pages.</summary>
+        public ulong Minimum => ((MemoryType)Type).Minimum;
+
+        /// <summary>The maximum size in pages, if any.</summary>
+        public ulong? Maximum => ((MemoryType)Type).Maximum;
+    }
+
+    /// <summary>An exported table (sizes in elements).</summary>
+    public sealed class TableExport : Export
+    {
+        internal TableExport(string name, TableType type) : base(name, type) { }
+
+        /// <summary>The element kind.</summary>
+        public ValKind Element => ((TableType)Type).Element;
+
+        /// <summary>The minimum size.</summary>
+        public uint Minimum => ((TableType)Type).Minimum;
+
+        /// <summary>The maximum size, if any.</summary>
+        public uint? Maximum => ((TableType)Type).Maximum;
     }
 
     /// <summary>A compiled WebAssembly module. Thread-safe; instantiate it in any number of stores.</summary>
@@ -365,7 +497,7 @@ namespace Petrel
                             petrel_str_t mod, name;
                             IntPtr t;
                             Interop.Check(NativeMethods.petrel_module_import(p, (UIntPtr)i, out mod, out name, out t));
-                            list.Add(new Import(Interop.String(mod), Interop.String(name), ExternType.Take(t)));
+                            list.Add(Import.Create(Interop.String(mod), Interop.String(name), ExternType.Take(t)));
                         }
                         imports = list;
                     }
@@ -392,7 +524,7 @@ namespace Petrel
                             petrel_str_t name;
                             IntPtr t;
                             Interop.Check(NativeMethods.petrel_module_export(p, (UIntPtr)i, out name, out t));
-                            list.Add(new Export(Interop.String(name), ExternType.Take(t)));
+                            list.Add(Export.Create(Interop.String(name), ExternType.Take(t)));
                         }
                         exports = list;
                     }

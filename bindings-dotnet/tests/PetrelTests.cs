@@ -67,6 +67,12 @@ namespace Petrel.Tests
                 Assert.AreEqual(ValKind.Funcref, tt.Element);
                 Assert.AreEqual(3U, tt.Minimum);
                 Assert.AreEqual(ExternKind.Func, module.Exports[3].Kind);
+                var fi = (FunctionImport)module.Imports[0];
+                CollectionAssert.AreEqual(new[] { ValKind.I64 }, fi.Parameters);
+                Assert.AreEqual(2UL, ((MemoryExport)module.Exports[0]).Maximum);
+                Assert.AreEqual(Mutability.Var, ((GlobalExport)module.Exports[1]).Mutability);
+                Assert.AreEqual(3U, ((TableExport)module.Exports[2]).Minimum);
+                Assert.IsEmpty(((FunctionExport)module.Exports[3]).Results);
             }
         }
 
