@@ -179,5 +179,49 @@ namespace Petrel
             Interop.Check(NativeMethods.petrel_global_set(Store.Ptr, Handle, &v));
             GC.KeepAlive(Store);
         }
+
+        /// <summary>A typed accessor of this global; throws <see cref="PetrelException"/> when <typeparamref name="T"/> is not its value type.</summary>
+        public Accessor<T> Wrap<T>()
+        {
+            Conv<T>.Require();
+            var kind = Kind;
+            if (Conv<T>.Kind != kind)
+            {
+                throw new PetrelException("the global holds " + Values.Name(kind) + ", not " + Values.Name(Conv<T>.Kind));
+            }
+            return new Accessor<T>(this);
+        }
+
+        /// <summary>Reads and writes a global as a <typeparamref name="T"/> without boxing.</summary>
+        public sealed class Accessor<T>
+        {
+            private readonly Global global;
+
+            internal Accessor(Global global)
+            {
+                this.global = global;
+            }
+
+            /// <summary>The value.</summary>
+            public T GetValue()
+            {
+                petrel_val_t v;
+                Interop.Check(NativeMethods.petrel_global_get(global.Store.Ptr, global.Handle, out v));
+                GC.KeepAlive(global.Store);
+                if (v.kind == ValKind.Funcref || v.kind == ValKind.Externref)
+                {
+                    return (T)Values.FromVal(global.Store, v);
+                }
+                return Conv<T>.Read(global.Store, (petrel_valraw_t*)&v.of);
+            }
+
+            /// <summary>Sets the value (a mutable global only).</summary>
+            public void SetValue(T value)
+            {
+                var v = Values.ToVal(global.Store, Conv<T>.Kind, value, 0);
+                Interop.Check(NativeMethods.petrel_global_set(global.Store.Ptr, global.Handle, &v));
+                GC.KeepAlive(global.Store);
+            }
+        }
     }
 }

@@ -341,6 +341,11 @@ namespace Petrel.Tests
             var c = i.GetGlobal("c");
             Assert.AreEqual(1.5f, c.GetValue());
             Assert.Throws<PetrelException>(() => c.SetValue(2f));
+            var typed = g.Wrap<long>();
+            typed.SetValue(42);
+            Assert.AreEqual(42L, typed.GetValue());
+            Assert.AreEqual(1.5f, c.Wrap<float>().GetValue());
+            Assert.Throws<PetrelException>(() => g.Wrap<int>());
             var own = new Global(store, ValKind.I32, 5, Mutability.Const);
             Assert.AreEqual(5, own.GetValue());
             var ext = new Table(store, ValKind.Externref, "x", 2);
