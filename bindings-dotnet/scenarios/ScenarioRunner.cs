@@ -1023,7 +1023,12 @@ namespace Petrel.Scenarios
                 return 1;
             }
             var expected = new Dictionary<string, string>();
-            if (expectedPath != null && File.Exists(expectedPath))
+            if (expectedPath != null && !File.Exists(expectedPath))
+            {
+                Console.WriteLine("FAIL: the expected-failures list " + expectedPath + " does not exist");
+                return 1;
+            }
+            if (expectedPath != null)
             {
                 foreach (var raw in File.ReadAllLines(expectedPath))
                 {
