@@ -15,14 +15,21 @@ namespace Petrel
     /// </summary>
     public sealed unsafe class WasiConfiguration
     {
+        // Arguments and environment are collected here; every other choice is a
+        // step applied to the native configuration in order (a later choice for
+        // the same stream replaces an earlier one, as in the C API). Build runs
+        // them for each store the configuration is given to.
+        private readonly List<string> args = new List<string>();
+        private readonly List<KeyValuePair<string, string>> env = new List<KeyValuePair<string, string>>();
         private readonly List<Func<IntPtr, IntPtr>> steps = new List<Func<IntPtr, IntPtr>>();
+        private bool inheritArgs;
+        private bool inheritEnv;
 
         private WasiConfiguration Add(Func<IntPtr, IntPtr> step)
         {
             steps.Add(step);
             return this;
         }
-
 
         /// <summary>Adds an argument (the first is conventionally the program's name).</summary>
         public WasiConfiguration WithArg(string arg)
@@ -142,11 +149,6 @@ namespace Petrel
                 }
             });
         }
-
-        private readonly List<string> args = new List<string>();
-        private readonly List<KeyValuePair<string, string>> env = new List<KeyValuePair<string, string>>();
-        private bool inheritArgs;
-        private bool inheritEnv;
 
         private delegate IntPtr PathCall(byte* path);
 
