@@ -5,8 +5,9 @@
 # under valgrind) and Python runner, the Go binding (gofmt, go vet, go test
 # -race with its scenario runner, a scratch module building the hello
 # example), the Python binding (installed with pip in a fresh venv, ruff,
-# pytest), and the Miri lane over the runtime's data
-# structures. Usage: ./test.sh
+# pytest), the .NET binding (Mono: mcs, NUnit, the scenario suite, the
+# NuGet package installed outside the repository), and the Miri lane over
+# the runtime's data structures. Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$PWD"
@@ -99,6 +100,14 @@ soak/run.sh 10000 5 "$VENV/bin/python"
 
 echo "== Python binding benchmark (informational)"
 (cd target && "$VENV/bin/python" "$ROOT/bindings-python/bench/bench.py" --rounds 5)
+
+echo "== .NET binding: mcs build, NUnit under Mono, scenario suite, NuGet pack + install outside the repo, hello"
+# Uses the release C API built above (target/release/libpetrel_capi.so) and
+# builds nothing with cargo; its output goes to target/dotnet.
+./bindings-dotnet/test.sh
+
+echo "== .NET binding benchmark (informational)"
+./bindings-dotnet/bench/run.sh --rounds 5
 
 echo "== Miri: runtime data structures (no JIT code)"
 # Tables, linear memories (heap-backed under Miri), the VMContext and store

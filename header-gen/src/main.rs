@@ -1,9 +1,10 @@
 //! `header-gen`: reads `capi/include/petrel.h` once into a
 //! language-neutral IR ([`ir::Api`]) and runs one emitter per language
 //! over it. Today: the Python emitter (cffi declarations and a typed thin
-//! wrapper), the Go emitter (the cgo layer of `bindings-go`) and `api.json`, the manifest of every C function that each
-//! binding's completeness test reads. Emitters for Go, .NET and Node
-//! implement the same [`Emitter`] trait.
+//! wrapper), the Go emitter (the cgo layer of `bindings-go`), the C#
+//! emitter (the .NET binding's P/Invoke declarations) and `api.json`, the
+//! manifest of every C function that each binding's completeness test
+//! reads. The Node emitter implements the same [`Emitter`] trait.
 //!
 //! `header-gen` rewrites the generated files; `header-gen --check`
 //! regenerates them in memory and fails when a committed file differs.
@@ -13,6 +14,7 @@
 //! header's conventions and its `@` annotations (listed in `model`'s
 //! documentation). Emitters only map that model to their language.
 
+mod csharp;
 mod go;
 mod ir;
 mod layout_check;
@@ -65,7 +67,7 @@ fn main() -> Result<()> {
         .with_context(|| format!("reading {}", header.display()))?;
     let header = parse::parse(&text).context("parsing petrel.h")?;
     let api = model::resolve(&header).context("resolving petrel.h")?;
-    let emitters: [&dyn Emitter; 3] = [&Manifest, &python::Python, &go::Go];
+    let emitters: [&dyn Emitter; 4] = [&Manifest, &python::Python, &go::Go, &csharp::CSharp];
     let mut stale = Vec::new();
     for emitter in emitters {
         for (rel, content) in emitter.files(&api) {
