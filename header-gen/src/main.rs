@@ -1,9 +1,10 @@
 //! `header-gen`: reads `capi/include/petrel.h` once into a
 //! language-neutral IR ([`ir::Api`]) and runs one emitter per language
 //! over it. Today: the Python emitter (cffi declarations and a typed thin
-//! wrapper) and `api.json`, the manifest of every C function that each
-//! binding's completeness test reads. Emitters for Go, .NET and Node
-//! implement the same [`Emitter`] trait.
+//! wrapper), the Node emitter (napi-rs functions and JS enums), and
+//! `api.json`, the manifest of every C function that each binding's
+//! completeness test reads. Emitters for Go and .NET implement the same
+//! [`Emitter`] trait.
 //!
 //! `header-gen` rewrites the generated files; `header-gen --check`
 //! regenerates them in memory and fails when a committed file differs.
@@ -16,6 +17,7 @@
 mod ir;
 mod layout_check;
 mod model;
+mod node;
 mod parse;
 mod python;
 
@@ -64,7 +66,7 @@ fn main() -> Result<()> {
         .with_context(|| format!("reading {}", header.display()))?;
     let header = parse::parse(&text).context("parsing petrel.h")?;
     let api = model::resolve(&header).context("resolving petrel.h")?;
-    let emitters: [&dyn Emitter; 2] = [&Manifest, &python::Python];
+    let emitters: [&dyn Emitter; 3] = [&Manifest, &python::Python, &node::Node];
     let mut stale = Vec::new();
     for emitter in emitters {
         for (rel, content) in emitter.files(&api) {
