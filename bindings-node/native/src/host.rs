@@ -25,7 +25,7 @@ use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 
 thread_local! {
-    static DISPATCH: RefCell<Option<FunctionRef<(u32, u32, u32, u32), u32>>> = const { RefCell::new(None) };
+    static DISPATCH: RefCell<Option<FunctionRef<FnArgs<(u32, u32, u32, u32)>, u32>>> = const { RefCell::new(None) };
     static CALL_SCRATCH: Cell<(*mut sys::petrel_valraw_t, usize)> = const { Cell::new((std::ptr::null_mut(), 0)) };
     static HOST_SCRATCH: Cell<(*mut sys::petrel_valraw_t, usize)> = const { Cell::new((std::ptr::null_mut(), 0)) };
     /// The callers of the host callbacks running on this thread, innermost
@@ -49,10 +49,10 @@ fn scratch(
 
 /// Registers the JS dispatcher of host calls and the two scratch arrays
 /// (each a multiple of 16 bytes, 16-byte aligned, kept alive by JS).
-#[napi]
+#[napi(js_name = "init")]
 pub fn init(
     env: Env,
-    dispatcher: Function<(u32, u32, u32, u32), u32>,
+    dispatcher: Function<FnArgs<(u32, u32, u32, u32)>, u32>,
     mut call_scratch: ArrayBuffer,
     mut host_scratch: ArrayBuffer,
 ) -> Result<()> {
@@ -98,7 +98,7 @@ unsafe extern "C" fn trampoline(
     let result = DISPATCH.with(|d| match d.borrow().as_ref() {
         Some(f) => f
             .borrow_back(&env)
-            .and_then(|f| f.call((id as usize as u32, nargs as u32, nresults as u32, token))),
+            .and_then(|f| f.call((id as usize as u32, nargs as u32, nresults as u32, token).into())),
         None => Err(Error::from_reason("the addon is not initialised")),
     });
     CALLERS.with(|c| c.borrow_mut().pop());
@@ -125,7 +125,7 @@ unsafe extern "C" fn freed(id: *mut c_void) {
 
 /// Ids of host functions and extern references whose store or linker was
 /// freed since the last call.
-#[napi]
+#[napi(js_name = "take_freed")]
 pub fn take_freed() -> Vec<u32> {
     FREED.lock().map(|mut f| std::mem::take(&mut *f)).unwrap_or_default()
 }
@@ -142,13 +142,13 @@ fn func_of(f: &crate::lowlevel::Func) -> Result<sys::petrel_func_t> {
 }
 
 /// Prepares a function handle for [`func_call_raw`].
-#[napi]
+#[napi(js_name = "func_ref")]
 pub fn func_ref(func: crate::lowlevel::Func) -> Result<FuncRef> {
     Ok(FuncRef { func: func_of(&func)? })
 }
 
 /// `petrel_func_call_raw` over the first `len` values of the call scratch.
-#[napi]
+#[napi(js_name = "func_call_raw")]
 pub fn func_call_raw(store: &Store, func: &FuncRef, len: u32) -> Result<()> {
     let (p, cap) = CALL_SCRATCH.with(|c| c.get());
     if len as usize > cap {
@@ -212,7 +212,7 @@ impl Task for CallTask {
 
 /// Calls `func` on a worker thread with `values` (raw 16-byte values,
 /// arguments first); the promise gives the values after the call.
-#[napi(ts_return_type = "Promise<Buffer>")]
+#[napi(js_name = "func_call_async", ts_return_type = "Promise<Buffer>")]
 pub fn func_call_async(store: &Store, func: &FuncRef, values: Uint8Array) -> Result<AsyncTask<CallTask>> {
     if values.len() % 16 != 0 || values.is_empty() {
         return Err(Error::from_reason("values must be a non-empty multiple of 16 bytes"));
@@ -226,7 +226,7 @@ pub fn func_call_async(store: &Store, func: &FuncRef, values: Uint8Array) -> Res
 
 /// `petrel_store_new` without embedder data (the JS store object holds
 /// whatever the embedder attaches).
-#[napi]
+#[napi(js_name = "store_new")]
 pub fn store_new(engine: &Engine) -> Result<Store> {
     let mut ptr = std::ptr::null_mut();
     // SAFETY: the engine is live; `ptr` is writable.
@@ -236,7 +236,7 @@ pub fn store_new(engine: &Engine) -> Result<Store> {
 
 /// `petrel_func_new` with the JS trampoline; `id` is the host function's
 /// index in the JS table.
-#[napi]
+#[napi(js_name = "func_new")]
 pub fn func_new(store: &Store, functype: &Functype, id: u32) -> Result<crate::lowlevel::Func> {
     // SAFETY: a plain C record.
     let mut out: sys::petrel_func_t = unsafe { std::mem::zeroed() };
@@ -256,7 +256,7 @@ pub fn func_new(store: &Store, functype: &Functype, id: u32) -> Result<crate::lo
 }
 
 /// `petrel_linker_define_func` with the JS trampoline.
-#[napi]
+#[napi(js_name = "linker_define_func")]
 pub fn linker_define_func(linker: &Linker, module: String, name: String, functype: &Functype, id: u32) -> Result<()> {
     // SAFETY: live linker and function type; the strings are `len` bytes.
     check(unsafe {
@@ -282,7 +282,7 @@ fn caller(token: u32) -> Result<*mut sys::petrel_caller_t> {
 
 /// `petrel_caller_export_get` for the caller named by `token`; null when
 /// there is no such export.
-#[napi]
+#[napi(js_name = "caller_export_get")]
 pub fn caller_export_get(token: u32, name: String) -> Result<Option<crate::lowlevel::Extern>> {
     let cx = caller(token)?;
     // SAFETY: plain C records / writable locals.
@@ -296,7 +296,7 @@ pub fn caller_export_get(token: u32, name: String) -> Result<Option<crate::lowle
 /// The memory's bytes as an ArrayBuffer over linear memory (no copy).
 /// The JS layer keeps one per memory and detaches it before asking for a
 /// new one (V8 refuses two live buffers over the same bytes).
-#[napi]
+#[napi(js_name = "memory_data")]
 pub fn memory_data<'e>(env: &'e Env, store: &Store, memory: crate::lowlevel::Memory) -> Result<ArrayBuffer<'e>> {
     let mut data = std::ptr::null_mut();
     let mut len = 0usize;
@@ -311,7 +311,7 @@ pub fn memory_data<'e>(env: &'e Env, store: &Store, memory: crate::lowlevel::Mem
 }
 
 /// Detaches an ArrayBuffer from its memory (later accesses see length 0).
-#[napi]
+#[napi(js_name = "detach")]
 pub fn detach(buffer: ArrayBuffer) -> Result<()> {
     buffer.detach()
 }
@@ -395,7 +395,7 @@ fn val_of(v: &sys::petrel_val_t) -> Val {
 }
 
 /// `petrel_global_new`.
-#[napi]
+#[napi(js_name = "global_new")]
 pub fn global_new(store: &Store, ty: crate::lowlevel::Globaltype, value: Val) -> Result<crate::lowlevel::Global> {
     let v = val_to_c(&value)?;
     // SAFETY: a plain C record.
@@ -406,7 +406,7 @@ pub fn global_new(store: &Store, ty: crate::lowlevel::Globaltype, value: Val) ->
 }
 
 /// `petrel_global_get`.
-#[napi]
+#[napi(js_name = "global_get")]
 pub fn global_get(store: &Store, global: crate::lowlevel::Global) -> Result<Val> {
     // SAFETY: a plain C record.
     let mut out: sys::petrel_val_t = unsafe { std::mem::zeroed() };
@@ -416,7 +416,7 @@ pub fn global_get(store: &Store, global: crate::lowlevel::Global) -> Result<Val>
 }
 
 /// `petrel_global_set`.
-#[napi]
+#[napi(js_name = "global_set")]
 pub fn global_set(store: &Store, global: crate::lowlevel::Global, value: Val) -> Result<()> {
     let v = val_to_c(&value)?;
     // SAFETY: live store; pointer to a local.
@@ -424,7 +424,7 @@ pub fn global_set(store: &Store, global: crate::lowlevel::Global, value: Val) ->
 }
 
 /// `petrel_table_new`.
-#[napi]
+#[napi(js_name = "table_new")]
 pub fn table_new(store: &Store, ty: crate::lowlevel::Tabletype, init: Val) -> Result<crate::lowlevel::Table> {
     let v = val_to_c(&init)?;
     // SAFETY: a plain C record.
@@ -435,7 +435,7 @@ pub fn table_new(store: &Store, ty: crate::lowlevel::Tabletype, init: Val) -> Re
 }
 
 /// `petrel_table_get`.
-#[napi]
+#[napi(js_name = "table_get")]
 pub fn table_get(store: &Store, table: crate::lowlevel::Table, index: u32) -> Result<Val> {
     // SAFETY: a plain C record.
     let mut out: sys::petrel_val_t = unsafe { std::mem::zeroed() };
@@ -445,7 +445,7 @@ pub fn table_get(store: &Store, table: crate::lowlevel::Table, index: u32) -> Re
 }
 
 /// `petrel_table_set`.
-#[napi]
+#[napi(js_name = "table_set")]
 pub fn table_set(store: &Store, table: crate::lowlevel::Table, index: u32, value: Val) -> Result<()> {
     let v = val_to_c(&value)?;
     // SAFETY: live store; pointer to a local.
@@ -453,7 +453,7 @@ pub fn table_set(store: &Store, table: crate::lowlevel::Table, index: u32, value
 }
 
 /// `petrel_table_grow`; gives the old size.
-#[napi]
+#[napi(js_name = "table_grow")]
 pub fn table_grow(store: &Store, table: crate::lowlevel::Table, delta: u32, init: Val) -> Result<u32> {
     let v = val_to_c(&init)?;
     let mut old = 0u32;
@@ -463,7 +463,7 @@ pub fn table_grow(store: &Store, table: crate::lowlevel::Table, delta: u32, init
 }
 
 /// `petrel_externref_new` for the JS value with table index `id`.
-#[napi]
+#[napi(js_name = "externref_new")]
 pub fn externref_new(store: &Store, id: u32) -> Result<crate::lowlevel::Externref> {
     // SAFETY: a plain C record.
     let mut out: sys::petrel_externref_t = unsafe { std::mem::zeroed() };
@@ -473,7 +473,7 @@ pub fn externref_new(store: &Store, id: u32) -> Result<crate::lowlevel::Externre
 }
 
 /// `petrel_externref_data`: the JS table index of the referenced value.
-#[napi]
+#[napi(js_name = "externref_data")]
 pub fn externref_data(store: &Store, externref: crate::lowlevel::Externref) -> Result<u32> {
     let mut data = std::ptr::null_mut();
     // SAFETY: live store; writable local.
@@ -490,7 +490,7 @@ fn kinds(p: *const sys::petrel_valkind_t, n: usize) -> Vec<u32> {
 }
 
 /// `petrel_functype_params`.
-#[napi]
+#[napi(js_name = "functype_params")]
 pub fn functype_params(functype: &Functype) -> Result<Vec<u32>> {
     let (mut p, mut n) = (std::ptr::null(), 0usize);
     // SAFETY: live type; writable locals.
@@ -499,7 +499,7 @@ pub fn functype_params(functype: &Functype) -> Result<Vec<u32>> {
 }
 
 /// `petrel_functype_results`.
-#[napi]
+#[napi(js_name = "functype_results")]
 pub fn functype_results(functype: &Functype) -> Result<Vec<u32>> {
     let (mut p, mut n) = (std::ptr::null(), 0usize);
     // SAFETY: live type; writable locals.
