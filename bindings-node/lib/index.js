@@ -55,7 +55,7 @@ let nextTag = 1;
 
 /** Turns an error from the addon into the error the embedder sees. */
 function convert(e) {
-  if (!e || e.petrel !== true) return e;
+  if (e?.petrel !== true) return e;
   if (e.hostTag !== undefined && thrown.has(e.hostTag)) {
     const v = thrown.get(e.hostTag);
     thrown.delete(e.hostTag);
@@ -472,7 +472,7 @@ class Caller {
   }
 }
 
-state.dispatch = (id, nargs, nresults, token) => {
+state.dispatch = (id, nargs, _nresults, token) => {
   try {
     const h = hostFuncs.get(id);
     const store = h.store ?? activeStores[activeStores.length - 1];
@@ -577,7 +577,7 @@ class Func {
     } else {
       this._call = (...args) => {
         if (args.length !== t.params.length) throw new TypeError(`expected ${t.params.length} arguments, got ${args.length}`);
-        args.forEach((a, i) => writeValue(C, i, t.params[i], a, store));
+        for (let i = 0; i < args.length; i++) writeValue(C, i, t.params[i], args[i], store);
         invoke(Math.max(t.params.length, t.results.length, 1));
         if (t.results.length === 0) return undefined;
         if (t.results.length === 1) return readValue(C, 0, t.results[0], store);
@@ -612,7 +612,7 @@ class Func {
         i32: new Int32Array(buf), u32: new Uint32Array(buf), f32: new Float32Array(buf),
         f64: new Float64Array(buf), i64: new BigInt64Array(buf), u8: new Uint8Array(buf),
       };
-      args.forEach((a, i) => writeValue(v, i, t.params[i], a, store));
+      for (let i = 0; i < args.length; i++) writeValue(v, i, t.params[i], args[i], store);
       const p = ll.func_call_async(store._raw, this._ref, v.u8);
       store._busy = true;
       return p.then(
