@@ -62,7 +62,12 @@ function convert(e) {
     return v;
   }
   if (e.exitStatus !== undefined) return new WasiExit(e.exitStatus, e.message);
-  if (e.trapCode !== undefined) return new Trap(e.message, e.trapCode, e.frames);
+  if (e.trapCode !== undefined) {
+    const t = new Trap(e.message, e.trapCode, e.frames);
+    // Rethrown by a host function, it passes through as itself.
+    Object.defineProperty(t, '_fromWasm', { value: true });
+    return t;
+  }
   const err = new PetrelError(e.message);
   return err;
 }
@@ -489,6 +494,8 @@ state.dispatch = (id, nargs, _nresults, token) => {
     }
     return 0;
   } catch (e) {
+    // A thrown Trap makes the wasm call trap with its code.
+    if (e instanceof Trap && !e._fromWasm) return (0x80000000 | (e.code & 0xff)) >>> 0;
     const tag = nextTag++;
     thrown.set(tag, e);
     return tag;

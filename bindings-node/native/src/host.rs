@@ -11,7 +11,8 @@
 //!   their index. The one C trampoline copies the arguments into the host
 //!   scratch array and calls the JS dispatcher registered with [`init`],
 //!   which returns 0, or the tag of the exception it caught (kept on the JS
-//!   side and rethrown, the same value, when the wasm call returns).
+//!   side and rethrown, the same value, when the wasm call returns), or
+//!   `TRAP_BIT | code` when it threw a `petrel.Trap` (the wasm call traps).
 //! - **Async calls** ([`func_call_async`]) run `petrel_func_call_raw` on a
 //!   libuv worker thread with their own copy of the values; the store's
 //!   gate refuses other use meanwhile. Host functions cannot run there
@@ -69,6 +70,10 @@ fn error(msg: &str) -> *mut sys::petrel_error_t {
     unsafe { sys::petrel_error_new(msg.as_ptr().cast(), msg.len()) }
 }
 
+/// Set in the dispatcher's result when the JS function threw a
+/// `petrel.Trap`: the low byte is its code.
+const TRAP_BIT: u32 = 0x8000_0000;
+
 unsafe extern "C" fn trampoline(
     id: *mut c_void,
     caller: *mut sys::petrel_caller_t,
@@ -107,6 +112,10 @@ unsafe extern "C" fn trampoline(
             // SAFETY: as above, for the results.
             unsafe { std::ptr::copy_nonoverlapping(scratch, values, nresults) };
             std::ptr::null_mut()
+        }
+        Ok(tag) if tag & TRAP_BIT != 0 => {
+            // SAFETY: no preconditions; an unknown code becomes `unreachable`.
+            unsafe { sys::petrel_error_new_trap((tag & 0xff) as u8) }
         }
         Ok(tag) => {
             let msg = "a host function threw";
