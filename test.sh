@@ -2,7 +2,7 @@
 # Runs every test of the repository: formatting, lints, the unit,
 # integration and spec tests, the C API (header drift, header-gen drift,
 # the C test under valgrind), the Python binding (installed with pip in a
-# fresh venv, ruff, pytest), and the Miri lane over the runtime's data
+# fresh venv, ruff, pytest), the Node binding (bindings-node/test.sh), and the Miri lane over the runtime's data
 # structures. Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -52,6 +52,14 @@ python3 -m venv "$VENV"
 PYO3_PYTHON="$VENV/bin/python" cargo clippy --release --manifest-path bindings-python/native/Cargo.toml -- -D warnings
 # Run from outside the source tree so the installed package is the one tested.
 (cd target && "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/bindings-python/tests")
+
+echo "== Node binding: npm ci, addon, clippy, tsc, biome, node --test (API, WebAssembly same-cases, coverage, hello, scenarios), npm pack + scratch installs"
+# The scenario runner fails when the suite is absent (PETREL_SCENARIOS
+# points elsewhere, e.g. at another worktree's suite).
+PETREL_SCENARIOS="${PETREL_SCENARIOS:-$ROOT/scenarios}" bindings-node/test.sh
+
+echo "== Node binding benchmark (informational)"
+node bindings-node/bench/bench.js
 
 echo "== Soak (short): 10,000 store cycles with a trap each, in Rust, C and Python; rss growth <= 5%"
 soak/run.sh 10000 5 "$VENV/bin/python"

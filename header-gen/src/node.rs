@@ -39,10 +39,7 @@ const HEADER: &str = "Generated from petrel.h by header-gen, do not edit.";
 impl Emitter for Node {
     fn files(&self, api: &Api) -> Vec<(String, String)> {
         vec![
-            (
-                "bindings-node/native/src/lowlevel.rs".into(),
-                rust(api),
-            ),
+            ("bindings-node/native/src/lowlevel.rs".into(), rust(api)),
             ("bindings-node/lib/enums.js".into(), enums_js(api)),
             ("bindings-node/lib/enums.d.ts".into(), enums_dts(api)),
         ]
@@ -89,7 +86,11 @@ fn rust_c(c: &CType) -> String {
 
 fn doc(s: &mut String, text: &str, indent: &str) {
     for line in text.lines() {
-        let _ = writeln!(s, "{indent}///{}{line}", if line.is_empty() { "" } else { " " });
+        let _ = writeln!(
+            s,
+            "{indent}///{}{line}",
+            if line.is_empty() { "" } else { " " }
+        );
     }
 }
 
@@ -129,7 +130,11 @@ fn record_map(api: &Api, name: &str) -> RecordMap {
                     t => scalar(t).is_some(),
                 }
         });
-    if plain { RecordMap::Plain } else { RecordMap::No }
+    if plain {
+        RecordMap::Plain
+    } else {
+        RecordMap::No
+    }
 }
 
 /// The napi type of a scalar and the expression turning the napi value
@@ -137,8 +142,14 @@ fn record_map(api: &Api, name: &str) -> RecordMap {
 fn scalar(t: &Type) -> Option<(&'static str, &'static str)> {
     Some(match t {
         Type::Bool => ("bool", "v"),
-        Type::Int { bits: 64, signed: false } => ("BigInt", "u64_of(&v)?"),
-        Type::Int { bits: 64, signed: true } => ("BigInt", "i64_of(&v)?"),
+        Type::Int {
+            bits: 64,
+            signed: false,
+        } => ("BigInt", "u64_of(&v)?"),
+        Type::Int {
+            bits: 64,
+            signed: true,
+        } => ("BigInt", "i64_of(&v)?"),
         Type::Int { signed: true, .. } => ("i32", "v.try_into().map_err(range)?"),
         Type::Int { signed: false, .. } => ("u32", "v.try_into().map_err(range)?"),
         Type::Enum { .. } => ("u32", "v.try_into().map_err(range)?"),
@@ -154,8 +165,14 @@ fn scalar(t: &Type) -> Option<(&'static str, &'static str)> {
 fn scalar_back(t: &Type) -> Option<(&'static str, &'static str)> {
     Some(match t {
         Type::Bool => ("bool", "v"),
-        Type::Int { bits: 64, signed: false } => ("BigInt", "BigInt::from(v)"),
-        Type::Int { bits: 64, signed: true } => ("BigInt", "BigInt::from(v)"),
+        Type::Int {
+            bits: 64,
+            signed: false,
+        } => ("BigInt", "BigInt::from(v)"),
+        Type::Int {
+            bits: 64,
+            signed: true,
+        } => ("BigInt", "BigInt::from(v)"),
         Type::Int { signed: true, .. } => ("i32", "v.into()"),
         Type::Int { signed: false, .. } | Type::Enum { .. } => ("u32", "v.into()"),
         Type::Size => ("f64", "v as f64"),
@@ -244,7 +261,13 @@ fn in_arg(api: &Api, p: &Param, classes: &[String]) -> Option<Arg> {
                 a.args.push(format!("{n}_ptr"));
             }
         }
-        (Direction::Buffer, Type::Array { element, is_const: true }) => {
+        (
+            Direction::Buffer,
+            Type::Array {
+                element,
+                is_const: true,
+            },
+        ) => {
             let (ty, conv) = match element.as_ref() {
                 Type::CString => ("String".to_string(), "cstring(v)?".to_string()),
                 Type::Record { name } if matches!(record_map(api, name), RecordMap::Plain) => {
@@ -303,11 +326,7 @@ fn in_arg(api: &Api, p: &Param, classes: &[String]) -> Option<Arg> {
                     let (ty, conv) = scalar_back(t)?;
                     let zero = if *t == Type::Bool { "false" } else { "0 as _" };
                     a.pre.push(format!("let mut {n}: {c} = {zero};"));
-                    a.out = Some((
-                        js,
-                        ty.into(),
-                        format!("{{ let v = {n}; {conv} }}"),
-                    ));
+                    a.out = Some((js, ty.into(), format!("{{ let v = {n}; {conv} }}")));
                 }
             }
             a.args.push(format!("&mut {n}"));
@@ -321,9 +340,9 @@ fn in_arg(api: &Api, p: &Param, classes: &[String]) -> Option<Arg> {
 fn consumed(api: &Api, c_name: &str) -> bool {
     api.functions.iter().any(|f| {
         f.group.role != Role::Destructor
-            && f.params.iter().any(|p| {
-                p.ownership == Some(Ownership::Consumed) && p.ty.object() == Some(c_name)
-            })
+            && f.params
+                .iter()
+                .any(|p| p.ownership == Some(Ownership::Consumed) && p.ty.object() == Some(c_name))
     })
 }
 
@@ -338,6 +357,9 @@ fn rust(api: &Api) -> String {
 #![allow(non_camel_case_types, reason = "C names, as in petrel.h")]
 #![allow(clippy::too_many_arguments, reason = "one argument per C parameter")]
 #![allow(unused_mut, reason = "generated bindings for buffers the C side fills")]
+#![allow(clippy::let_and_return, reason = "one conversion shape for every field")]
+#![allow(clippy::useless_conversion, reason = "one conversion shape for every integer width")]
+#![allow(clippy::needless_question_mark, reason = "one conversion shape for fallible and infallible elements")]
 
 use crate::support::*;
 use napi::bindgen_prelude::*;
@@ -362,13 +384,22 @@ pub mod sys {
         }
     }
     for e in &api.enums {
-        let _ = writeln!(s, "    pub type {} = {};", e.c_name, rust_c(&CType {
-            base: e.repr_c.clone(),
-            is_const: false,
-            pointers: 0,
-        }));
+        let _ = writeln!(
+            s,
+            "    pub type {} = {};",
+            e.c_name,
+            rust_c(&CType {
+                base: e.repr_c.clone(),
+                is_const: false,
+                pointers: 0,
+            })
+        );
         for m in &e.members {
-            let _ = writeln!(s, "    pub const {}: {} = {};", m.constant, e.c_name, m.value);
+            let _ = writeln!(
+                s,
+                "    pub const {}: {} = {};",
+                m.constant, e.c_name, m.value
+            );
         }
     }
     for c in &api.constants {
@@ -377,7 +408,11 @@ pub mod sys {
     for r in &api.records {
         doc(&mut s, &r.doc, "    ");
         let kw = if r.is_union { "union" } else { "struct" };
-        let _ = writeln!(s, "    #[repr(C)]\n    #[derive(Clone, Copy)]\n    pub {kw} {} {{", r.name);
+        let _ = writeln!(
+            s,
+            "    #[repr(C)]\n    #[derive(Clone, Copy)]\n    pub {kw} {} {{",
+            r.name
+        );
         for f in &r.fields {
             let t = rust_c(&f.c);
             let t = match f.array {
@@ -401,8 +436,16 @@ pub mod sys {
         }
     }
     for c in &api.callbacks {
-        let params: Vec<String> = c.params.iter().map(|p| format!("{}: {}", p.name, rust_c(&p.c))).collect();
-        let ret = if c.ret == Type::Void { String::new() } else { format!(" -> {}", rust_c(&c.ret_c)) };
+        let params: Vec<String> = c
+            .params
+            .iter()
+            .map(|p| format!("{}: {}", p.name, rust_c(&p.c)))
+            .collect();
+        let ret = if c.ret == Type::Void {
+            String::new()
+        } else {
+            format!(" -> {}", rust_c(&c.ret_c))
+        };
         let _ = writeln!(
             s,
             "    pub type {} = Option<unsafe extern \"C\" fn({}){ret}>;",
@@ -412,11 +455,28 @@ pub mod sys {
     }
     s.push_str("\n    unsafe extern \"C\" {\n");
     for f in &api.functions {
-        let params: Vec<String> = f.params.iter().map(|p| format!("{}: {}", p.name, rust_c(&p.c))).collect();
-        let ret = if f.ret == Type::Void { String::new() } else { format!(" -> {}", rust_c(&f.ret_c)) };
+        let params: Vec<String> = f
+            .params
+            .iter()
+            .map(|p| {
+                // C's `const` qualifies the pointee: an out-parameter's
+                // outermost pointer is written through.
+                let t = rust_c(&p.c);
+                let t = match p.direction {
+                    Direction::Out => t.replacen("*const ", "*mut ", 1),
+                    _ => t,
+                };
+                format!("{}: {t}", p.name)
+            })
+            .collect();
+        let ret = if f.ret == Type::Void {
+            String::new()
+        } else {
+            format!(" -> {}", rust_c(&f.ret_c))
+        };
         let _ = writeln!(s, "        pub fn {}({}){ret};", f.name, params.join(", "));
     }
-    s.push_str("    }\n}\n\nuse sys::*;\n\n");
+    s.push_str("    }\n}\n\nuse self::sys::*;\n\n");
 
     // The error object: the type every fallible function returns.
     let error = api
@@ -442,7 +502,10 @@ pub mod sys {
             o.c_name,
             short(&o.c_name).trim_end_matches("_t").replace('_', " "),
             if consumed(api, &o.c_name) {
-                format!("\n\n    /// Hands the pointer over (to a consuming function).\n    pub(crate) fn take(&mut self) -> Result<*mut sys::{}> {{\n        let p = self.raw()?;\n        self.ptr = std::ptr::null_mut();\n        Ok(p)\n    }}", o.c_name)
+                format!(
+                    "\n\n    /// Hands the pointer over (to a consuming function).\n    pub(crate) fn take(&mut self) -> Result<*mut sys::{}> {{\n        let p = self.raw()?;\n        self.ptr = std::ptr::null_mut();\n        Ok(p)\n    }}",
+                    o.c_name
+                )
             } else {
                 String::new()
             }
@@ -456,9 +519,13 @@ pub mod sys {
             s,
             "#[napi]\nimpl {c} {{\n    /// Frees it now (`{del}`); later uses are errors.\n    #[napi]\n    pub fn delete(&mut self) -> Result<()> {{\n        if !self.ptr.is_null() {{\n            {}\n        }}\n        self.ptr = std::ptr::null_mut();\n        Ok(())\n    }}\n}}\n\nimpl Drop for {c} {{\n    fn drop(&mut self) {{\n        if !self.ptr.is_null() {{\n            // SAFETY: the pointer is live and owned by this object.\n            unsafe {{ {free} }};\n        }}\n    }}\n}}\n",
             if del_fallible {
-                format!("// SAFETY: the pointer is live and owned by this object.\n            check(unsafe {{ sys::{del}(self.ptr) }})?;")
+                format!(
+                    "// SAFETY: the pointer is live and owned by this object.\n            check(unsafe {{ sys::{del}(self.ptr) }})?;"
+                )
             } else {
-                format!("// SAFETY: the pointer is live and owned by this object.\n            unsafe {{ sys::{del}(self.ptr) }};")
+                format!(
+                    "// SAFETY: the pointer is live and owned by this object.\n            unsafe {{ sys::{del}(self.ptr) }};"
+                )
             }
         );
     }
@@ -483,7 +550,11 @@ pub mod sys {
                 t => {
                     let (ty, conv) = scalar(t).expect("plain");
                     let (_, back) = scalar_back(t).expect("plain");
-                    (ty.to_string(), conv.replace('?', ".unwrap_or_default()"), back.to_string())
+                    (
+                        ty.to_string(),
+                        conv.replace('?', ".unwrap_or_default()"),
+                        back.to_string(),
+                    )
                 }
             };
             let _ = writeln!(s, "    pub {n}: {ty},");
@@ -493,7 +564,7 @@ pub mod sys {
         let _ = writeln!(s, "}}\n");
         let _ = writeln!(
             s,
-            "impl From<{c}> for sys::{0} {{\n    fn from(r: {c}) -> Self {{\n        #[allow(clippy::useless_conversion, reason = \"generated for every width\")]\n        Self {{\n{1}\n        }}\n    }}\n}}\n\nimpl From<sys::{0}> for {c} {{\n    fn from(r: sys::{0}) -> Self {{\n        #[allow(clippy::useless_conversion, reason = \"generated for every width\")]\n        Self {{\n{2}\n        }}\n    }}\n}}\n",
+            "impl From<{c}> for sys::{0} {{\n    fn from(r: {c}) -> Self {{\n        Self {{\n{1}\n        }}\n    }}\n}}\n\nimpl From<sys::{0}> for {c} {{\n    fn from(r: sys::{0}) -> Self {{\n        Self {{\n{2}\n        }}\n    }}\n}}\n",
             r.name,
             to_c.join("\n"),
             to_js.join("\n")
@@ -517,13 +588,17 @@ pub mod sys {
         let name = short(&f.name);
         doc(&mut s, &f.doc, "");
         let sig: Vec<String> = args.iter().filter_map(|a| a.sig.clone()).collect();
-        let outs: Vec<&(String, String, String)> = args.iter().filter_map(|a| a.out.as_ref()).collect();
+        let outs: Vec<&(String, String, String)> =
+            args.iter().filter_map(|a| a.out.as_ref()).collect();
         let ret = match outs.len() {
             0 => "()".to_string(),
             1 => outs[0].1.clone(),
             _ => {
                 let rc = format!("{}Result", class(&f.name));
-                let _ = writeln!(s, "#[napi(object, object_from_js = false)]\npub struct {rc} {{");
+                let _ = writeln!(
+                    s,
+                    "#[napi(object, object_from_js = false)]\npub struct {rc} {{"
+                );
                 for o in &outs {
                     let _ = writeln!(s, "    /// The `{}` out-parameter.", o.0);
                     let _ = writeln!(s, "    pub {}: {},", o.0, o.1);
@@ -556,8 +631,14 @@ pub mod sys {
                 let _ = writeln!(s, "    Ok({})", outs[0].2);
             }
             _ => {
-                let fields: Vec<String> = outs.iter().map(|o| format!("{}: {}", o.0, o.2)).collect();
-                let _ = writeln!(s, "    Ok({}Result {{ {} }})", class(&f.name), fields.join(", "));
+                let fields: Vec<String> =
+                    outs.iter().map(|o| format!("{}: {}", o.0, o.2)).collect();
+                let _ = writeln!(
+                    s,
+                    "    Ok({}Result {{ {} }})",
+                    class(&f.name),
+                    fields.join(", ")
+                );
             }
         }
         s.push_str("}\n\n");
@@ -565,7 +646,10 @@ pub mod sys {
     let _ = writeln!(
         s,
         "/// The C functions this file does not wrap (unions, callbacks, embedder\n/// pointers, borrowed objects, errors, destructors): `host.rs` and the\n/// classes above cover them.\npub const HAND_WRITTEN: &[&str] = &[\n{}\n];",
-        hand.iter().map(|h| format!("    \"{h}\",")).collect::<Vec<_>>().join("\n")
+        hand.iter()
+            .map(|h| format!("    \"{h}\","))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     s
 }

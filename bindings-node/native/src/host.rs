@@ -25,8 +25,11 @@ use napi_derive::napi;
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 
+/// The JS dispatcher of host calls: (id, nargs, nresults, caller token) -> 0 or a tag.
+type Dispatcher = FunctionRef<FnArgs<(u32, u32, u32, u32)>, u32>;
+
 thread_local! {
-    static DISPATCH: RefCell<Option<FunctionRef<FnArgs<(u32, u32, u32, u32)>, u32>>> = const { RefCell::new(None) };
+    static DISPATCH: RefCell<Option<Dispatcher>> = const { RefCell::new(None) };
     static CALL_SCRATCH: Cell<(*mut sys::petrel_valraw_t, usize)> = const { Cell::new((std::ptr::null_mut(), 0)) };
     static HOST_SCRATCH: Cell<(*mut sys::petrel_valraw_t, usize)> = const { Cell::new((std::ptr::null_mut(), 0)) };
     /// The callers of the host callbacks running on this thread, innermost
@@ -39,9 +42,7 @@ thread_local! {
 /// finalizers ran); JS drops its table entries for them.
 static FREED: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
 
-fn scratch(
-    buf: &mut ArrayBuffer,
-) -> (*mut sys::petrel_valraw_t, usize) {
+fn scratch(buf: &mut ArrayBuffer) -> (*mut sys::petrel_valraw_t, usize) {
     // SAFETY: JS keeps this ArrayBuffer alive for the life of the module
     // (documented in lib/native.js); V8 never moves a buffer's contents.
     let data = unsafe { buf.as_mut() };
@@ -101,9 +102,9 @@ unsafe extern "C" fn trampoline(
     CALLERS.with(|c| c.borrow_mut().push((token, caller)));
     let env = Env::from_raw(raw);
     let result = DISPATCH.with(|d| match d.borrow().as_ref() {
-        Some(f) => f
-            .borrow_back(&env)
-            .and_then(|f| f.call((id as usize as u32, nargs as u32, nresults as u32, token).into())),
+        Some(f) => f.borrow_back(&env).and_then(|f| {
+            f.call((id as usize as u32, nargs as u32, nresults as u32, token).into())
+        }),
         None => Err(Error::from_reason("the addon is not initialised")),
     });
     CALLERS.with(|c| c.borrow_mut().pop());
@@ -136,7 +137,10 @@ unsafe extern "C" fn freed(id: *mut c_void) {
 /// freed since the last call.
 #[napi(js_name = "take_freed")]
 pub fn take_freed() -> Vec<u32> {
-    FREED.lock().map(|mut f| std::mem::take(&mut *f)).unwrap_or_default()
+    FREED
+        .lock()
+        .map(|mut f| std::mem::take(&mut *f))
+        .unwrap_or_default()
 }
 
 /// A function handle prepared for calls (`petrel_func_call_raw` takes it
@@ -153,7 +157,9 @@ fn func_of(f: &crate::lowlevel::Func) -> Result<sys::petrel_func_t> {
 /// Prepares a function handle for [`func_call_raw`].
 #[napi(js_name = "func_ref")]
 pub fn func_ref(func: crate::lowlevel::Func) -> Result<FuncRef> {
-    Ok(FuncRef { func: func_of(&func)? })
+    Ok(FuncRef {
+        func: func_of(&func)?,
+    })
 }
 
 /// `petrel_func_call_raw` over the first `len` values of the call scratch.
@@ -202,7 +208,8 @@ impl Task for CallTask {
         }
         // SAFETY: the store pointer is kept alive by the JS store object the
         // promise holds; the values are `len` initialised raw values.
-        let err = unsafe { sys::petrel_func_call_raw(self.store.0, &self.func, vals.as_mut_ptr(), len) };
+        let err =
+            unsafe { sys::petrel_func_call_raw(self.store.0, &self.func, vals.as_mut_ptr(), len) };
         if !err.is_null() {
             return Ok(CallOutcome::Failed(ErrorInfo::take(err)));
         }
@@ -222,9 +229,15 @@ impl Task for CallTask {
 /// Calls `func` on a worker thread with `values` (raw 16-byte values,
 /// arguments first); the promise gives the values after the call.
 #[napi(js_name = "func_call_async", ts_return_type = "Promise<Buffer>")]
-pub fn func_call_async(store: &Store, func: &FuncRef, values: Uint8Array) -> Result<AsyncTask<CallTask>> {
-    if values.len() % 16 != 0 || values.is_empty() {
-        return Err(Error::from_reason("values must be a non-empty multiple of 16 bytes"));
+pub fn func_call_async(
+    store: &Store,
+    func: &FuncRef,
+    values: Uint8Array,
+) -> Result<AsyncTask<CallTask>> {
+    if !values.len().is_multiple_of(16) || values.is_empty() {
+        return Err(Error::from_reason(
+            "values must be a non-empty multiple of 16 bytes",
+        ));
     }
     Ok(AsyncTask::new(CallTask {
         store: SendPtr(store.raw()?),
@@ -266,7 +279,13 @@ pub fn func_new(store: &Store, functype: &Functype, id: u32) -> Result<crate::lo
 
 /// `petrel_linker_define_func` with the JS trampoline.
 #[napi(js_name = "linker_define_func")]
-pub fn linker_define_func(linker: &Linker, module: String, name: String, functype: &Functype, id: u32) -> Result<()> {
+pub fn linker_define_func(
+    linker: &Linker,
+    module: String,
+    name: String,
+    functype: &Functype,
+    id: u32,
+) -> Result<()> {
     // SAFETY: live linker and function type; the strings are `len` bytes.
     check(unsafe {
         sys::petrel_linker_define_func(
@@ -285,7 +304,13 @@ pub fn linker_define_func(linker: &Linker, module: String, name: String, functyp
 
 fn caller(token: u32) -> Result<*mut sys::petrel_caller_t> {
     CALLERS
-        .with(|c| c.borrow().iter().rev().find(|(t, _)| *t == token).map(|(_, p)| *p))
+        .with(|c| {
+            c.borrow()
+                .iter()
+                .rev()
+                .find(|(t, _)| *t == token)
+                .map(|(_, p)| *p)
+        })
         .ok_or_else(|| Error::from_reason("the Caller is only valid while its host function runs"))
 }
 
@@ -298,7 +323,9 @@ pub fn caller_export_get(token: u32, name: String) -> Result<Option<crate::lowle
     let mut item: sys::petrel_extern_t = unsafe { std::mem::zeroed() };
     let mut found = false;
     // SAFETY: `cx` is the live caller of a running callback.
-    check(unsafe { sys::petrel_caller_export_get(cx, name.as_ptr().cast(), name.len(), &mut item, &mut found) })?;
+    check(unsafe {
+        sys::petrel_caller_export_get(cx, name.as_ptr().cast(), name.len(), &mut item, &mut found)
+    })?;
     Ok(found.then(|| item.into()))
 }
 
@@ -306,7 +333,11 @@ pub fn caller_export_get(token: u32, name: String) -> Result<Option<crate::lowle
 /// The JS layer keeps one per memory and detaches it before asking for a
 /// new one (V8 refuses two live buffers over the same bytes).
 #[napi(js_name = "memory_data")]
-pub fn memory_data<'e>(env: &'e Env, store: &Store, memory: crate::lowlevel::Memory) -> Result<ArrayBuffer<'e>> {
+pub fn memory_data<'e>(
+    env: &'e Env,
+    store: &Store,
+    memory: crate::lowlevel::Memory,
+) -> Result<ArrayBuffer<'e>> {
     let mut data = std::ptr::null_mut();
     let mut len = 0usize;
     // SAFETY: live store; writable out-parameters.
@@ -377,7 +408,14 @@ fn val_to_c(v: &Val) -> Result<sys::petrel_val_t> {
 }
 
 fn val_of(v: &sys::petrel_val_t) -> Val {
-    let mut out = Val { kind: v.kind.into(), num: None, big: None, v128: None, store_id: None, index: None };
+    let mut out = Val {
+        kind: v.kind.into(),
+        num: None,
+        big: None,
+        v128: None,
+        store_id: None,
+        index: None,
+    };
     // SAFETY: the union field read is the one `kind` selects.
     unsafe {
         match v.kind {
@@ -405,7 +443,11 @@ fn val_of(v: &sys::petrel_val_t) -> Val {
 
 /// `petrel_global_new`.
 #[napi(js_name = "global_new")]
-pub fn global_new(store: &Store, ty: crate::lowlevel::Globaltype, value: Val) -> Result<crate::lowlevel::Global> {
+pub fn global_new(
+    store: &Store,
+    ty: crate::lowlevel::Globaltype,
+    value: Val,
+) -> Result<crate::lowlevel::Global> {
     let v = val_to_c(&value)?;
     // SAFETY: a plain C record.
     let mut out: sys::petrel_global_t = unsafe { std::mem::zeroed() };
@@ -434,7 +476,11 @@ pub fn global_set(store: &Store, global: crate::lowlevel::Global, value: Val) ->
 
 /// `petrel_table_new`.
 #[napi(js_name = "table_new")]
-pub fn table_new(store: &Store, ty: crate::lowlevel::Tabletype, init: Val) -> Result<crate::lowlevel::Table> {
+pub fn table_new(
+    store: &Store,
+    ty: crate::lowlevel::Tabletype,
+    init: Val,
+) -> Result<crate::lowlevel::Table> {
     let v = val_to_c(&init)?;
     // SAFETY: a plain C record.
     let mut out: sys::petrel_table_t = unsafe { std::mem::zeroed() };
@@ -455,7 +501,12 @@ pub fn table_get(store: &Store, table: crate::lowlevel::Table, index: u32) -> Re
 
 /// `petrel_table_set`.
 #[napi(js_name = "table_set")]
-pub fn table_set(store: &Store, table: crate::lowlevel::Table, index: u32, value: Val) -> Result<()> {
+pub fn table_set(
+    store: &Store,
+    table: crate::lowlevel::Table,
+    index: u32,
+    value: Val,
+) -> Result<()> {
     let v = val_to_c(&value)?;
     // SAFETY: live store; pointer to a local.
     check(unsafe { sys::petrel_table_set(store.raw()?, table.into(), index, &v) })
@@ -463,7 +514,12 @@ pub fn table_set(store: &Store, table: crate::lowlevel::Table, index: u32, value
 
 /// `petrel_table_grow`; gives the old size.
 #[napi(js_name = "table_grow")]
-pub fn table_grow(store: &Store, table: crate::lowlevel::Table, delta: u32, init: Val) -> Result<u32> {
+pub fn table_grow(
+    store: &Store,
+    table: crate::lowlevel::Table,
+    delta: u32,
+    init: Val,
+) -> Result<u32> {
     let v = val_to_c(&init)?;
     let mut old = 0u32;
     // SAFETY: live store; pointers to locals.
@@ -477,7 +533,14 @@ pub fn externref_new(store: &Store, id: u32) -> Result<crate::lowlevel::Externre
     // SAFETY: a plain C record.
     let mut out: sys::petrel_externref_t = unsafe { std::mem::zeroed() };
     // SAFETY: live store; the data is an integer, finalized by `freed`.
-    check(unsafe { sys::petrel_externref_new(store.raw()?, id as usize as *mut c_void, Some(freed), &mut out) })?;
+    check(unsafe {
+        sys::petrel_externref_new(
+            store.raw()?,
+            id as usize as *mut c_void,
+            Some(freed),
+            &mut out,
+        )
+    })?;
     Ok(out.into())
 }
 
@@ -495,7 +558,10 @@ fn kinds(p: *const sys::petrel_valkind_t, n: usize) -> Vec<u32> {
         return Vec::new();
     }
     // SAFETY: the C API gives `n` kinds at `p`, borrowed from the live type.
-    unsafe { std::slice::from_raw_parts(p, n) }.iter().map(|&k| k.into()).collect()
+    unsafe { std::slice::from_raw_parts(p, n) }
+        .iter()
+        .map(|&k| k.into())
+        .collect()
 }
 
 /// `petrel_functype_params`.

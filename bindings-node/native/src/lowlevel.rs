@@ -7,6 +7,9 @@
 #![allow(non_camel_case_types, reason = "C names, as in petrel.h")]
 #![allow(clippy::too_many_arguments, reason = "one argument per C parameter")]
 #![allow(unused_mut, reason = "generated bindings for buffers the C side fills")]
+#![allow(clippy::let_and_return, reason = "one conversion shape for every field")]
+#![allow(clippy::useless_conversion, reason = "one conversion shape for every integer width")]
+#![allow(clippy::needless_question_mark, reason = "one conversion shape for fallible and infallible elements")]
 
 use crate::support::*;
 use napi::bindgen_prelude::*;
@@ -410,8 +413,8 @@ pub mod sys {
         pub fn petrel_externref_new(store: *mut petrel_store_t, data: *mut c_void, finalizer: petrel_finalizer_t, externref_out: *mut petrel_externref_t) -> *mut petrel_error_t;
         pub fn petrel_externref_data(store: *mut petrel_store_t, externref: petrel_externref_t, data_out: *mut *mut c_void) -> *mut petrel_error_t;
         pub fn petrel_functype_new(params: *const petrel_valkind_t, params_len: usize, results: *const petrel_valkind_t, results_len: usize, functype_out: *mut *mut petrel_functype_t) -> *mut petrel_error_t;
-        pub fn petrel_functype_params(functype: *const petrel_functype_t, params_out: *const *const petrel_valkind_t, params_len_out: *mut usize) -> *mut petrel_error_t;
-        pub fn petrel_functype_results(functype: *const petrel_functype_t, results_out: *const *const petrel_valkind_t, results_len_out: *mut usize) -> *mut petrel_error_t;
+        pub fn petrel_functype_params(functype: *const petrel_functype_t, params_out: *mut *const petrel_valkind_t, params_len_out: *mut usize) -> *mut petrel_error_t;
+        pub fn petrel_functype_results(functype: *const petrel_functype_t, results_out: *mut *const petrel_valkind_t, results_len_out: *mut usize) -> *mut petrel_error_t;
         pub fn petrel_functype_delete(functype: *mut petrel_functype_t);
         pub fn petrel_func_new(store: *mut petrel_store_t, functype: *const petrel_functype_t, callback: petrel_callback_t, env: *mut c_void, finalizer: petrel_finalizer_t, func_out: *mut petrel_func_t) -> *mut petrel_error_t;
         pub fn petrel_func_type(store: *mut petrel_store_t, func: petrel_func_t, functype_out: *mut *mut petrel_functype_t) -> *mut petrel_error_t;
@@ -478,7 +481,7 @@ pub mod sys {
     }
 }
 
-use sys::*;
+use self::sys::*;
 
 /// Engine settings. Create with `petrel_config_new`, free with
 /// `petrel_config_delete`. Safe to use from several threads.
@@ -833,7 +836,6 @@ pub struct Extern {
 
 impl From<Extern> for sys::petrel_extern_t {
     fn from(r: Extern) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             kind: { let v = r.kind; v.try_into().map_err(range).unwrap_or_default() },
             store_id: { let v = r.store_id; u64_of(&v).unwrap_or_default() },
@@ -844,7 +846,6 @@ impl From<Extern> for sys::petrel_extern_t {
 
 impl From<sys::petrel_extern_t> for Extern {
     fn from(r: sys::petrel_extern_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             kind: { let v = r.kind; v.into() },
             store_id: { let v = r.store_id; BigInt::from(v) },
@@ -868,7 +869,6 @@ pub struct Instance {
 
 impl From<Instance> for sys::petrel_instance_t {
     fn from(r: Instance) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; u64_of(&v).unwrap_or_default() },
             index: { let v = r.index; usize_of(v).unwrap_or_default() },
@@ -878,7 +878,6 @@ impl From<Instance> for sys::petrel_instance_t {
 
 impl From<sys::petrel_instance_t> for Instance {
     fn from(r: sys::petrel_instance_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; BigInt::from(v) },
             index: { let v = r.index; v as f64 },
@@ -900,7 +899,6 @@ pub struct Limits {
 
 impl From<Limits> for sys::petrel_limits_t {
     fn from(r: Limits) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             minimum: { let v = r.minimum; u64_of(&v).unwrap_or_default() },
             maximum: { let v = r.maximum; u64_of(&v).unwrap_or_default() },
@@ -911,7 +909,6 @@ impl From<Limits> for sys::petrel_limits_t {
 
 impl From<sys::petrel_limits_t> for Limits {
     fn from(r: sys::petrel_limits_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             minimum: { let v = r.minimum; BigInt::from(v) },
             maximum: { let v = r.maximum; BigInt::from(v) },
@@ -930,7 +927,6 @@ pub struct Memorytype {
 
 impl From<Memorytype> for sys::petrel_memorytype_t {
     fn from(r: Memorytype) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             limits: { let v = r.limits; sys::petrel_limits_t::from(v) },
         }
@@ -939,7 +935,6 @@ impl From<Memorytype> for sys::petrel_memorytype_t {
 
 impl From<sys::petrel_memorytype_t> for Memorytype {
     fn from(r: sys::petrel_memorytype_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             limits: { let v = r.limits; Limits::from(v) },
         }
@@ -961,7 +956,6 @@ pub struct Memory {
 
 impl From<Memory> for sys::petrel_memory_t {
     fn from(r: Memory) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; u64_of(&v).unwrap_or_default() },
             index: { let v = r.index; usize_of(v).unwrap_or_default() },
@@ -971,7 +965,6 @@ impl From<Memory> for sys::petrel_memory_t {
 
 impl From<sys::petrel_memory_t> for Memory {
     fn from(r: sys::petrel_memory_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; BigInt::from(v) },
             index: { let v = r.index; v as f64 },
@@ -991,7 +984,6 @@ pub struct Tabletype {
 
 impl From<Tabletype> for sys::petrel_tabletype_t {
     fn from(r: Tabletype) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             element: { let v = r.element; v.try_into().map_err(range).unwrap_or_default() },
             limits: { let v = r.limits; sys::petrel_limits_t::from(v) },
@@ -1001,7 +993,6 @@ impl From<Tabletype> for sys::petrel_tabletype_t {
 
 impl From<sys::petrel_tabletype_t> for Tabletype {
     fn from(r: sys::petrel_tabletype_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             element: { let v = r.element; v.into() },
             limits: { let v = r.limits; Limits::from(v) },
@@ -1024,7 +1015,6 @@ pub struct Func {
 
 impl From<Func> for sys::petrel_func_t {
     fn from(r: Func) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; u64_of(&v).unwrap_or_default() },
             index: { let v = r.index; usize_of(v).unwrap_or_default() },
@@ -1034,7 +1024,6 @@ impl From<Func> for sys::petrel_func_t {
 
 impl From<sys::petrel_func_t> for Func {
     fn from(r: sys::petrel_func_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; BigInt::from(v) },
             index: { let v = r.index; v as f64 },
@@ -1057,7 +1046,6 @@ pub struct Externref {
 
 impl From<Externref> for sys::petrel_externref_t {
     fn from(r: Externref) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; u64_of(&v).unwrap_or_default() },
             index: { let v = r.index; usize_of(v).unwrap_or_default() },
@@ -1067,7 +1055,6 @@ impl From<Externref> for sys::petrel_externref_t {
 
 impl From<sys::petrel_externref_t> for Externref {
     fn from(r: sys::petrel_externref_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; BigInt::from(v) },
             index: { let v = r.index; v as f64 },
@@ -1090,7 +1077,6 @@ pub struct Table {
 
 impl From<Table> for sys::petrel_table_t {
     fn from(r: Table) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; u64_of(&v).unwrap_or_default() },
             index: { let v = r.index; usize_of(v).unwrap_or_default() },
@@ -1100,7 +1086,6 @@ impl From<Table> for sys::petrel_table_t {
 
 impl From<sys::petrel_table_t> for Table {
     fn from(r: sys::petrel_table_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; BigInt::from(v) },
             index: { let v = r.index; v as f64 },
@@ -1120,7 +1105,6 @@ pub struct Globaltype {
 
 impl From<Globaltype> for sys::petrel_globaltype_t {
     fn from(r: Globaltype) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             content: { let v = r.content; v.try_into().map_err(range).unwrap_or_default() },
             mutability: { let v = r.mutability; v.try_into().map_err(range).unwrap_or_default() },
@@ -1130,7 +1114,6 @@ impl From<Globaltype> for sys::petrel_globaltype_t {
 
 impl From<sys::petrel_globaltype_t> for Globaltype {
     fn from(r: sys::petrel_globaltype_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             content: { let v = r.content; v.into() },
             mutability: { let v = r.mutability; v.into() },
@@ -1153,7 +1136,6 @@ pub struct Global {
 
 impl From<Global> for sys::petrel_global_t {
     fn from(r: Global) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; u64_of(&v).unwrap_or_default() },
             index: { let v = r.index; usize_of(v).unwrap_or_default() },
@@ -1163,7 +1145,6 @@ impl From<Global> for sys::petrel_global_t {
 
 impl From<sys::petrel_global_t> for Global {
     fn from(r: sys::petrel_global_t) -> Self {
-        #[allow(clippy::useless_conversion, reason = "generated for every width")]
         Self {
             store_id: { let v = r.store_id; BigInt::from(v) },
             index: { let v = r.index; v as f64 },

@@ -21,7 +21,10 @@ pub(crate) mod sys_env {
 
 /// A range error for a value that does not fit its C type.
 pub(crate) fn range<E>(_: E) -> Error {
-    Error::new(Status::InvalidArg, "a number is out of range for its C type")
+    Error::new(
+        Status::InvalidArg,
+        "a number is out of range for its C type",
+    )
 }
 
 /// A BigInt as an unsigned 64-bit integer.
@@ -88,13 +91,16 @@ pub(crate) fn free_error(e: *mut sys::petrel_error_t) {
     unsafe { sys::petrel_error_delete(e) }
 }
 
+/// One wasm frame: function index, function name, module name, code offset.
+pub(crate) type Frame = (u32, Option<String>, Option<String>, Option<usize>);
+
 /// Details of an error, copied out of the C error object (so that it can
 /// cross threads, as an async call's result does).
 #[derive(Debug, Default)]
 pub struct ErrorInfo {
     pub(crate) message: String,
     pub(crate) trap_code: Option<u8>,
-    pub(crate) frames: Vec<(u32, Option<String>, Option<String>, Option<usize>)>,
+    pub(crate) frames: Vec<Frame>,
     pub(crate) host_tag: Option<u64>,
     pub(crate) exit_status: Option<i32>,
 }
