@@ -532,6 +532,8 @@ function fastCaller(params, results, invoke) {
   return new Function('C', 'invoke', `return function call(${args}) { ${body.join(' ')} };`)(C, invoke);
 }
 
+const slots = new FinalizationRegistry((slot) => ll.func_slot_release(slot));
+
 /** A function of a store (an export, or a host function). */
 class Func {
   /** A host function: `fn(...args)`, or `fn(caller, ...args)` with `{ caller: true }`. */
@@ -568,11 +570,16 @@ class Func {
     const store = this.store;
     const ref = ll.func_ref(this._h);
     this._ref = ref;
+    // The hot path: a prepared slot (store pointer + handle) in the addon,
+    // so a call passes two integers. This object keeps the store alive;
+    // the slot is released when it is collected.
+    const slot = ll.func_slot(store._check(), ref);
+    slots.register(this, slot);
     const invoke = (n) => {
-      const raw = store._check();
+      if (store._busy) throw new StoreBusyError();
       activeStores.push(store);
       try {
-        ll.func_call_raw(raw, ref, n);
+        ll.func_call_slot(slot, n);
       } catch (e) {
         throw convert(e);
       } finally {

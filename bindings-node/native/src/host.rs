@@ -36,6 +36,9 @@ thread_local! {
     /// last, with the token JS uses to name them.
     static CALLERS: RefCell<Vec<(u32, *mut sys::petrel_caller_t)>> = const { RefCell::new(Vec::new()) };
     static NEXT_TOKEN: Cell<u32> = const { Cell::new(1) };
+    /// Prepared calls: a store pointer and a function handle per slot, so
+    /// that the hot call takes two integers and unwraps no JS object.
+    static SLOTS: RefCell<Vec<Option<(*mut sys::petrel_store_t, sys::petrel_func_t)>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Host function and extern reference ids whose C owner was freed (their
@@ -171,6 +174,52 @@ pub fn func_call_raw(store: &Store, func: &FuncRef, len: u32) -> Result<()> {
     }
     // SAFETY: the scratch holds `cap >= len` initialised values.
     check(unsafe { sys::petrel_func_call_raw(store.raw()?, &func.func, p, len as usize) })
+}
+
+/// Prepares `func` of `store` for [`func_call_slot`]; gives the slot.
+/// The JS layer keeps the store object alive while the slot is in use and
+/// releases the slot when the function object is collected.
+#[napi(js_name = "func_slot")]
+pub fn func_slot(store: &Store, func: &FuncRef) -> Result<u32> {
+    let entry = Some((store.raw()?, func.func));
+    SLOTS.with(|s| {
+        let mut s = s.borrow_mut();
+        if let Some(i) = s.iter().position(Option::is_none) {
+            s[i] = entry;
+            Ok(i as u32)
+        } else {
+            s.push(entry);
+            Ok((s.len() - 1) as u32)
+        }
+    })
+}
+
+/// Frees a slot of [`func_slot`].
+#[napi(js_name = "func_slot_release")]
+pub fn func_slot_release(slot: u32) {
+    SLOTS.with(|s| {
+        if let Some(e) = s.borrow_mut().get_mut(slot as usize) {
+            *e = None;
+        }
+    });
+}
+
+/// `petrel_func_call_raw` of a prepared slot over the first `len` values
+/// of the call scratch: the hot path.
+#[napi(js_name = "func_call_slot")]
+pub fn func_call_slot(slot: u32, len: u32) -> Result<()> {
+    let entry = SLOTS.with(|s| s.borrow().get(slot as usize).copied().flatten());
+    let Some((store, func)) = entry else {
+        return Err(Error::from_reason("the function was released"));
+    };
+    let (p, cap) = CALL_SCRATCH.with(|c| c.get());
+    if len as usize > cap {
+        return Err(Error::from_reason("too many parameters or results"));
+    }
+    // SAFETY: the slot's store is alive (its JS object is reachable from
+    // the function object that owns the slot); the scratch holds `cap >=
+    // len` initialised values.
+    check(unsafe { sys::petrel_func_call_raw(store, &func, p, len as usize) })
 }
 
 struct SendPtr(*mut sys::petrel_store_t);
