@@ -9,6 +9,7 @@ const { ValKind, TrapCode, ExternKind, Mutability, OptLevel } = require('./enums
 const ll = state.native;
 const C = state.call;
 const H = state.host;
+const CTL = state.callCtl;
 
 const KIND_NAMES = Object.fromEntries(Object.entries(ValKind).map(([k, v]) => [v, k.toLowerCase()]));
 const TRAP_NAMES = Object.fromEntries(Object.entries(TrapCode).map(([k, v]) => [v, k.toLowerCase()]));
@@ -579,7 +580,9 @@ class Func {
       if (store._busy) throw new StoreBusyError();
       activeStores.push(store);
       try {
-        ll.func_call_slot(slot, n);
+        CTL[0] = slot;
+        CTL[1] = n;
+        ll.func_call_slot();
       } catch (e) {
         throw convert(e);
       } finally {

@@ -51,6 +51,13 @@ const state = {
   dispatch: null, // set by index.js
 };
 
-native.init((id, nargs, nresults, token) => state.dispatch(id, nargs, nresults, token), callScratch, hostScratch);
+// The last 16-byte value of each scratch holds control words: for calls,
+// the prepared slot and the value count; for host calls, the host function
+// id, argument and result counts and the caller token (napi-rs calls
+// functions without arguments on a cheaper path).
+const hostCtl = new Uint32Array(hostScratch, 16 * (HOST_SLOTS - 1), 4);
+state.callCtl = new Uint32Array(callScratch, 16 * (CALL_SLOTS - 1), 2);
+state.callSlots = CALL_SLOTS - 1;
+native.init(() => state.dispatch(hostCtl[0], hostCtl[1], hostCtl[2], hostCtl[3]), callScratch, hostScratch);
 
 module.exports = state;

@@ -25,8 +25,9 @@ use napi_derive::napi;
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 
-/// The JS dispatcher of host calls: (id, nargs, nresults, caller token) -> 0 or a tag.
-type Dispatcher = FunctionRef<FnArgs<(u32, u32, u32, u32)>, u32>;
+/// The JS dispatcher of host calls: no arguments (id, nargs, nresults and
+/// the caller token are the control words of the host scratch) -> 0 or a tag.
+type Dispatcher = FunctionRef<(), u32>;
 
 thread_local! {
     static DISPATCH: RefCell<Option<Dispatcher>> = const { RefCell::new(None) };
@@ -49,7 +50,11 @@ fn scratch(buf: &mut ArrayBuffer) -> (*mut sys::petrel_valraw_t, usize) {
     // SAFETY: JS keeps this ArrayBuffer alive for the life of the module
     // (documented in lib/native.js); V8 never moves a buffer's contents.
     let data = unsafe { buf.as_mut() };
-    (data.as_mut_ptr().cast(), data.len() / 16)
+    // The last value is reserved for control words.
+    (
+        data.as_mut_ptr().cast(),
+        (data.len() / 16).saturating_sub(1),
+    )
 }
 
 /// Registers the JS dispatcher of host calls and the two scratch arrays
@@ -57,7 +62,7 @@ fn scratch(buf: &mut ArrayBuffer) -> (*mut sys::petrel_valraw_t, usize) {
 #[napi(js_name = "init")]
 pub fn init(
     env: Env,
-    dispatcher: Function<FnArgs<(u32, u32, u32, u32)>, u32>,
+    dispatcher: Function<(), u32>,
     mut call_scratch: ArrayBuffer,
     mut host_scratch: ArrayBuffer,
 ) -> Result<()> {
@@ -106,7 +111,16 @@ unsafe extern "C" fn trampoline(
     let env = Env::from_raw(raw);
     let result = DISPATCH.with(|d| match d.borrow().as_ref() {
         Some(f) => f.borrow_back(&env).and_then(|f| {
-            f.call((id as usize as u32, nargs as u32, nresults as u32, token).into())
+            // SAFETY: the host scratch has `cap + 1` values; the last holds
+            // the control words the dispatcher reads.
+            unsafe {
+                let ctl = scratch.add(cap).cast::<u32>();
+                ctl.write(id as usize as u32);
+                ctl.add(1).write(nargs as u32);
+                ctl.add(2).write(nresults as u32);
+                ctl.add(3).write(token);
+            }
+            f.call(())
         }),
         None => Err(Error::from_reason("the addon is not initialised")),
     });
@@ -205,14 +219,22 @@ pub fn func_slot_release(slot: u32) {
 }
 
 /// `petrel_func_call_raw` of a prepared slot over the first `len` values
-/// of the call scratch: the hot path.
+/// of the call scratch: the hot path. It takes no JS arguments (napi-rs
+/// gives zero-argument functions a path without its per-call borrow
+/// scope): `slot` and `len` are the two words of the scratch's last value.
 #[napi(js_name = "func_call_slot")]
-pub fn func_call_slot(slot: u32, len: u32) -> Result<()> {
+pub fn func_call_slot() -> Result<()> {
+    let (p, cap) = CALL_SCRATCH.with(|c| c.get());
+    // SAFETY: the scratch has `cap + 1` values; the last holds the control
+    // words (see `init`).
+    let (slot, len) = unsafe {
+        let ctl = p.add(cap).cast::<u32>();
+        (ctl.read(), ctl.add(1).read())
+    };
     let entry = SLOTS.with(|s| s.borrow().get(slot as usize).copied().flatten());
     let Some((store, func)) = entry else {
         return Err(Error::from_reason("the function was released"));
     };
-    let (p, cap) = CALL_SCRATCH.with(|c| c.get());
     if len as usize > cap {
         return Err(Error::from_reason("too many parameters or results"));
     }
