@@ -24,7 +24,8 @@ SCRATCH="$(mktemp -d)"
 trap 'rm -rf "$SCRATCH"' EXIT
 echo "== npm pack, and the tarball installed outside the repository"
 TARBALL="$SCRATCH/$(npm pack --silent --pack-destination "$SCRATCH" | tail -1)"
-tar -tzf "$TARBALL" | grep -q 'package/petrel.node'
+tar -tzf "$TARBALL" > "$SCRATCH/contents"
+grep -qx 'package/petrel.node' "$SCRATCH/contents"
 mkdir "$SCRATCH/from-tarball"
 (cd "$SCRATCH/from-tarball" && npm init -y >/dev/null && npm install --no-audit --no-fund "$TARBALL" >/dev/null \
     && out="$(node node_modules/petrel/examples/hello.js)" && test "$out" = $'Hello, world!\nrun() = 42' && echo "tarball: $out")
