@@ -481,6 +481,10 @@ class Caller {
 state.dispatch = (id, nargs, _nresults, token) => {
   try {
     const h = hostFuncs.get(id);
+    if (h.fast) {
+      h.fast();
+      return 0;
+    }
     const store = h.store ?? activeStores[activeStores.length - 1];
     const args = new Array(nargs);
     for (let i = 0; i < nargs; i++) args[i] = readValue(H, i, h.type.params[i], store);
@@ -506,8 +510,26 @@ state.dispatch = (id, nargs, _nresults, token) => {
 function hostId(store, type, fn, withCaller) {
   if (typeof fn !== 'function') throw new TypeError('a host function must be a function');
   const id = newId();
-  hostFuncs.set(id, { store, type, fn, withCaller });
+  hostFuncs.set(id, { store, type, fn, withCaller, fast: withCaller ? null : fastHost(type, fn) });
   return id;
+}
+
+// A host function of a numeric signature with at most one result: the
+// arguments are read straight from the typed views (no array, no spread).
+function fastHost(type, fn) {
+  const { params, results } = type;
+  if (!params.every((k) => k <= 3) || results.length > 1 || !results.every((k) => k <= 3)) return null;
+  const views = ['i32', 'i64', 'f32', 'f64'];
+  const stride = [4, 2, 4, 2];
+  const args = params.map((k, i) => `H.${views[k]}[${i * stride[k]}]`).join(', ');
+  let body = `const r = fn(${args});`;
+  if (results.length === 1) {
+    const k = results[0];
+    const want = k === 1 ? 'bigint' : 'number';
+    body += ` if (typeof r !== '${want}') throw new TypeError('a host function must return a ${want}, got ' + typeof r); H.${views[k]}[0] = r;`;
+  }
+  // eslint-disable-next-line no-new-func
+  return new Function('H', 'fn', `return function fast() { ${body} };`)(H, fn);
 }
 
 // ---- functions ----------------------------------------------------------
