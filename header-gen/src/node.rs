@@ -691,3 +691,43 @@ fn enums_dts(api: &Api) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api() -> Api {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../capi/include/petrel.h");
+        let text = std::fs::read_to_string(path).expect("petrel.h");
+        crate::model::resolve(&crate::parse::parse(&text).expect("parses")).expect("resolves")
+    }
+
+    #[test]
+    fn every_function_is_generated_freed_or_listed_as_hand_written() {
+        let api = api();
+        let rs = rust(&api);
+        let listed = &rs[rs.find("pub const HAND_WRITTEN").expect("the list")..];
+        for f in &api.functions {
+            let generated = rs.contains(&format!("pub fn {}(", short(&f.name)));
+            let hand = listed.contains(&format!("\"{}\"", f.name));
+            let freed = f.group.role == Role::Destructor;
+            assert!(
+                [generated, hand, freed].iter().filter(|b| **b).count() == 1,
+                "{}: generated {generated}, hand-written {hand}, destructor {freed}",
+                f.name
+            );
+        }
+    }
+
+    #[test]
+    fn records_carry_the_ir_layout() {
+        let api = api();
+        let rs = rust(&api);
+        for r in &api.records {
+            assert!(rs.contains(&format!(
+                "assert!(size_of::<{0}>() == {1} && align_of::<{0}>() == {2})",
+                r.name, r.size, r.align
+            )));
+        }
+    }
+}
