@@ -5,9 +5,10 @@
 # under valgrind) and Python runner, the Go binding (gofmt, go vet, go test
 # -race with its scenario runner, a scratch module building the hello
 # example), the Python binding (installed with pip in a fresh venv, ruff,
-# pytest), the .NET binding (Mono: mcs, NUnit, the scenario suite, the
-# NuGet package installed outside the repository), and the Miri lane over
-# the runtime's data structures. Usage: ./test.sh
+# pytest), the Node binding (bindings-node/test.sh), the .NET binding
+# (Mono: mcs, NUnit, the scenario suite, the NuGet package installed
+# outside the repository), and the Miri lane over the runtime's data
+# structures. Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$PWD"
@@ -94,6 +95,14 @@ PYO3_PYTHON="$VENV/bin/python" cargo clippy --release --manifest-path bindings-p
 
 echo "== Scenario suite: Python runner (the installed petrel package)"
 (cd target && "$VENV/bin/python" "$ROOT/scenarios/runners/python/run_scenarios.py" "$ROOT/scenarios")
+
+echo "== Node binding: npm ci, addon, clippy, tsc, biome, node --test (API, WebAssembly same-cases, coverage, hello, scenarios), npm pack + scratch installs"
+# The scenario runner fails when the suite is absent (PETREL_SCENARIOS
+# points elsewhere, e.g. at another worktree's suite).
+PETREL_SCENARIOS="${PETREL_SCENARIOS:-$ROOT/scenarios}" bindings-node/test.sh
+
+echo "== Node binding benchmark (informational)"
+node bindings-node/bench/bench.js
 
 echo "== Soak (short): 10,000 store cycles with a trap each, in Rust, C and Python; rss growth <= 5%"
 soak/run.sh 10000 5 "$VENV/bin/python"

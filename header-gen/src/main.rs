@@ -1,10 +1,10 @@
 //! `header-gen`: reads `capi/include/petrel.h` once into a
 //! language-neutral IR ([`ir::Api`]) and runs one emitter per language
 //! over it. Today: the Python emitter (cffi declarations and a typed thin
-//! wrapper), the Go emitter (the cgo layer of `bindings-go`), the C#
-//! emitter (the .NET binding's P/Invoke declarations) and `api.json`, the
-//! manifest of every C function that each binding's completeness test
-//! reads. The Node emitter implements the same [`Emitter`] trait.
+//! wrapper), the Node emitter (napi-rs functions and JS enums), the Go
+//! emitter (the cgo layer of `bindings-go`), the C# emitter (the .NET
+//! binding's P/Invoke declarations) and `api.json`, the manifest of every C
+//! function that each binding's completeness test reads.
 //!
 //! `header-gen` rewrites the generated files; `header-gen --check`
 //! regenerates them in memory and fails when a committed file differs.
@@ -19,6 +19,7 @@ mod go;
 mod ir;
 mod layout_check;
 mod model;
+mod node;
 mod parse;
 mod python;
 
@@ -67,7 +68,13 @@ fn main() -> Result<()> {
         .with_context(|| format!("reading {}", header.display()))?;
     let header = parse::parse(&text).context("parsing petrel.h")?;
     let api = model::resolve(&header).context("resolving petrel.h")?;
-    let emitters: [&dyn Emitter; 4] = [&Manifest, &python::Python, &go::Go, &csharp::CSharp];
+    let emitters: [&dyn Emitter; 5] = [
+        &Manifest,
+        &python::Python,
+        &node::Node,
+        &go::Go,
+        &csharp::CSharp,
+    ];
     let mut stale = Vec::new();
     for emitter in emitters {
         for (rel, content) in emitter.files(&api) {

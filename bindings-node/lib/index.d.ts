@@ -1,0 +1,244 @@
+// The public API of the `petrel` package (lib/index.js).
+
+import { ExternKind, TrapCode, ValKind } from './enums';
+
+export { ExternKind, TrapCode, ValKind };
+
+/** A value kind by name or by `ValKind` number. */
+export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref' | ValKind;
+/** A wasm value in JS: number (i32, f32, f64), bigint (i64), 16 bytes (v128), Func or null (funcref), anything or null (externref). */
+export type Value = number | bigint | Uint8Array | Func | null | unknown;
+
+export interface ConfigOptions {
+  wasmSimd?: boolean;
+  wasmReferenceTypes?: boolean;
+  wasmBulkMemory?: boolean;
+  wasmMultiValue?: boolean;
+  wasmSignExtension?: boolean;
+  wasmSaturatingFloatToInt?: boolean;
+  /** Count fuel (Store.setFuel); running out traps with `out_of_fuel`. */
+  consumeFuel?: boolean;
+  /** Check epoch deadlines (Store.setEpochDeadline, Engine.incrementEpoch). */
+  epochInterruption?: boolean;
+  parallelCompilation?: boolean;
+  staticMemoryGuard?: boolean;
+  /** Bytes of stack wasm may use before a `stack_overflow` trap. */
+  maxWasmStack?: number;
+  optLevel?: 'none' | 'speed' | 'speed_and_size';
+}
+
+export declare class Config {
+  constructor(options?: ConfigOptions);
+  set wasmSimd(v: boolean);
+  set wasmReferenceTypes(v: boolean);
+  set wasmBulkMemory(v: boolean);
+  set wasmMultiValue(v: boolean);
+  set wasmSignExtension(v: boolean);
+  set wasmSaturatingFloatToInt(v: boolean);
+  set consumeFuel(v: boolean);
+  set epochInterruption(v: boolean);
+  set parallelCompilation(v: boolean);
+  set staticMemoryGuard(v: boolean);
+  set maxWasmStack(bytes: number);
+  set optLevel(level: 'none' | 'speed' | 'speed_and_size');
+}
+
+export declare class Engine {
+  constructor(config?: Config | ConfigOptions);
+  incrementEpoch(): void;
+  close(): void;
+}
+
+export declare class FuncType {
+  constructor(params?: ValType[], results?: ValType[]);
+  readonly params: ValKind[];
+  readonly results: ValKind[];
+}
+
+export interface Limits {
+  min: number;
+  max?: number;
+}
+export interface GlobalType {
+  content: string;
+  mutable: boolean;
+}
+export interface TableType extends Limits {
+  element: string;
+}
+export type ExternType =
+  | { kind: 'func'; type: FuncType }
+  | { kind: 'global'; type: GlobalType }
+  | { kind: 'table'; type: TableType }
+  | { kind: 'memory'; type: Limits };
+export type ImportType = { module: string | null; name: string | null } & ExternType;
+export type ExportType = { name: string | null } & ExternType;
+
+export declare class Module {
+  /** Compiles binary wasm, or text when given a string. */
+  constructor(engine: Engine, wasm: Uint8Array | ArrayBuffer | string);
+  static fromFile(engine: Engine, path: string): Module;
+  static validate(engine: Engine, wasm: Uint8Array | ArrayBuffer): void;
+  /** Loads bytes written by `serialize()`; they are machine code: load only what you trust. */
+  static deserialize(engine: Engine, bytes: Uint8Array): Module;
+  readonly engine: Engine;
+  serialize(): Buffer;
+  readonly name: string | null;
+  readonly imports: ImportType[];
+  readonly exports: ExportType[];
+  close(): void;
+}
+
+export interface StoreLimits {
+  /** Bytes of any one memory (-1: no limit). */
+  memorySize?: number | bigint;
+  /** Elements of any one table (-1: no limit). */
+  tableElements?: number | bigint;
+  /** Number of instances (-1: no limit). */
+  instances?: number | bigint;
+}
+
+export declare class Store<T = unknown> {
+  constructor(engine: Engine, data?: T);
+  readonly engine: Engine;
+  readonly id: bigint;
+  data: T;
+  setFuel(fuel: number | bigint): void;
+  getFuel(): bigint;
+  fuel: bigint;
+  setEpochDeadline(ticks: number | bigint): void;
+  setLimits(limits?: StoreLimits): void;
+  /** Takes the configuration (it cannot be used again). */
+  setWasi(config: WasiConfig): void;
+  wasiStdout(): Buffer;
+  wasiStderr(): Buffer;
+  /** Frees everything in the store; memory buffers are detached; later uses throw. */
+  close(): void;
+}
+
+export declare class Caller<T = unknown> {
+  readonly store: Store<T>;
+  readonly data: T;
+  getExport(name: string): Extern | undefined;
+}
+
+export interface FuncOptions {
+  /** Pass a Caller as the first argument. */
+  caller?: boolean;
+}
+
+export declare class Func {
+  constructor(
+    store: Store,
+    type: FuncType | { params: ValType[]; results: ValType[] },
+    fn: (...args: any[]) => any,
+    options?: FuncOptions,
+  );
+  readonly store: Store;
+  readonly type: FuncType;
+  /** One result as is, several as an array, none as undefined. */
+  call(...args: Value[]): any;
+  /** The call as a plain function (typed fast path for numeric signatures). */
+  readonly fn: (...args: Value[]) => any;
+  /** Runs off the main thread; the store refuses other use until it settles. */
+  callAsync(...args: Value[]): Promise<any>;
+}
+
+export declare class Memory {
+  constructor(store: Store, type: Limits);
+  readonly store: Store;
+  readonly size: number;
+  readonly type: Limits;
+  /** The memory itself (no copy); detached after growth or Store.close(), then read it again. */
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+  read(offset: number, length: number): Uint8Array;
+  write(offset: number, bytes: Uint8Array | string): void;
+}
+
+export declare class Table {
+  constructor(store: Store, type: { element?: ValType; min?: number; max?: number }, init?: Value);
+  readonly store: Store;
+  readonly type: TableType;
+  readonly size: number;
+  get(index: number): Value;
+  set(index: number, value: Value): void;
+  grow(delta: number, init?: Value): number;
+}
+
+export declare class Global {
+  constructor(store: Store, type: { content: ValType; mutable?: boolean }, value: Value);
+  readonly store: Store;
+  readonly type: GlobalType;
+  value: Value;
+}
+
+export type Extern = Func | Memory | Table | Global;
+
+export declare class Instance {
+  constructor(store: Store, module: Module, imports?: Extern[]);
+  readonly store: Store;
+  getExport(name: string): Extern | undefined;
+  readonly exports: Readonly<Record<string, Extern>>;
+}
+
+export declare class Linker {
+  constructor(engine: Engine);
+  readonly engine: Engine;
+  set allowShadowing(v: boolean);
+  define(store: Store, module: string, name: string, item: Extern): void;
+  defineFunc(
+    module: string,
+    name: string,
+    type: FuncType | { params: ValType[]; results: ValType[] },
+    fn: (...args: any[]) => any,
+    options?: FuncOptions,
+  ): void;
+  defineInstance(store: Store, module: string, instance: Instance): void;
+  defineWasi(): void;
+  instantiate(store: Store, module: Module): Instance;
+  get(store: Store, module: string, name: string): Extern | undefined;
+}
+
+export declare class WasiConfig {
+  constructor();
+  set argv(args: string[]);
+  set env(env: [string, string][] | Record<string, string>);
+  set stdin(bytes: Uint8Array | string);
+  inheritArgv(): void;
+  inheritEnv(): void;
+  stdinFile(path: string): void;
+  inheritStdin(): void;
+  stdoutFile(path: string): void;
+  inheritStdout(): void;
+  captureStdout(capacity?: number): void;
+  stderrFile(path: string): void;
+  inheritStderr(): void;
+  captureStderr(capacity?: number): void;
+  preopenDir(hostPath: string, guestPath: string): void;
+}
+
+export interface Frame {
+  funcIndex: number;
+  funcName: string | null;
+  moduleName: string | null;
+  funcOffset: number | null;
+}
+
+export declare class PetrelError extends Error {}
+export declare class StoreBusyError extends PetrelError {}
+export declare class Trap extends Error {
+  /** A `TrapCode` value. */
+  readonly code: TrapCode;
+  /** The code's name in lower case (`unreachable`, `out_of_fuel`, ...). */
+  readonly codeName: string;
+  /** The wasm backtrace, innermost first. */
+  readonly frames: Frame[];
+}
+export declare class WasiExit extends Error {
+  readonly status: number;
+}
+
+export declare function wat2wasm(wat: string): Buffer;
+
+export declare const WebAssembly: typeof import('./webassembly');

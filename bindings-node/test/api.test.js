@@ -1,0 +1,180 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const p = require('petrel');
+
+const WAT = `(module
+  (import "h" "f" (func $f (param i32) (result i32)))
+  (memory (export "mem") 1 10)
+  (global (export "g") (mut i64) (i64.const 7))
+  (table (export "t") 2 funcref)
+  (func $rec (export "rec") (param i32) (result i32) (call $rec (local.get 0)))
+  (func $inner (export "boom") unreachable)
+  (func (export "oob") (result i32) (i32.load (i32.const 1000000)))
+  (func (export "callh") (param i32) (result i32) (call $f (local.get 0)))
+  (func (export "add64") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+  (func (export "swap") (param f32 f64) (result f64 f32) (local.get 1) (local.get 0))
+  (func (export "spin") (loop br 0)))`;
+
+function setup(config = { consumeFuel: true }) {
+  const engine = new p.Engine(config);
+  const store = new p.Store(engine);
+  const module = new p.Module(engine, WAT);
+  const thrown = new Error('mine');
+  const f = new p.Func(store, new p.FuncType(['i32'], ['i32']), (x) => {
+    if (x === 7) throw thrown;
+    return x * 2;
+  });
+  if (config.consumeFuel) store.setFuel(10_000_000n);
+  const instance = new p.Instance(store, module, [f]);
+  return { engine, store, module, instance, x: instance.exports, thrown };
+}
+
+test('calls with numbers, bigint and several results', () => {
+  const { x } = setup();
+  assert.equal(x.callh.call(21), 42);
+  assert.equal(x.add64.call(1n << 62n, 5n), (1n << 62n) + 5n);
+  assert.deepEqual(x.swap.call(1.5, 2.25), [2.25, 1.5]);
+  assert.equal(x.callh.fn(4), 8);
+});
+
+test('a thrown JS value comes back out of the wasm call as the same value', () => {
+  const { x, thrown } = setup();
+  assert.throws(() => x.callh.call(7), (e) => e === thrown);
+  const sym = Symbol('s');
+  const { store } = setup();
+  const g = new p.Func(store, { params: [], results: [] }, () => {
+    throw sym;
+  });
+  assert.throws(() => g.call(), (e) => e === sym);
+});
+
+test('traps, stack overflow and out-of-bounds in one process; JS keeps working', () => {
+  const { x } = setup();
+  for (let i = 0; i < 3; i++) {
+    assert.throws(() => x.boom.call(), (e) => e instanceof p.Trap && e.code === p.TrapCode.UNREACHABLE && e.frames[0].funcName === 'inner');
+    assert.throws(() => x.oob.call(), (e) => e instanceof p.Trap && e.codeName === 'memory_out_of_bounds');
+    assert.throws(() => x.rec.call(1), (e) => e instanceof p.Trap && e.codeName === 'stack_overflow' && e.frames.length > 0);
+  }
+  assert.equal([1, 2, 3].map((v) => v * 2).join(), '2,4,6');
+  assert.equal(x.callh.call(1), 2);
+});
+
+test('fuel and epoch deadlines', () => {
+  const { x, store } = setup();
+  store.setFuel(1000n);
+  assert.throws(() => x.spin.call(), (e) => e instanceof p.Trap && e.codeName === 'out_of_fuel');
+  assert.equal(store.getFuel(), 0n);
+  const engine = new p.Engine({ epochInterruption: true });
+  const s2 = new p.Store(engine);
+  const m = new p.Module(engine, '(module (func (export "spin") (loop br 0)))');
+  const i = new p.Instance(s2, m, []);
+  s2.setEpochDeadline(1);
+  engine.incrementEpoch();
+  assert.throws(() => i.exports.spin.call(), (e) => e instanceof p.Trap && e.codeName === 'interrupt');
+});
+
+test('wrong arity and types are TypeErrors', () => {
+  const { x } = setup();
+  assert.throws(() => x.callh.call(), TypeError);
+  assert.throws(() => x.callh.call(1n), TypeError);
+  assert.throws(() => x.add64.call(1, 2), TypeError);
+});
+
+test('memory buffer is a view without copy; detached on growth', () => {
+  const { x } = setup();
+  const mem = x.mem;
+  const b = mem.buffer;
+  new Uint8Array(b)[5] = 9;
+  assert.deepEqual([...mem.read(5, 1)], [9]);
+  assert.equal(mem.grow(1), 1);
+  assert.equal(b.byteLength, 0);
+  assert.equal(mem.buffer.byteLength, 2 * 65536);
+  assert.equal(new Uint8Array(mem.buffer)[5], 9);
+  assert.throws(() => mem.read(3 * 65536, 1), p.Trap);
+});
+
+test('globals and tables', () => {
+  const { x, store } = setup();
+  assert.equal(x.g.value, 7n);
+  x.g.value = 9n;
+  assert.equal(x.g.value, 9n);
+  assert.equal(x.t.size, 2);
+  assert.equal(x.t.get(0), null);
+  x.t.set(1, x.callh);
+  assert.equal(x.t.get(1).call(5), 10);
+  assert.equal(x.t.grow(3, null), 2);
+  const g = new p.Global(store, { content: 'f64', mutable: false }, 1.25);
+  assert.equal(g.value, 1.25);
+  assert.throws(() => {
+    g.value = 2;
+  }, p.PetrelError);
+});
+
+test('limits, serialize and deserialize', () => {
+  const { engine, store, module, x } = setup();
+  store.setLimits({ memorySize: 2 * 65536 });
+  assert.throws(() => x.mem.grow(5));
+  const bytes = module.serialize();
+  const m2 = p.Module.deserialize(engine, bytes);
+  assert.deepEqual(
+    m2.exports.map((e) => e.name),
+    module.exports.map((e) => e.name),
+  );
+  assert.throws(() => p.Module.deserialize(engine, bytes.subarray(0, 10)), p.PetrelError);
+});
+
+test('linker, caller and WASI with captured output', () => {
+  const engine = new p.Engine();
+  const linker = new p.Linker(engine);
+  const seen = [];
+  linker.defineFunc('h', 'f', { params: ['i32'], results: ['i32'] }, (caller, v) => {
+    seen.push(caller.getExport('mem') instanceof p.Memory);
+    return v + 1;
+  }, { caller: true });
+  linker.defineWasi();
+  const store = new p.Store(engine);
+  const inst = linker.instantiate(store, new p.Module(engine, WAT));
+  assert.equal(inst.exports.callh.call(1), 2);
+  assert.deepEqual(seen, [true]);
+  const wasi = new p.WasiConfig();
+  wasi.argv = ['prog'];
+  wasi.captureStdout();
+  const s2 = new p.Store(engine);
+  s2.setWasi(wasi);
+  const prog = new p.Module(engine, `(module
+    (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 16) "hi\\n")
+    (func (export "_start")
+      (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 3))
+      (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (call $exit (i32.const 3))))`);
+  const i2 = linker.instantiate(s2, prog);
+  assert.throws(() => i2.exports._start.call(), (e) => e instanceof p.WasiExit && e.status === 3);
+  assert.equal(s2.wasiStdout().toString(), 'hi\n');
+});
+
+test('async calls return promises; the store is busy meanwhile', async () => {
+  const { x, store } = setup();
+  const pr = x.add64.callAsync(2n, 3n);
+  assert.throws(() => x.add64.call(1n, 1n), p.StoreBusyError);
+  assert.equal(await pr, 5n);
+  await assert.rejects(x.callh.callAsync(3), /async call/);
+  await assert.rejects(x.boom.callAsync(), (e) => e instanceof p.Trap && e.codeName === 'unreachable');
+  assert.equal(x.add64.call(1n, 2n), 3n);
+  store.close();
+  assert.throws(() => x.add64.call(1n, 2n), /store is closed/);
+});
+
+test('misuse is an error, never a crash', () => {
+  const a = setup();
+  const b = setup();
+  assert.throws(() => b.x.t.set(0, a.x.callh), /store/);
+  assert.throws(() => new p.Instance(b.store, b.module, [a.x.callh]));
+  a.store.close();
+  assert.throws(() => a.x.mem.buffer, /closed/);
+  a.engine.close();
+  assert.throws(() => new p.Store(a.engine), /deleted/);
+});

@@ -1,0 +1,447 @@
+'use strict';
+// Runner of the shared scenario suite (scenarios/README.md is the
+// contract) on the public `petrel` package. The suite is read from
+// $PETREL_SCENARIOS or the repository's scenarios/; when it is absent the
+// run FAILS (never skips). Expected failures: bindings-node/scenarios_expected_failures.txt
+// (a listed scenario that passes fails the run, so the list only shrinks).
+// A handle used "with another store" is rebuilt on that store with the
+// classes' internal `_make` (the public API binds each handle to its store).
+const test = require('node:test');
+const fs = require('node:fs');
+const path = require('node:path');
+const p = require('petrel');
+
+const DIR = process.env.PETREL_SCENARIOS || path.join(__dirname, '..', '..', 'scenarios');
+const EXPECTED = path.join(__dirname, '..', 'scenarios_expected_failures.txt');
+const KINDS = ['i32', 'i64', 'f32', 'f64', 'v128', 'funcref', 'externref'];
+
+class HostError extends Error {}
+
+const dv = new DataView(new ArrayBuffer(8));
+function parseValue(v, ctx) {
+  const [k] = Object.keys(v);
+  const s = v[k];
+  switch (k) {
+    case 'i32':
+      return { k, v: Number(BigInt.asIntN(32, BigInt(s))) };
+    case 'i64':
+      return { k, v: BigInt.asIntN(64, BigInt(s)) };
+    case 'f32':
+      dv.setUint32(0, Number(BigInt(s)));
+      return { k, v: dv.getFloat32(0) };
+    case 'f64':
+      dv.setBigUint64(0, BigInt(s));
+      return { k, v: dv.getFloat64(0) };
+    case 'v128': {
+      const hex = s.slice(2).padStart(32, '0');
+      const b = new Uint8Array(16);
+      for (let i = 0; i < 16; i++) b[i] = Number.parseInt(hex.slice(30 - 2 * i, 32 - 2 * i), 16);
+      return { k, v: b };
+    }
+    case 'funcref':
+      return { k, v: s === null ? null : ctx.item(s.instance, s.export) };
+    default:
+      return { k, v: s === null ? null : { ext: BigInt(s) } };
+  }
+}
+
+function bitsOf(k, x) {
+  switch (k) {
+    case 'i32':
+      return `${BigInt.asUintN(32, BigInt(x))}`;
+    case 'i64':
+      return `${BigInt.asUintN(64, BigInt(x))}`;
+    case 'f32':
+      dv.setFloat32(0, x);
+      return `${dv.getUint32(0)}`;
+    case 'f64':
+      dv.setFloat64(0, x);
+      return `${dv.getBigUint64(0)}`;
+    case 'v128':
+      return Buffer.from(x).toString('hex');
+    case 'funcref':
+      return x === null ? 'null' : 'non-null';
+    default:
+      return x === null ? 'null' : `${x.ext}`;
+  }
+}
+
+function expectBits(v) {
+  const [k] = Object.keys(v);
+  if (k === 'funcref') return { k, b: v[k] === null ? 'null' : 'non-null' };
+  if (k === 'externref') return { k, b: v[k] === null ? 'null' : `${BigInt(v[k])}` };
+  return { k, b: bitsOf(k, parseValue(v).v) };
+}
+
+function classify(e, hostSide) {
+  if (e instanceof HostError) return { error: 'host_error', message: e.message, e };
+  if (e instanceof p.Trap) {
+    if (hostSide && (e.codeName === 'memory_out_of_bounds' || e.codeName === 'table_out_of_bounds')) return { error: 'out_of_bounds' };
+    return { error: 'trap', trap: e.codeName, frames: e.frames.map((f) => f.funcName) };
+  }
+  if (e instanceof p.StoreBusyError) return { error: 'thread' };
+  const m = String(e?.message ?? e);
+  if (e instanceof TypeError) return { error: m.includes('arguments, got') ? 'arity' : 'type_mismatch' };
+  const table = [
+    [['wrong store', 'is not in this store'], 'wrong_store'],
+    [['store is closed'], 'closed_store'],
+    [['in use by another thread'], 'thread'],
+    [['while it is in use'], 'in_use'],
+    [['failed to parse WebAssembly text', 'invalid WebAssembly module'], 'compile'],
+    [['serialized module', 'serialized Petrel module'], 'deserialize'],
+    [['unknown import', 'incompatible import type', 'imports, found', 'already defined', 'different engine'], 'link'],
+    [['resource limit exceeded', 'failed to grow'], 'limit'],
+    [['immutable global'], 'immutable'],
+    [['is not enabled'], 'not_enabled'],
+    [[' arguments, got '], 'arity'],
+    [['cannot hold a', ', expected '], 'type_mismatch'],
+  ];
+  for (const [subs, kind] of table) if (subs.some((s) => m.includes(s))) return { error: kind };
+  return { error: 'unclassified', message: m };
+}
+
+async function runScenario(sc) {
+  const cfg = sc.config ?? {};
+  let engine = new p.Engine({
+    consumeFuel: cfg.consume_fuel,
+    epochInterruption: cfg.epoch_interruption,
+    ...(cfg.static_memory_guard !== undefined ? { staticMemoryGuard: cfg.static_memory_guard } : {}),
+    ...(cfg.max_wasm_stack !== undefined ? { maxWasmStack: Number(cfg.max_wasm_stack) } : {}),
+  });
+  const linker = new p.Linker(engine);
+  const stores = { main: new p.Store(engine) };
+  const modules = {};
+  const instances = {};
+  const log = [];
+  let lastHostError = null;
+  const ctx = {
+    item(inst, name) {
+      const x = instances[inst].getExport(name);
+      if (!x) throw new Error(`no export ${name}`);
+      return x;
+    },
+  };
+  const module = (name) => {
+    if (!modules[name]) {
+      const src = sc.modules[name];
+      modules[name] = new p.Module(engine, typeof src === 'string' ? src : Buffer.from(src.hex, 'hex'));
+    }
+    return modules[name];
+  };
+  const hostFn = (def) => {
+    const results = def.results;
+    const zero = (k) => ({ i32: 0, i64: 0n, f32: 0, f64: 0, v128: new Uint8Array(16), funcref: null, externref: null })[k];
+    const one = (r) => (results.length === 1 ? r[0] : results.length === 0 ? undefined : r);
+    switch (def.func) {
+      case 'add':
+        return (_c, a, b) => (def.params[0] === 'i64' ? BigInt.asIntN(64, a + b) : (a + b) | 0);
+      case 'echo':
+        return (_c, ...a) => one(a);
+      case 'nop':
+        return () => one(results.map(zero));
+      case 'throw_host_error':
+        return () => {
+          lastHostError = new HostError(def.message);
+          throw lastHostError;
+        };
+      case 'trap':
+        return () => {
+          throw new p.Trap(def.trap, p.TrapCode[def.trap.toUpperCase()]);
+        };
+      case 'call_back_into_wasm':
+        return (c, ...a) => {
+          const r = c.getExport(def.export).call(...a);
+          return results.length > 1 ? r : r;
+        };
+      case 'record':
+        return (_c, ...a) => {
+          a.forEach((x, i) => {
+            log.push({ k: def.params[i], b: bitsOf(def.params[i], x) });
+          });
+        };
+      case 'record_memory_byte':
+        return (c, addr) => {
+          log.push({ k: 'i32', b: bitsOf('i32', c.getExport('memory').read(addr >>> 0, 1)[0]) });
+        };
+      case 'grow_memory':
+        return (c, n) => {
+          try {
+            return c.getExport('memory').grow(n);
+          } catch {
+            return -1;
+          }
+        };
+      case 'increment_epoch':
+        return () => engine.incrementEpoch();
+      case 'close_store':
+        return (c) => {
+          try {
+            c.store.close();
+            log.push({ ok: true });
+          } catch (e) {
+            log.push({ error: classify(e).error });
+          }
+        };
+      default:
+        throw new Error(`host function ${def.func} is not implemented by this runner`);
+    }
+  };
+  const defineHost = (def) => linker.defineFunc(def.module, def.name, { params: def.params, results: def.results }, hostFn(def), { caller: true });
+  if (sc.wasi) linker.defineWasi();
+  for (const h of sc.host ?? []) defineHost(h);
+
+  const onStore = (x, store) => (store === undefined || x.store === store ? x : x.constructor._make(store, x._h));
+  const storeOf = (st) => (st.store ? stores[st.store] : st.instance ? instances[st.instance].store : stores.main);
+
+  async function step(st) {
+    const store = storeOf(st);
+    const item = (kind) => {
+      const x = instances[st.instance].getExport(st.export);
+      if (!(x instanceof kind)) throw Object.assign(new Error('not found'), { notFound: true });
+      return onStore(x, st.store ? stores[st.store] : undefined);
+    };
+    switch (st.op) {
+      case 'store_new':
+        stores[st.store] = new p.Store(engine);
+        return 'ok';
+      case 'compile':
+        module(st.module);
+        return 'ok';
+      case 'instantiate': {
+        const s = stores[st.store ?? 'main'];
+        if (!st.imports) instances[st.as] = linker.instantiate(s, module(st.module));
+        else {
+          const items = st.imports.map((im) => {
+            if (im.host) {
+              const def = sc.host.find((h) => h.name === im.host);
+              return new p.Func(stores[im.store ?? 'main'], { params: def.params, results: def.results }, hostFn(def), { caller: true });
+            }
+            return ctx.item(im.instance, im.export);
+          });
+          instances[st.as] = new p.Instance(s, module(st.module), items);
+        }
+        return 'ok';
+      }
+      case 'exports': {
+        const inst = onStore(instances[st.instance], st.store ? stores[st.store] : undefined);
+        inst._exports = null;
+        void inst.exports;
+        return 'ok';
+      }
+      case 'call':
+      case 'host_call': {
+        let f;
+        if (st.op === 'host_call') {
+          const def = sc.host.find((h) => h.name === st.host);
+          f = new p.Func(store, { params: def.params, results: def.results }, hostFn(def), { caller: true });
+        } else f = item(p.Func);
+        const args = st.args.map((a) => parseValue(a, ctx).v);
+        const t = f.type;
+        let r = st.on_thread ? await f.callAsync(...args) : f.call(...args);
+        if (t.results.length === 1) r = [r];
+        else if (t.results.length === 0) r = [];
+        return { results: r.map((x, i) => ({ k: KINDS[t.results[i]], b: bitsOf(KINDS[t.results[i]], x) })) };
+      }
+      case 'memory_size':
+        return { size: `${item(p.Memory).size}` };
+      case 'memory_grow':
+        return { old_size: `${item(p.Memory).grow(Number(st.delta))}` };
+      case 'memory_read':
+        return { bytes: Buffer.from(item(p.Memory).read(Number(st.offset), Number(st.length))).toString('hex') };
+      case 'memory_write':
+        item(p.Memory).write(Number(st.offset), Buffer.from(st.bytes, 'hex'));
+        return 'ok';
+      case 'table_size':
+        return { size: `${item(p.Table).size}` };
+      case 'table_get': {
+        const t = item(p.Table);
+        const k = t.type.element;
+        return { value: { k, b: bitsOf(k, t.get(Number(st.index))) } };
+      }
+      case 'table_set': {
+        // JS values carry no wasm type: the runner checks the scenario's.
+        const t = item(p.Table);
+        const v = parseValue(st.value, ctx);
+        if (v.k !== t.type.element) throw new TypeError(`a ${v.k} value, expected ${t.type.element}`);
+        t.set(Number(st.index), v.v);
+        return 'ok';
+      }
+      case 'table_grow':
+        return { old_size: `${item(p.Table).grow(Number(st.delta), parseValue(st.init, ctx).v)}` };
+      case 'global_get': {
+        const g = item(p.Global);
+        const k = g.type.content;
+        return { value: { k, b: bitsOf(k, g.value) } };
+      }
+      case 'global_set': {
+        const g = item(p.Global);
+        const v = parseValue(st.value, ctx);
+        if (v.k !== g.type.content) throw new TypeError(`a ${v.k} value, expected ${g.type.content}`);
+        g.value = v.v;
+        return 'ok';
+      }
+      case 'set_fuel':
+        store.setFuel(BigInt(st.fuel));
+        return 'ok';
+      case 'get_fuel':
+        return { fuel: `${store.getFuel()}` };
+      case 'set_epoch_deadline':
+        store.setEpochDeadline(BigInt(st.ticks));
+        return 'ok';
+      case 'increment_epoch':
+        engine.incrementEpoch();
+        return 'ok';
+      case 'set_limits':
+        store.setLimits({ memorySize: BigInt(st.memory_size), tableElements: BigInt(st.table_elements), instances: BigInt(st.instances) });
+        return 'ok';
+      case 'close_store':
+        stores[st.store].close();
+        return 'ok';
+      case 'drop_engine':
+        engine.close();
+        engine = { incrementEpoch: () => {}, _raw: null };
+        return 'ok';
+      case 'drop_module':
+        modules[st.module].close();
+        return 'ok';
+      case 'serialize': {
+        let b = Buffer.from(module(st.module).serialize());
+        const n = b.length;
+        switch (st.corrupt) {
+          case 'truncate_half':
+            b = b.subarray(0, Math.floor(n / 2));
+            break;
+          case 'flip_first_byte':
+            b[0] ^= 0xff;
+            break;
+          case 'flip_middle_byte':
+            b[Math.floor(n / 2)] ^= 0xff;
+            break;
+          case 'flip_last_byte':
+            b[n - 1] ^= 0xff;
+            break;
+          case 'empty':
+            b = Buffer.alloc(0);
+            break;
+          case 'append_byte':
+            b = Buffer.concat([b, Buffer.alloc(1)]);
+            break;
+        }
+        modules[st.as] = p.Module.deserialize(engine, b);
+        return 'ok';
+      }
+      case 'linker_define':
+        linker.define(stores[st.store ?? 'main'], st.module, st.name, onStore(ctx.item(st.instance, st.export), undefined));
+        return 'ok';
+      case 'linker_define_instance':
+        linker.defineInstance(st.store ? stores[st.store] : instances[st.instance].store, st.module, instances[st.instance]);
+        return 'ok';
+      case 'linker_define_host':
+        defineHost(st.host);
+        return 'ok';
+      case 'linker_allow_shadowing':
+        linker.allowShadowing = st.allow;
+        return 'ok';
+      case 'wasi_run': {
+        const w = new p.WasiConfig();
+        w.argv = st.args ?? [];
+        w.env = st.env ?? [];
+        w.stdin = Buffer.from(st.stdin ?? '', 'utf8');
+        w.captureStdout();
+        w.captureStderr();
+        store.setWasi(w);
+        const inst = linker.instantiate(store, module(st.module));
+        let code = 0;
+        try {
+          inst.getExport('_start').call();
+        } catch (e) {
+          if (e instanceof p.WasiExit) code = e.status;
+          else throw e;
+        }
+        return { exit_code: code, stdout: store.wasiStdout().toString('utf8'), stderr: store.wasiStderr().toString('utf8') };
+      }
+      case 'log': {
+        const l = log.splice(0);
+        return { log: l };
+      }
+      default:
+        throw new Error(`op ${st.op} is not implemented by this runner`);
+    }
+  }
+
+  const normalizeExpect = (ex) => {
+    if (ex === 'ok' || ex === undefined) return 'ok';
+    if (ex.results) return { results: ex.results.map(expectBits) };
+    if (ex.value !== undefined) return { value: expectBits(ex.value) };
+    if (ex.log) return { log: ex.log.map((e) => (e.ok || e.error ? e : expectBits(e))) };
+    return ex;
+  };
+
+  for (const [i, st] of sc.steps.entries()) {
+    const n = st.repeat ?? 1;
+    const want = normalizeExpect(st.expect);
+    for (let r = 0; r < n; r++) {
+      let got;
+      try {
+        got = await step(st);
+      } catch (e) {
+        if (e?.notFound) got = { error: 'not_found' };
+        else got = classify(e, ['memory_read', 'memory_write', 'table_get', 'table_set', 'table_grow', 'memory_grow'].includes(st.op));
+      }
+      let ok;
+      if (want.error) {
+        ok = got.error === want.error;
+        if (ok && want.trap) ok = got.trap === want.trap && (!want.frames || JSON.stringify(got.frames) === JSON.stringify(want.frames));
+        if (ok && want.error === 'host_error') ok = got.message === want.message && got.e === lastHostError;
+      } else ok = JSON.stringify(got) === JSON.stringify(want);
+      if (!ok) {
+        const show = (x) => JSON.stringify(x, (_, v) => (typeof v === 'bigint' ? `${v}` : v instanceof Error ? v.message : v));
+        return `step ${i} (${st.op}): expected ${show(want)}, got ${show(got)}`;
+      }
+    }
+  }
+  for (const s of Object.values(stores)) {
+    try {
+      s.close();
+    } catch {}
+  }
+  return null;
+}
+
+test('the shared scenario suite', async () => {
+  if (!fs.existsSync(DIR)) throw new Error(`the scenario suite is missing: ${DIR} (set PETREL_SCENARIOS)`);
+  const expected = new Map();
+  for (const line of fs.readFileSync(EXPECTED, 'utf8').split('\n')) {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) continue;
+    const sp = t.indexOf(' ');
+    expected.set(sp < 0 ? t : t.slice(0, sp), sp < 0 ? '' : t.slice(sp + 1));
+  }
+  const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+  let passed = 0;
+  let failed = 0;
+  const problems = [];
+  const seen = new Set();
+  for (const f of files) {
+    for (const sc of JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')).scenarios) {
+      if (seen.has(sc.name)) problems.push(`duplicate scenario ${sc.name}`);
+      seen.add(sc.name);
+      let why;
+      try {
+        why = await runScenario(sc);
+      } catch (e) {
+        why = `runner error: ${e?.message ?? e}`;
+      }
+      if (why === null) {
+        passed++;
+        if (expected.has(sc.name)) problems.push(`${sc.name}: passes but is on the expected-failures list`);
+      } else {
+        failed++;
+        console.log(`FAIL ${sc.name}: ${why}${expected.has(sc.name) ? ' (expected)' : ''}`);
+        if (!expected.has(sc.name)) problems.push(`${sc.name}: ${why}`);
+      }
+    }
+  }
+  console.log(`scenarios: ${passed} passed, ${failed} failed`);
+  if (problems.length) throw new Error(`unexpected scenario results:\n${problems.join('\n')}`);
+});
