@@ -9,7 +9,7 @@ import pathlib
 
 import pytest
 
-from petrel import Config, Engine, Instance, Module, PetrelError, Store
+from petrel import Config, Engine, Instance, Module, PetrelError, Store, wat2wasm
 
 KEY = bytes(range(32))
 ADD = '(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))'
@@ -52,7 +52,8 @@ def test_generated_key() -> None:
     assert isinstance(key, bytes) and len(key) == 32
     assert Config().generate_module_key() != key
     blob = Module(Engine(config), ADD).serialize()
-    assert add(keyed_engine(key), Module.deserialize(keyed_engine(key), blob), 3, 4) == 7
+    loader = keyed_engine(key)
+    assert add(loader, Module.deserialize(loader, blob), 3, 4) == 7
     with pytest.raises(PetrelError, match="authentication failed"):
         Module.deserialize(keyed_engine(), blob)
 
@@ -117,8 +118,6 @@ def test_relabelled_blob_is_refused() -> None:
     blob = Module(engine, ADD).serialize()
     other = Module(engine, SUB).serialize()
     # The subject is the SHA-256 of the module's wasm binary.
-    from petrel import wat2wasm
-
     assert blob[SUBJECT_AT : SUBJECT_AT + 32] == hashlib.sha256(wat2wasm(ADD)).digest()
     relabelled = blob[:SUBJECT_AT] + other[SUBJECT_AT : SUBJECT_AT + 32] + blob[SUBJECT_AT + 32 :]
     with pytest.raises(PetrelError, match="authentication failed"):

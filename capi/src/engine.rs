@@ -312,9 +312,9 @@ pub unsafe extern "C" fn petrel_config_module_key(
     guard(|| {
         // SAFETY: the caller guarantees the buffer.
         let key = unsafe { slice(key, key_len, "key")? };
-        let key: [u8; MODULE_KEY_LEN] = key.try_into().map_err(|_| {
-            anyhow!("a module key is {MODULE_KEY_LEN} bytes, not {key_len}")
-        })?;
+        let key: [u8; MODULE_KEY_LEN] = key
+            .try_into()
+            .map_err(|_| anyhow!("a module key is {MODULE_KEY_LEN} bytes, not {key_len}"))?;
         // SAFETY: live per the precondition.
         let c = unsafe { obj(config, "config")? };
         c.0.lock()
@@ -341,11 +341,10 @@ pub unsafe extern "C" fn petrel_config_generate_module_key(
         let out = unsafe { Out::new(key_out, "key_out")? };
         // SAFETY: live per the precondition.
         let c = unsafe { obj(config, "config")? };
-        let key = c
-            .0
-            .lock()
-            .map_err(|_| anyhow!("configuration lock poisoned"))?
-            .generate_module_key()?;
+        let key =
+            c.0.lock()
+                .map_err(|_| anyhow!("configuration lock poisoned"))?
+                .generate_module_key()?;
         out.set(petrel_bytes_t::from_vec(key.to_vec()));
         Ok(())
     })

@@ -174,7 +174,8 @@ impl Config {
     /// # Errors
     /// The operating system's random number generator failed.
     pub fn generate_module_key(&mut self) -> Result<[u8; MODULE_KEY_LEN]> {
-        let key = ModuleKey::generate().map_err(|e| anyhow!("cannot generate a module key: {e}"))?;
+        let key =
+            ModuleKey::generate().map_err(|e| anyhow!("cannot generate a module key: {e}"))?;
         let bytes = key.bytes();
         self.module_key = Some(key);
         Ok(bytes)

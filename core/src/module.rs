@@ -301,7 +301,11 @@ fn check_artifacts(a: &CompiledArtifacts) -> Result<(), ArtifactError> {
     let len = a.text.len() as u64;
     let in_text = |start: u32, n: u32| u64::from(start) + u64::from(n) <= len;
     let info = &a.info;
-    if info.functions.len().checked_sub(info.num_imported_funcs as usize) != Some(a.functions.len())
+    if info
+        .functions
+        .len()
+        .checked_sub(info.num_imported_funcs as usize)
+        != Some(a.functions.len())
         || a.array_trampolines.len() != info.types.len()
         || a.functions
             .iter()

@@ -68,7 +68,10 @@ fn generated_key_is_set_and_returned() {
     let a = Engine::new(&config).unwrap();
     let b = engine_with_key(key, |_| {});
     let bytes = sealed(&a, SQUARE);
-    assert_eq!(call_sq(&b, &Module::deserialize(&b, &bytes).unwrap(), 5), 25);
+    assert_eq!(
+        call_sq(&b, &Module::deserialize(&b, &bytes).unwrap(), 5),
+        25
+    );
     let mut other = Config::new();
     assert_ne!(other.generate_module_key().unwrap(), key);
 }
@@ -77,7 +80,10 @@ fn generated_key_is_set_and_returned() {
 fn engines_without_a_key_only_load_their_own() {
     let a = Engine::default();
     let bytes = sealed(&a, SQUARE);
-    assert_eq!(call_sq(&a, &Module::deserialize(&a, &bytes).unwrap(), 4), 16);
+    assert_eq!(
+        call_sq(&a, &Module::deserialize(&a, &bytes).unwrap(), 4),
+        16
+    );
     let clone = a.clone();
     assert!(Module::deserialize(&clone, &bytes).is_ok());
     let b = Engine::default();
