@@ -191,7 +191,7 @@ pub fn smoke(seed: u64, cases: usize) -> usize {
             data = raw;
         }
         let candidate = candidate(f, &mut Input::new(&data));
-        if f.genuine.iter().any(|g| *g == candidate) {
+        if f.genuine.contains(&candidate) {
             loaded += 1;
         }
         check(f, &candidate);
