@@ -39,6 +39,9 @@ pub struct Config {
     pub(crate) max_wasm_stack: usize,
     pub(crate) parallel_compilation: bool,
     pub(crate) static_memory_guard: bool,
+    /// Never serialized: a configuration written out must not carry the
+    /// secret.
+    #[serde(skip)]
     pub(crate) module_key: Option<ModuleKey>,
 }
 

@@ -100,17 +100,18 @@ class Config:
 
     @property
     def module_key(self) -> None:
+        """The 32-byte secret key that seals serialized modules
+        (``Module.serialize``) and authenticates them when they are loaded
+        (``Module.deserialize``); write-only. Engines configured with the same
+        key load each other's serialized modules; anyone who knows the key can
+        make modules they will load and run, so keep it where only your
+        program can read it. Without a key each engine uses a random one of
+        its own.
+        """
         raise AttributeError("module_key is write-only")
 
     @module_key.setter
     def module_key(self, key: Union[bytes, bytearray, memoryview]) -> None:
-        """The 32-byte secret key that seals serialized modules
-        (``Module.serialize``) and authenticates them when they are loaded
-        (``Module.deserialize``). Engines configured with the same key load
-        each other's serialized modules; anyone who knows the key can make
-        modules they will load and run, so keep it where only your program
-        can read it. Without a key each engine uses a random one of its own.
-        """
         if not isinstance(key, (bytes, bytearray, memoryview)):
             raise TypeError(f"a module key is 32 bytes, not {type(key).__name__}")
         ll.config_module_key(self._ptr, bytes(key))
