@@ -220,6 +220,10 @@ func (v Mutability) String() string {
 // the record out as header-gen computed (LP64): a smaller value overflows
 // uintptr and a larger one is out of range, so a mismatch does not compile.
 var (
+	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_bytes_t{})-16]
+	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_bytes_t{})-8]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_bytes_t{}.data)-0]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_bytes_t{}.len)-8]
 	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_str_t{})-16]
 	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_str_t{})-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_str_t{}.data)-0]
@@ -281,10 +285,6 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_global_t{}.store_id)-0]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_global_t{}.index)-8]
 	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_valraw_t{})-16]
-	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_bytes_t{})-16]
-	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_bytes_t{})-8]
-	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_bytes_t{}.data)-0]
-	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_bytes_t{}.len)-8]
 )
 
 // errorHook turns a non-nil *C.petrel_error_t returned by a fallible function into
@@ -480,6 +480,34 @@ func cConfigOptLevel(config *C.petrel_config_t, level OptLevel) error {
 func cConfigMaxWasmStack(config *C.petrel_config_t, bytes uint) error {
 	err := takeError(C.petrel_config_max_wasm_stack(config, C.size_t(bytes)))
 	return err
+}
+
+// cConfigModuleKey calls petrel_config_module_key: sets the 32-byte secret key that seals serialized modules
+// (`petrel_module_serialize`) and authenticates them when they are loaded
+// (`petrel_module_deserialize`). Engines configured with the same key load
+// each other's serialized modules; anyone who knows the key can make
+// modules they will load and run, so keep it where only the embedder can
+// read it. Without a key, each engine draws a random one: its serialized
+// modules load only into that engine. `key_len` must be 32.
+//
+// # Safety
+// `config` is a live configuration; `key` points to `key_len` bytes.
+func cConfigModuleKey(config *C.petrel_config_t, key []byte) error {
+	err := takeError(C.petrel_config_module_key(config, (*C.uint8_t)(bufPtr(key)), C.size_t(len(key))))
+	return err
+}
+
+// cConfigGenerateModuleKey calls petrel_config_generate_module_key: draws a fresh random module key from the operating system, sets it on
+// `config` (as `petrel_config_module_key` does) and writes a copy to
+// `key_out` (32 bytes; free with `petrel_bytes_delete`) so that it can be
+// stored for the engines of other processes.
+//
+// # Safety
+// `config` is a live configuration; `key_out` is writable.
+func cConfigGenerateModuleKey(config *C.petrel_config_t) (C.petrel_bytes_t, error) {
+	var keyOut C.petrel_bytes_t
+	err := takeError(C.petrel_config_generate_module_key(config, &keyOut))
+	return keyOut, err
 }
 
 // cEngineNew calls petrel_engine_new: creates an engine for the host CPU with `config` (NULL: the defaults).
@@ -1129,7 +1157,8 @@ func cModuleValidate(engine *C.petrel_engine_t, bytes []byte) error {
 }
 
 // cModuleSerialize calls petrel_module_serialize: serializes the compiled module into `bytes_out` (free it with
-// `petrel_bytes_delete`).
+// `petrel_bytes_delete`), sealed with the engine's module key (see
+// `petrel_config_module_key`).
 //
 // # Safety
 // `module` is a live module; `bytes_out` is writable.
@@ -1139,9 +1168,15 @@ func cModuleSerialize(module *C.petrel_module_t) (C.petrel_bytes_t, error) {
 	return bytesOut, err
 }
 
-// cModuleDeserialize calls petrel_module_deserialize: loads a module written by `petrel_module_serialize`, checked against
-// this engine's version and settings. The bytes contain machine code that
-// will run: load only what you (or someone you trust) serialized.
+// cModuleDeserialize calls petrel_module_deserialize: loads a module written by `petrel_module_serialize`. Safe for any
+// bytes: before anything is decoded or mapped, their MAC is verified with
+// the engine's module key (see `petrel_config_module_key`), so only bytes
+// sealed by this engine, or by one configured with the same key, load; the
+// Petrel build and engine settings must match too. The error of a refused
+// module names the reason: not a compiled Petrel module, truncated,
+// another artifact format version, "authentication failed" (modified, or
+// sealed with another key), or a different Petrel version or engine
+// configuration.
 //
 // # Safety
 // `engine` is a live engine; `bytes` points to `bytes_len` bytes;

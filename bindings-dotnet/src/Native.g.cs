@@ -170,6 +170,23 @@ namespace Petrel
 namespace Petrel.Native
 {
     /// <summary>
+    /// Bytes owned by Petrel (a serialized module, a wasm binary): `len`
+    /// bytes at `data`. Free with `petrel_bytes_delete`.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 16)]
+    internal unsafe struct petrel_bytes_t
+    {
+        /// <summary>
+        /// The first byte (NULL when empty or freed).
+        /// </summary>
+        [FieldOffset(0)] public byte* data;
+        /// <summary>
+        /// Number of bytes.
+        /// </summary>
+        [FieldOffset(8)] public UIntPtr len;
+    }
+
+    /// <summary>
     /// A borrowed UTF-8 string: `len` bytes at `data` (not NUL-terminated).
     /// `data` is NULL when there is no string. Valid as long as the object it
     /// was borrowed from (stated by each function).
@@ -509,23 +526,6 @@ namespace Petrel.Native
     }
 
     /// <summary>
-    /// Bytes owned by Petrel (a serialized module, a wasm binary): `len`
-    /// bytes at `data`. Free with `petrel_bytes_delete`.
-    /// </summary>
-    [StructLayout(LayoutKind.Explicit, Size = 16)]
-    internal unsafe struct petrel_bytes_t
-    {
-        /// <summary>
-        /// The first byte (NULL when empty or freed).
-        /// </summary>
-        [FieldOffset(0)] public byte* data;
-        /// <summary>
-        /// Number of bytes.
-        /// </summary>
-        [FieldOffset(8)] public UIntPtr len;
-    }
-
-    /// <summary>
     /// A function the runtime calls once with a pointer the embedder handed
     /// over, when the object owning it is freed.
     /// </summary>
@@ -684,6 +684,33 @@ namespace Petrel.Native
         /// </summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern IntPtr petrel_config_max_wasm_stack(IntPtr config, UIntPtr bytes);
+
+        /// <summary>
+        /// Sets the 32-byte secret key that seals serialized modules
+        /// (`petrel_module_serialize`) and authenticates them when they are loaded
+        /// (`petrel_module_deserialize`). Engines configured with the same key load
+        /// each other's serialized modules; anyone who knows the key can make
+        /// modules they will load and run, so keep it where only the embedder can
+        /// read it. Without a key, each engine draws a random one: its serialized
+        /// modules load only into that engine. `key_len` must be 32.
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration; `key` points to `key_len` bytes.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_module_key(IntPtr config, byte* key, UIntPtr key_len);
+
+        /// <summary>
+        /// Draws a fresh random module key from the operating system, sets it on
+        /// `config` (as `petrel_config_module_key` does) and writes a copy to
+        /// `key_out` (32 bytes; free with `petrel_bytes_delete`) so that it can be
+        /// stored for the engines of other processes.
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration; `key_out` is writable.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_generate_module_key(IntPtr config, out petrel_bytes_t key_out);
 
         /// <summary>
         /// Creates an engine for the host CPU with `config` (NULL: the defaults).
@@ -1301,7 +1328,8 @@ namespace Petrel.Native
 
         /// <summary>
         /// Serializes the compiled module into `bytes_out` (free it with
-        /// `petrel_bytes_delete`).
+        /// `petrel_bytes_delete`), sealed with the engine's module key (see
+        /// `petrel_config_module_key`).
         /// <para/>
         /// # Safety
         /// `module` is a live module; `bytes_out` is writable.
@@ -1310,9 +1338,15 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_module_serialize(IntPtr module, out petrel_bytes_t bytes_out);
 
         /// <summary>
-        /// Loads a module written by `petrel_module_serialize`, checked against
-        /// this engine's version and settings. The bytes contain machine code that
-        /// will run: load only what you (or someone you trust) serialized.
+        /// Loads a module written by `petrel_module_serialize`. Safe for any
+        /// bytes: before anything is decoded or mapped, their MAC is verified with
+        /// the engine's module key (see `petrel_config_module_key`), so only bytes
+        /// sealed by this engine, or by one configured with the same key, load; the
+        /// Petrel build and engine settings must match too. The error of a refused
+        /// module names the reason: not a compiled Petrel module, truncated,
+        /// another artifact format version, "authentication failed" (modified, or
+        /// sealed with another key), or a different Petrel version or engine
+        /// configuration.
         /// <para/>
         /// # Safety
         /// `engine` is a live engine; `bytes` points to `bytes_len` bytes;

@@ -81,6 +81,15 @@ typedef struct petrel_wasi_config_t petrel_wasi_config_t;
 // @enum OptLevel PETREL_OPT_LEVEL_*
 typedef uint8_t petrel_opt_level_t;
 
+// Bytes owned by Petrel (a serialized module, a wasm binary): `len`
+// bytes at `data`. Free with `petrel_bytes_delete`.
+typedef struct petrel_bytes_t {
+  // The first byte (NULL when empty or freed).
+  uint8_t *data;
+  // Number of bytes.
+  size_t len;
+} petrel_bytes_t;
+
 // Why wasm trapped (see `PETREL_TRAP_*`).
 //
 // @enum TrapCode PETREL_TRAP_*
@@ -302,15 +311,6 @@ typedef struct petrel_error_t *(*petrel_callback_t)(void *env,
                                                     size_t nargs,
                                                     size_t nresults);
 
-// Bytes owned by Petrel (a serialized module, a wasm binary): `len`
-// bytes at `data`. Free with `petrel_bytes_delete`.
-typedef struct petrel_bytes_t {
-  // The first byte (NULL when empty or freed).
-  uint8_t *data;
-  // Number of bytes.
-  size_t len;
-} petrel_bytes_t;
-
 // No optimisation: the fastest compile.
 #define PETREL_OPT_LEVEL_NONE 0
 
@@ -499,6 +499,30 @@ struct petrel_error_t *petrel_config_opt_level(struct petrel_config_t *config,
 // # Safety
 // `config` is a live configuration.
 struct petrel_error_t *petrel_config_max_wasm_stack(struct petrel_config_t *config, size_t bytes);
+
+// Sets the 32-byte secret key that seals serialized modules
+// (`petrel_module_serialize`) and authenticates them when they are loaded
+// (`petrel_module_deserialize`). Engines configured with the same key load
+// each other's serialized modules; anyone who knows the key can make
+// modules they will load and run, so keep it where only the embedder can
+// read it. Without a key, each engine draws a random one: its serialized
+// modules load only into that engine. `key_len` must be 32.
+//
+// # Safety
+// `config` is a live configuration; `key` points to `key_len` bytes.
+struct petrel_error_t *petrel_config_module_key(struct petrel_config_t *config,
+                                                const uint8_t *key,
+                                                size_t key_len);
+
+// Draws a fresh random module key from the operating system, sets it on
+// `config` (as `petrel_config_module_key` does) and writes a copy to
+// `key_out` (32 bytes; free with `petrel_bytes_delete`) so that it can be
+// stored for the engines of other processes.
+//
+// # Safety
+// `config` is a live configuration; `key_out` is writable.
+struct petrel_error_t *petrel_config_generate_module_key(struct petrel_config_t *config,
+                                                         struct petrel_bytes_t *key_out);
 
 // Creates an engine for the host CPU with `config` (NULL: the defaults).
 // The configuration is copied: the caller still owns and frees it.
@@ -1088,16 +1112,23 @@ struct petrel_error_t *petrel_module_validate(const struct petrel_engine_t *engi
                                               size_t bytes_len);
 
 // Serializes the compiled module into `bytes_out` (free it with
-// `petrel_bytes_delete`).
+// `petrel_bytes_delete`), sealed with the engine's module key (see
+// `petrel_config_module_key`).
 //
 // # Safety
 // `module` is a live module; `bytes_out` is writable.
 struct petrel_error_t *petrel_module_serialize(const struct petrel_module_t *module,
                                                struct petrel_bytes_t *bytes_out);
 
-// Loads a module written by `petrel_module_serialize`, checked against
-// this engine's version and settings. The bytes contain machine code that
-// will run: load only what you (or someone you trust) serialized.
+// Loads a module written by `petrel_module_serialize`. Safe for any
+// bytes: before anything is decoded or mapped, their MAC is verified with
+// the engine's module key (see `petrel_config_module_key`), so only bytes
+// sealed by this engine, or by one configured with the same key, load; the
+// Petrel build and engine settings must match too. The error of a refused
+// module names the reason: not a compiled Petrel module, truncated,
+// another artifact format version, "authentication failed" (modified, or
+// sealed with another key), or a different Petrel version or engine
+// configuration.
 //
 // # Safety
 // `engine` is a live engine; `bytes` points to `bytes_len` bytes;

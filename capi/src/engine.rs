@@ -1,9 +1,10 @@
 //! Configuration and engines.
 
 use crate::error::petrel_error_t;
-use crate::util::{Out, guard, guard_void, obj};
+use crate::module::petrel_bytes_t;
+use crate::util::{Out, guard, guard_void, obj, slice};
 use anyhow::{Result, anyhow, bail};
-use petrel::{Config, Engine, OptLevel};
+use petrel::{Config, Engine, MODULE_KEY_LEN, OptLevel};
 use std::sync::Mutex;
 
 /// Engine settings. Create with `petrel_config_new`, free with
@@ -292,6 +293,63 @@ pub unsafe extern "C" fn petrel_config_max_wasm_stack(
             c.max_wasm_stack(bytes);
         })
     }
+}
+
+/// Sets the 32-byte secret key that seals serialized modules
+/// (`petrel_module_serialize`) and authenticates them when they are loaded
+/// (`petrel_module_deserialize`). Engines configured with the same key load
+/// each other's serialized modules; anyone who knows the key can make
+/// modules they will load and run, so keep it where only the embedder can
+/// read it. Without a key, each engine draws a random one: its serialized
+/// modules load only into that engine. `key_len` must be 32.
+///
+/// # Safety
+/// `config` is a live configuration; `key` points to `key_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_module_key(
+    config: *mut petrel_config_t,
+    key: *const u8,
+    key_len: usize,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees the buffer.
+        let key = unsafe { slice(key, key_len, "key")? };
+        let key: [u8; MODULE_KEY_LEN] = key
+            .try_into()
+            .map_err(|_| anyhow!("a module key is {MODULE_KEY_LEN} bytes, not {key_len}"))?;
+        // SAFETY: live per the precondition.
+        let c = unsafe { obj(config, "config")? };
+        c.0.lock()
+            .map_err(|_| anyhow!("configuration lock poisoned"))?
+            .module_key(key);
+        Ok(())
+    })
+}
+
+/// Draws a fresh random module key from the operating system, sets it on
+/// `config` (as `petrel_config_module_key` does) and writes a copy to
+/// `key_out` (32 bytes; free with `petrel_bytes_delete`) so that it can be
+/// stored for the engines of other processes.
+///
+/// # Safety
+/// `config` is a live configuration; `key_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_generate_module_key(
+    config: *mut petrel_config_t,
+    key_out: *mut petrel_bytes_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees `key_out` is writable.
+        let out = unsafe { Out::new(key_out, "key_out")? };
+        // SAFETY: live per the precondition.
+        let c = unsafe { obj(config, "config")? };
+        let key =
+            c.0.lock()
+                .map_err(|_| anyhow!("configuration lock poisoned"))?
+                .generate_module_key()?;
+        out.set(petrel_bytes_t::from_vec(key.to_vec()));
+        Ok(())
+    })
 }
 
 /// Creates an engine for the host CPU with `config` (NULL: the defaults).

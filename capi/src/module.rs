@@ -131,7 +131,8 @@ pub unsafe extern "C" fn petrel_module_validate(
 }
 
 /// Serializes the compiled module into `bytes_out` (free it with
-/// `petrel_bytes_delete`).
+/// `petrel_bytes_delete`), sealed with the engine's module key (see
+/// `petrel_config_module_key`).
 ///
 /// # Safety
 /// `module` is a live module; `bytes_out` is writable.
@@ -150,9 +151,15 @@ pub unsafe extern "C" fn petrel_module_serialize(
     })
 }
 
-/// Loads a module written by `petrel_module_serialize`, checked against
-/// this engine's version and settings. The bytes contain machine code that
-/// will run: load only what you (or someone you trust) serialized.
+/// Loads a module written by `petrel_module_serialize`. Safe for any
+/// bytes: before anything is decoded or mapped, their MAC is verified with
+/// the engine's module key (see `petrel_config_module_key`), so only bytes
+/// sealed by this engine, or by one configured with the same key, load; the
+/// Petrel build and engine settings must match too. The error of a refused
+/// module names the reason: not a compiled Petrel module, truncated,
+/// another artifact format version, "authentication failed" (modified, or
+/// sealed with another key), or a different Petrel version or engine
+/// configuration.
 ///
 /// # Safety
 /// `engine` is a live engine; `bytes` points to `bytes_len` bytes;

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! petrel run [OPTIONS] FILE [ARGS...]         run a WASI command or an export
-//! petrel compile FILE [-o OUT]                ahead-of-time compile to a .cwasm
+//! petrel compile [--key-file KEY] FILE [-o OUT]  ahead-of-time compile to a .cwasm
+//! petrel keygen KEYFILE                       write a new module key
 //! petrel wast [--quiet] FILE...               run .wast spec scripts
 //! petrel --help | --version
 //! ```
@@ -18,6 +19,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow, bail};
 use petrel::wasi::{self, I32Exit, WasiCtx, WasiCtxBuilder};
 use petrel::{Config, Engine, Func, Instance, Linker, Module, Store, Trap, Val};
+use petrel_cli::key::{KEY_FILE_ENV, key_file, read_key_file, write_new_key_file};
 use petrel_cli::values::{format_val, parse_arg};
 use petrel_cli::wast::{FileReport, run_file};
 
@@ -45,10 +47,21 @@ Usage:
         --fuel N           run with N units of fuel (trap when exhausted).
         --preload NAME=FILE  instantiate FILE first; its exports can be
                            imported from module NAME.
+        --key-file KEY     the module key that authenticates .cwasm files (FILE
+                           or preloads); default: the file named by
+                           $PETREL_MODULE_KEY_FILE. Needed to run a .cwasm.
       Arguments after FILE are the program's; `--` ends petrel's options.
-  petrel compile FILE [-o OUT]
+  petrel compile [--key-file KEY] FILE [-o OUT]
       Compile FILE ahead of time and write the serialized module to OUT
-      (default: FILE with the extension .cwasm).
+      (default: FILE with the extension .cwasm), sealed with the module key
+      in the file KEY (default: the file named by $PETREL_MODULE_KEY_FILE).
+      A key is required: `petrel run` loads the .cwasm only with the same key,
+      and refuses any .cwasm that was modified or sealed with another key.
+  petrel keygen KEYFILE
+      Write a new random module key to KEYFILE (64 hexadecimal digits, mode
+      600; an existing file is never overwritten). Anyone who can read it can
+      make .cwasm files that `petrel run` with this key executes: keep it
+      private, and away from the .cwasm files.
   petrel wast [--quiet] FILE...
       Run .wast scripts and report passed/failed/skipped directives;
       --quiet prints only failures and the total.
@@ -107,6 +120,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, Failure> {
         }
         "run" => cmd_run(rest),
         "compile" => cmd_compile(rest).map_err(Failure::Error),
+        "keygen" => cmd_keygen(rest).map_err(Failure::Error),
         "wast" => cmd_wast(rest).map_err(Failure::Error),
         other => Err(anyhow!("unknown command `{other}` (see `petrel --help`)").into()),
     }
@@ -114,12 +128,26 @@ fn dispatch(args: &[String]) -> Result<ExitCode, Failure> {
 
 /// The engine configuration used by `run` and `compile`; they must agree so
 /// that `.cwasm` files written by one load in the other (`--fuel` changes
-/// the generated code, so a `.cwasm` only loads without it).
-fn engine(fuel: bool) -> Result<Engine> {
+/// the generated code, so a `.cwasm` only loads without it), and share the
+/// module key read from `key_file`.
+fn engine(fuel: bool, key_file: Option<&Path>) -> Result<Engine> {
     let mut config = Config::new();
     config.wasm_simd(true);
     config.consume_fuel(fuel);
+    if let Some(path) = key_file {
+        config.module_key(read_key_file(path)?);
+    }
     Engine::new(&config)
+}
+
+/// Why a `.cwasm` cannot be handled without a key file.
+fn missing_key(what: &str) -> anyhow::Error {
+    anyhow!(
+        "{what} needs a module key: pass `--key-file KEY` or set {KEY_FILE_ENV}=KEY \
+         (make a key file with `petrel keygen KEY`). A .cwasm is sealed with the key and \
+         loads only with the same key; without one, a key would be drawn at random and the \
+         .cwasm could never be loaded by another process"
+    )
 }
 
 /// Options of `petrel run`.
@@ -136,6 +164,8 @@ struct RunOptions {
     fuel: Option<u64>,
     /// `--preload NAME=FILE`.
     preloads: Vec<(String, PathBuf)>,
+    /// `--key-file KEY`, else `$PETREL_MODULE_KEY_FILE`.
+    key_file: Option<PathBuf>,
 }
 
 /// The value of option `name`: `--name VALUE` or `--name=VALUE`.
@@ -163,6 +193,7 @@ fn parse_run_options(args: &[String]) -> Result<Option<RunOptions>> {
     let mut env = Vec::new();
     let mut fuel = None;
     let mut preloads = Vec::new();
+    let mut key_file_option = None;
     let mut only_operands = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -210,6 +241,8 @@ fn parse_run_options(args: &[String]) -> Result<Option<RunOptions>> {
                 bail!("`--preload {p}`: expected NAME=FILE");
             }
             preloads.push((name.to_string(), PathBuf::from(path)));
+        } else if let Some(p) = option_value(arg, "--key-file", &mut iter)? {
+            key_file_option = Some(PathBuf::from(p));
         } else if arg.starts_with('-') && arg.len() > 1 {
             bail!("unknown option `{arg}` for `petrel run`");
         } else {
@@ -226,6 +259,7 @@ fn parse_run_options(args: &[String]) -> Result<Option<RunOptions>> {
         env,
         fuel,
         preloads,
+        key_file: key_file(key_file_option.as_deref()),
     }))
 }
 
@@ -259,8 +293,9 @@ fn cmd_run(args: &[String]) -> Result<ExitCode, Failure> {
         print!("{USAGE}");
         return Ok(ExitCode::SUCCESS);
     };
-    let engine = engine(opts.fuel.is_some())?;
-    let module = load_module(&engine, &opts.file)?;
+    let engine = engine(opts.fuel.is_some(), opts.key_file.as_deref())?;
+    let has_key = opts.key_file.is_some();
+    let module = load_module(&engine, &opts.file, has_key)?;
 
     let mut store = Store::new(&engine, wasi_context(&opts)?);
     if let Some(fuel) = opts.fuel {
@@ -269,7 +304,7 @@ fn cmd_run(args: &[String]) -> Result<ExitCode, Failure> {
     let mut linker = Linker::new(&engine);
     wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
     for (name, file) in &opts.preloads {
-        let preload = load_module(&engine, file)?;
+        let preload = load_module(&engine, file, has_key)?;
         linker
             .module(&mut store, name, &preload)
             .with_context(|| format!("failed to preload {} as `{name}`", file.display()))?;
@@ -363,10 +398,14 @@ fn find_export<T: 'static>(
     }
 }
 
-/// Loads FILE: a serialized module when the extension is `.cwasm`, else a
+/// Loads FILE: a serialized module when the extension is `.cwasm` (which
+/// needs the engine to have a module key from a key file: `has_key`), else a
 /// `.wasm` binary or `.wat` text.
-fn load_module(engine: &Engine, file: &Path) -> Result<Module> {
+fn load_module(engine: &Engine, file: &Path, has_key: bool) -> Result<Module> {
     if file.extension().is_some_and(|e| e == "cwasm") {
+        if !has_key {
+            return Err(missing_key(&format!("loading {}", file.display())));
+        }
         return Module::deserialize_file(engine, file)
             .with_context(|| format!("failed to load compiled module {}", file.display()));
     }
@@ -392,6 +431,7 @@ fn report_trap(trap: &Trap) {
 fn cmd_compile(args: &[String]) -> Result<ExitCode> {
     let mut input = None;
     let mut output = None;
+    let mut key_file_option = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -403,6 +443,13 @@ fn cmd_compile(args: &[String]) -> Result<ExitCode> {
                 let out = iter.next().context("`-o` needs an output path")?;
                 output = Some(PathBuf::from(out));
             }
+            "--key-file" => {
+                let key = iter.next().context("`--key-file` needs a path")?;
+                key_file_option = Some(PathBuf::from(key));
+            }
+            a if a.starts_with("--key-file=") => {
+                key_file_option = Some(PathBuf::from(&a["--key-file=".len()..]));
+            }
             a if a.starts_with('-') && a.len() > 1 => {
                 bail!("unknown option `{a}` for `petrel compile`")
             }
@@ -412,11 +459,30 @@ fn cmd_compile(args: &[String]) -> Result<ExitCode> {
     }
     let input = input.context("`petrel compile` needs a FILE (see `petrel --help`)")?;
     let output = output.unwrap_or_else(|| input.with_extension("cwasm"));
-    let engine = engine(false)?;
-    let module = load_module(&engine, &input)?;
+    let key_file = key_file(key_file_option.as_deref())
+        .ok_or_else(|| missing_key(&format!("`petrel compile {}`", input.display())))?;
+    let engine = engine(false, Some(&key_file))?;
+    let module = load_module(&engine, &input, true)?;
     let bytes = module.serialize()?;
     std::fs::write(&output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_keygen(args: &[String]) -> Result<ExitCode> {
+    match args {
+        [a] if a == "-h" || a == "--help" => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        [a] if a.starts_with('-') && a.len() > 1 => {
+            bail!("unknown option `{a}` for `petrel keygen`")
+        }
+        [path] => {
+            write_new_key_file(Path::new(path))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => bail!("`petrel keygen` takes one KEYFILE (see `petrel --help`)"),
+    }
 }
 
 fn cmd_wast(args: &[String]) -> Result<ExitCode> {

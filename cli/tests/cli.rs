@@ -5,11 +5,27 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn petrel(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_petrel"))
-        .args(args)
+    petrel_env(args, &[])
+}
+
+/// Runs petrel with `env` set and `PETREL_MODULE_KEY_FILE` otherwise unset.
+fn petrel_env(args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_petrel"));
+    cmd.args(args)
         .current_dir(repo_root())
-        .output()
-        .expect("the petrel binary runs")
+        .env_remove("PETREL_MODULE_KEY_FILE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the petrel binary runs")
+}
+
+/// A new key file made by `petrel keygen` in `dir`.
+fn keygen(dir: &Path, name: &str) -> PathBuf {
+    let key = dir.join(name);
+    let out = petrel(&["keygen", key.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    key
 }
 
 fn repo_root() -> PathBuf {
@@ -177,20 +193,49 @@ fn wrong_arguments() {
 #[test]
 fn compile_then_run_cwasm() {
     let dir = scratch("cwasm");
+    let key = keygen(&dir, "key");
+    let key = key.to_str().unwrap();
     let cwasm = dir.join("fib.cwasm");
-    let out = petrel(&["compile", "examples/fib.wat", "-o", cwasm.to_str().unwrap()]);
+    let out = petrel(&[
+        "compile",
+        "--key-file",
+        key,
+        "examples/fib.wat",
+        "-o",
+        cwasm.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "stderr: {}", stderr(&out));
     assert!(cwasm.metadata().unwrap().len() > 0);
 
-    let out = petrel(&["run", cwasm.to_str().unwrap(), "--invoke", "fib", "20"]);
+    let out = petrel(&[
+        "run",
+        "--key-file",
+        key,
+        cwasm.to_str().unwrap(),
+        "--invoke",
+        "fib",
+        "20",
+    ]);
     assert!(out.status.success(), "stderr: {}", stderr(&out));
     assert_eq!(stdout(&out), "6765\n");
 
     // Traps keep their exit status and frames through serialization.
     let trap = dir.join("trap.cwasm");
-    let out = petrel(&["compile", "examples/trap.wat", "-o", trap.to_str().unwrap()]);
+    let out = petrel(&[
+        "compile",
+        &format!("--key-file={key}"),
+        "examples/trap.wat",
+        "-o",
+        trap.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "stderr: {}", stderr(&out));
-    let out = petrel(&["run", trap.to_str().unwrap(), "--invoke", "run"]);
+    let out = petrel(&[
+        "run",
+        &format!("--key-file={key}"),
+        trap.to_str().unwrap(),
+        "--invoke",
+        "run",
+    ]);
     assert_eq!(out.status.code(), Some(134), "stderr: {}", stderr(&out));
     assert!(stderr(&out).contains("func[0]"), "{}", stderr(&out));
 }
@@ -198,43 +243,161 @@ fn compile_then_run_cwasm() {
 #[test]
 fn corrupted_cwasm_is_rejected() {
     let dir = scratch("corrupt");
+    let key = keygen(&dir, "key");
+    let env = [("PETREL_MODULE_KEY_FILE", key.as_path())];
     let cwasm = dir.join("fib.cwasm");
-    let out = petrel(&["compile", "examples/fib.wat", "-o", cwasm.to_str().unwrap()]);
+    let out = petrel_env(
+        &["compile", "examples/fib.wat", "-o", cwasm.to_str().unwrap()],
+        &env,
+    );
     assert!(out.status.success(), "stderr: {}", stderr(&out));
     let good = std::fs::read(&cwasm).unwrap();
+    let run = |file: &Path| {
+        petrel_env(
+            &["run", file.to_str().unwrap(), "--invoke", "fib", "3"],
+            &env,
+        )
+    };
+    assert!(run(&cwasm).status.success());
 
     let truncated = dir.join("truncated.cwasm");
     std::fs::write(&truncated, &good[..good.len() / 2]).unwrap();
-    assert_error(
-        &petrel(&["run", truncated.to_str().unwrap(), "--invoke", "fib", "3"]),
-        "truncated.cwasm",
-    );
+    let out = run(&truncated);
+    assert_error(&out, "truncated.cwasm");
+    assert_error(&out, "is truncated");
 
     let mut flipped = good.clone();
-    for b in flipped.iter_mut().skip(good.len() / 3).step_by(7) {
-        *b ^= 0xa5;
-    }
+    flipped[good.len() / 3] ^= 0x04;
     let flipped_file = dir.join("flipped.cwasm");
     std::fs::write(&flipped_file, &flipped).unwrap();
-    assert_error(
-        &petrel(&[
-            "run",
-            flipped_file.to_str().unwrap(),
-            "--invoke",
-            "fib",
-            "3",
-        ]),
-        "flipped.cwasm",
-    );
+    let out = run(&flipped_file);
+    assert_error(&out, "flipped.cwasm");
+    assert_error(&out, "authentication failed");
 
     // A plain wasm binary is not a serialized module.
     let text = std::fs::read_to_string(repo_root().join("examples/fib.wat")).unwrap();
     let plain = dir.join("plain.cwasm");
     std::fs::write(&plain, wat_to_wasm(&text)).unwrap();
-    assert_error(
-        &petrel(&["run", plain.to_str().unwrap(), "--invoke", "fib", "3"]),
-        "plain.cwasm",
+    assert_error(&run(&plain), "not a compiled Petrel module");
+}
+
+#[test]
+fn cwasm_needs_the_key_it_was_sealed_with() {
+    let dir = scratch("keys");
+    let key = keygen(&dir, "key");
+    let cwasm = dir.join("fib.cwasm");
+    let cwasm_s = cwasm.to_str().unwrap();
+
+    // Without a key, compile refuses and says how to get one.
+    let out = petrel(&["compile", "examples/fib.wat", "-o", cwasm_s]);
+    assert_error(&out, "needs a module key");
+    assert_error(&out, "--key-file");
+    assert_error(&out, "petrel keygen");
+    assert!(!cwasm.exists());
+
+    // The environment variable names the key file for both commands.
+    let env = [("PETREL_MODULE_KEY_FILE", key.as_path())];
+    let out = petrel_env(&["compile", "examples/fib.wat", "-o", cwasm_s], &env);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let out = petrel_env(&["run", cwasm_s, "--invoke", "fib", "10"], &env);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "55\n");
+    // `--key-file` wins over the environment.
+    let other = keygen(&dir, "other");
+    let out = petrel_env(
+        &[
+            "run",
+            "--key-file",
+            other.to_str().unwrap(),
+            cwasm_s,
+            "--invoke",
+            "fib",
+            "10",
+        ],
+        &env,
     );
+    assert_error(&out, "authentication failed");
+
+    // Running a .cwasm without a key is refused before loading it.
+    assert_error(
+        &petrel(&["run", cwasm_s, "--invoke", "fib", "10"]),
+        "needs a module key",
+    );
+    // A .wasm runs without a key.
+    assert!(
+        petrel(&["run", "examples/fib.wat", "--invoke", "fib", "10"])
+            .status
+            .success()
+    );
+    // Another configuration (fuel) is refused by name.
+    let out = petrel_env(
+        &["run", "--fuel", "1000", cwasm_s, "--invoke", "fib", "10"],
+        &env,
+    );
+    assert_error(&out, "different Petrel version or engine configuration");
+}
+
+#[test]
+fn key_files() {
+    let dir = scratch("keyfiles");
+    let key = keygen(&dir, "key");
+    let text = std::fs::read_to_string(&key).unwrap();
+    assert_eq!(text.len(), 65, "{text:?}");
+    assert!(text.trim_end().bytes().all(|b| b.is_ascii_hexdigit()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = key.metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // Never overwritten.
+    assert_error(
+        &petrel(&["keygen", key.to_str().unwrap()]),
+        "never overwritten",
+    );
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), text);
+    assert_ne!(
+        std::fs::read_to_string(keygen(&dir, "second")).unwrap(),
+        text
+    );
+    assert_error(&petrel(&["keygen"]), "one KEYFILE");
+
+    // 32 raw bytes are a key too.
+    let raw = dir.join("raw");
+    std::fs::write(&raw, [0x5a; 32]).unwrap();
+    let cwasm = dir.join("fib.cwasm");
+    let compile = |k: &Path| {
+        petrel(&[
+            "compile",
+            "--key-file",
+            k.to_str().unwrap(),
+            "examples/fib.wat",
+            "-o",
+            cwasm.to_str().unwrap(),
+        ])
+    };
+    let out = compile(&raw);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+
+    // Not a key; missing.
+    let bad = dir.join("bad");
+    std::fs::write(&bad, "not a key\n").unwrap();
+    assert_error(&compile(&bad), "holds no key");
+    assert_error(
+        &compile(&dir.join("missing")),
+        "cannot read module key file",
+    );
+
+    // Readable by others: used, with a warning.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&raw, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = compile(&raw);
+        assert!(out.status.success(), "stderr: {}", stderr(&out));
+        assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
+        assert!(stderr(&out).contains("chmod 600"), "{}", stderr(&out));
+    }
 }
 
 #[test]

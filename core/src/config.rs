@@ -1,6 +1,8 @@
 //! Engine configuration: which proposals are on, how code is compiled, and
 //! which runtime checks (fuel, epochs) the compiled code carries.
 
+use crate::artifact::{MODULE_KEY_LEN, ModuleKey};
+use anyhow::{Result, anyhow};
 use serde::{Deserialize, Serialize};
 
 /// How hard Cranelift optimises.
@@ -27,7 +29,7 @@ pub(crate) struct WasmFeatureSet {
 
 /// Settings for an [`Engine`](crate::Engine). Every module compiled by an
 /// engine obeys its settings; a serialized module only loads into an engine
-/// with the same ones.
+/// with the same ones and the same module key. `Debug` never shows the key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Config {
     pub(crate) features: WasmFeatureSet,
@@ -37,6 +39,10 @@ pub struct Config {
     pub(crate) max_wasm_stack: usize,
     pub(crate) parallel_compilation: bool,
     pub(crate) static_memory_guard: bool,
+    /// Never serialized: a configuration written out must not carry the
+    /// secret.
+    #[serde(skip)]
+    pub(crate) module_key: Option<ModuleKey>,
 }
 
 impl Default for Config {
@@ -56,6 +62,7 @@ impl Default for Config {
             max_wasm_stack: 512 * 1024,
             parallel_compilation: true,
             static_memory_guard: true,
+            module_key: None,
         }
     }
 }
@@ -145,5 +152,35 @@ impl Config {
     pub fn static_memory_guard(&mut self, enable: bool) -> &mut Self {
         self.static_memory_guard = enable;
         self
+    }
+
+    /// Sets the secret key that seals serialized modules
+    /// ([`Module::serialize`](crate::Module::serialize)) and authenticates
+    /// them when they are loaded
+    /// ([`Module::deserialize`](crate::Module::deserialize)). Engines that
+    /// share this key load each other's serialized modules; anyone who knows
+    /// it can make modules those engines will load and run, so keep it
+    /// where only the embedder can read it (never next to the `.cwasm`
+    /// files, never in the program's image).
+    ///
+    /// Without a key, each engine draws a random one when it is created:
+    /// its serialized modules load only into that engine and its clones.
+    pub fn module_key(&mut self, key: [u8; MODULE_KEY_LEN]) -> &mut Self {
+        self.module_key = Some(ModuleKey::new(key));
+        self
+    }
+
+    /// Draws a fresh random module key from the operating system, sets it
+    /// (as [`Config::module_key`] does) and returns it so that it can be
+    /// stored for the engines of other processes.
+    ///
+    /// # Errors
+    /// The operating system's random number generator failed.
+    pub fn generate_module_key(&mut self) -> Result<[u8; MODULE_KEY_LEN]> {
+        let key =
+            ModuleKey::generate().map_err(|e| anyhow!("cannot generate a module key: {e}"))?;
+        let bytes = key.bytes();
+        self.module_key = Some(key);
+        Ok(bytes)
     }
 }

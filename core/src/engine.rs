@@ -1,6 +1,7 @@
 //! The engine: compiler settings, the host ISA, the registry that gives
 //! every function signature an engine-wide id, and the epoch counter.
 
+use crate::artifact::ModuleKey;
 use crate::config::Config;
 use crate::types::FuncType;
 use anyhow::{Result, anyhow};
@@ -25,8 +26,12 @@ pub(crate) struct EngineInner {
     pub(crate) epoch: Box<AtomicU64>,
     /// Compiled wasm-to-host trampolines, one per signature.
     pub(crate) host_trampolines: Mutex<HashMap<FuncType, Arc<crate::vm::HostTrampoline>>>,
-    /// Identifies the compiler settings; stored in serialized modules.
+    /// Identifies the Petrel build and compiler settings; stored in
+    /// serialized modules.
     pub(crate) fingerprint: String,
+    /// Seals and opens serialized modules: the configured key, or a random
+    /// one drawn for this engine.
+    pub(crate) module_key: ModuleKey,
 }
 
 #[derive(Default)]
@@ -51,8 +56,13 @@ impl Default for Engine {
 impl Engine {
     /// Creates an engine for the host CPU.
     ///
+    /// Without a [`Config::module_key`], the engine draws a random key, so
+    /// the modules it serializes load only into this engine and its clones.
+    ///
     /// # Errors
-    /// Fails when the host CPU is not supported by Cranelift.
+    /// Fails when the host CPU is not supported by Cranelift, or when no
+    /// module key is configured and the operating system's random number
+    /// generator fails.
     pub fn new(config: &Config) -> Result<Engine> {
         crate::vm::init_traps();
         let mut flags = settings::builder();
@@ -92,8 +102,9 @@ impl Engine {
             cranelift_native::builder().map_err(|e| anyhow!("unsupported host CPU: {e}"))?;
         let isa = isa_builder.finish(settings::Flags::new(flags))?;
         let fingerprint = format!(
-            "petrel {} | {} | {} | {:?} | fuel={} epoch={} static_memory={}",
+            "petrel {} (build {}) | {} | {} | {:?} | fuel={} epoch={} static_memory={}",
             env!("CARGO_PKG_VERSION"),
+            env!("PETREL_BUILD_ID"),
             isa.triple(),
             isa.flags(),
             config.features,
@@ -103,6 +114,11 @@ impl Engine {
         );
         let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
         let fingerprint = format!("{fingerprint} | {}", isa_flags.join(","));
+        let module_key = match &config.module_key {
+            Some(key) => key.clone(),
+            None => ModuleKey::generate()
+                .map_err(|e| anyhow!("cannot generate the engine's module key: {e}"))?,
+        };
         Ok(Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
@@ -111,6 +127,7 @@ impl Engine {
                 epoch: Box::new(AtomicU64::new(0)),
                 host_trampolines: Mutex::new(HashMap::new()),
                 fingerprint,
+                module_key,
             }),
         })
     }

@@ -27,6 +27,7 @@
 
 #![deny(missing_docs)]
 
+mod artifact;
 pub mod compiler;
 mod config;
 mod engine;
@@ -46,6 +47,7 @@ pub mod vm;
 pub mod wasi;
 
 pub use anyhow::{Error, Result};
+pub use artifact::{ArtifactError, MODULE_KEY_LEN};
 pub use config::{Config, OptLevel};
 pub use engine::Engine;
 pub use externals::{Extern, Global, Memory, Table};

@@ -1,6 +1,7 @@
 //! Compiled modules: validated, compiled once, instantiated many times,
 //! and serializable.
 
+use crate::artifact::{self, ArtifactError, ArtifactKind, Expect};
 use crate::compiler::{self, CompiledArtifacts};
 use crate::engine::Engine;
 use crate::environ::parse::{module_error, parse, wasm_features};
@@ -8,7 +9,7 @@ use crate::environ::{EntityIndex, ModuleInfo, VMOffsets};
 use crate::trap::FrameInfo;
 use crate::types::{ExportType, ImportType};
 use crate::vm::{self, CodeMemory};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -27,6 +28,8 @@ struct ModuleInner {
     /// Engine-wide signature id of each type index.
     type_ids: Vec<u32>,
     exports: HashMap<String, EntityIndex>,
+    /// SHA-256 of the WebAssembly binary this module was compiled from.
+    subject: [u8; 32],
 }
 
 impl std::fmt::Debug for Module {
@@ -35,18 +38,6 @@ impl std::fmt::Debug for Module {
             .field("name", &self.name())
             .finish_non_exhaustive()
     }
-}
-
-const MAGIC: &[u8] = b"\0petrel-cwasm\x01";
-
-/// FNV-1a, 64 bits: detects corrupted serialized modules.
-fn checksum(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }
 
 impl Module {
@@ -76,7 +67,7 @@ impl Module {
         let features = wasm_features(&engine.config().features);
         let parsed = parse(wasm, features).map_err(module_error)?;
         let artifacts = compiler::compile_module(engine, parsed).map_err(module_error)?;
-        Module::from_artifacts(engine, artifacts)
+        Module::from_artifacts(engine, artifacts, artifact::subject_of(wasm))
     }
 
     /// Checks that `wasm` is a valid module for this engine without
@@ -89,7 +80,11 @@ impl Module {
         Ok(())
     }
 
-    fn from_artifacts(engine: &Engine, artifacts: CompiledArtifacts) -> Result<Module> {
+    fn from_artifacts(
+        engine: &Engine,
+        artifacts: CompiledArtifacts,
+        subject: [u8; 32],
+    ) -> Result<Module> {
         let code = vm::load_code(&artifacts.text, &artifacts.libcall_relocs)?;
         let info = &artifacts.info;
         let offsets = VMOffsets::new(info);
@@ -107,6 +102,7 @@ impl Module {
                 offsets,
                 type_ids,
                 exports,
+                subject,
             }),
         })
     }
@@ -146,70 +142,85 @@ impl Module {
         Some(self.info().entity_type(*index))
     }
 
-    /// Serializes the compiled module; [`Module::deserialize`] loads it
-    /// into an engine with the same version and settings.
+    /// Serializes the compiled module, sealed with the engine's module key
+    /// (see [`Config::module_key`](crate::Config::module_key)):
+    /// [`Module::deserialize`] loads it into this engine, or into any engine
+    /// with the same Petrel build, settings and key.
+    ///
+    /// # Errors
+    /// Encoding the compiled module failed.
     pub fn serialize(&self) -> Result<Vec<u8>> {
         let payload = postcard::to_allocvec(&self.inner.artifacts)?;
-        let fp = self.inner.engine.inner.fingerprint.as_bytes();
-        let mut out = Vec::with_capacity(payload.len() + fp.len() + 64);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&(fp.len() as u32).to_le_bytes());
-        out.extend_from_slice(fp);
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&payload);
-        out.extend_from_slice(&checksum(&payload).to_le_bytes());
-        Ok(out)
+        let engine = &self.inner.engine.inner;
+        Ok(artifact::seal(
+            &engine.module_key,
+            ArtifactKind::Module,
+            &engine.fingerprint,
+            &self.inner.subject,
+            &payload,
+        ))
     }
 
     /// Loads a module written by [`Module::serialize`].
     ///
-    /// The bytes contain machine code that will run: load only what this
-    /// program (or one you trust) serialized. Corruption is detected by a
-    /// checksum; a blob from another Petrel version or engine configuration
-    /// is rejected.
+    /// Safe for any input: before anything in `bytes` is decoded or mapped,
+    /// their MAC is verified (in constant time) with this engine's module
+    /// key, so only bytes sealed by this engine, or by one configured with
+    /// the same key, load. The module must also come from the same Petrel
+    /// build and engine configuration.
+    ///
+    /// # Errors
+    /// Refused bytes give an error carrying an [`ArtifactError`] that names
+    /// the reason: not a Petrel artifact, truncated, another artifact format,
+    /// authentication failed (modified, or sealed with another key), or
+    /// another Petrel build or engine configuration.
     pub fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let rest = bytes
-            .strip_prefix(MAGIC)
-            .context("not a serialized Petrel module (bad magic)")?;
-        let take = |rest: &mut &[u8], n: usize| -> Result<Vec<u8>> {
-            if rest.len() < n {
-                bail!("serialized module is truncated");
-            }
-            let (a, b) = rest.split_at(n);
-            *rest = b;
-            Ok(a.to_vec())
-        };
-        let mut rest = rest;
-        let fp_len = u32::from_le_bytes(take(&mut rest, 4)?.try_into().expect("4 bytes")) as usize;
-        let fp = take(&mut rest, fp_len)?;
-        let expected = engine.inner.fingerprint.as_bytes();
-        if fp != expected {
-            bail!(
-                "serialized module was compiled by a different Petrel version or engine \
-                 configuration\n  module: {}\n  engine: {}",
-                String::from_utf8_lossy(&fp),
-                engine.inner.fingerprint
-            );
-        }
-        let len = u64::from_le_bytes(take(&mut rest, 8)?.try_into().expect("8 bytes"));
-        let len = usize::try_from(len).context("serialized module is corrupted")?;
-        let payload = take(&mut rest, len)?;
-        let sum = u64::from_le_bytes(take(&mut rest, 8)?.try_into().expect("8 bytes"));
-        if !rest.is_empty() || sum != checksum(&payload) {
-            bail!("serialized module is corrupted (checksum mismatch)");
-        }
-        let artifacts: CompiledArtifacts =
-            postcard::from_bytes(&payload).context("serialized module is corrupted")?;
-        check_artifacts(&artifacts)?;
-        Module::from_artifacts(engine, artifacts)
+        let opened = artifact::open(&engine.inner.module_key, &expect(engine), bytes)?;
+        Module::load_opened(engine, opened)
     }
 
-    /// Loads a serialized module from a file.
+    /// Loads a serialized module from a file, as [`Module::deserialize`]
+    /// does.
+    ///
+    /// # Errors
+    /// The file cannot be read, or [`Module::deserialize`] refuses it.
     pub fn deserialize_file(engine: &Engine, path: impl AsRef<Path>) -> Result<Module> {
         let path = path.as_ref();
         let bytes =
             std::fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
         Module::deserialize(engine, &bytes)
+    }
+
+    /// Loads a module written by [`Module::serialize`] *without*
+    /// authenticating it: the MAC is not checked, so bytes sealed with any
+    /// key (or none that is valid) are accepted as long as their header
+    /// names this Petrel build and engine configuration. This saves one
+    /// HMAC-SHA-256 pass over the bytes and lets an embedder load modules
+    /// whose provenance it establishes another way (a signed package, a
+    /// read-only image it built itself).
+    ///
+    /// # Safety
+    /// `bytes` must be exactly what [`Module::serialize`] returned in a
+    /// Petrel of the same build, for an engine with the same configuration.
+    /// The bytes hold machine code that is mapped executable and run: any
+    /// other bytes (a modified, truncated or forged artifact) can run
+    /// arbitrary native code in this process, outside the sandbox. Some
+    /// corruption is detected, but nothing is guaranteed.
+    ///
+    /// # Errors
+    /// The bytes are not a Petrel artifact of this build and configuration,
+    /// or they fail the loader's consistency checks.
+    pub unsafe fn deserialize_unchecked(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let opened = artifact::open_unauthenticated(&expect(engine), bytes)?;
+        Module::load_opened(engine, opened)
+    }
+
+    /// Decodes and loads the payload of an opened artifact.
+    fn load_opened(engine: &Engine, opened: artifact::Opened<'_>) -> Result<Module> {
+        let artifacts: CompiledArtifacts = postcard::from_bytes(opened.payload)
+            .map_err(|_| ArtifactError::Corrupted("undecodable payload"))?;
+        check_artifacts(&artifacts)?;
+        Module::from_artifacts(engine, artifacts, opened.subject)
     }
 
     pub(crate) fn info(&self) -> &ModuleInfo {
@@ -274,13 +285,27 @@ impl Module {
     }
 }
 
-/// Sanity checks on deserialized artifacts, so a corrupted but
-/// checksum-valid blob cannot make the loader index out of bounds.
-fn check_artifacts(a: &CompiledArtifacts) -> Result<()> {
+/// What [`Module::deserialize`] expects of an artifact for `engine`.
+fn expect(engine: &Engine) -> Expect<'_> {
+    Expect {
+        kind: ArtifactKind::Module,
+        fingerprint: &engine.inner.fingerprint,
+        subject: None,
+    }
+}
+
+/// Consistency checks on decoded artifacts, so that the loader never
+/// indexes out of bounds (a defence in depth behind the MAC, and the only
+/// check [`Module::deserialize_unchecked`] makes of the payload).
+fn check_artifacts(a: &CompiledArtifacts) -> Result<(), ArtifactError> {
     let len = a.text.len() as u64;
     let in_text = |start: u32, n: u32| u64::from(start) + u64::from(n) <= len;
     let info = &a.info;
-    if a.functions.len() != (info.functions.len() - info.num_imported_funcs as usize)
+    if info
+        .functions
+        .len()
+        .checked_sub(info.num_imported_funcs as usize)
+        != Some(a.functions.len())
         || a.array_trampolines.len() != info.types.len()
         || a.functions
             .iter()
@@ -293,7 +318,7 @@ fn check_artifacts(a: &CompiledArtifacts) -> Result<()> {
             .iter()
             .any(|t| *t as usize >= info.types.len())
     {
-        bail!("serialized module is corrupted (inconsistent layout)");
+        return Err(ArtifactError::Corrupted("inconsistent layout"));
     }
     Ok(())
 }

@@ -132,6 +132,17 @@ pub mod sys {
     pub type petrel_mutability_t = u8;
     pub const PETREL_CONST: petrel_mutability_t = 0;
     pub const PETREL_VAR: petrel_mutability_t = 1;
+    /// Bytes owned by Petrel (a serialized module, a wasm binary): `len`
+    /// bytes at `data`. Free with `petrel_bytes_delete`.
+    #[repr(C)]
+    #[derive(Clone, Copy)]
+    pub struct petrel_bytes_t {
+        pub data: *mut u8,
+        pub len: usize,
+    }
+    const _: () = assert!(size_of::<petrel_bytes_t>() == 16 && align_of::<petrel_bytes_t>() == 8);
+    const _: () = assert!(std::mem::offset_of!(petrel_bytes_t, data) == 0);
+    const _: () = assert!(std::mem::offset_of!(petrel_bytes_t, len) == 8);
     /// A borrowed UTF-8 string: `len` bytes at `data` (not NUL-terminated).
     /// `data` is NULL when there is no string. Valid as long as the object it
     /// was borrowed from (stated by each function).
@@ -345,17 +356,6 @@ pub mod sys {
     const _: () = assert!(std::mem::offset_of!(petrel_valraw_t, v128) == 0);
     const _: () = assert!(std::mem::offset_of!(petrel_valraw_t, funcref) == 0);
     const _: () = assert!(std::mem::offset_of!(petrel_valraw_t, externref) == 0);
-    /// Bytes owned by Petrel (a serialized module, a wasm binary): `len`
-    /// bytes at `data`. Free with `petrel_bytes_delete`.
-    #[repr(C)]
-    #[derive(Clone, Copy)]
-    pub struct petrel_bytes_t {
-        pub data: *mut u8,
-        pub len: usize,
-    }
-    const _: () = assert!(size_of::<petrel_bytes_t>() == 16 && align_of::<petrel_bytes_t>() == 8);
-    const _: () = assert!(std::mem::offset_of!(petrel_bytes_t, data) == 0);
-    const _: () = assert!(std::mem::offset_of!(petrel_bytes_t, len) == 8);
     pub type petrel_finalizer_t = Option<unsafe extern "C" fn(data: *mut c_void)>;
     pub type petrel_callback_t = Option<unsafe extern "C" fn(env: *mut c_void, caller: *mut petrel_caller_t, args_and_results: *mut petrel_valraw_t, nargs: usize, nresults: usize) -> *mut petrel_error_t>;
 
@@ -374,6 +374,8 @@ pub mod sys {
         pub fn petrel_config_static_memory_guard(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_opt_level(config: *mut petrel_config_t, level: petrel_opt_level_t) -> *mut petrel_error_t;
         pub fn petrel_config_max_wasm_stack(config: *mut petrel_config_t, bytes: usize) -> *mut petrel_error_t;
+        pub fn petrel_config_module_key(config: *mut petrel_config_t, key: *const u8, key_len: usize) -> *mut petrel_error_t;
+        pub fn petrel_config_generate_module_key(config: *mut petrel_config_t, key_out: *mut petrel_bytes_t) -> *mut petrel_error_t;
         pub fn petrel_engine_new(config: *const petrel_config_t, engine_out: *mut *mut petrel_engine_t) -> *mut petrel_error_t;
         pub fn petrel_engine_increment_epoch(engine: *const petrel_engine_t) -> *mut petrel_error_t;
         pub fn petrel_engine_delete(engine: *mut petrel_engine_t);
@@ -1392,6 +1394,53 @@ pub fn config_max_wasm_stack(config: &Config, bytes: f64) -> Result<()> {
     Ok(())
 }
 
+/// Sets the 32-byte secret key that seals serialized modules
+/// (`petrel_module_serialize`) and authenticates them when they are loaded
+/// (`petrel_module_deserialize`). Engines configured with the same key load
+/// each other's serialized modules; anyone who knows the key can make
+/// modules they will load and run, so keep it where only the embedder can
+/// read it. Without a key, each engine draws a random one: its serialized
+/// modules load only into that engine. `key_len` must be 32.
+///
+/// # Safety
+/// `config` is a live configuration; `key` points to `key_len` bytes.
+#[napi(js_name = "config_module_key")]
+pub fn config_module_key(config: &Config, key: Uint8Array) -> Result<()> {
+    let key_len = key.len();
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_module_key(
+            config.raw()?,
+            key.as_ptr(),
+            key_len
+        )
+    })?;
+    Ok(())
+}
+
+/// Draws a fresh random module key from the operating system, sets it on
+/// `config` (as `petrel_config_module_key` does) and writes a copy to
+/// `key_out` (32 bytes; free with `petrel_bytes_delete`) so that it can be
+/// stored for the engines of other processes.
+///
+/// # Safety
+/// `config` is a live configuration; `key_out` is writable.
+#[napi(js_name = "config_generate_module_key")]
+pub fn config_generate_module_key(config: &Config) -> Result<Buffer> {
+    // SAFETY: a plain C record; all zeroes is a valid value.
+    let mut key_out: petrel_bytes_t = unsafe { std::mem::zeroed() };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_generate_module_key(
+            config.raw()?,
+            &mut key_out
+        )
+    })?;
+    Ok(bytes_of(&mut key_out, sys::petrel_bytes_delete))
+}
+
 /// Creates an engine for the host CPU with `config` (NULL: the defaults).
 /// The configuration is copied: the caller still owns and frees it.
 ///
@@ -2034,7 +2083,8 @@ pub fn module_validate(engine: &Engine, bytes: Uint8Array) -> Result<()> {
 }
 
 /// Serializes the compiled module into `bytes_out` (free it with
-/// `petrel_bytes_delete`).
+/// `petrel_bytes_delete`), sealed with the engine's module key (see
+/// `petrel_config_module_key`).
 ///
 /// # Safety
 /// `module` is a live module; `bytes_out` is writable.
@@ -2053,9 +2103,15 @@ pub fn module_serialize(module: &Module) -> Result<Buffer> {
     Ok(bytes_of(&mut bytes_out, sys::petrel_bytes_delete))
 }
 
-/// Loads a module written by `petrel_module_serialize`, checked against
-/// this engine's version and settings. The bytes contain machine code that
-/// will run: load only what you (or someone you trust) serialized.
+/// Loads a module written by `petrel_module_serialize`. Safe for any
+/// bytes: before anything is decoded or mapped, their MAC is verified with
+/// the engine's module key (see `petrel_config_module_key`), so only bytes
+/// sealed by this engine, or by one configured with the same key, load; the
+/// Petrel build and engine settings must match too. The error of a refused
+/// module names the reason: not a compiled Petrel module, truncated,
+/// another artifact format version, "authentication failed" (modified, or
+/// sealed with another key), or a different Petrel version or engine
+/// configuration.
 ///
 /// # Safety
 /// `engine` is a live engine; `bytes` points to `bytes_len` bytes;

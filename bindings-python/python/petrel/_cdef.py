@@ -18,6 +18,10 @@ typedef uint8_t petrel_trap_code_t;
 typedef uint8_t petrel_extern_kind_t;
 typedef uint8_t petrel_valkind_t;
 typedef uint8_t petrel_mutability_t;
+typedef struct petrel_bytes_t {
+    uint8_t * data;
+    size_t len;
+} petrel_bytes_t;
 typedef struct petrel_str_t {
     const char * data;
     size_t len;
@@ -96,10 +100,6 @@ typedef union petrel_valraw_t {
     uint64_t funcref;
     uint64_t externref;
 } petrel_valraw_t;
-typedef struct petrel_bytes_t {
-    uint8_t * data;
-    size_t len;
-} petrel_bytes_t;
 typedef void (*petrel_finalizer_t)(void * data);
 typedef petrel_error_t * (*petrel_callback_t)(void * env, petrel_caller_t * caller, petrel_valraw_t * args_and_results, size_t nargs, size_t nresults);
 #define PETREL_OPT_LEVEL_NONE 0
@@ -145,6 +145,8 @@ petrel_error_t * petrel_config_parallel_compilation(petrel_config_t * config, bo
 petrel_error_t * petrel_config_static_memory_guard(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_opt_level(petrel_config_t * config, petrel_opt_level_t level);
 petrel_error_t * petrel_config_max_wasm_stack(petrel_config_t * config, size_t bytes);
+petrel_error_t * petrel_config_module_key(petrel_config_t * config, const uint8_t * key, size_t key_len);
+petrel_error_t * petrel_config_generate_module_key(petrel_config_t * config, petrel_bytes_t * key_out);
 petrel_error_t * petrel_engine_new(const petrel_config_t * config, petrel_engine_t * * engine_out);
 petrel_error_t * petrel_engine_increment_epoch(const petrel_engine_t * engine);
 void petrel_engine_delete(petrel_engine_t * engine);

@@ -286,6 +286,36 @@ def config_max_wasm_stack(config: Any, bytes: int) -> None:
     check(lib.petrel_config_max_wasm_stack(config, bytes))
 
 
+def config_module_key(config: Any, key: Any) -> None:
+    """Sets the 32-byte secret key that seals serialized modules
+    (`petrel_module_serialize`) and authenticates them when they are loaded
+    (`petrel_module_deserialize`). Engines configured with the same key load
+    each other's serialized modules; anyone who knows the key can make
+    modules they will load and run, so keep it where only the embedder can
+    read it. Without a key, each engine draws a random one: its serialized
+    modules load only into that engine. `key_len` must be 32.
+
+    # Safety
+    `config` is a live configuration; `key` points to `key_len` bytes.
+    """
+    key_c = _bytes(key)
+    check(lib.petrel_config_module_key(config, key_c, len(key_c)))
+
+
+def config_generate_module_key(config: Any) -> Any:
+    """Draws a fresh random module key from the operating system, sets it on
+    `config` (as `petrel_config_module_key` does) and writes a copy to
+    `key_out` (32 bytes; free with `petrel_bytes_delete`) so that it can be
+    stored for the engines of other processes.
+
+    # Safety
+    `config` is a live configuration; `key_out` is writable.
+    """
+    key_out = ffi.new("petrel_bytes_t *")
+    check(lib.petrel_config_generate_module_key(config, key_out))
+    return key_out[0]
+
+
 def engine_new(config: Any) -> Any:
     """Creates an engine for the host CPU with `config` (NULL: the defaults).
     The configuration is copied: the caller still owns and frees it.
@@ -994,7 +1024,8 @@ def module_validate(engine: Any, bytes: Any) -> None:
 
 def module_serialize(module: Any) -> Any:
     """Serializes the compiled module into `bytes_out` (free it with
-    `petrel_bytes_delete`).
+    `petrel_bytes_delete`), sealed with the engine's module key (see
+    `petrel_config_module_key`).
 
     # Safety
     `module` is a live module; `bytes_out` is writable.
@@ -1005,9 +1036,15 @@ def module_serialize(module: Any) -> Any:
 
 
 def module_deserialize(engine: Any, bytes: Any) -> Any:
-    """Loads a module written by `petrel_module_serialize`, checked against
-    this engine's version and settings. The bytes contain machine code that
-    will run: load only what you (or someone you trust) serialized.
+    """Loads a module written by `petrel_module_serialize`. Safe for any
+    bytes: before anything is decoded or mapped, their MAC is verified with
+    the engine's module key (see `petrel_config_module_key`), so only bytes
+    sealed by this engine, or by one configured with the same key, load; the
+    Petrel build and engine settings must match too. The error of a refused
+    module names the reason: not a compiled Petrel module, truncated,
+    another artifact format version, "authentication failed" (modified, or
+    sealed with another key), or a different Petrel version or engine
+    configuration.
 
     # Safety
     `engine` is a live engine; `bytes` points to `bytes_len` bytes;
@@ -1567,4 +1604,4 @@ def store_wasi_stderr(store: Any) -> Any:
     return contents_out[0]
 
 
-__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "OptLevel", "TrapCode", "ExternKind", "ValKind", "Mutability", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_opt_level", "config_max_wasm_stack", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]
+__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "OptLevel", "TrapCode", "ExternKind", "ValKind", "Mutability", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_opt_level", "config_max_wasm_stack", "config_module_key", "config_generate_module_key", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]

@@ -96,6 +96,33 @@ class Config:
         ll.config_max_wasm_stack(self._ptr, size)
 
     @property
+    def module_key(self) -> None:
+        """The 32-byte secret key that seals serialized modules
+        (``Module.serialize``) and authenticates them when they are loaded
+        (``Module.deserialize``); write-only. Engines configured with the same
+        key load each other's serialized modules; anyone who knows the key can
+        make modules they will load and run, so keep it where only your
+        program can read it. Without a key each engine uses a random one of
+        its own.
+        """
+        raise AttributeError("module_key is write-only")
+
+    @module_key.setter
+    def module_key(self, key: Union[bytes, bytearray, memoryview]) -> None:
+        if not isinstance(key, (bytes, bytearray, memoryview)):
+            raise TypeError(f"a module key is 32 bytes, not {type(key).__name__}")
+        ll.config_module_key(self._ptr, bytes(key))
+
+    def generate_module_key(self) -> bytes:
+        """Draws a fresh random module key, sets it (as ``module_key = ...``
+        does) and returns it, so it can be stored for other processes."""
+        out = ll.config_generate_module_key(self._ptr)
+        try:
+            return bytes(ffi.buffer(out.data, out.len))
+        finally:
+            lib.petrel_bytes_delete(ffi.new("petrel_bytes_t *", out))
+
+    @property
     def cranelift_opt_level(self) -> None:
         raise AttributeError("cranelift_opt_level is write-only")
 
@@ -152,13 +179,20 @@ class Module:
         with open(path, "rb") as f:
             return cls(engine, f.read())
 
+    @classmethod
+    def deserialize_file(cls, engine: Engine, path: Union[str, "os.PathLike[str]"]) -> "Module":
+        """Loads a serialized module from a file (see ``Module.deserialize``)."""
+        with open(path, "rb") as f:
+            return cls.deserialize(engine, f.read())
+
     @staticmethod
     def validate(engine: Engine, wasm: Union[bytes, bytearray, memoryview]) -> None:
         """Raises ``PetrelError`` unless ``wasm`` is a valid binary module."""
         ll.module_validate(engine._p(), wasm)
 
     def serialize(self) -> bytes:
-        """The compiled module as bytes (see ``Module.deserialize``)."""
+        """The compiled module as bytes, sealed with the engine's module key
+        (see ``Config.module_key`` and ``Module.deserialize``)."""
         out = ll.module_serialize(self._ptr)
         try:
             return bytes(ffi.buffer(out.data, out.len))
@@ -166,8 +200,17 @@ class Module:
             lib.petrel_bytes_delete(ffi.new("petrel_bytes_t *", out))
 
     @classmethod
-    def deserialize(cls, engine: Engine, encoded: bytes) -> "Module":
-        """Loads a serialized module (only load bytes you trust: they hold machine code)."""
+    def deserialize(cls, engine: Engine, encoded: Union[bytes, bytearray, memoryview]) -> "Module":
+        """Loads a module written by ``Module.serialize``.
+
+        Safe for any bytes: their MAC is verified with the engine's module key
+        before anything is decoded, so only modules sealed by this engine, or
+        by one configured with the same ``Config.module_key``, load (and only
+        from the same Petrel build and engine settings). Anything else raises
+        ``PetrelError`` naming the reason ("authentication failed",
+        "truncated", "not a compiled Petrel module", "different Petrel version
+        or engine configuration", ...).
+        """
         m = cls.__new__(cls)
         m._ptr = ffi.gc(ll.module_deserialize(engine._p(), encoded), lib.petrel_module_delete)
         m.engine = engine

@@ -2,7 +2,9 @@
  * Tests of the C API through the generated header, the same scenarios as
  * the Python tests: compile, instantiate, call (checked and raw), host
  * calls, traps with backtraces, memory, tables, globals, linker, fuel,
- * epochs, limits, serialization, a store used from two threads, WASI
+ * epochs, limits, serialization, authenticated serialized modules (shared
+ * keys, refusal of modified, truncated, foreign and re-labelled blobs), a
+ * store used from two threads, WASI
  * (captured output, exit status, the preopen sandbox), and misuse. Run by
  * test.sh under valgrind (no definite leaks allowed).
  *
@@ -244,7 +246,7 @@ static void test_full(void) {
     OK(petrel_module_deserialize(engine, ser.data, ser.len, &loaded));
     petrel_module_delete(loaded);
     ser.data[ser.len - 1] ^= 0xff;
-    ERR(petrel_module_deserialize(engine, ser.data, ser.len, &loaded), "corrupted");
+    ERR(petrel_module_deserialize(engine, ser.data, ser.len, &loaded), "authentication failed");
     petrel_bytes_delete(&ser);
 
     /* Store with data and finalizer, a host function, a linker. */
@@ -839,8 +841,183 @@ static void test_wasi(void) {
     rmdir(dir);
 }
 
+/* Offsets of the sealed artifact layout (core/src/artifact.rs). */
+#define ARTIFACT_FORMAT_VERSION_AT 16
+#define ARTIFACT_SUBJECT_AT 32
+#define ARTIFACT_MAC_LEN 32
+
+static const char *ADD_WAT =
+    "(module (func (export \"add\") (param i32 i32) (result i32)\n"
+    "  local.get 0 local.get 1 i32.add))";
+static const char *SUB_WAT =
+    "(module (func (export \"add\") (param i32 i32) (result i32)\n"
+    "  local.get 0 local.get 1 i32.sub))";
+
+/* An engine with module key `key` (NULL: none) and fuel on or off. */
+static petrel_engine_t *keyed_engine(const uint8_t *key, bool fuel) {
+    petrel_config_t *config = NULL;
+    OK(petrel_config_new(&config));
+    if (key != NULL) {
+        OK(petrel_config_module_key(config, key, 32));
+    }
+    OK(petrel_config_consume_fuel(config, fuel));
+    petrel_engine_t *engine = NULL;
+    OK(petrel_engine_new(config, &engine));
+    petrel_config_delete(config);
+    return engine;
+}
+
+/* The sealed serialization of `wat` compiled by `engine`. */
+static petrel_bytes_t sealed(petrel_engine_t *engine, const char *wat) {
+    petrel_module_t *module = NULL;
+    OK(petrel_module_new(engine, (const uint8_t *)wat, strlen(wat), &module));
+    petrel_bytes_t out = {0};
+    OK(petrel_module_serialize(module, &out));
+    petrel_module_delete(module);
+    return out;
+}
+
+/* Loads `bytes` into `engine` and calls its "add" export with (a, b). */
+static int32_t load_and_add(petrel_engine_t *engine, const uint8_t *bytes, size_t len, int32_t a,
+                            int32_t b) {
+    petrel_module_t *module = NULL;
+    petrel_error_t *err = petrel_module_deserialize(engine, bytes, len, &module);
+    if (err != NULL) {
+        failures++;
+        fprintf(stderr, "deserialize failed: %s\n", petrel_error_message(err));
+        petrel_error_delete(err);
+        return INT32_MIN;
+    }
+    petrel_store_t *store = NULL;
+    OK(petrel_store_new(engine, NULL, NULL, &store));
+    petrel_instance_t inst;
+    OK(petrel_instance_new(store, module, NULL, 0, &inst));
+    petrel_error_t *call_err = NULL;
+    int32_t r = call_i32(store, get_func(store, inst, "add"), a, b, &call_err);
+    CHECK(call_err == NULL);
+    OK(petrel_store_delete(store));
+    petrel_module_delete(module);
+    return r;
+}
+
+static void test_authenticated_modules(void) {
+    uint8_t key[32], other_key[32];
+    memset(key, 7, sizeof key);
+    memset(other_key, 8, sizeof other_key);
+    petrel_module_t *m = NULL;
+
+    /* A shared key: what one engine seals, another loads. */
+    petrel_engine_t *a = keyed_engine(key, false);
+    petrel_engine_t *b = keyed_engine(key, false);
+    petrel_bytes_t blob = sealed(a, ADD_WAT);
+    CHECK(load_and_add(b, blob.data, blob.len, 40, 2) == 42);
+
+    /* Keys are 32 bytes; a generated key is set and returned. */
+    petrel_config_t *config = NULL;
+    OK(petrel_config_new(&config));
+    ERR(petrel_config_module_key(config, key, 31), "32 bytes");
+    ERR(petrel_config_module_key(config, NULL, 32), "NULL");
+    ERR(petrel_config_generate_module_key(config, NULL), "key_out");
+    petrel_bytes_t generated = {0};
+    OK(petrel_config_generate_module_key(config, &generated));
+    CHECK(generated.len == 32);
+    petrel_engine_t *g1 = NULL;
+    OK(petrel_engine_new(config, &g1));
+    petrel_config_delete(config);
+    petrel_engine_t *g2 = keyed_engine(generated.data, false);
+    petrel_bytes_t gblob = sealed(g1, ADD_WAT);
+    CHECK(load_and_add(g2, gblob.data, gblob.len, 5, 6) == 11);
+    ERR(petrel_module_deserialize(b, gblob.data, gblob.len, &m), "authentication failed");
+    petrel_bytes_delete(&gblob);
+    petrel_bytes_delete(&generated);
+    petrel_engine_delete(g1);
+    petrel_engine_delete(g2);
+
+    /* Without a key each engine has its own random one. */
+    petrel_engine_t *plain = NULL;
+    OK(petrel_engine_new(NULL, &plain));
+    ERR(petrel_module_deserialize(plain, blob.data, blob.len, &m), "authentication failed");
+    petrel_bytes_t own = sealed(plain, ADD_WAT);
+    CHECK(load_and_add(plain, own.data, own.len, 1, 2) == 3);
+    ERR(petrel_module_deserialize(a, own.data, own.len, &m), "authentication failed");
+    petrel_bytes_delete(&own);
+    petrel_engine_delete(plain);
+
+    /* Another key. */
+    petrel_engine_t *foreign = keyed_engine(other_key, false);
+    ERR(petrel_module_deserialize(foreign, blob.data, blob.len, &m), "authentication failed");
+    petrel_engine_delete(foreign);
+
+    /* Every byte flipped, one at a time. */
+    int refused = 0;
+    for (size_t i = 0; i < blob.len; i++) {
+        blob.data[i] ^= (uint8_t)(1u << (i % 8));
+        petrel_error_t *e = petrel_module_deserialize(b, blob.data, blob.len, &m);
+        if (e != NULL) {
+            refused++;
+            petrel_error_delete(e);
+        } else {
+            petrel_module_delete(m);
+        }
+        blob.data[i] ^= (uint8_t)(1u << (i % 8));
+    }
+    CHECK(refused == (int)blob.len);
+    blob.data[blob.len / 2] ^= 0x10;
+    ERR(petrel_module_deserialize(b, blob.data, blob.len, &m), "authentication failed");
+    blob.data[blob.len / 2] ^= 0x10;
+
+    /* Truncated at every length. */
+    refused = 0;
+    for (size_t n = 0; n < blob.len; n++) {
+        petrel_error_t *e = petrel_module_deserialize(b, blob.data, n, &m);
+        if (e != NULL) {
+            refused++;
+            petrel_error_delete(e);
+        } else {
+            petrel_module_delete(m);
+        }
+    }
+    CHECK(refused == (int)blob.len);
+    ERR(petrel_module_deserialize(b, blob.data, blob.len - 1, &m), "truncated");
+    ERR(petrel_module_deserialize(b, blob.data, 20, &m), "truncated");
+
+    /* Not an artifact at all. */
+    ERR(petrel_module_deserialize(b, (const uint8_t *)"\0asm\1\0\0\0", 8, &m),
+        "not a compiled Petrel module");
+
+    /* Another configuration with the same key; another format version. */
+    petrel_engine_t *fuel = keyed_engine(key, true);
+    ERR(petrel_module_deserialize(fuel, blob.data, blob.len, &m),
+        "different Petrel version or engine configuration");
+    petrel_engine_delete(fuel);
+    blob.data[ARTIFACT_FORMAT_VERSION_AT] ^= 0x04;
+    ERR(petrel_module_deserialize(b, blob.data, blob.len, &m), "format version");
+    blob.data[ARTIFACT_FORMAT_VERSION_AT] ^= 0x04;
+
+    /* Re-labelled: the subject (module hash) of another module, or its MAC. */
+    petrel_bytes_t other = sealed(a, SUB_WAT);
+    uint8_t *relabelled = malloc(blob.len);
+    memcpy(relabelled, blob.data, blob.len);
+    memcpy(relabelled + ARTIFACT_SUBJECT_AT, other.data + ARTIFACT_SUBJECT_AT, 32);
+    CHECK(memcmp(relabelled, blob.data, blob.len) != 0);
+    ERR(petrel_module_deserialize(b, relabelled, blob.len, &m), "authentication failed");
+    memcpy(relabelled, blob.data, blob.len);
+    memcpy(relabelled + blob.len - ARTIFACT_MAC_LEN, other.data + other.len - ARTIFACT_MAC_LEN,
+           ARTIFACT_MAC_LEN);
+    ERR(petrel_module_deserialize(b, relabelled, blob.len, &m), "authentication failed");
+    free(relabelled);
+    CHECK(load_and_add(b, other.data, other.len, 40, 2) == 38);
+    CHECK(load_and_add(b, blob.data, blob.len, 40, 2) == 42);
+    petrel_bytes_delete(&other);
+
+    petrel_bytes_delete(&blob);
+    petrel_engine_delete(a);
+    petrel_engine_delete(b);
+}
+
 int main(void) {
     test_full();
+    test_authenticated_modules();
     test_fuel_epoch_limits();
     test_store_used_from_two_threads();
     test_wasi();
