@@ -1054,3 +1054,122 @@ fn context_in_a_field_of_the_store_data() {
     assert_eq!(store.data().calls, 1);
     assert_eq!(stdout.contents(), b"hi");
 }
+
+/// Iterations of the race test: `PETREL_RACE_ITERS`, else a short run.
+fn race_iterations() -> usize {
+    std::env::var("PETREL_RACE_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000)
+}
+
+/// Two instances of one program share a preopened directory, each in its
+/// own store on its own thread. One renames a directory `d` and a symbolic
+/// link pointing outside the preopen back and forth, so that `d` is now
+/// the directory and now the link; the other opens, reads and stats paths
+/// through `d` all the while. Whatever the interleaving, nothing outside
+/// the preopen is ever opened, read or looked at: an operation through
+/// `d` either reaches the real directory's file or fails.
+///
+/// `PETREL_RACE_ITERS=100000 cargo test --release -p petrel --test wasi
+/// renaming_race` runs the long version.
+#[test]
+fn renaming_race_never_escapes_the_preopen() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let iterations = race_iterations();
+    let dir = scratch("race");
+    let root = dir.join("root");
+    std::fs::create_dir(dir.join("escape")).unwrap();
+    std::fs::write(dir.join("escape/secret"), b"SECRET").unwrap();
+    std::fs::create_dir(root.join("d")).unwrap();
+    std::fs::write(root.join("d/secret"), b"inside").unwrap();
+    std::os::unix::fs::symlink("../escape", root.join("l")).unwrap();
+    let outside_ino = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(dir.join("escape/secret")).unwrap().ino()
+    };
+
+    let done = Arc::new(AtomicBool::new(false));
+    let renamer = {
+        let (root, done) = (root.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut g = sandboxed(root.parent().unwrap());
+            let mut rounds = 0u64;
+            let rename = |g: &mut Guest, from: &str, to: &str| {
+                let [p1, l1] = g.str(1000, from);
+                let [p2, l2] = g.str(1100, to);
+                let errno = g.call("path_rename", &[i(3), p1, l1, i(3), p2, l2]);
+                assert_eq!(errno, SUCCESS, "rename {from} -> {to}");
+            };
+            while !done.load(Ordering::Relaxed) {
+                // `d` becomes the link to `../escape`, then the directory
+                // again; `l` likewise the other way round.
+                rename(&mut g, "d", "tmp");
+                rename(&mut g, "l", "d");
+                rename(&mut g, "d", "l");
+                rename(&mut g, "tmp", "d");
+                rounds += 1;
+            }
+            rounds
+        })
+    };
+
+    let mut g = sandboxed(&dir);
+    let (mut reached, mut refused) = (0u64, 0u64);
+    // Reads the whole of `fd` and closes it.
+    let read_all = |g: &mut Guest, fd: i32| -> Vec<u8> {
+        g.iovecs(100, 2000, &[&[0; 64]]);
+        assert_eq!(g.call("fd_read", &[i(fd), i(100), i(1), i(300)]), SUCCESS);
+        let data = g.read(2000, g.u32(300) as usize);
+        assert_eq!(g.call("fd_close", &[i(fd)]), SUCCESS);
+        data
+    };
+    let allowed_failures = [NOENT, PERM, NOTDIR, LOOP];
+    for n in 0..iterations {
+        // Open and read a file through `d` (and through `l`).
+        for path in ["d/secret", "l/secret", "d/../d/secret"] {
+            let (errno, fd) = g.open(3, FOLLOW, path, 0, 0);
+            if errno == SUCCESS {
+                assert_eq!(read_all(&mut g, fd), b"inside", "{path}, iteration {n}");
+                reached += 1;
+            } else {
+                assert!(allowed_failures.contains(&errno), "{path}: errno {errno}");
+                refused += 1;
+            }
+        }
+        // Open `d` itself as a directory, then the file below it.
+        let (errno, sub) = g.open(3, FOLLOW, "d", O_DIRECTORY, 0);
+        if errno == SUCCESS {
+            let (errno, fd) = g.open(sub, FOLLOW, "secret", 0, 0);
+            if errno == SUCCESS {
+                assert_eq!(read_all(&mut g, fd), b"inside", "d/ then secret");
+                reached += 1;
+            }
+            assert_eq!(g.call("fd_close", &[i(sub)]), SUCCESS);
+        } else {
+            assert!(allowed_failures.contains(&errno), "d: errno {errno}");
+            refused += 1;
+        }
+        // Metadata through `d` never describes the file outside.
+        let [p, l] = g.str(1000, "d/secret");
+        let errno = g.call("path_filestat_get", &[i(3), i(FOLLOW), p, l, i(2000)]);
+        if errno == SUCCESS {
+            assert_ne!(g.u64(2008), outside_ino, "stat d/secret escaped");
+        } else {
+            assert!(allowed_failures.contains(&errno), "stat: errno {errno}");
+        }
+    }
+    done.store(true, Ordering::Relaxed);
+    let rounds = renamer.join().unwrap();
+    assert!(rounds > 0, "the renamer never ran");
+    eprintln!(
+        "race: {iterations} iterations, {rounds} rename rounds, \
+         {reached} opens reached the directory, {refused} refused"
+    );
+    assert_eq!(
+        std::fs::read(dir.join("escape/secret")).unwrap(),
+        b"SECRET"
+    );
+}
