@@ -630,8 +630,10 @@ impl WasiCtx {
         let Kind::File(f) = &d.kind else {
             return Err(Errno::BADF);
         };
+        // A file not open for writing: the kernel's `EINVAL` (before the
+        // rights, which such a file lacks), as in Wasmtime.
         if !f.writable {
-            return Err(Errno::BADF);
+            return Err(Errno::INVAL);
         }
         require(d, rights::FD_FILESTAT_SET_SIZE)?;
         if i64::try_from(size).is_err() {
@@ -771,7 +773,9 @@ impl WasiCtx {
         len: u32,
     ) -> WasiResult {
         let d = self.desc(fd)?;
-        let name = d.preopen.as_ref().ok_or(Errno::BADF)?;
+        // Not a preopen: `ENOTDIR` (Wasmtime's answer, kept from its
+        // earlier implementation), where `fd_prestat_get` says `EBADF`.
+        let name = d.preopen.as_ref().ok_or(Errno::NOTDIR)?;
         if (len as usize) < name.len() {
             return Err(Errno::NAMETOOLONG);
         }
@@ -1175,9 +1179,19 @@ impl WasiCtx {
     ) -> WasiResult {
         let old_dir = self.dir(old_fd, rights::PATH_RENAME_SOURCE)?;
         let new_dir = self.dir(new_fd, rights::PATH_RENAME_TARGET)?;
-        let old = rel(mem.str(old_path, old_len)?);
-        let new = rel(mem.str(new_path, new_len)?);
-        Ok(old_dir.rename(old, new_dir, new)?)
+        let old_str = mem.str(old_path, old_len)?;
+        let new_str = mem.str(new_path, new_len)?;
+        // A trailing `/` on the new name asks for a directory: renaming
+        // anything else there is `ENOTDIR`, as `renameat(2)` and Wasmtime
+        // say (`cap-std` drops that slash). Only the errno depends on this
+        // look-up; the rename itself stays one call beneath the handles.
+        if new_str.ends_with('/') {
+            let source = old_dir.symlink_metadata(rel(old_str.trim_end_matches('/')))?;
+            if !source.is_dir() {
+                return Err(Errno::NOTDIR);
+            }
+        }
+        Ok(old_dir.rename(rel(old_str), new_dir, rel(new_str))?)
     }
 
     pub(crate) fn path_symlink(
