@@ -324,7 +324,7 @@ ECHO_WAT = """
       (i32.store (i32.const 16) (i32.const 64))
       (i32.store (i32.const 20) (i32.load (i32.const 8)))
       (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))
-      (br $next))))
+      (br $next)))))
 """
 
 

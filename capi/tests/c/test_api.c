@@ -855,7 +855,7 @@ static const char *ECHO_WAT =
     "      (i32.store (i32.const 16) (i32.const 64))\n"
     "      (i32.store (i32.const 20) (i32.load (i32.const 8)))\n"
     "      (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))\n"
-    "      (br $next))))\n";
+    "      (br $next)))))\n";
 
 /* Runs ECHO_WAT with `config` (taken); its captured stdout must be the
  * `len` bytes at `expected`. */
