@@ -17,11 +17,14 @@
 //!
 //! ```text
 //! petrel-bench [--short] [--runs N] [--only NAME]... [--dir BENCH_WASM] [--no-pooling]
+//! petrel-bench --wasi-errno [--bless]
 //!
 //! Programs whose measured region is under 10 µs (`noop`, `nestedloop`)
 //! are run at least 51 times: at that size the clock and cold caches of
 //! freshly compiled code dominate, and a median of 5 swings by ±20%.
 //! ```
+
+mod wasi_errno;
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -471,6 +474,11 @@ fn geomean(values: impl Iterator<Item = f64>) -> f64 {
 }
 
 fn main() -> Result<()> {
+    let first = std::env::args().nth(1);
+    if first.as_deref() == Some("--wasi-errno") {
+        let bless = std::env::args().nth(2).as_deref() == Some("--bless");
+        return wasi_errno::run(bless);
+    }
     let opts = parse_options()?;
     let wall = Instant::now();
     let mut programs = discover(&opts.root)?;

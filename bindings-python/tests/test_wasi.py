@@ -307,3 +307,74 @@ def test_wasi_call_from_a_host_function_store(engine: Engine, preopen: pathlib.P
     with pytest.raises(ExitTrap):
         instance.exports(caller_store)["_start"](caller_store)
     assert seen == [b"hello\nprog-arg\nGREETING=hi\nfile says hi\ninput bytes"]
+
+
+# Echoes standard input to standard output, 7 bytes a read, until end of file.
+ECHO_WAT = """
+(module
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (block $done (loop $next
+      (i32.store (i32.const 0) (i32.const 64))
+      (i32.store (i32.const 4) (i32.const 7))
+      (br_if $done (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (br_if $done (i32.eqz (i32.load (i32.const 8))))
+      (i32.store (i32.const 16) (i32.const 64))
+      (i32.store (i32.const 20) (i32.load (i32.const 8)))
+      (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))
+      (br $next)))))
+"""
+
+
+def _echo(engine: Engine, config: WasiConfig) -> bytes:
+    config.stdout_capture()
+    store = Store(engine)
+    store.set_wasi(config)
+    linker = Linker(engine)
+    linker.define_wasi()
+    instance = linker.instantiate(store, Module(engine, ECHO_WAT))
+    instance.exports(store)["_start"](store)
+    return store.wasi_stdout()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 4,  # binary, NUL included, many reads
+        b"",
+        b"x",
+    ],
+)
+def test_stdin_bytes_are_read_back(engine: Engine, data: bytes) -> None:
+    config = WasiConfig()
+    config.stdin_bytes = data
+    assert _echo(engine, config) == data
+
+
+def test_stdin_bytes_from_buffers_are_copied(engine: Engine) -> None:
+    buf = bytearray(b"from a bytearray")
+    config = WasiConfig()
+    config.stdin_bytes = buf
+    buf[:4] = b"XXXX"  # the bytes were copied when set
+    assert _echo(engine, config) == b"from a bytearray"
+
+    config = WasiConfig()
+    config.stdin_bytes = memoryview(b"0123456789")[2:5]
+    assert _echo(engine, config) == b"234"
+
+
+def test_stdin_bytes_replace_earlier_input(engine: Engine) -> None:
+    config = WasiConfig()
+    config.stdin_bytes = b"first"
+    config.stdin_bytes = b"second"
+    with pytest.raises(AttributeError):
+        _ = config.stdin_bytes  # write-only
+    with pytest.raises(TypeError):
+        config.stdin_bytes = "text"  # type: ignore[assignment]
+    assert _echo(engine, config) == b"second"
+
+
+def test_no_stdin_reads_end_of_file(engine: Engine) -> None:
+    assert _echo(engine, WasiConfig()) == b""

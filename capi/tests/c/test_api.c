@@ -1013,6 +1013,94 @@ static void test_authenticated_modules(void) {
     petrel_bytes_delete(&blob);
     petrel_engine_delete(a);
     petrel_engine_delete(b);
+/* Echoes standard input to standard output, 7 bytes a read, until end
+ * of file (a read of 0 bytes or an error). */
+static const char *ECHO_WAT =
+    "(module\n"
+    "  (import \"wasi_snapshot_preview1\" \"fd_read\" (func $fd_read (param i32 i32 i32 i32) (result i32)))\n"
+    "  (import \"wasi_snapshot_preview1\" \"fd_write\" (func $fd_write (param i32 i32 i32 i32) (result i32)))\n"
+    "  (memory (export \"memory\") 1)\n"
+    "  (func (export \"_start\")\n"
+    "    (block $done (loop $next\n"
+    "      (i32.store (i32.const 0) (i32.const 64))\n"
+    "      (i32.store (i32.const 4) (i32.const 7))\n"
+    "      (br_if $done (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))\n"
+    "      (br_if $done (i32.eqz (i32.load (i32.const 8))))\n"
+    "      (i32.store (i32.const 16) (i32.const 64))\n"
+    "      (i32.store (i32.const 20) (i32.load (i32.const 8)))\n"
+    "      (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))\n"
+    "      (br $next)))))\n";
+
+/* Runs ECHO_WAT with `config` (taken); its captured stdout must be the
+ * `len` bytes at `expected`. */
+static void echo_with(petrel_engine_t *engine, petrel_linker_t *linker, petrel_module_t *module,
+                      petrel_wasi_config_t *config, const uint8_t *expected, size_t len,
+                      int line) {
+    petrel_store_t *store = NULL;
+    OK(petrel_store_new(engine, NULL, NULL, &store));
+    OK(petrel_wasi_config_set_stdout_capture(config, 1 << 20));
+    OK(petrel_store_set_wasi(store, config));
+    petrel_instance_t inst;
+    OK(petrel_linker_instantiate(linker, store, module, &inst));
+    petrel_func_t start = get_func(store, inst, "_start");
+    petrel_valraw_t v[1];
+    memset(v, 0, sizeof v);
+    OK(petrel_func_call_raw(store, &start, v, 0));
+    petrel_bytes_t out = {NULL, 0};
+    OK(petrel_store_wasi_stdout(store, &out));
+    if (out.len == len && (len == 0 || memcmp(out.data, expected, len) == 0)) {
+        passed++;
+    } else {
+        failures++;
+        fprintf(stderr, "%s:%d: echoed %zu bytes, expected %zu\n", __FILE__, line, out.len, len);
+    }
+    petrel_bytes_delete(&out);
+    OK(petrel_store_delete(store));
+}
+
+/* In-memory standard input: binary bytes (NUL included) longer than one
+ * read, copied at the call, replaced by a later call, empty. */
+static void test_wasi_stdin(void) {
+    petrel_engine_t *engine = NULL;
+    OK(petrel_engine_new(NULL, &engine));
+    petrel_module_t *module = NULL;
+    OK(petrel_module_new(engine, (const uint8_t *)ECHO_WAT, strlen(ECHO_WAT), &module));
+    petrel_linker_t *linker = NULL;
+    OK(petrel_linker_new(engine, &linker));
+    OK(petrel_linker_define_wasi(linker));
+
+    uint8_t input[1000];
+    for (size_t i = 0; i < sizeof input; i++) {
+        input[i] = (uint8_t)(i * 7);
+    }
+    uint8_t copy[sizeof input];
+    memcpy(copy, input, sizeof input);
+    petrel_wasi_config_t *config = NULL;
+    OK(petrel_wasi_config_new(&config));
+    OK(petrel_wasi_config_set_stdin_bytes(config, input, sizeof input));
+    memset(input, 0xff, sizeof input); /* the bytes were copied */
+    echo_with(engine, linker, module, config, copy, sizeof copy, __LINE__);
+
+    /* A later call replaces the bytes; a file or inherit call too. */
+    OK(petrel_wasi_config_new(&config));
+    OK(petrel_wasi_config_set_stdin_bytes(config, (const uint8_t *)"first", 5));
+    OK(petrel_wasi_config_set_stdin_bytes(config, (const uint8_t *)"second", 6));
+    echo_with(engine, linker, module, config, (const uint8_t *)"second", 6, __LINE__);
+
+    /* Empty input: NULL with length 0 is allowed; NULL with a length is
+     * an error that leaves the configuration as it was. */
+    OK(petrel_wasi_config_new(&config));
+    OK(petrel_wasi_config_set_stdin_bytes(config, (const uint8_t *)"kept", 4));
+    ERR(petrel_wasi_config_set_stdin_bytes(config, NULL, 3), "NULL");
+    ERR(petrel_wasi_config_set_stdin_bytes(NULL, (const uint8_t *)"x", 1), "NULL");
+    echo_with(engine, linker, module, config, (const uint8_t *)"kept", 4, __LINE__);
+    OK(petrel_wasi_config_new(&config));
+    OK(petrel_wasi_config_set_stdin_bytes(config, NULL, 0));
+    echo_with(engine, linker, module, config, NULL, 0, __LINE__);
+
+    petrel_linker_delete(linker);
+    petrel_module_delete(module);
+    petrel_engine_delete(engine);
 }
 
 int main(void) {
@@ -1021,6 +1109,7 @@ int main(void) {
     test_fuel_epoch_limits();
     test_store_used_from_two_threads();
     test_wasi();
+    test_wasi_stdin();
     printf("%d passed, %d failed\n", passed, failures);
     return failures == 0 ? 0 : 1;
 }

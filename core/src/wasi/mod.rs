@@ -36,18 +36,34 @@
 //!
 //! Every function of the snapshot is defined. Errors come back to the
 //! program as errno values, never as traps: a pointer outside memory is
-//! `EFAULT`, a path leaving its preopened directory `EPERM` (see
-//! [`path`](self) resolution), sockets `ENOTSUP`. Two things end the call
+//! `EFAULT`, a path leaving its preopened directory `EPERM`, socket
+//! functions on descriptors that are not sockets `ENOTSOCK`. The errno of
+//! each error path is the one Wasmtime's preview 1 implementation gives
+//! (`core/tests/wasi_errno.rs` holds the table, checked against Wasmtime
+//! side by side by `petrel-bench --wasi-errno`). Two things end the call
 //! that entered wasm with an error instead: `proc_exit`, whose error is an
 //! [`I32Exit`] the embedder downcasts, and a module without a `memory`
 //! export calling a function that needs one.
 //!
-//! The host resources used: `std::fs` for files and directories,
+//! # The sandbox
+//!
+//! A preopened directory is an open directory handle
+//! ([`cap_std::fs::Dir`]), never a path. Every `path_*` function is an
+//! operation relative to such a handle, carried out by `cap-std`, which
+//! resolves the guest's path beneath the handle: with `openat2` and
+//! `RESOLVE_BENEATH` where the kernel has it, otherwise one component at a
+//! time with `openat(O_NOFOLLOW)` on directory descriptors it already
+//! holds. Nothing is checked by path and then used by path, so a directory
+//! renamed or replaced by a symbolic link between two calls (by this
+//! program, by another instance on another thread, or by the host) cannot
+//! lead outside the preopen: the race test in `core/tests/wasi.rs` runs
+//! exactly that. `notes/WASI.md` says what the design relies on.
+//!
+//! The host resources used: `cap-std` for files and directories,
 //! `std::time` for the real-time and monotonic clocks, the running
 //! thread's CPU time from `/proc/thread-self/schedstat` for the two CPU
 //! clocks, and `/dev/urandom` for `random_get`.
 
-mod path;
 mod preview1;
 mod stdio;
 pub mod types;
@@ -56,12 +72,10 @@ pub use preview1::add_to_linker;
 pub use stdio::MemoryOutputPipe;
 pub use types::Errno;
 
-use path::DirHandle;
+use cap_std::fs::Dir;
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 use std::time::Instant;
 use stdio::{HostStream, InputStream, OutputStream};
 
@@ -99,10 +113,14 @@ impl std::fmt::Display for I32Exit {
 
 impl std::error::Error for I32Exit {}
 
-/// An open regular file.
+/// An open regular file (or any other non-directory the guest opened),
+/// with the access mode it was opened in: an operation the mode does not
+/// allow fails with `EBADF`, as `read(2)` and `write(2)` do.
 #[derive(Debug)]
 pub(crate) struct OpenFile {
     pub(crate) file: File,
+    pub(crate) readable: bool,
+    pub(crate) writable: bool,
 }
 
 /// What a descriptor refers to.
@@ -114,8 +132,9 @@ pub(crate) enum Kind {
     Output(OutputStream),
     /// A regular file (or any other non-directory the host opened).
     File(OpenFile),
-    /// A directory: a preopen or one opened below it.
-    Dir(DirHandle),
+    /// A directory: a preopen or one opened below it, as an open handle
+    /// that every path operation is relative to.
+    Dir(Dir),
 }
 
 /// One entry of the descriptor table.
@@ -197,7 +216,7 @@ pub struct WasiCtxBuilder {
     stdin: InputStream,
     stdout: OutputStream,
     stderr: OutputStream,
-    preopens: Vec<(PathBuf, String)>,
+    preopens: Vec<(Dir, String)>,
 }
 
 impl Default for WasiCtxBuilder {
@@ -357,22 +376,27 @@ impl WasiCtxBuilder {
 
     /// Gives the program the host directory `host_path` under the name
     /// `guest_path` (descriptors 3, 4, ... in the order of these calls).
-    /// Paths the program opens through it cannot leave it.
+    /// The directory is opened here, and the program reaches what lies
+    /// below it through that handle only: paths cannot leave it, and
+    /// renaming or replacing `host_path` afterwards does not change what
+    /// the program sees.
     ///
     /// # Errors
-    /// When `host_path` is not a directory the host can resolve.
+    /// When `host_path` is not a directory the host can open.
     pub fn preopened_dir(
         &mut self,
         host_path: impl AsRef<Path>,
         guest_path: impl Into<String>,
     ) -> anyhow::Result<&mut Self> {
         let host = host_path.as_ref();
-        let canonical = std::fs::canonicalize(host)
+        let meta = std::fs::metadata(host)
             .map_err(|e| anyhow::anyhow!("cannot preopen directory {}: {e}", host.display()))?;
-        if !canonical.is_dir() {
+        if !meta.is_dir() {
             anyhow::bail!("cannot preopen {}: not a directory", host.display());
         }
-        self.preopens.push((canonical, guest_path.into()));
+        let dir = Dir::open_ambient_dir(host, cap_std::ambient_authority())
+            .map_err(|e| anyhow::anyhow!("cannot preopen directory {}: {e}", host.display()))?;
+        self.preopens.push((dir, guest_path.into()));
         Ok(self)
     }
 
@@ -397,14 +421,11 @@ impl WasiCtxBuilder {
                 preview1::STDOUT_RIGHTS | seekable(matches!(stream, OutputStream::File(_)));
             fds.insert(fd, Descriptor::stdio(Kind::Output(stream), rights));
         }
-        for (i, (host, guest)) in b.preopens.into_iter().enumerate() {
+        for (i, (dir, guest)) in b.preopens.into_iter().enumerate() {
             fds.insert(
                 3 + i as u32,
                 Descriptor {
-                    kind: Kind::Dir(DirHandle {
-                        root: Arc::new(host),
-                        rel: Vec::<OsString>::new(),
-                    }),
+                    kind: Kind::Dir(dir),
                     rights_base: types::rights::DIRECTORY,
                     rights_inheriting: types::rights::ALL,
                     flags: 0,

@@ -3,7 +3,7 @@
 //! bytes.
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Read, Seek, SeekFrom, Write};
+use std::io::{self, IsTerminal, Read, Seek, Write};
 use std::sync::{Arc, Mutex};
 
 /// An in-memory output stream whose contents the embedder reads after (or
@@ -188,9 +188,4 @@ pub(crate) fn file_remaining(f: &mut File) -> u64 {
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     let pos = f.stream_position().unwrap_or(len);
     len.saturating_sub(pos)
-}
-
-/// Moves a file's position to its end (for append-mode writes).
-pub(crate) fn seek_end(f: &mut File) -> io::Result<()> {
-    f.seek(SeekFrom::End(0)).map(|_| ())
 }

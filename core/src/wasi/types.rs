@@ -121,7 +121,9 @@ impl From<io::Error> for Errno {
         use io::ErrorKind as K;
         match e.kind() {
             K::NotFound => Errno::NOENT,
-            K::PermissionDenied => Errno::ACCES,
+            // `cap-std` reports a path leading outside its directory this
+            // way, with no host errno: `EPERM`, as in Wasmtime.
+            K::PermissionDenied => Errno::PERM,
             K::AlreadyExists => Errno::EXIST,
             K::WouldBlock => Errno::AGAIN,
             K::InvalidInput => Errno::INVAL,
