@@ -1013,6 +1013,8 @@ static void test_authenticated_modules(void) {
     petrel_bytes_delete(&blob);
     petrel_engine_delete(a);
     petrel_engine_delete(b);
+}
+
 /* Echoes standard input to standard output, 7 bytes a read, until end
  * of file (a read of 0 bytes or an error). */
 static const char *ECHO_WAT =
