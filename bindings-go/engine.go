@@ -6,6 +6,7 @@ package petrel
 import "C"
 
 import (
+	"errors"
 	"runtime"
 	"sync"
 )
@@ -117,6 +118,38 @@ func (c *Config) SetCraneliftOptLevel(level OptLevel) {
 // from the host; deeper recursion traps with StackOverflow.
 func (c *Config) SetMaxWasmStack(size int) {
 	c.set(func(p *C.petrel_config_t) error { return cConfigMaxWasmStack(p, uint(size)) })
+}
+
+// SetModuleKey sets the 32-byte secret key that seals serialized modules
+// (Module.Serialize) and authenticates them when they are loaded
+// (NewModuleDeserialize). Engines configured with the same key load each
+// other's serialized modules; without a key each engine draws a random one,
+// so its serialized modules load only into itself. Anyone who knows the key
+// can make modules that will be loaded and run: keep it where only the
+// embedder can read it. Returns an error unless the key is 32 bytes.
+func (c *Config) SetModuleKey(key []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ptr == nil {
+		return errors.New("petrel: the configuration is closed")
+	}
+	return cConfigModuleKey(c.ptr, key)
+}
+
+// GenerateModuleKey draws a fresh random module key, sets it as
+// SetModuleKey does, and returns it so that it can be stored for the
+// engines of other processes.
+func (c *Config) GenerateModuleKey() ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ptr == nil {
+		return nil, errors.New("petrel: the configuration is closed")
+	}
+	b, err := cConfigGenerateModuleKey(c.ptr)
+	if err != nil {
+		return nil, err
+	}
+	return takeBytes(b), nil
 }
 
 // Engine compiles modules and holds what they share. It is safe to use

@@ -577,3 +577,46 @@ func TestTraps_ConcurrentStores(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestConfig_ModuleKey(t *testing.T) {
+	keyed := func(key []byte) *Engine {
+		c := NewConfig()
+		defer c.Close()
+		if err := c.SetModuleKey(key); err != nil {
+			t.Fatal(err)
+		}
+		return NewEngineWithConfig(c)
+	}
+	gen := NewConfig()
+	key, err := gen.GenerateModuleKey()
+	gen.Close()
+	if err != nil || len(key) != 32 {
+		t.Fatalf("GenerateModuleKey: %d bytes, %v", len(key), err)
+	}
+	a, b := keyed(key), keyed(key)
+	blob, err := mustModule(t, a, `(module (func (export "f") (result i32) i32.const 7))`).Serialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same key on another engine loads it; another key, or none, does not.
+	if _, err := NewModuleDeserialize(b, blob); err != nil {
+		t.Fatalf("shared key: %v", err)
+	}
+	other := make([]byte, 32)
+	if _, err := NewModuleDeserialize(keyed(other), blob); err == nil || !strings.Contains(err.Error(), "authentication failed") {
+		t.Fatalf("another key: %v", err)
+	}
+	if _, err := NewModuleDeserialize(NewEngine(), blob); err == nil {
+		t.Fatal("an engine without the key loaded the module")
+	}
+	flipped := append([]byte(nil), blob...)
+	flipped[len(flipped)/2] ^= 1
+	if _, err := NewModuleDeserialize(b, flipped); err == nil {
+		t.Fatal("a modified module loaded")
+	}
+	c := NewConfig()
+	defer c.Close()
+	if err := c.SetModuleKey(make([]byte, 31)); err == nil {
+		t.Fatal("a 31-byte key was accepted")
+	}
+}

@@ -63,7 +63,7 @@ var messageKinds = []struct {
 	{[]string{"in use by another thread"}, "thread"},
 	{[]string{"while it is in use"}, "in_use"},
 	{[]string{"failed to parse WebAssembly text", "invalid WebAssembly module"}, "compile"},
-	{[]string{"serialized module", "serialized Petrel module"}, "deserialize"},
+	{[]string{"serialized module", "serialized Petrel module", "compiled Petrel module", "the compiled module", "authentication failed"}, "deserialize"},
 	{[]string{"unknown import", "incompatible import type", "imports, found", "already defined", "different engine"}, "link"},
 	{[]string{"resource limit exceeded", "failed to grow"}, "limit"},
 	{[]string{"immutable global"}, "immutable"},

@@ -251,7 +251,7 @@ namespace Petrel.Scenarios
             new[] { "thread", "in use by another thread" },
             new[] { "in_use", "while it is in use" },
             new[] { "compile", "failed to parse WebAssembly text", "invalid WebAssembly module" },
-            new[] { "deserialize", "serialized module", "serialized Petrel module" },
+            new[] { "deserialize", "serialized module", "serialized Petrel module", "compiled Petrel module", "the compiled module", "authentication failed" },
             new[] { "link", "unknown import", "incompatible import type", "imports, found", "already defined", "different engine" },
             new[] { "limit", "resource limit exceeded", "failed to grow" },
             new[] { "immutable", "immutable global" },

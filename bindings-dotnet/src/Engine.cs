@@ -77,6 +77,45 @@ namespace Petrel
             return Set(c => NativeMethods.petrel_config_max_wasm_stack(c, (UIntPtr)(ulong)bytes));
         }
 
+        /// <summary>
+        /// Sets the 32-byte secret key that seals serialized modules (<see cref="Module.Serialize"/>)
+        /// and authenticates them when they are loaded (<see cref="Module.Deserialize"/>). Engines
+        /// with the same key load each other's serialized modules; without a key each engine draws a
+        /// random one. Anyone who knows the key can make modules that will be loaded and run: keep
+        /// it where only the embedder can read it.
+        /// </summary>
+        /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+        /// <exception cref="PetrelException">The key is not 32 bytes.</exception>
+        public unsafe Config WithModuleKey(byte[] key)
+        {
+            if (key == null)
+            {
+                throw new ArgumentNullException(nameof(key));
+            }
+            using (var l = Use())
+            {
+                fixed (byte* k = key)
+                {
+                    Interop.Check(NativeMethods.petrel_config_module_key(l.Ptr, k, (UIntPtr)(ulong)key.Length));
+                }
+            }
+            return this;
+        }
+
+        /// <summary>
+        /// Draws a fresh random module key, sets it as <see cref="WithModuleKey"/> does, and returns
+        /// it so that it can be stored for the engines of other processes.
+        /// </summary>
+        public byte[] GenerateModuleKey()
+        {
+            petrel_bytes_t b;
+            using (var l = Use())
+            {
+                Interop.Check(NativeMethods.petrel_config_generate_module_key(l.Ptr, out b));
+            }
+            return Interop.TakeBytes(ref b);
+        }
+
         /// <summary>Frees the configuration (engines made from it keep their copy).</summary>
         public void Dispose() => handle.Dispose();
     }

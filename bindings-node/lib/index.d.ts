@@ -25,6 +25,8 @@ export interface ConfigOptions {
   /** Bytes of stack wasm may use before a `stack_overflow` trap. */
   maxWasmStack?: number;
   optLevel?: 'none' | 'speed' | 'speed_and_size';
+  /** The 32-byte key that seals and authenticates serialized modules. */
+  moduleKey?: Uint8Array;
 }
 
 export declare class Config {
@@ -41,6 +43,10 @@ export declare class Config {
   set staticMemoryGuard(v: boolean);
   set maxWasmStack(bytes: number);
   set optLevel(level: 'none' | 'speed' | 'speed_and_size');
+  /** The 32-byte secret key that seals serialized modules and authenticates them when loaded. */
+  set moduleKey(key: Uint8Array);
+  /** Draws a fresh random module key, sets it, and returns it (to store for other processes). */
+  generateModuleKey(): Buffer;
 }
 
 export declare class Engine {

@@ -114,6 +114,7 @@ class Config {
       if (k in flags) this._flag(flags[k], v);
       else if (k === 'maxWasmStack') this.maxWasmStack = v;
       else if (k === 'optLevel') this.optLevel = v;
+      else if (k === 'moduleKey') this.moduleKey = v;
       else throw new TypeError(`unknown Config option ${k}`);
     }
   }
@@ -131,6 +132,19 @@ class Config {
   set parallelCompilation(v) { wrap(() => ll.config_parallel_compilation(this._raw, Boolean(v))); }
   set staticMemoryGuard(v) { wrap(() => ll.config_static_memory_guard(this._raw, Boolean(v))); }
   set maxWasmStack(bytes) { wrap(() => ll.config_max_wasm_stack(this._raw, Number(bytes))); }
+  /**
+   * The 32-byte secret key that seals serialized modules and authenticates
+   * them when loaded: engines with the same key load each other's
+   * serialized modules; without one each engine draws a random key.
+   */
+  set moduleKey(key) {
+    if (!(key instanceof Uint8Array)) throw new TypeError('moduleKey must be a Uint8Array of 32 bytes');
+    wrap(() => ll.config_module_key(this._raw, key));
+  }
+  /** Draws a fresh random module key, sets it, and returns it (to store for other processes). */
+  generateModuleKey() {
+    return wrap(() => ll.config_generate_module_key(this._raw));
+  }
   /** 'none' | 'speed' | 'speed_and_size' */
   set optLevel(level) {
     const v = OptLevel[String(level).toUpperCase()];

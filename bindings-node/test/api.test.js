@@ -124,6 +124,20 @@ test('limits, serialize and deserialize', () => {
   assert.throws(() => p.Module.deserialize(engine, bytes.subarray(0, 10)), p.PetrelError);
 });
 
+test('module keys: a shared key loads, another key does not', () => {
+  const key = new p.Config().generateModuleKey();
+  assert.equal(key.length, 32);
+  const wat = '(module (func (export "f") (result i32) i32.const 7))';
+  const a = new p.Engine(new p.Config({ moduleKey: key }));
+  const b = new p.Engine(new p.Config({ moduleKey: key }));
+  const other = new p.Engine(new p.Config({ moduleKey: new Uint8Array(32) }));
+  const bytes = new p.Module(a, wat).serialize();
+  assert.deepEqual(p.Module.deserialize(b, bytes).exports.map((e) => e.name), ['f']);
+  assert.throws(() => p.Module.deserialize(other, bytes), /authentication failed/);
+  assert.throws(() => new p.Config({ moduleKey: new Uint8Array(31) }), p.PetrelError);
+  assert.throws(() => new p.Config({ moduleKey: 'not bytes' }), TypeError);
+});
+
 test('linker, caller and WASI with captured output', () => {
   const engine = new p.Engine();
   const linker = new p.Linker(engine);

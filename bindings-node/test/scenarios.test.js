@@ -88,7 +88,7 @@ function classify(e, hostSide) {
     [['in use by another thread'], 'thread'],
     [['while it is in use'], 'in_use'],
     [['failed to parse WebAssembly text', 'invalid WebAssembly module'], 'compile'],
-    [['serialized module', 'serialized Petrel module'], 'deserialize'],
+    [['serialized module', 'serialized Petrel module', 'compiled Petrel module', 'the compiled module', 'authentication failed'], 'deserialize'],
     [['unknown import', 'incompatible import type', 'imports, found', 'already defined', 'different engine'], 'link'],
     [['resource limit exceeded', 'failed to grow'], 'limit'],
     [['immutable global'], 'immutable'],
