@@ -6,6 +6,10 @@
  * through out-parameters whose names end in `_out`. An input buffer is a
  * pointer X followed by its length X_len. Store items (petrel_func_t, ...)
  * are {store_id, index} values passed by value and need no freeing.
+ *
+ * Doc-comment lines that start with `@` are machine-readable facts for
+ * header-gen (enum groups, ownership, array lengths); their grammar is in
+ * header-gen/src/model.rs.
  */
 
 #ifndef PETREL_H
@@ -73,6 +77,8 @@ typedef struct petrel_trap_t petrel_trap_t;
 typedef struct petrel_wasi_config_t petrel_wasi_config_t;
 
 // Cranelift's optimisation level (see `PETREL_OPT_LEVEL_*`).
+//
+// @enum OptLevel PETREL_OPT_LEVEL_*
 typedef uint8_t petrel_opt_level_t;
 
 // Bytes owned by Petrel (a serialized module, a wasm binary): `len`
@@ -85,11 +91,15 @@ typedef struct petrel_bytes_t {
 } petrel_bytes_t;
 
 // Why wasm trapped (see `PETREL_TRAP_*`).
+//
+// @enum TrapCode PETREL_TRAP_*
 typedef uint8_t petrel_trap_code_t;
 
 // A borrowed UTF-8 string: `len` bytes at `data` (not NUL-terminated).
 // `data` is NULL when there is no string. Valid as long as the object it
 // was borrowed from (stated by each function).
+//
+// @borrowed
 typedef struct petrel_str_t {
   // The first byte, or NULL.
   const char *data;
@@ -112,6 +122,8 @@ typedef struct petrel_frame_t {
 } petrel_frame_t;
 
 // The kind of an importable or exportable item (see `PETREL_EXTERN_*`).
+//
+// @enum ExternKind PETREL_EXTERN_*
 typedef uint8_t petrel_extern_kind_t;
 
 // Any importable or exportable item: its kind and its `{store_id, index}`
@@ -165,6 +177,8 @@ typedef struct petrel_memory_t {
 } petrel_memory_t;
 
 // The kind of a wasm value (see `PETREL_I32` ...).
+//
+// @enum ValKind PETREL_{I32,I64,F32,F64,V128,FUNCREF,EXTERNREF}
 typedef uint8_t petrel_valkind_t;
 
 // The type of a table.
@@ -235,6 +249,8 @@ typedef struct petrel_table_t {
 } petrel_table_t;
 
 // Whether a global can be written (see `PETREL_CONST` and `PETREL_VAR`).
+//
+// @enum Mutability PETREL_{CONST,VAR}
 typedef uint8_t petrel_mutability_t;
 
 // The type of a global.
@@ -535,6 +551,8 @@ void petrel_engine_delete(struct petrel_engine_t *engine);
 // UTF-8 is replaced). A host callback returns it to make the wasm call
 // that reached it fail with this error. Never NULL.
 //
+// @owned return
+//
 // # Safety
 // `message` points to `message_len` readable bytes (or is NULL with
 // `message_len` 0).
@@ -545,6 +563,8 @@ struct petrel_error_t *petrel_error_new(const char *message, size_t message_len)
 // unchanged out of the wasm call, where `petrel_error_host_tag` reads the
 // tag. Never NULL.
 //
+// @owned return
+//
 // # Safety
 // As for `petrel_error_new`.
 struct petrel_error_t *petrel_error_new_host(const char *message, size_t message_len, uint64_t tag);
@@ -552,10 +572,14 @@ struct petrel_error_t *petrel_error_new_host(const char *message, size_t message
 // Creates an error that is a trap with `code` (no backtrace), so a host
 // callback can trap. An unknown code gives `PETREL_TRAP_UNREACHABLE`.
 // Never NULL.
+//
+// @owned return
 struct petrel_error_t *petrel_error_new_trap(petrel_trap_code_t code);
 
 // The error's message (with its chain of causes), NUL-terminated. Valid
 // until the error is deleted. A NULL `error` gives an empty string.
+//
+// @borrowed return
 //
 // # Safety
 // `error` is NULL or a live error.
@@ -563,6 +587,8 @@ const char *petrel_error_message(const struct petrel_error_t *error);
 
 // The trap inside `error`, or NULL when the error is not a trap (or
 // `error` is NULL). Borrowed: valid until the error is deleted.
+//
+// @borrowed return
 //
 // # Safety
 // `error` is NULL or a live error.
@@ -695,6 +721,8 @@ struct petrel_error_t *petrel_memory_size(struct petrel_store_t *store,
 // guard region, the default, never moves, but its length changes) or
 // the store is deleted; fetch them again after any call that may grow
 // memory.
+//
+// @borrowed data_out
 //
 // # Safety
 // `store` is a live store; the out-parameters are writable.
@@ -854,6 +882,8 @@ struct petrel_error_t *petrel_externref_new(struct petrel_store_t *store,
 
 // The data pointer of an extern reference made by `petrel_externref_new`.
 //
+// @borrowed data_out
+//
 // # Safety
 // `store` is a live store; `data_out` is writable.
 struct petrel_error_t *petrel_externref_data(struct petrel_store_t *store,
@@ -874,6 +904,8 @@ struct petrel_error_t *petrel_functype_new(const petrel_valkind_t *params,
 // The parameter kinds: `params_len_out` values at `params_out`, borrowed
 // from the function type.
 //
+// @borrowed params_out
+//
 // # Safety
 // `functype` is a live function type; the out-parameters are writable.
 struct petrel_error_t *petrel_functype_params(const struct petrel_functype_t *functype,
@@ -882,6 +914,8 @@ struct petrel_error_t *petrel_functype_params(const struct petrel_functype_t *fu
 
 // The result kinds: `results_len_out` values at `results_out`, borrowed
 // from the function type.
+//
+// @borrowed results_out
 //
 // # Safety
 // `functype` is a live function type; the out-parameters are writable.
@@ -938,6 +972,8 @@ struct petrel_error_t *petrel_func_call(struct petrel_store_t *store,
 // not checked (any bits are a valid number); references are validated.
 // The function is passed by pointer so that bindings can keep one
 // prepared handle.
+//
+// @array args_and_results len
 //
 // # Safety
 // `store` is a live store; `func` points to a function handle;
@@ -1232,6 +1268,8 @@ struct petrel_error_t *petrel_store_id(const struct petrel_store_t *store, uint6
 
 // The data pointer given to `petrel_store_new`.
 //
+// @borrowed data_out
+//
 // # Safety
 // `store` is a live store; `data_out` is writable.
 struct petrel_error_t *petrel_store_data(struct petrel_store_t *store, void **data_out);
@@ -1277,6 +1315,8 @@ struct petrel_error_t *petrel_store_limiter(struct petrel_store_t *store,
 
 // The store's data pointer (as given to `petrel_store_new`).
 //
+// @borrowed data_out
+//
 // # Safety
 // `caller` is the caller passed to the running callback; `data_out` is
 // writable.
@@ -1298,6 +1338,8 @@ struct petrel_error_t *petrel_caller_export_get(struct petrel_caller_t *caller,
 // The store the running callback belongs to: pass it to any store
 // function while the callback runs (those calls reach the store through
 // the caller).
+//
+// @borrowed store_out
 //
 // # Safety
 // `caller` is the caller passed to the running callback; `store_out` is
@@ -1323,6 +1365,8 @@ void petrel_wasi_config_delete(struct petrel_wasi_config_t *config);
 // Sets the program's arguments (`argv[0]` is conventionally its name):
 // the `argc` NUL-terminated UTF-8 strings of `argv`, copied.
 //
+// @array argv argc
+//
 // # Safety
 // `config` is a live WASI configuration; `argv` points to `argc`
 // pointers to NUL-terminated strings (`argv` may be NULL when `argc` is
@@ -1343,6 +1387,9 @@ struct petrel_error_t *petrel_wasi_config_inherit_argv(struct petrel_wasi_config
 //
 // # Errors
 // A name that is empty or contains `=`, or a string that is not UTF-8.
+//
+// @array names envc
+// @array values envc
 //
 // # Safety
 // `config` is a live WASI configuration; `names` and `values` each point
@@ -1463,6 +1510,8 @@ struct petrel_error_t *petrel_wasi_config_preopen_dir(struct petrel_wasi_config_
 //
 // Ownership: `config` is taken in every case, success or error; do not
 // use or delete it afterwards.
+//
+// @consumes config
 //
 // # Safety
 // `store` is a live store; `config` is NULL or a live WASI configuration

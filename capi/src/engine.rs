@@ -17,6 +17,8 @@ pub struct petrel_config_t(Mutex<Config>);
 pub struct petrel_engine_t(pub(crate) Engine);
 
 /// Cranelift's optimisation level (see `PETREL_OPT_LEVEL_*`).
+///
+/// @enum OptLevel PETREL_OPT_LEVEL_*
 pub type petrel_opt_level_t = u8;
 /// No optimisation: the fastest compile.
 pub const PETREL_OPT_LEVEL_NONE: petrel_opt_level_t = 0;

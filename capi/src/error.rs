@@ -37,6 +37,8 @@ pub struct petrel_trap_t(Trap);
 /// A borrowed UTF-8 string: `len` bytes at `data` (not NUL-terminated).
 /// `data` is NULL when there is no string. Valid as long as the object it
 /// was borrowed from (stated by each function).
+///
+/// @borrowed
 #[repr(C)]
 #[derive(Copy, Clone)]
 pub struct petrel_str_t {
@@ -65,6 +67,8 @@ impl petrel_str_t {
 }
 
 /// Why wasm trapped (see `PETREL_TRAP_*`).
+///
+/// @enum TrapCode PETREL_TRAP_*
 pub type petrel_trap_code_t = u8;
 /// Wasm used more stack than the configured maximum.
 pub const PETREL_TRAP_STACK_OVERFLOW: petrel_trap_code_t = 0;
@@ -149,6 +153,8 @@ impl std::error::Error for HostError {}
 /// UTF-8 is replaced). A host callback returns it to make the wasm call
 /// that reached it fail with this error. Never NULL.
 ///
+/// @owned return
+///
 /// # Safety
 /// `message` points to `message_len` readable bytes (or is NULL with
 /// `message_len` 0).
@@ -167,6 +173,8 @@ pub unsafe extern "C" fn petrel_error_new(
 /// unchanged out of the wasm call, where `petrel_error_host_tag` reads the
 /// tag. Never NULL.
 ///
+/// @owned return
+///
 /// # Safety
 /// As for `petrel_error_new`.
 #[unsafe(no_mangle)]
@@ -183,6 +191,8 @@ pub unsafe extern "C" fn petrel_error_new_host(
 /// Creates an error that is a trap with `code` (no backtrace), so a host
 /// callback can trap. An unknown code gives `PETREL_TRAP_UNREACHABLE`.
 /// Never NULL.
+///
+/// @owned return
 #[unsafe(no_mangle)]
 pub extern "C" fn petrel_error_new_trap(code: petrel_trap_code_t) -> *mut petrel_error_t {
     let code = code_from_c(code).unwrap_or(TrapCode::UnreachableCodeReached);
@@ -202,6 +212,8 @@ unsafe fn message_text(message: *const c_char, len: usize) -> String {
 /// The error's message (with its chain of causes), NUL-terminated. Valid
 /// until the error is deleted. A NULL `error` gives an empty string.
 ///
+/// @borrowed return
+///
 /// # Safety
 /// `error` is NULL or a live error.
 #[unsafe(no_mangle)]
@@ -215,6 +227,8 @@ pub unsafe extern "C" fn petrel_error_message(error: *const petrel_error_t) -> *
 
 /// The trap inside `error`, or NULL when the error is not a trap (or
 /// `error` is NULL). Borrowed: valid until the error is deleted.
+///
+/// @borrowed return
 ///
 /// # Safety
 /// `error` is NULL or a live error.

@@ -250,6 +250,8 @@ pub unsafe extern "C" fn petrel_memory_size(
 /// the store is deleted; fetch them again after any call that may grow
 /// memory.
 ///
+/// @borrowed data_out
+///
 /// # Safety
 /// `store` is a live store; the out-parameters are writable.
 #[unsafe(no_mangle)]
@@ -628,6 +630,8 @@ pub unsafe extern "C" fn petrel_externref_new(
 }
 
 /// The data pointer of an extern reference made by `petrel_externref_new`.
+///
+/// @borrowed data_out
 ///
 /// # Safety
 /// `store` is a live store; `data_out` is writable.

@@ -92,6 +92,8 @@ pub unsafe extern "C" fn petrel_functype_new(
 /// The parameter kinds: `params_len_out` values at `params_out`, borrowed
 /// from the function type.
 ///
+/// @borrowed params_out
+///
 /// # Safety
 /// `functype` is a live function type; the out-parameters are writable.
 #[unsafe(no_mangle)]
@@ -118,6 +120,8 @@ pub unsafe extern "C" fn petrel_functype_params(
 
 /// The result kinds: `results_len_out` values at `results_out`, borrowed
 /// from the function type.
+///
+/// @borrowed results_out
 ///
 /// # Safety
 /// `functype` is a live function type; the out-parameters are writable.
@@ -390,6 +394,8 @@ pub unsafe extern "C" fn petrel_func_call(
 /// not checked (any bits are a valid number); references are validated.
 /// The function is passed by pointer so that bindings can keep one
 /// prepared handle.
+///
+/// @array args_and_results len
 ///
 /// # Safety
 /// `store` is a live store; `func` points to a function handle;

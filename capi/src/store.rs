@@ -322,6 +322,8 @@ pub unsafe extern "C" fn petrel_store_id(
 
 /// The data pointer given to `petrel_store_new`.
 ///
+/// @borrowed data_out
+///
 /// # Safety
 /// `store` is a live store; `data_out` is writable.
 #[unsafe(no_mangle)]
@@ -439,6 +441,8 @@ pub unsafe extern "C" fn petrel_store_limiter(
 
 /// The store's data pointer (as given to `petrel_store_new`).
 ///
+/// @borrowed data_out
+///
 /// # Safety
 /// `caller` is the caller passed to the running callback; `data_out` is
 /// writable.
@@ -498,6 +502,8 @@ pub unsafe extern "C" fn petrel_caller_export_get(
 /// The store the running callback belongs to: pass it to any store
 /// function while the callback runs (those calls reach the store through
 /// the caller).
+///
+/// @borrowed store_out
 ///
 /// # Safety
 /// `caller` is the caller passed to the running callback; `store_out` is

@@ -10,6 +10,8 @@ use petrel::{
 use std::mem::{align_of, offset_of, size_of};
 
 /// The kind of a wasm value (see `PETREL_I32` ...).
+///
+/// @enum ValKind PETREL_{I32,I64,F32,F64,V128,FUNCREF,EXTERNREF}
 pub type petrel_valkind_t = u8;
 /// 32-bit integer.
 pub const PETREL_I32: petrel_valkind_t = 0;
@@ -27,6 +29,8 @@ pub const PETREL_FUNCREF: petrel_valkind_t = 5;
 pub const PETREL_EXTERNREF: petrel_valkind_t = 6;
 
 /// Whether a global can be written (see `PETREL_CONST` and `PETREL_VAR`).
+///
+/// @enum Mutability PETREL_{CONST,VAR}
 pub type petrel_mutability_t = u8;
 /// Immutable.
 pub const PETREL_CONST: petrel_mutability_t = 0;
@@ -34,6 +38,8 @@ pub const PETREL_CONST: petrel_mutability_t = 0;
 pub const PETREL_VAR: petrel_mutability_t = 1;
 
 /// The kind of an importable or exportable item (see `PETREL_EXTERN_*`).
+///
+/// @enum ExternKind PETREL_EXTERN_*
 pub type petrel_extern_kind_t = u8;
 /// A function.
 pub const PETREL_EXTERN_FUNC: petrel_extern_kind_t = 0;

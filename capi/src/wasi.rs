@@ -245,6 +245,8 @@ pub unsafe extern "C" fn petrel_wasi_config_delete(config: *mut petrel_wasi_conf
 /// Sets the program's arguments (`argv[0]` is conventionally its name):
 /// the `argc` NUL-terminated UTF-8 strings of `argv`, copied.
 ///
+/// @array argv argc
+///
 /// # Safety
 /// `config` is a live WASI configuration; `argv` points to `argc`
 /// pointers to NUL-terminated strings (`argv` may be NULL when `argc` is
@@ -287,6 +289,9 @@ pub unsafe extern "C" fn petrel_wasi_config_inherit_argv(
 ///
 /// # Errors
 /// A name that is empty or contains `=`, or a string that is not UTF-8.
+///
+/// @array names envc
+/// @array values envc
 ///
 /// # Safety
 /// `config` is a live WASI configuration; `names` and `values` each point
@@ -562,6 +567,8 @@ pub unsafe extern "C" fn petrel_wasi_config_preopen_dir(
 ///
 /// Ownership: `config` is taken in every case, success or error; do not
 /// use or delete it afterwards.
+///
+/// @consumes config
 ///
 /// # Safety
 /// `store` is a live store; `config` is NULL or a live WASI configuration

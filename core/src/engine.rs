@@ -95,6 +95,9 @@ impl Engine {
         // Wasm semantics are implemented by the translator; Cranelift's own
         // NaN canonicalisation is not wanted.
         set(&mut flags, "enable_nan_canonicalization", "false")?;
+        // Functions may return any number of values: the ones that do not
+        // fit in registers go through a return area the caller provides.
+        set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
         let isa_builder =
             cranelift_native::builder().map_err(|e| anyhow!("unsupported host CPU: {e}"))?;
         let isa = isa_builder.finish(settings::Flags::new(flags))?;

@@ -9,7 +9,7 @@ use crate::types::{
 };
 use crate::values::{Ref, Val};
 use crate::vm::{self, GlobalStorage, VMStore};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 /// Any item an instance can import or export.
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -337,7 +337,9 @@ pub(crate) fn grow_table(
     {
         return Ok(None);
     }
-    store.opaque_mut().tables[index].grow(delta, init);
+    if !store.opaque_mut().tables[index].grow(delta, init) {
+        return Ok(None);
+    }
     Ok(Some(old))
 }
 
@@ -362,7 +364,14 @@ impl Table {
             }
         }
         let opaque = &mut inner.opaque;
-        opaque.tables.push(vm::Table::new(ty, init));
+        let table = vm::Table::new(ty, init).with_context(|| {
+            format!(
+                "a table of {} elements cannot be allocated (at most {})",
+                ty.minimum(),
+                vm::MAX_TABLE_ELEMENTS
+            )
+        })?;
+        opaque.tables.push(table);
         Ok(Table(Stored::new(opaque.id, opaque.tables.len() - 1)))
     }
 

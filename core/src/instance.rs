@@ -17,7 +17,7 @@ use crate::store::{AsContextMut, GlobalData, StoreOpaque, Stored};
 use crate::trap::{Trap, TrapCode};
 use crate::types::{ExternType, RefType, extern_type_matches};
 use crate::vm::{self, GlobalStorage, VMContextAlloc, VMFuncRef, VMStore, ValRaw};
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
 /// An instantiated module.
 #[repr(C)]
@@ -263,7 +263,14 @@ pub(crate) fn instantiate(
         data.memories.push(opaque.memories.len() - 1);
     }
     for table in &info.tables[info.num_imported_tables as usize..] {
-        opaque.tables.push(vm::Table::new(*table, 0));
+        let allocated = vm::Table::new(*table, 0).with_context(|| {
+            format!(
+                "a table of {} elements cannot be allocated (at most {})",
+                table.minimum(),
+                vm::MAX_TABLE_ELEMENTS
+            )
+        })?;
+        opaque.tables.push(allocated);
         data.tables.push(opaque.tables.len() - 1);
     }
     for (i, m) in data.memories.iter().enumerate() {

@@ -621,3 +621,133 @@ fn fuel_and_deadline_through_a_store_context() {
     cx.set_epoch_deadline(5);
     assert_eq!(store.get_fuel().unwrap(), 123);
 }
+
+/// Twenty results of the four number types, in a repeating pattern.
+const MANY: [ValType; 20] = {
+    let pattern = [ValType::I32, ValType::I64, ValType::F32, ValType::F64];
+    let mut out = [ValType::I32; 20];
+    let mut i = 0;
+    while i < 20 {
+        out[i] = pattern[i % 4];
+        i += 1;
+    }
+    out
+};
+
+/// The value `i` of the pattern, with a distinct payload per position.
+fn many_value(i: usize, base: i64) -> Val {
+    let n = base + i as i64;
+    match MANY[i] {
+        ValType::I32 => Val::I32(n as i32),
+        ValType::I64 => Val::I64(n << 40),
+        ValType::F32 => Val::F32((n as f32 + 0.5).to_bits()),
+        _ => Val::F64((n as f64 + 0.25).to_bits()),
+    }
+}
+
+#[test]
+fn functions_with_twenty_results_compile_and_call_both_ways() {
+    // A wasm export with 20 results, a host import with 20 results, and
+    // wasm passing the host's results through: every value crosses in and
+    // out of registers and the implicit return area.
+    let names: Vec<&str> = MANY
+        .iter()
+        .map(|t| match t {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            _ => "f64",
+        })
+        .collect();
+    let results = names.join(" ");
+    let consts: String = (0..20)
+        .map(|i| match many_value(i, 1) {
+            Val::I32(v) => format!("(i32.const {v}) "),
+            Val::I64(v) => format!("(i64.const {v}) "),
+            Val::F32(b) => format!("(f32.const {}) ", f32::from_bits(b)),
+            Val::F64(b) => format!("(f64.const {}) ", f64::from_bits(b)),
+            _ => unreachable!(),
+        })
+        .collect();
+    let wat = format!(
+        r#"(module
+            (import "host" "many" (func $many (param i32) (result {results})))
+            (func (export "own") (result {results}) {consts})
+            (func (export "through") (param i32) (result {results}) (call $many (local.get 0))))"#
+    );
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let ty = FuncType::new(vec![ValType::I32], MANY.to_vec());
+    let host = Func::new(&mut store, ty, |_, args, out| {
+        let base = args[0].i32().expect("an i32 argument") as i64;
+        for (i, slot) in out.iter_mut().enumerate() {
+            *slot = many_value(i, base);
+        }
+        Ok(())
+    });
+    let instance = Instance::new(&mut store, &module, &[host.into()]).unwrap();
+    let mut out = vec![Val::I32(0); 20];
+    let own = instance.get_func(&mut store, "own").unwrap();
+    own.call(&mut store, &[], &mut out).unwrap();
+    for (i, v) in out.iter().enumerate() {
+        assert_eq!(
+            format!("{v:?}"),
+            format!("{:?}", many_value(i, 1)),
+            "result {i}"
+        );
+    }
+    let through = instance.get_func(&mut store, "through").unwrap();
+    through
+        .call(&mut store, &[Val::I32(100)], &mut out)
+        .unwrap();
+    for (i, v) in out.iter().enumerate() {
+        assert_eq!(
+            format!("{v:?}"),
+            format!("{:?}", many_value(i, 100)),
+            "result {i}"
+        );
+    }
+}
+
+#[test]
+fn huge_tables_fail_cleanly_instead_of_aborting() {
+    // Found by the differential fuzzer: growing a table without a maximum
+    // by 4 billion elements asked the allocator for 32 GiB and aborted.
+    let engine = Engine::default();
+    let (mut store, instance) = instantiate(
+        &engine,
+        r#"(module (table $t 1 funcref)
+            (func (export "grow") (param i32) (result i32)
+                (table.grow $t (ref.null func) (local.get 0)))
+            (func (export "size") (result i32) (table.size $t)))"#,
+    );
+    let grow = instance
+        .get_typed_func::<i32, i32>(&mut store, "grow")
+        .unwrap();
+    let size = instance
+        .get_typed_func::<(), i32>(&mut store, "size")
+        .unwrap();
+    assert_eq!(grow.call(&mut store, -1).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, 0x7fff_ffff).unwrap(), -1);
+    assert_eq!(size.call(&mut store, ()).unwrap(), 1);
+    assert_eq!(grow.call(&mut store, 100).unwrap(), 1);
+    assert_eq!(size.call(&mut store, ()).unwrap(), 101);
+    // A module whose table cannot be allocated fails to instantiate.
+    let module = Module::new(&engine, "(module (table 4000000000 funcref))").unwrap();
+    let err = Instance::new(&mut store, &module, &[]).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("cannot be allocated"),
+        "{err:#}"
+    );
+    let err = Table::new(
+        &mut store,
+        TableType::new(RefType::FuncRef, 4_000_000_000, None),
+        Ref::null(RefType::FuncRef),
+    )
+    .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("cannot be allocated"),
+        "{err:#}"
+    );
+}

@@ -8,12 +8,14 @@
 //! `header-gen` rewrites the generated files; `header-gen --check`
 //! regenerates them in memory and fails when a committed file differs.
 //!
-//! Conventions read from the header (documented in `petrel.h`):
-//! a parameter whose name ends in `_out` is an output; a pointer `X`
-//! followed by `size_t X_len` is one input buffer; a function returning
-//! `petrel_error_t *` is fallible (NULL on success).
+//! Two steps: `parse` reads the declarations as written; `model` resolves
+//! their meaning (types, enums, layouts, ownership, grouping) from the
+//! header's conventions and its `@` annotations (listed in `model`'s
+//! documentation). Emitters only map that model to their language.
 
 mod ir;
+mod layout_check;
+mod model;
 mod parse;
 mod python;
 
@@ -60,7 +62,8 @@ fn main() -> Result<()> {
     let header = root.join("capi/include/petrel.h");
     let text = std::fs::read_to_string(&header)
         .with_context(|| format!("reading {}", header.display()))?;
-    let api = parse::parse(&text).context("parsing petrel.h")?;
+    let header = parse::parse(&text).context("parsing petrel.h")?;
+    let api = model::resolve(&header).context("resolving petrel.h")?;
     let emitters: [&dyn Emitter; 2] = [&Manifest, &python::Python];
     let mut stale = Vec::new();
     for emitter in emitters {

@@ -1,16 +1,82 @@
-//! The parser of `petrel.h`: a line-oriented reader for the subset of C
+//! The reader of `petrel.h`: a line-oriented parser for the subset of C
 //! that cbindgen writes for the C API (typedefs of opaque structs, plain
 //! structs and unions, integer aliases and function pointers; `#define`
 //! integer constants; function prototypes), keeping `//` doc comments.
-//! Anything else it does not understand is an error, so a header change
-//! that needs a new rule cannot be silently dropped.
+//! It gives the declarations as written ([`Header`]); `model` resolves
+//! their meaning. Anything it does not understand is an error, so a
+//! header change that needs a new rule cannot be silently dropped.
 
-use crate::ir::*;
+use crate::ir::CType;
 use anyhow::{Context, Result, bail};
 
-/// Parses the header text into the IR.
-pub fn parse(text: &str) -> Result<Api> {
-    let mut api = Api::default();
+/// A name with its C type, as declared.
+#[derive(Clone, Debug)]
+pub struct Decl {
+    /// The name.
+    pub name: String,
+    /// The C type.
+    pub c: CType,
+    /// The array length of a fixed-size array field.
+    pub array: Option<usize>,
+    /// The documentation comment (fields only).
+    pub doc: String,
+}
+
+/// A `typedef struct X X;`.
+#[derive(Clone, Debug)]
+pub struct Opaque {
+    pub name: String,
+    pub doc: String,
+}
+
+/// A `typedef uint8_t X;`.
+#[derive(Clone, Debug)]
+pub struct Alias {
+    pub name: String,
+    pub target: String,
+    pub doc: String,
+}
+
+/// A struct or union with its fields.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub name: String,
+    pub is_union: bool,
+    pub fields: Vec<Decl>,
+    pub doc: String,
+}
+
+/// A function pointer typedef or a function prototype.
+#[derive(Clone, Debug)]
+pub struct Signature {
+    pub name: String,
+    pub ret: CType,
+    pub params: Vec<Decl>,
+    pub doc: String,
+}
+
+/// A `#define NAME VALUE`.
+#[derive(Clone, Debug)]
+pub struct Constant {
+    pub name: String,
+    pub value: i64,
+    pub doc: String,
+}
+
+/// Every declaration of the header, in header order within each kind.
+#[derive(Clone, Debug, Default)]
+pub struct Header {
+    pub opaques: Vec<Opaque>,
+    pub aliases: Vec<Alias>,
+    pub records: Vec<Record>,
+    pub callbacks: Vec<Signature>,
+    pub constants: Vec<Constant>,
+    pub functions: Vec<Signature>,
+}
+
+/// Reads the header text.
+pub fn parse(text: &str) -> Result<Header> {
+    let mut h = Header::default();
     let mut doc: Vec<String> = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
@@ -33,10 +99,6 @@ pub fn parse(text: &str) -> Result<Api> {
             continue;
         }
         if line.is_empty() {
-            if !doc.is_empty() && lines.get(i).is_some_and(|l| l.trim().starts_with("//")) {
-                // A blank line inside a doc comment run keeps the run.
-                continue;
-            }
             continue;
         }
         if line.starts_with("#ifndef")
@@ -60,14 +122,13 @@ pub fn parse(text: &str) -> Result<Api> {
             let value: i64 = value
                 .parse()
                 .with_context(|| format!("#define {name}: not an integer"))?;
-            api.constants.push(Constant {
+            h.constants.push(Constant {
                 name,
                 value,
                 doc: docs,
             });
             continue;
         }
-        // Gather a full declaration (up to `;`), joining lines.
         let mut decl = line.to_string();
         if (decl.starts_with("typedef struct") || decl.starts_with("typedef union"))
             && !decl.contains("(*")
@@ -88,7 +149,7 @@ pub fn parse(text: &str) -> Result<Api> {
                             .trim()
                             .trim_end_matches(';')
                             .to_string();
-                        api.records.push(Record {
+                        h.records.push(Record {
                             name,
                             is_union: decl.starts_with("typedef union"),
                             fields,
@@ -96,13 +157,9 @@ pub fn parse(text: &str) -> Result<Api> {
                         });
                         break;
                     }
-                    let (ty, name, array) = parse_decl(l.trim_end_matches(';'))?;
-                    fields.push(Field {
-                        name,
-                        ty,
-                        array,
-                        doc: std::mem::take(&mut fdoc).join("\n"),
-                    });
+                    let mut field = parse_decl(l.trim_end_matches(';'))?;
+                    field.doc = std::mem::take(&mut fdoc).join("\n");
+                    fields.push(field);
                 }
             } else {
                 // typedef struct X X;
@@ -110,13 +167,14 @@ pub fn parse(text: &str) -> Result<Api> {
                 if parts.len() != 4 || parts[2] != parts[3] {
                     bail!("unsupported typedef: {decl}");
                 }
-                api.opaques.push(Opaque {
+                h.opaques.push(Opaque {
                     name: parts[3].to_string(),
                     doc: docs,
                 });
             }
             continue;
         }
+        // Gather a full declaration (up to `;`), joining lines.
         while !decl.ends_with(';') {
             let l = lines
                 .get(i)
@@ -132,7 +190,7 @@ pub fn parse(text: &str) -> Result<Api> {
                 let close = rest[open..].find(')').context("bad function pointer")? + open;
                 let name = rest[open + 2..close].trim().to_string();
                 let params = parse_params(&rest[close + 1..])?;
-                api.callbacks.push(Callback {
+                h.callbacks.push(Signature {
                     name,
                     ret,
                     params,
@@ -143,7 +201,7 @@ pub fn parse(text: &str) -> Result<Api> {
                 if parts.len() != 2 {
                     bail!("unsupported typedef: {decl}");
                 }
-                api.aliases.push(Alias {
+                h.aliases.push(Alias {
                     name: parts[1].to_string(),
                     target: parts[0].to_string(),
                     doc: docs,
@@ -155,22 +213,20 @@ pub fn parse(text: &str) -> Result<Api> {
         let open = decl
             .find('(')
             .with_context(|| format!("not a declaration: {decl}"))?;
-        let (ret, name, _) = parse_decl(&decl[..open])?;
+        let head = parse_decl(&decl[..open])?;
         let params = parse_params(&decl[open..])?;
-        let fallible = ret.base == "petrel_error_t" && ret.pointers == 1;
-        api.functions.push(Function {
-            name,
-            doc: docs,
-            ret,
-            fallible,
+        h.functions.push(Signature {
+            name: head.name,
+            ret: head.c,
             params,
+            doc: docs,
         });
     }
-    Ok(api)
+    Ok(h)
 }
 
-/// Parses `(type name, type name, ...)`, assigning directions.
-fn parse_params(s: &str) -> Result<Vec<Param>> {
+/// Parses `(type name, type name, ...)`.
+fn parse_params(s: &str) -> Result<Vec<Decl>> {
     let inner = s
         .trim()
         .strip_prefix('(')
@@ -179,35 +235,11 @@ fn parse_params(s: &str) -> Result<Vec<Param>> {
     if inner.trim() == "void" || inner.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let mut params: Vec<Param> = Vec::new();
-    for p in inner.split(',') {
-        let (ty, name, _) = parse_decl(p)?;
-        let direction = if name.ends_with("_out") && ty.pointers >= 1 {
-            Direction::Out
-        } else {
-            Direction::In
-        };
-        params.push(Param {
-            name,
-            ty,
-            direction,
-        });
-    }
-    for k in 1..params.len() {
-        let len_name = format!("{}_len", params[k - 1].name);
-        if params[k].name == len_name
-            && params[k - 1].ty.pointers == 1
-            && params[k].ty.base == "size_t"
-        {
-            params[k - 1].direction = Direction::Buffer;
-            params[k].direction = Direction::Length;
-        }
-    }
-    Ok(params)
+    inner.split(',').map(parse_decl).collect()
 }
 
 /// Parses `type name` or `type name[N]`.
-fn parse_decl(s: &str) -> Result<(CType, String, Option<usize>)> {
+fn parse_decl(s: &str) -> Result<Decl> {
     let s = s.trim();
     let (s, array) = match s.find('[') {
         Some(b) => {
@@ -223,11 +255,16 @@ fn parse_decl(s: &str) -> Result<(CType, String, Option<usize>)> {
         .rfind(|c: char| c == '*' || c.is_whitespace())
         .with_context(|| format!("no name in `{s}`"))?;
     let name = s[split + 1..].trim().to_string();
-    let ty = parse_type(&s[..split + 1])?;
+    let c = parse_type(&s[..split + 1])?;
     if name.is_empty() {
         bail!("no name in `{s}`");
     }
-    Ok((ty, name, array))
+    Ok(Decl {
+        name,
+        c,
+        array,
+        doc: String::new(),
+    })
 }
 
 /// Parses a type such as `const struct petrel_str_t *`.
@@ -256,13 +293,16 @@ fn parse_type(s: &str) -> Result<CType> {
 mod tests {
     use super::*;
 
-    const HEADER: &str = r#"
+    /// A header with one declaration of each kind, in cbindgen's style.
+    pub const HEADER: &str = r#"
 #ifndef PETREL_H
 #define PETREL_H
 #include <stdint.h>
 // An opaque thing.
 typedef struct petrel_thing_t petrel_thing_t;
 // A kind.
+//
+// @enum Kind PETREL_KIND_*
 typedef uint8_t petrel_kind_t;
 // A handle.
 typedef struct petrel_h_t {
@@ -292,28 +332,27 @@ void petrel_thing_delete(struct petrel_thing_t *thing);
 "#;
 
     #[test]
-    fn parses_every_kind_of_declaration() {
-        let api = parse(HEADER).unwrap();
-        assert_eq!(api.opaques[0].name, "petrel_thing_t");
-        assert_eq!(api.opaques[0].doc, "An opaque thing.");
-        assert_eq!(api.aliases[0].target, "uint8_t");
-        let rec = &api.records[0];
+    fn reads_every_kind_of_declaration() {
+        let h = parse(HEADER).unwrap();
+        assert_eq!(h.opaques[0].name, "petrel_thing_t");
+        assert_eq!(h.opaques[0].doc, "An opaque thing.");
+        assert_eq!(h.aliases[0].target, "uint8_t");
+        assert!(h.aliases[0].doc.contains("@enum Kind"));
+        let rec = &h.records[0];
         assert_eq!(rec.fields[0].doc, "The id.");
         assert_eq!(rec.fields[1].array, Some(16));
-        assert_eq!(api.callbacks[0].params.len(), 2);
-        assert_eq!(api.constants[0].value, 0);
-        let f = &api.functions[0];
-        assert!(f.fallible);
+        assert_eq!(h.callbacks[0].params.len(), 2);
+        assert_eq!(h.constants[0].value, 0);
+        let f = &h.functions[0];
         assert!(f.doc.contains("# Safety"));
-        let dirs: Vec<Direction> = f.params.iter().map(|p| p.direction).collect();
-        assert_eq!(dirs, [Direction::Buffer, Direction::Length, Direction::Out]);
-        assert_eq!(f.params[2].ty.pointers, 2);
-        assert!(!api.functions[1].fallible);
+        assert_eq!(f.params[2].c.pointers, 2);
+        assert_eq!(f.params[0].c.c(), "const char *");
     }
 
     #[test]
     fn unknown_constructs_are_errors() {
         assert!(parse("typedef struct a b;").is_err());
         assert!(parse("#define X not_a_number").is_err());
+        assert!(parse("typedef unsigned long long x;").is_err());
     }
 }

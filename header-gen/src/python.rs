@@ -30,11 +30,13 @@ impl Emitter for Python {
 /// The C declarations cffi parses.
 pub fn c_declarations(api: &Api) -> String {
     let mut s = String::new();
-    for o in &api.opaques {
-        let _ = writeln!(s, "typedef struct {0} {0};", o.name);
+    for o in &api.objects {
+        if matches!(o.kind, ObjectKind::Owned | ObjectKind::Borrowed) {
+            let _ = writeln!(s, "typedef struct {0} {0};", o.c_name);
+        }
     }
-    for a in &api.aliases {
-        let _ = writeln!(s, "typedef {} {};", a.target, a.name);
+    for e in &api.enums {
+        let _ = writeln!(s, "typedef {} {};", e.repr_c, e.c_name);
     }
     for r in &api.records {
         let kw = if r.is_union { "union" } else { "struct" };
@@ -42,10 +44,10 @@ pub fn c_declarations(api: &Api) -> String {
         for f in &r.fields {
             match f.array {
                 Some(n) => {
-                    let _ = writeln!(s, "    {} {}[{n}];", f.ty.c(), f.name);
+                    let _ = writeln!(s, "    {} {}[{n}];", f.c.c(), f.name);
                 }
                 None => {
-                    let _ = writeln!(s, "    {} {};", f.ty.c(), f.name);
+                    let _ = writeln!(s, "    {} {};", f.c.c(), f.name);
                 }
             }
         }
@@ -55,15 +57,20 @@ pub fn c_declarations(api: &Api) -> String {
         let params: Vec<String> = c
             .params
             .iter()
-            .map(|p| format!("{} {}", p.ty.c(), p.name))
+            .map(|p| format!("{} {}", p.c.c(), p.name))
             .collect();
         let _ = writeln!(
             s,
             "typedef {} (*{})({});",
-            c.ret.c(),
+            c.ret_c.c(),
             c.name,
             params.join(", ")
         );
+    }
+    for e in &api.enums {
+        for m in &e.members {
+            let _ = writeln!(s, "#define {} {}", m.constant, m.value);
+        }
     }
     for c in &api.constants {
         let _ = writeln!(s, "#define {} {}", c.name, c.value);
@@ -72,9 +79,9 @@ pub fn c_declarations(api: &Api) -> String {
         let params: Vec<String> = f
             .params
             .iter()
-            .map(|p| format!("{} {}", p.ty.c(), p.name))
+            .map(|p| format!("{} {}", p.c.c(), p.name))
             .collect();
-        let _ = writeln!(s, "{} {}({});", f.ret.c(), f.name, params.join(", "));
+        let _ = writeln!(s, "{} {}({});", f.ret_c.c(), f.name, params.join(", "));
     }
     s
 }
@@ -86,32 +93,13 @@ fn cdef(api: &Api) -> String {
     )
 }
 
-fn is_int(api: &Api, base: &str) -> bool {
-    matches!(
-        base,
-        "int8_t"
-            | "uint8_t"
-            | "int16_t"
-            | "uint16_t"
-            | "int32_t"
-            | "uint32_t"
-            | "int64_t"
-            | "uint64_t"
-            | "size_t"
-            | "int"
-    ) || api.aliases.iter().any(|a| a.name == base)
-}
-
 /// The Python type hint of a value of `ty`.
-fn hint(api: &Api, ty: &CType) -> &'static str {
-    if ty.pointers > 0 {
-        return "Any";
-    }
-    match ty.base.as_str() {
-        "bool" => "bool",
-        "float" | "double" => "float",
-        "void" => "None",
-        b if is_int(api, b) => "int",
+fn hint(ty: &Type) -> &'static str {
+    match ty {
+        Type::Bool => "bool",
+        Type::Float { .. } => "float",
+        Type::Void => "None",
+        t if t.is_integer() => "int",
         _ => "Any",
     }
 }
@@ -171,6 +159,7 @@ raises the exception built by the error hook when the C function returns a
 
 from __future__ import annotations
 
+import enum
 from typing import Any, Callable, Union
 
 # The cffi API-mode extension module, compiled from these declarations
@@ -228,6 +217,17 @@ def _array(ctype: str, value: Any) -> Any:
     return value
 "#,
     );
+    for e in &api.enums {
+        let _ = writeln!(s, "\n\nclass {}(enum.IntEnum):", e.name);
+        s.push_str(&docstring(&e.doc, "    "));
+        s.push('\n');
+        for m in &e.members {
+            for line in m.doc.lines() {
+                let _ = writeln!(s, "    #: {line}");
+            }
+            let _ = writeln!(s, "    {} = {}", m.name, m.value);
+        }
+    }
     for f in &api.functions {
         let mut sig = Vec::new();
         let mut pre = Vec::new();
@@ -236,33 +236,33 @@ def _array(ctype: str, value: Any) -> Any:
         for p in &f.params {
             match p.direction {
                 Direction::In => {
-                    sig.push(format!("{}: {}", ident(&p.name), hint(api, &p.ty)));
+                    sig.push(format!("{}: {}", ident(&p.name), hint(&p.ty)));
                     args.push(ident(&p.name));
                 }
                 Direction::Out => {
-                    let mut pointee = p.ty.clone();
-                    pointee.pointers -= 1;
-                    pointee.is_const = false;
-                    pre.push(format!("    {} = ffi.new(\"{} *\")", p.name, pointee.c()));
+                    pre.push(format!(
+                        "    {} = ffi.new(\"{} *\")",
+                        p.name,
+                        p.c.pointee().c()
+                    ));
                     args.push(p.name.clone());
-                    outs.push((p.name.clone(), hint(api, &pointee)));
+                    outs.push((p.name.clone(), hint(&p.ty)));
                 }
                 Direction::Buffer => {
-                    let b = p.ty.base.as_str();
-                    let (h, conv) = if b == "char" {
-                        ("Union[str, bytes]", format!("_text({})", p.name))
-                    } else if b == "uint8_t" {
-                        ("Any", format!("_bytes({})", p.name))
-                    } else {
-                        ("Any", format!("_array(\"{}\", {})", p.ty.base, p.name))
+                    let (h, conv) = match &p.ty {
+                        Type::Text => ("Union[str, bytes]", format!("_text({})", p.name)),
+                        Type::Bytes { .. } => ("Any", format!("_bytes({})", p.name)),
+                        _ => (
+                            "Any",
+                            format!("_array(\"{}\", {})", p.c.pointee().c(), p.name),
+                        ),
                     };
                     sig.push(format!("{}: {h}", p.name));
                     pre.push(format!("    {0}_c = {conv}", p.name));
                     args.push(format!("{}_c", p.name));
                 }
                 Direction::Length => {
-                    let buf = p.name.strip_suffix("_len").unwrap_or(&p.name);
-                    args.push(format!("len({buf}_c)"));
+                    args.push(format!("len({}_c)", p.length_of[0]));
                 }
             }
         }
@@ -276,7 +276,7 @@ def _array(ctype: str, value: Any) -> Any:
                 ),
             }
         } else {
-            let r = hint(api, &f.ret).to_string();
+            let r = hint(&f.ret).to_string();
             if outs.is_empty() {
                 r
             } else {
@@ -318,16 +318,19 @@ def _array(ctype: str, value: Any) -> Any:
                     let _ = writeln!(s, "    return ({})", out_vals.join(", "));
                 }
             }
-        } else if f.ret.base == "void" && f.ret.pointers == 0 {
+        } else if f.ret == Type::Void {
             let _ = writeln!(s, "    {call}");
         } else if out_vals.is_empty() {
-            let _ = writeln!(s, "    return {}", typed(call, hint(api, &f.ret)));
+            let _ = writeln!(s, "    return {}", typed(call, hint(&f.ret)));
         } else {
-            let _ = writeln!(s, "    result = {}", typed(call, hint(api, &f.ret)));
+            let _ = writeln!(s, "    result = {}", typed(call, hint(&f.ret)));
             let _ = writeln!(s, "    return (result, {})", out_vals.join(", "));
         }
     }
     s.push_str("\n\n__all__ = [\"ffi\", \"lib\", \"check\", \"set_error_hook\", \"LowLevelError\"");
+    for e in &api.enums {
+        let _ = write!(s, ", \"{}\"", e.name);
+    }
     for f in &api.functions {
         let _ = write!(s, ", \"{}\"", py_name(&f.name));
     }

@@ -10,7 +10,8 @@
 5
 """
 
-from ._errors import ExitTrap, Frame, PetrelError, Trap, TrapCode, WasmtimeError
+from ._errors import ExitTrap, Frame, PetrelError, Trap, WasmtimeError
+from ._lowlevel import ExternKind, Mutability, OptLevel, TrapCode, ValKind
 from ._runtime import (
     Caller,
     Config,
@@ -48,6 +49,7 @@ __all__ = [
     "ExitTrap",
     "ExportType",
     "Extern",
+    "ExternKind",
     "Frame",
     "Func",
     "FuncType",
@@ -61,6 +63,8 @@ __all__ = [
     "Memory",
     "MemoryType",
     "Module",
+    "Mutability",
+    "OptLevel",
     "PetrelError",
     "Store",
     "Table",
@@ -68,6 +72,7 @@ __all__ = [
     "Trap",
     "TrapCode",
     "Val",
+    "ValKind",
     "ValType",
     "WasiConfig",
     "WasmtimeError",

@@ -118,6 +118,10 @@ typedef petrel_error_t * (*petrel_callback_t)(void * env, petrel_caller_t * call
 #define PETREL_TRAP_OUT_OF_FUEL 10
 #define PETREL_TRAP_NULL_REFERENCE 11
 #define PETREL_TRAP_UNKNOWN 255
+#define PETREL_EXTERN_FUNC 0
+#define PETREL_EXTERN_GLOBAL 1
+#define PETREL_EXTERN_TABLE 2
+#define PETREL_EXTERN_MEMORY 3
 #define PETREL_I32 0
 #define PETREL_I64 1
 #define PETREL_F32 2
@@ -127,10 +131,6 @@ typedef petrel_error_t * (*petrel_callback_t)(void * env, petrel_caller_t * call
 #define PETREL_EXTERNREF 6
 #define PETREL_CONST 0
 #define PETREL_VAR 1
-#define PETREL_EXTERN_FUNC 0
-#define PETREL_EXTERN_GLOBAL 1
-#define PETREL_EXTERN_TABLE 2
-#define PETREL_EXTERN_MEMORY 3
 petrel_error_t * petrel_config_new(petrel_config_t * * config_out);
 void petrel_config_delete(petrel_config_t * config);
 petrel_error_t * petrel_config_wasm_simd(petrel_config_t * config, bool enable);

@@ -5,13 +5,12 @@ back as the very same object)."""
 
 from __future__ import annotations
 
-import enum
 import itertools
 import threading
 from typing import Any, Dict, List, Optional
 
 from . import _lowlevel as ll
-from ._lowlevel import ffi
+from ._lowlevel import TrapCode, ffi
 
 
 class PetrelError(Exception):
@@ -20,23 +19,6 @@ class PetrelError(Exception):
 
 WasmtimeError = PetrelError
 """Alias for code ported from wasmtime-py."""
-
-
-class TrapCode(enum.IntEnum):
-    """Why wasm trapped."""
-
-    STACK_OVERFLOW = ll.lib.PETREL_TRAP_STACK_OVERFLOW
-    MEMORY_OUT_OF_BOUNDS = ll.lib.PETREL_TRAP_MEMORY_OUT_OF_BOUNDS
-    TABLE_OUT_OF_BOUNDS = ll.lib.PETREL_TRAP_TABLE_OUT_OF_BOUNDS
-    INDIRECT_CALL_TO_NULL = ll.lib.PETREL_TRAP_INDIRECT_CALL_TO_NULL
-    BAD_SIGNATURE = ll.lib.PETREL_TRAP_BAD_SIGNATURE
-    INTEGER_OVERFLOW = ll.lib.PETREL_TRAP_INTEGER_OVERFLOW
-    INTEGER_DIVISION_BY_ZERO = ll.lib.PETREL_TRAP_INTEGER_DIVISION_BY_ZERO
-    BAD_CONVERSION_TO_INTEGER = ll.lib.PETREL_TRAP_BAD_CONVERSION_TO_INTEGER
-    UNREACHABLE = ll.lib.PETREL_TRAP_UNREACHABLE
-    INTERRUPT = ll.lib.PETREL_TRAP_INTERRUPT
-    OUT_OF_FUEL = ll.lib.PETREL_TRAP_OUT_OF_FUEL
-    NULL_REFERENCE = ll.lib.PETREL_TRAP_NULL_REFERENCE
 
 
 class Frame:
@@ -121,9 +103,12 @@ def error_from_c(err: Any) -> BaseException:
     trap = ll.lib.petrel_error_as_trap(err)
     if trap != ffi.NULL:
         raw = ll.lib.petrel_trap_code(trap)
+        # A code this binding does not know (or the C API's UNKNOWN) is None.
         try:
             code: Optional[TrapCode] = TrapCode(raw)
         except ValueError:
+            code = None
+        if code == TrapCode.UNKNOWN:
             code = None
         frames = []
         for i in range(ll.lib.petrel_trap_frame_count(trap)):

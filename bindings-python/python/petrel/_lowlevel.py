@@ -10,6 +10,7 @@ raises the exception built by the error hook when the C function returns a
 
 from __future__ import annotations
 
+import enum
 from typing import Any, Callable, Union
 
 # The cffi API-mode extension module, compiled from these declarations
@@ -65,6 +66,89 @@ def _array(ctype: str, value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return ffi.new(ctype + "[]", value)
     return value
+
+
+class OptLevel(enum.IntEnum):
+    """Cranelift's optimisation level (see `PETREL_OPT_LEVEL_*`)."""
+
+    #: No optimisation: the fastest compile.
+    NONE = 0
+    #: Optimise for speed (the default).
+    SPEED = 1
+    #: Optimise for speed and code size.
+    SPEED_AND_SIZE = 2
+
+
+class TrapCode(enum.IntEnum):
+    """Why wasm trapped (see `PETREL_TRAP_*`)."""
+
+    #: Wasm used more stack than the configured maximum.
+    STACK_OVERFLOW = 0
+    #: A load or store outside linear memory.
+    MEMORY_OUT_OF_BOUNDS = 1
+    #: An access outside a table.
+    TABLE_OUT_OF_BOUNDS = 2
+    #: `call_indirect` of a null table entry.
+    INDIRECT_CALL_TO_NULL = 3
+    #: `call_indirect` of a function of the wrong type.
+    BAD_SIGNATURE = 4
+    #: Integer overflow.
+    INTEGER_OVERFLOW = 5
+    #: Integer division by zero.
+    INTEGER_DIVISION_BY_ZERO = 6
+    #: NaN converted to an integer.
+    BAD_CONVERSION_TO_INTEGER = 7
+    #: The `unreachable` instruction.
+    UNREACHABLE = 8
+    #: The epoch deadline was reached.
+    INTERRUPT = 9
+    #: The store's fuel ran out.
+    OUT_OF_FUEL = 10
+    #: A null reference was dereferenced.
+    NULL_REFERENCE = 11
+    #: A trap code this version of the C API does not know.
+    UNKNOWN = 255
+
+
+class ExternKind(enum.IntEnum):
+    """The kind of an importable or exportable item (see `PETREL_EXTERN_*`)."""
+
+    #: A function.
+    FUNC = 0
+    #: A global.
+    GLOBAL = 1
+    #: A table.
+    TABLE = 2
+    #: A linear memory.
+    MEMORY = 3
+
+
+class ValKind(enum.IntEnum):
+    """The kind of a wasm value (see `PETREL_I32` ...)."""
+
+    #: 32-bit integer.
+    I32 = 0
+    #: 64-bit integer.
+    I64 = 1
+    #: 32-bit float.
+    F32 = 2
+    #: 64-bit float.
+    F64 = 3
+    #: 128-bit vector.
+    V128 = 4
+    #: Nullable function reference.
+    FUNCREF = 5
+    #: Nullable reference to a host value.
+    EXTERNREF = 6
+
+
+class Mutability(enum.IntEnum):
+    """Whether a global can be written (see `PETREL_CONST` and `PETREL_VAR`)."""
+
+    #: Immutable.
+    CONST = 0
+    #: Mutable.
+    VAR = 1
 
 
 def config_new() -> Any:
@@ -265,7 +349,7 @@ def engine_delete(engine: Any) -> None:
     lib.petrel_engine_delete(engine)
 
 
-def error_new(message: Union[str, bytes]) -> None:
+def error_new(message: Union[str, bytes]) -> Any:
     """Creates an error with `message` (UTF-8, `message_len` bytes; invalid
     UTF-8 is replaced). A host callback returns it to make the wasm call
     that reached it fail with this error. Never NULL.
@@ -275,10 +359,10 @@ def error_new(message: Union[str, bytes]) -> None:
     `message_len` 0).
     """
     message_c = _text(message)
-    check(lib.petrel_error_new(message_c, len(message_c)))
+    return lib.petrel_error_new(message_c, len(message_c))
 
 
-def error_new_host(message: Union[str, bytes], tag: int) -> None:
+def error_new_host(message: Union[str, bytes], tag: int) -> Any:
     """Creates an error with `message` and a `tag` the embedder chooses (for
     example the key of an exception object it keeps). The error comes back
     unchanged out of the wasm call, where `petrel_error_host_tag` reads the
@@ -288,15 +372,15 @@ def error_new_host(message: Union[str, bytes], tag: int) -> None:
     As for `petrel_error_new`.
     """
     message_c = _text(message)
-    check(lib.petrel_error_new_host(message_c, len(message_c), tag))
+    return lib.petrel_error_new_host(message_c, len(message_c), tag)
 
 
-def error_new_trap(code: int) -> None:
+def error_new_trap(code: int) -> Any:
     """Creates an error that is a trap with `code` (no backtrace), so a host
     callback can trap. An unknown code gives `PETREL_TRAP_UNREACHABLE`.
     Never NULL.
     """
-    check(lib.petrel_error_new_trap(code))
+    return lib.petrel_error_new_trap(code)
 
 
 def error_message(error: Any) -> Any:
@@ -772,7 +856,7 @@ def func_call(store: Any, func: Any, args: Any, results: Any) -> None:
     check(lib.petrel_func_call(store, func, args_c, len(args_c), results_c, len(results_c)))
 
 
-def func_call_raw(store: Any, func: Any, args_and_results: Any, len: int) -> None:
+def func_call_raw(store: Any, func: Any, args_and_results: Any) -> None:
     """The fast path: calls `*func` with arguments and results in one flat
     array of `len` raw values (arguments on entry, results on return). One
     store check, one length check (`len` must be at least the larger of
@@ -786,7 +870,8 @@ def func_call_raw(store: Any, func: Any, args_and_results: Any, len: int) -> Non
     `args_and_results` points to `len` values whose 16 bytes are all
     initialised (for example zeroed), writable.
     """
-    check(lib.petrel_func_call_raw(store, func, args_and_results, len))
+    args_and_results_c = _array("petrel_valraw_t", args_and_results)
+    check(lib.petrel_func_call_raw(store, func, args_and_results_c, len(args_and_results_c)))
 
 
 def linker_new(engine: Any) -> Any:
@@ -1281,7 +1366,7 @@ def wasi_config_delete(config: Any) -> None:
     lib.petrel_wasi_config_delete(config)
 
 
-def wasi_config_set_argv(config: Any, argv: Any, argc: int) -> None:
+def wasi_config_set_argv(config: Any, argv: Any) -> None:
     """Sets the program's arguments (`argv[0]` is conventionally its name):
     the `argc` NUL-terminated UTF-8 strings of `argv`, copied.
 
@@ -1290,7 +1375,8 @@ def wasi_config_set_argv(config: Any, argv: Any, argc: int) -> None:
     pointers to NUL-terminated strings (`argv` may be NULL when `argc` is
     0).
     """
-    check(lib.petrel_wasi_config_set_argv(config, argv, argc))
+    argv_c = _array("char *", argv)
+    check(lib.petrel_wasi_config_set_argv(config, argv_c, len(argv_c)))
 
 
 def wasi_config_inherit_argv(config: Any) -> None:
@@ -1302,7 +1388,7 @@ def wasi_config_inherit_argv(config: Any) -> None:
     check(lib.petrel_wasi_config_inherit_argv(config))
 
 
-def wasi_config_set_env(config: Any, names: Any, values: Any, envc: int) -> None:
+def wasi_config_set_env(config: Any, names: Any, values: Any) -> None:
     """Sets the program's environment: variable `names[i]` has the value
     `values[i]`, for the `envc` NUL-terminated UTF-8 strings of each array
     (copied; a later duplicate name replaces an earlier one).
@@ -1315,7 +1401,9 @@ def wasi_config_set_env(config: Any, names: Any, values: Any, envc: int) -> None
     to `envc` pointers to NUL-terminated strings (either may be NULL when
     `envc` is 0).
     """
-    check(lib.petrel_wasi_config_set_env(config, names, values, envc))
+    names_c = _array("char *", names)
+    values_c = _array("char *", values)
+    check(lib.petrel_wasi_config_set_env(config, names_c, values_c, len(names_c)))
 
 
 def wasi_config_inherit_env(config: Any) -> None:
@@ -1516,4 +1604,4 @@ def store_wasi_stderr(store: Any) -> Any:
     return contents_out[0]
 
 
-__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_opt_level", "config_max_wasm_stack", "config_module_key", "config_generate_module_key", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]
+__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "OptLevel", "TrapCode", "ExternKind", "ValKind", "Mutability", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_opt_level", "config_max_wasm_stack", "config_module_key", "config_generate_module_key", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]

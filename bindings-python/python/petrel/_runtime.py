@@ -20,8 +20,9 @@ import weakref
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _lowlevel as ll
-from ._errors import PetrelError, Trap, TrapCode, stash_exception
-from ._lowlevel import check, ffi, lib
+from ._errors import PetrelError, Trap, stash_exception
+from ._floats import f32_from_bits, f32_to_bits, signed32
+from ._lowlevel import ExternKind, OptLevel, TrapCode, ValKind, check, ffi, lib
 from ._types import (
     AnyType,
     ExportType,
@@ -39,19 +40,15 @@ from ._wasi import captured_bytes
 if TYPE_CHECKING:
     from ._wasi import WasiConfig
 
-I32 = lib.PETREL_I32
-I64 = lib.PETREL_I64
-F32 = lib.PETREL_F32
-F64 = lib.PETREL_F64
-V128 = lib.PETREL_V128
-FUNCREF = lib.PETREL_FUNCREF
-EXTERNREF = lib.PETREL_EXTERNREF
+I32 = int(ValKind.I32)
+I64 = int(ValKind.I64)
+F32 = int(ValKind.F32)
+F64 = int(ValKind.F64)
+V128 = int(ValKind.V128)
+FUNCREF = int(ValKind.FUNCREF)
+EXTERNREF = int(ValKind.EXTERNREF)
 
-_OPT_LEVELS = {
-    "none": lib.PETREL_OPT_LEVEL_NONE,
-    "speed": lib.PETREL_OPT_LEVEL_SPEED,
-    "speed_and_size": lib.PETREL_OPT_LEVEL_SPEED_AND_SIZE,
-}
+_OPT_LEVELS = {level.name.lower(): int(level) for level in OptLevel}
 
 
 def wat2wasm(wat: Union[str, bytes]) -> bytes:
@@ -426,7 +423,7 @@ def _to_raw(store: Any, slot: Any, kind: int, v: Any) -> None:
     elif kind == I64:
         slot.i64 = v - (1 << 64) if isinstance(v, int) and v >= (1 << 63) else v
     elif kind == F32:
-        slot.f32 = v
+        slot.i32 = signed32(f32_to_bits(v))
     elif kind == F64:
         slot.f64 = v
     elif kind == V128:
@@ -460,7 +457,7 @@ def _from_raw(store: Any, slot: Any, kind: int) -> Any:
     if kind == I64:
         return slot.i64
     if kind == F32:
-        return slot.f32
+        return f32_from_bits(slot.i32 & 0xFFFFFFFF)
     if kind == F64:
         return slot.f64
     if kind == V128:
@@ -502,7 +499,7 @@ def _val_to_c(store: Any, kind: int, v: Any) -> Any:
     elif kind == I64:
         c.of.i64 = v - (1 << 64) if isinstance(v, int) and v >= (1 << 63) else v
     elif kind == F32:
-        c.of.f32 = v
+        c.of.i32 = signed32(f32_to_bits(v))
     elif kind == F64:
         c.of.f64 = v
     else:
@@ -517,7 +514,7 @@ def _val_from_c(store: Any, c: Any) -> Any:
     if k == I64:
         return c.of.i64
     if k == F32:
-        return c.of.f32
+        return f32_from_bits(c.of.i32 & 0xFFFFFFFF)
     if k == F64:
         return c.of.f64
     if k == V128:
@@ -582,8 +579,9 @@ class Func:
 
 
 # Typed views of a raw buffer: C type and number of view elements per
-# 16-byte slot, by value kind.
-_VIEWS = {I32: ("int32_t", 4), I64: ("int64_t", 2), F32: ("float", 4), F64: ("double", 2)}
+# 16-byte slot, by value kind. f32 values go through their bits (_floats),
+# so a NaN keeps its payload and signalling bit.
+_VIEWS = {I32: ("int32_t", 4), I64: ("int64_t", 2), F32: ("uint32_t", 4), F64: ("double", 2)}
 _VIEW_NAMES = {I32: "v_i32", I64: "v_i64", F32: "v_f32", F64: "v_f64"}
 
 
@@ -638,6 +636,8 @@ def _build_signature_class(params: List[int], results: List[int]) -> type:
         "convert_args": _convert_args,
         "from_raw": _from_raw,
         "params": params,
+        "f32_to_bits": f32_to_bits,
+        "f32_from_bits": f32_from_bits,
     }
     names = ", ".join(["raw"] + [_VIEW_NAMES[k] for k in used])
     argnames = [f"a{i}" for i in range(nparams)]
@@ -657,7 +657,8 @@ def _build_signature_class(params: List[int], results: List[int]) -> type:
     if numeric and nparams:
         lines.append("    try:")
         for i, k in enumerate(params):
-            lines.append(f"        {_VIEW_NAMES[k]}[{i * _VIEWS[k][1]}] = a{i}")
+            value = f"f32_to_bits(a{i})" if k == F32 else f"a{i}"
+            lines.append(f"        {_VIEW_NAMES[k]}[{i * _VIEWS[k][1]}] = {value}")
         lines.append("    except (TypeError, OverflowError):")
         lines.append(f"        convert_args(store, raw, params, ({''.join(a + ', ' for a in argnames)}))")
     elif nparams:
@@ -671,7 +672,8 @@ def _build_signature_class(params: List[int], results: List[int]) -> type:
     outs = []
     for i, k in enumerate(results):
         if numeric:
-            outs.append(f"{_VIEW_NAMES[k]}[{i * _VIEWS[k][1]}]")
+            view = f"{_VIEW_NAMES[k]}[{i * _VIEWS[k][1]}]"
+            outs.append(f"f32_from_bits({view})" if k == F32 else view)
         else:
             outs.append(f"from_raw(store, raw[{i}], {k})")
     if not outs:
@@ -921,10 +923,10 @@ Extern = Union[Func, Memory, Table, Global]
 def _extern_from_c(item: Any) -> Extern:
     k = item.kind
     cls: Any = {
-        lib.PETREL_EXTERN_FUNC: Func,
-        lib.PETREL_EXTERN_MEMORY: Memory,
-        lib.PETREL_EXTERN_TABLE: Table,
-        lib.PETREL_EXTERN_GLOBAL: Global,
+        ExternKind.FUNC: Func,
+        ExternKind.MEMORY: Memory,
+        ExternKind.TABLE: Table,
+        ExternKind.GLOBAL: Global,
     }[k]
     obj = cls.__new__(cls)
     obj._init(item.store_id, item.index)
@@ -933,10 +935,10 @@ def _extern_from_c(item: Any) -> Extern:
 
 def _extern_to_c(item: Any, out: Any) -> None:
     kinds = {
-        Func: lib.PETREL_EXTERN_FUNC,
-        Memory: lib.PETREL_EXTERN_MEMORY,
-        Table: lib.PETREL_EXTERN_TABLE,
-        Global: lib.PETREL_EXTERN_GLOBAL,
+        Func: ExternKind.FUNC,
+        Memory: ExternKind.MEMORY,
+        Table: ExternKind.TABLE,
+        Global: ExternKind.GLOBAL,
     }
     kind = next((k for cls, k in kinds.items() if isinstance(item, cls)), None)
     if kind is None:
@@ -1001,8 +1003,11 @@ class Instance:
         self._exports: Optional[InstanceExports] = None
 
     def exports(self, store: StoreLike) -> InstanceExports:
-        """The exports (checked against ``store``)."""
-        if self._exports is None or store._id != self._store_id:
+        """The exports (checked against ``store``: another store, a closed
+        store or a caller used after its host function returned raise, as
+        they would without the cache)."""
+        _sp(store)
+        if self._exports is None or store._id != self._store_id or getattr(store, "_closed", False):
             self._exports = InstanceExports(store, self)
         return self._exports
 

@@ -6,17 +6,9 @@ from __future__ import annotations
 from typing import Any, Iterable, List, Optional
 
 from . import _lowlevel as ll
-from ._lowlevel import ffi, lib
+from ._lowlevel import ExternKind, Mutability, ValKind, ffi, lib
 
-_NAMES = {
-    lib.PETREL_I32: "i32",
-    lib.PETREL_I64: "i64",
-    lib.PETREL_F32: "f32",
-    lib.PETREL_F64: "f64",
-    lib.PETREL_V128: "v128",
-    lib.PETREL_FUNCREF: "funcref",
-    lib.PETREL_EXTERNREF: "externref",
-}
+_NAMES = {kind.value: kind.name.lower() for kind in ValKind}
 
 
 class ValType:
@@ -31,31 +23,31 @@ class ValType:
 
     @staticmethod
     def i32() -> "ValType":
-        return ValType(lib.PETREL_I32)
+        return ValType(ValKind.I32)
 
     @staticmethod
     def i64() -> "ValType":
-        return ValType(lib.PETREL_I64)
+        return ValType(ValKind.I64)
 
     @staticmethod
     def f32() -> "ValType":
-        return ValType(lib.PETREL_F32)
+        return ValType(ValKind.F32)
 
     @staticmethod
     def f64() -> "ValType":
-        return ValType(lib.PETREL_F64)
+        return ValType(ValKind.F64)
 
     @staticmethod
     def v128() -> "ValType":
-        return ValType(lib.PETREL_V128)
+        return ValType(ValKind.V128)
 
     @staticmethod
     def funcref() -> "ValType":
-        return ValType(lib.PETREL_FUNCREF)
+        return ValType(ValKind.FUNCREF)
 
     @staticmethod
     def externref() -> "ValType":
-        return ValType(lib.PETREL_EXTERNREF)
+        return ValType(ValKind.EXTERNREF)
 
     @property
     def kind(self) -> int:
@@ -188,12 +180,12 @@ class GlobalType:
     def _to_c(self) -> Any:
         c = ffi.new("petrel_globaltype_t *")
         c.content = self.content.kind
-        c.mutability = lib.PETREL_VAR if self.mutable else lib.PETREL_CONST
+        c.mutability = Mutability.VAR if self.mutable else Mutability.CONST
         return c[0]
 
     @staticmethod
     def _from_c(c: Any) -> "GlobalType":
-        return GlobalType(ValType(c.content), c.mutability == lib.PETREL_VAR)
+        return GlobalType(ValType(c.content), c.mutability == Mutability.VAR)
 
     def __repr__(self) -> str:
         return f"GlobalType({self.content!r}, {self.mutable})"
@@ -206,11 +198,11 @@ def externtype_from_c(ptr: Any) -> AnyType:
     """The Python type of a ``petrel_externtype_t *`` (freed here)."""
     try:
         kind = ll.externtype_kind(ptr)
-        if kind == lib.PETREL_EXTERN_FUNC:
+        if kind == ExternKind.FUNC:
             return FuncType._from_c(ll.externtype_functype(ptr))
-        if kind == lib.PETREL_EXTERN_GLOBAL:
+        if kind == ExternKind.GLOBAL:
             return GlobalType._from_c(ll.externtype_globaltype(ptr))
-        if kind == lib.PETREL_EXTERN_TABLE:
+        if kind == ExternKind.TABLE:
             return TableType._from_c(ll.externtype_tabletype(ptr))
         return MemoryType._from_c(ll.externtype_memorytype(ptr))
     finally:

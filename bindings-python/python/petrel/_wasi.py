@@ -82,7 +82,7 @@ class WasiConfig:
     @argv.setter
     def argv(self, argv: Sequence[str]) -> None:
         keep = [_c_text(a, "argument") for a in argv]
-        ll.wasi_config_set_argv(self._p(), _c_array(keep), len(keep))
+        ll.wasi_config_set_argv(self._p(), _c_array(keep))
 
     def inherit_argv(self) -> None:
         """Gives the program this process's own arguments."""
@@ -100,7 +100,7 @@ class WasiConfig:
         for name, value in pairs:
             names.append(_c_text(name, "environment variable name"))
             values.append(_c_text(value, "environment variable value"))
-        ll.wasi_config_set_env(self._p(), _c_array(names), _c_array(values), len(names))
+        ll.wasi_config_set_env(self._p(), _c_array(names), _c_array(values))
 
     def inherit_env(self) -> None:
         """Gives the program this process's environment."""

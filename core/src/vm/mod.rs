@@ -18,7 +18,7 @@ pub use alloc::{GlobalStorage, VMContextAlloc, VMStoreContextBox};
 pub use code_memory::CodeMemory;
 pub use host::{HostFn, HostFuncBox};
 pub use memory::LinearMemory;
-pub use table::Table;
+pub use table::{MAX_TABLE_ELEMENTS, Table};
 pub use traphandler::{TrapRecord, init_traps};
 pub use vmcontext::{VMFuncRef, ValRaw};
 

@@ -20,21 +20,37 @@ unsafe impl Send for Table {}
 // SAFETY: `&self` methods only read.
 unsafe impl Sync for Table {}
 
+/// The most elements a table may have: creating or growing one past this
+/// fails cleanly (growth returns -1 to wasm) instead of asking the
+/// allocator for up to 32 GiB, whose failure would abort the host.
+pub const MAX_TABLE_ELEMENTS: usize = 10_000_000;
+
+/// `len` elements of `init`, or `None` past [`MAX_TABLE_ELEMENTS`] or when
+/// the allocation fails.
+fn allocate(len: usize, init: usize) -> Option<Box<[usize]>> {
+    if len > MAX_TABLE_ELEMENTS {
+        return None;
+    }
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).ok()?;
+    v.resize(len, init);
+    Some(v.into_boxed_slice())
+}
+
 impl Table {
-    /// Creates a table of `ty.minimum()` elements, each `init`.
-    pub fn new(ty: TableType, init: usize) -> Table {
-        let elements = NonNull::from(Box::leak(
-            vec![init; ty.minimum() as usize].into_boxed_slice(),
-        ));
+    /// Creates a table of `ty.minimum()` elements, each `init`; `None` when
+    /// that many cannot be allocated (see [`MAX_TABLE_ELEMENTS`]).
+    pub fn new(ty: TableType, init: usize) -> Option<Table> {
+        let elements = NonNull::from(Box::leak(allocate(ty.minimum() as usize, init)?));
         let definition = NonNull::from(Box::leak(Box::new(VMTableDefinition {
             base: elements.as_ptr().cast::<usize>(),
             current_elements: ty.minimum() as usize,
         })));
-        Table {
+        Some(Table {
             elements,
             definition,
             ty,
-        }
+        })
     }
 
     /// The table's type as created.
@@ -82,15 +98,20 @@ impl Table {
         }
     }
 
-    /// Grows by `delta` elements of `init`. The caller has checked the
-    /// maximum and any limiter.
-    pub fn grow(&mut self, delta: u32, init: usize) {
+    /// Grows by `delta` elements of `init`; false, with the table
+    /// unchanged, when that many cannot be allocated (see
+    /// [`MAX_TABLE_ELEMENTS`]). The caller has checked the maximum and any
+    /// limiter.
+    pub fn grow(&mut self, delta: u32, init: usize) -> bool {
         if delta == 0 {
-            return;
+            return true;
         }
-        let mut v = self.elements().to_vec();
-        v.resize(v.len() + delta as usize, init);
-        let new = NonNull::from(Box::leak(v.into_boxed_slice()));
+        let old = self.elements();
+        let Some(mut grown) = allocate(old.len() + delta as usize, init) else {
+            return false;
+        };
+        grown[..old.len()].copy_from_slice(old);
+        let new = NonNull::from(Box::leak(grown));
         // SAFETY: the old storage came from `Box::leak` and nothing refers
         // to it once the definition points at the new storage, which
         // happens below under the same `&mut self`.
@@ -103,6 +124,7 @@ impl Table {
             def.base = new.as_ptr().cast::<usize>();
             def.current_elements = new.len();
         }
+        true
     }
 }
 
@@ -124,10 +146,10 @@ mod tests {
 
     #[test]
     fn grow_keeps_elements_and_updates_definition() {
-        let mut t = Table::new(TableType::new(RefType::FuncRef, 2, None), 5);
+        let mut t = Table::new(TableType::new(RefType::FuncRef, 2, None), 5).unwrap();
         assert!(t.set(1, 9));
         assert!(!t.set(2, 1));
-        t.grow(3, 7);
+        assert!(t.grow(3, 7));
         assert_eq!(t.elements(), &[5, 9, 7, 7, 7]);
         // SAFETY: reading the definition owned by `t` while `t` is alive.
         let def = unsafe { &*t.definition() };
@@ -135,5 +157,18 @@ mod tests {
         assert_eq!(def.base.cast_const(), t.elements().as_ptr());
         assert_eq!(t.get(4), Some(7));
         assert_eq!(t.get(5), None);
+    }
+
+    #[test]
+    fn growth_and_creation_past_the_limit_fail_cleanly() {
+        let max = MAX_TABLE_ELEMENTS as u32;
+        let mut t = Table::new(TableType::new(RefType::FuncRef, 3, None), 1).unwrap();
+        assert!(!t.grow(u32::MAX - 3, 0));
+        assert!(!t.grow(max, 0));
+        assert_eq!(t.elements(), &[1, 1, 1]);
+        // SAFETY: reading the definition owned by `t` while `t` is alive.
+        let def = unsafe { &*t.definition() };
+        assert_eq!(def.current_elements, 3);
+        assert!(Table::new(TableType::new(RefType::FuncRef, max + 1, None), 0).is_none());
     }
 }
