@@ -12,8 +12,11 @@
 //! Targets:
 //! - [`deserialize`]: random and mutated serialized modules must never
 //!   crash `Module::deserialize`, and none but the genuine ones may load.
+//! - [`differential`]: wasm-smith modules run in Petrel and in the wasmi
+//!   interpreter; results, traps, memories and globals must agree.
 
 pub mod deserialize;
+pub mod differential;
 
 /// A small deterministic pseudo-random generator (SplitMix64) for the
 /// smoke tests: the same seed gives the same inputs on every machine.

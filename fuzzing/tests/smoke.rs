@@ -13,3 +13,14 @@ fn deserialize() {
         "{loaded} of {cases} loaded"
     );
 }
+
+#[test]
+fn differential() {
+    // Deterministic wasm-smith modules in Petrel and wasmi; `run` panics on
+    // any divergence. The counts show the inputs did real work.
+    let counts = petrel_fuzzing::differential::smoke(0x5eed_0012, 300);
+    println!("differential: {counts:?}");
+    assert!(counts.generated >= 250, "{counts:?}");
+    assert!(counts.instantiated >= counts.generated / 2, "{counts:?}");
+    assert!(counts.calls >= counts.generated / 2, "{counts:?}");
+}
