@@ -100,7 +100,9 @@ enum Value {
     F64(u64),
     V128(u128),
     /// A reference: only whether it is null can be compared.
-    Ref { null: bool },
+    Ref {
+        null: bool,
+    },
 }
 
 /// How a call ended, comparably.
@@ -196,10 +198,7 @@ fn argument(ty: &petrel::ValType, input: &mut Input) -> (petrel::Val, wasmi::Val
     let wide = (u64::from(input.u32()) << 32) | u64::from(input.u32());
     match ty {
         T::I32 => (petrel::Val::I32(wide as i32), wasmi::Val::I32(wide as i32)),
-        T::I64 => (
-            petrel::Val::I64(wide as i64),
-            wasmi::Val::I64(wide as i64),
-        ),
+        T::I64 => (petrel::Val::I64(wide as i64), wasmi::Val::I64(wide as i64)),
         T::F32 => (
             petrel::Val::F32(wide as u32),
             wasmi::Val::F32(wasmi::F32::from_bits(wide as u32)),
@@ -210,10 +209,7 @@ fn argument(ty: &petrel::ValType, input: &mut Input) -> (petrel::Val, wasmi::Val
         ),
         T::V128 => {
             let v = (u128::from(wide) << 64) | u128::from(wide.rotate_left(17));
-            (
-                petrel::Val::V128(v),
-                wasmi::Val::V128(wasmi::V128::from(v)),
-            )
+            (petrel::Val::V128(v), wasmi::Val::V128(wasmi::V128::from(v)))
         }
         T::FuncRef => (
             petrel::Val::FuncRef(None),
@@ -306,7 +302,8 @@ pub fn run(data: &[u8]) {
     let mut w_store = wasmi::Store::new(&w_engine, ());
     w_store.set_fuel(FUEL).expect("fuel is enabled");
     let p_instance = petrel::Instance::new(&mut p_store, &p_module, &[]);
-    let w_instance = wasmi::Linker::<()>::new(&w_engine).instantiate_and_start(&mut w_store, &w_module);
+    let w_instance =
+        wasmi::Linker::<()>::new(&w_engine).instantiate_and_start(&mut w_store, &w_module);
     let (p_instance, w_instance) = match (p_instance, w_instance) {
         (Ok(p), Ok(w)) => (p, w),
         (Err(p), Err(w)) => {
@@ -315,7 +312,12 @@ pub fn run(data: &[u8]) {
                 INCONCLUSIVE.fetch_add(1, Ordering::Relaxed);
                 return;
             }
-            assert_eq!(p, w, "instantiation trapped differently\n{}", describe(&wasm));
+            assert_eq!(
+                p,
+                w,
+                "instantiation trapped differently\n{}",
+                describe(&wasm)
+            );
             INSTANTIATED.fetch_add(1, Ordering::Relaxed);
             return;
         }
@@ -331,7 +333,10 @@ pub fn run(data: &[u8]) {
                 INCONCLUSIVE.fetch_add(1, Ordering::Relaxed);
                 return;
             }
-            panic!("only petrel failed to instantiate: {p:#}\n{}", describe(&wasm))
+            panic!(
+                "only petrel failed to instantiate: {p:#}\n{}",
+                describe(&wasm)
+            )
         }
     };
     INSTANTIATED.fetch_add(1, Ordering::Relaxed);
@@ -355,8 +360,11 @@ pub fn run(data: &[u8]) {
             .expect("wasmi has the same function export");
         let (p_args, w_args): (Vec<_>, Vec<_>) =
             ty.params().iter().map(|t| argument(t, &mut input)).unzip();
-        let mut p_results: Vec<petrel::Val> =
-            ty.results().iter().map(|t| petrel::Val::default_for(*t)).collect();
+        let mut p_results: Vec<petrel::Val> = ty
+            .results()
+            .iter()
+            .map(|t| petrel::Val::default_for(*t))
+            .collect();
         let mut w_results: Vec<wasmi::Val> = w_func
             .ty(&pair.w_store)
             .results()
