@@ -123,4 +123,4 @@ echo "== Miri: runtime data structures (no JIT code)"
 # context blocks, globals, and the layout assertions. Tests that need real
 # mmap reservations or run compiled code are outside this lane.
 MIRIFLAGS="${MIRIFLAGS:-}" cargo +nightly miri test -p petrel --lib -- \
-    vm::table vm::alloc vm::vmcontext vm::memory environ::
+    vm::table vm::alloc vm::vmcontext vm::memory vm::cow environ::

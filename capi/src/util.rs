@@ -114,10 +114,12 @@ pub(crate) unsafe fn str<'a>(
     std::str::from_utf8(bytes).map_err(|e| anyhow!("`{name}` is not valid UTF-8: {e}"))
 }
 
-/// A small id of the current thread, never 0.
+/// An id of the current thread, never 0, unique among live threads (its
+/// `pthread_t`: reading it costs no thread-local lookup, which in a shared
+/// library is a call to `__tls_get_addr`).
 pub(crate) fn thread_id() -> usize {
-    thread_local! {
-        static MARK: u8 = const { 0 };
-    }
-    MARK.with(|m| m as *const u8 as usize)
+    // SAFETY: pthread_self has no preconditions and always succeeds.
+    let id = unsafe { libc::pthread_self() } as usize;
+    debug_assert_ne!(id, 0);
+    id
 }

@@ -39,6 +39,7 @@ pub struct Config {
     pub(crate) max_wasm_stack: usize,
     pub(crate) parallel_compilation: bool,
     pub(crate) static_memory_guard: bool,
+    pub(crate) memory_init_cow: bool,
     /// Never serialized: a configuration written out must not carry the
     /// secret.
     #[serde(skip)]
@@ -62,6 +63,7 @@ impl Default for Config {
             max_wasm_stack: 512 * 1024,
             parallel_compilation: true,
             static_memory_guard: true,
+            memory_init_cow: true,
             module_key: None,
         }
     }
@@ -151,6 +153,16 @@ impl Config {
     /// access is checked explicitly.
     pub fn static_memory_guard(&mut self, enable: bool) -> &mut Self {
         self.static_memory_guard = enable;
+        self
+    }
+
+    /// Whether a module's data segments become a copy-on-write memory
+    /// image that instances map rather than copy (the default, for static
+    /// memories whose segments all have constant offsets). Instances then
+    /// share unwritten pages and instantiation touches no memory. When off,
+    /// every instantiation copies the segments.
+    pub fn memory_init_cow(&mut self, enable: bool) -> &mut Self {
+        self.memory_init_cow = enable;
         self
     }
 

@@ -250,9 +250,11 @@ impl Func {
     {
         let inner = store.as_context_mut().0;
         let opaque = &mut inner.opaque;
-        opaque.check_exists(self.0, crate::store::ItemKind::Func)?;
-        let index = self.0.index;
-        let ty = &opaque.funcs[index].ty;
+        let index = opaque.check(self.0)?;
+        let Some(data) = opaque.funcs.get(index) else {
+            bail!("invalid Func handle: index {index} is not in this store");
+        };
+        let ty = &data.ty;
         let (params, results) = (ty.params().len(), ty.results().len());
         if values.len() < params.max(results) {
             bail!(

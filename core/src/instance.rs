@@ -257,8 +257,13 @@ pub(crate) fn instantiate(
 
     // Own memories and tables.
     let is_static = opaque.engine.config().static_memory_guard;
-    for mem in &info.memories[info.num_imported_memories as usize..] {
-        let m = vm::LinearMemory::new(*mem, is_static)?;
+    let images = module.memory_images();
+    for (def, mem) in info.memories[info.num_imported_memories as usize..]
+        .iter()
+        .enumerate()
+    {
+        let image = images[def].as_deref();
+        let m = vm::LinearMemory::with_image(*mem, is_static, image)?;
         opaque.memories.push(m);
         data.memories.push(opaque.memories.len() - 1);
     }
@@ -328,7 +333,51 @@ pub(crate) fn element_items(
 }
 
 /// Applies active element and data segments in order.
+///
+/// Memories with a copy-on-write image already hold their segments. When
+/// a segment traps, those memories are put back in the state the trap
+/// leaves them in without images (functions the failed instance put in an
+/// imported table can still read them): zero, plus the segments before the
+/// failing one.
 fn initialize_segments(store: &mut StoreOpaque, instance: usize) -> Result<()> {
+    let mut data_done = 0;
+    let result = apply_segments(store, instance, &mut data_done);
+    if result.is_err() {
+        undo_images(store, instance, data_done)?;
+    }
+    result
+}
+
+/// Rewinds the image-backed memories of `instance` to "only the first
+/// `data_done` data segments ran".
+fn undo_images(store: &mut StoreOpaque, instance: usize, data_done: usize) -> Result<()> {
+    let module = store.instances[instance].module.clone();
+    let info = module.info();
+    let images = module.memory_images();
+    let num_imported = info.num_imported_memories as usize;
+    for (def, image) in images.iter().enumerate() {
+        let Some(image) = image else { continue };
+        let index = num_imported + def;
+        let m = store.instances[instance].memories[index];
+        let memory = &mut store.memories[m];
+        memory.clear_image(image)?;
+        let segments = info.static_data_segments(index as u32).unwrap_or_default();
+        let before = info.data[..data_done]
+            .iter()
+            .filter(
+                |s| matches!(&s.mode, DataMode::Active { memory, .. } if *memory as usize == index),
+            )
+            .count();
+        let bytes = memory.as_mut_slice();
+        for (offset, seg) in segments.into_iter().take(before) {
+            bytes[offset..offset + seg.len()].copy_from_slice(seg);
+        }
+    }
+    Ok(())
+}
+
+/// Applies the segments, counting in `data_done` the data segments done.
+fn apply_segments(store: &mut StoreOpaque, instance: usize, data_done: &mut usize) -> Result<()> {
     let module = store.instances[instance].module.clone();
     let info = module.info();
     for (i, seg) in info.elements.iter().enumerate() {
@@ -351,8 +400,19 @@ fn initialize_segments(store: &mut StoreOpaque, instance: usize) -> Result<()> {
         }
         debug_assert!(matches!(seg.ty, RefType::FuncRef | RefType::ExternRef));
     }
+    let images = module.memory_images();
+    let num_imported = info.num_imported_memories as usize;
     for (i, seg) in info.data.iter().enumerate() {
+        *data_done = i;
         if let DataMode::Active { memory, offset } = &seg.mode {
+            let mapped = (*memory as usize)
+                .checked_sub(num_imported)
+                .is_some_and(|def| images[def].is_some());
+            if mapped {
+                // Already in the memory: its image was mapped at creation.
+                store.instances[instance].dropped_data[i] = true;
+                continue;
+            }
             let inst = &store.instances[instance];
             let offset = eval_const(store, inst, &inst.globals, offset)?.get_u32() as usize;
             let m = inst.memories[*memory as usize];
@@ -365,6 +425,7 @@ fn initialize_segments(store: &mut StoreOpaque, instance: usize) -> Result<()> {
             store.instances[instance].dropped_data[i] = true;
         }
     }
+    *data_done = info.data.len();
     Ok(())
 }
 

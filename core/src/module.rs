@@ -12,7 +12,7 @@ use crate::vm::{self, CodeMemory};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A compiled WebAssembly module. Cheap to clone; clones share the code.
 #[derive(Clone)]
@@ -30,7 +30,13 @@ struct ModuleInner {
     exports: HashMap<String, EntityIndex>,
     /// SHA-256 of the WebAssembly binary this module was compiled from.
     subject: [u8; 32],
+    /// Copy-on-write images of the defined memories, built on first use.
+    memory_images: OnceLock<MemoryImages>,
 }
+
+/// One entry per defined memory: its image, when its data segments allow
+/// one (see [`Module::memory_images`]).
+pub(crate) type MemoryImages = Vec<Option<Arc<vm::MemoryImage>>>;
 
 impl std::fmt::Debug for Module {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -103,6 +109,7 @@ impl Module {
                 type_ids,
                 exports,
                 subject,
+                memory_images: OnceLock::new(),
             }),
         })
     }
@@ -221,6 +228,31 @@ impl Module {
             .map_err(|_| ArtifactError::Corrupted("undecodable payload"))?;
         check_artifacts(&artifacts)?;
         Module::from_artifacts(engine, artifacts, opened.subject)
+    }
+
+    /// The copy-on-write image of each defined memory, built once per
+    /// module. A memory has one when the engine uses static memories with
+    /// `memory_init_cow`, every active data segment for it has a constant
+    /// offset, and all of them fit in its initial size; otherwise (or when
+    /// the image cannot be built) its segments are copied at instantiation.
+    pub(crate) fn memory_images(&self) -> &MemoryImages {
+        self.inner.memory_images.get_or_init(|| {
+            let config = self.inner.engine.config();
+            let info = self.info();
+            let defined = info.num_imported_memories as usize..info.memories.len();
+            if !config.static_memory_guard || !config.memory_init_cow {
+                return defined.map(|_| None).collect();
+            }
+            defined
+                .map(|m| {
+                    let segments = info.static_data_segments(m as u32)?;
+                    vm::MemoryImage::new(segments.iter().copied())
+                        .ok()
+                        .flatten()
+                        .map(Arc::new)
+                })
+                .collect()
+        })
     }
 
     pub(crate) fn info(&self) -> &ModuleInfo {

@@ -751,3 +751,71 @@ fn huge_tables_fail_cleanly_instead_of_aborting() {
         "{err:#}"
     );
 }
+
+/// Data segments are mapped copy-on-write (by default) or copied; either
+/// way instances see their own initial data, writes stay private to the
+/// instance, and an instantiation that traps before its data segments run
+/// leaves its memory as the trap found it (visible through a function it
+/// put in an imported table).
+#[test]
+fn memory_images_match_copied_segments() {
+    let data = r#"(module (memory (export "m") 2)
+        (data (i32.const 70000) "abc") (data (i32.const 70001) "XY") (data (i32.const 5) "")
+        (func (export "get") (param i32) (result i32) local.get 0 i32.load8_u)
+        (func (export "set") (param i32 i32) local.get 0 local.get 1 i32.store8))"#;
+    for cow in [true, false] {
+        let engine = engine_with(|c| {
+            c.memory_init_cow(cow);
+        });
+        let module = Module::new(&engine, data).unwrap();
+        let mut store = Store::new(&engine, ());
+        let a = Instance::new(&mut store, &module, &[]).unwrap();
+        let b = Instance::new(&mut store, &module, &[]).unwrap();
+        let get_a = a.get_typed_func::<i32, i32>(&mut store, "get").unwrap();
+        let set_a = a
+            .get_typed_func::<(i32, i32), ()>(&mut store, "set")
+            .unwrap();
+        let get_b = b.get_typed_func::<i32, i32>(&mut store, "get").unwrap();
+        let bytes: Vec<i32> = (69999..70004)
+            .map(|i| get_a.call(&mut store, i).unwrap())
+            .collect();
+        assert_eq!(
+            bytes,
+            [0, i32::from(b'a'), i32::from(b'X'), i32::from(b'Y'), 0]
+        );
+        set_a.call(&mut store, (70000, 7)).unwrap();
+        set_a.call(&mut store, (3, 9)).unwrap();
+        assert_eq!(get_a.call(&mut store, 70000).unwrap(), 7);
+        assert_eq!(get_b.call(&mut store, 70000).unwrap(), i32::from(b'a'));
+        assert_eq!(get_b.call(&mut store, 3).unwrap(), 0);
+        let m = a.get_memory(&mut store, "m").unwrap();
+        assert_eq!(&m.data(&store)[70000..70003], &[7, b'X', b'Y']);
+        m.grow(&mut store, 1).unwrap();
+        assert_eq!(m.data(&store)[2 * 65536 + 10], 0);
+
+        // An element segment traps before the data segments would run: the
+        // function it already placed in the imported table reads zero.
+        let table = Table::new(
+            &mut store,
+            TableType::new(RefType::FuncRef, 2, None),
+            Ref::null(RefType::FuncRef),
+        )
+        .unwrap();
+        let failing = Module::new(
+            &engine,
+            r#"(module (import "" "t" (table 2 funcref)) (memory 1)
+                (data (i32.const 0) "abc")
+                (func $read (result i32) i32.const 1 i32.load8_u)
+                (elem (i32.const 0) $read) (elem (i32.const 2) $read))"#,
+        )
+        .unwrap();
+        let err = Instance::new(&mut store, &failing, &[table.into()]).unwrap_err();
+        assert_eq!(trap_of(&err).code(), TrapCode::TableOutOfBounds);
+        let Some(Ref::Func(Some(read))) = table.get(&mut store, 0) else {
+            panic!("the first element segment ran");
+        };
+        let mut out = [Val::I32(-1)];
+        read.call(&mut store, &[], &mut out).unwrap();
+        assert_eq!(out[0], Val::I32(0), "cow = {cow}");
+    }
+}

@@ -167,6 +167,36 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// The active data segments for memory `memory`, in order, as
+    /// `(offset, bytes)`, when every one has a constant offset and fits in
+    /// the memory's initial size (so instantiation cannot trap on them and
+    /// their effect is known without running anything); `None` otherwise.
+    pub fn static_data_segments(&self, memory: u32) -> Option<Vec<(usize, &[u8])>> {
+        let initial = self
+            .memories
+            .get(memory as usize)?
+            .minimum()
+            .checked_mul(crate::types::WASM_PAGE_SIZE)?;
+        let mut segments = Vec::new();
+        for seg in &self.data {
+            let DataMode::Active { memory: m, offset } = &seg.mode else {
+                continue;
+            };
+            if *m != memory {
+                continue;
+            }
+            let [ConstOp::I32(offset)] = offset.0.as_slice() else {
+                return None;
+            };
+            let offset = u64::from(*offset as u32);
+            if offset + seg.data.len() as u64 > initial {
+                return None;
+            }
+            segments.push((offset as usize, seg.data.as_slice()));
+        }
+        Some(segments)
+    }
+
     /// The signature of function `index`.
     pub fn func_type(&self, index: u32) -> &FuncType {
         &self.types[self.functions[index as usize] as usize]

@@ -27,12 +27,7 @@ pub unsafe fn invoke_wasm(
     // SAFETY: `array_call` of a wasm function is its module's array-call
     // trampoline for this signature, which has this ABI.
     let trampoline: ArrayCall = unsafe { std::mem::transmute::<usize, ArrayCall>(f.array_call) };
-    let outermost = store.opaque_mut().vm_context().stack_limit() == 0;
-    if outermost {
-        let here = &raw const f as usize;
-        let limit = here.saturating_sub(max_wasm_stack);
-        store.opaque_mut().vm_context_mut().set_stack_limit(limit);
-    }
+    let ctx = store.opaque_mut().vm_context_mut().as_ptr();
     let store_ptr: NonNull<dyn VMStore + '_> = NonNull::from(&mut *store);
     // SAFETY: only the lifetime bound of the trait object changes. The
     // pointer is used while this call runs, during which `store` is
@@ -40,17 +35,23 @@ pub unsafe fn invoke_wasm(
     let store_ptr = unsafe {
         std::mem::transmute::<NonNull<dyn VMStore + '_>, NonNull<dyn VMStore + 'static>>(store_ptr)
     };
-    let previous = store
-        .opaque_mut()
-        .vm_context_mut()
-        .replace_store(Some(store_ptr));
-    let ctx = store.opaque_mut().vm_context_mut().as_ptr();
+    // SAFETY: `ctx` is the store's context, a separate allocation that
+    // lives as long as the store and is made for writing (see
+    // `VMStoreContextBox::as_ptr`); `store` is exclusively borrowed, so
+    // nothing else reads or writes it now.
+    let (outermost, previous) = unsafe {
+        let outermost = (*ctx).stack_limit == 0;
+        if outermost {
+            let here = &raw const f as usize;
+            (*ctx).stack_limit = here.saturating_sub(max_wasm_stack);
+        }
+        (outermost, (*ctx).store.replace(store_ptr))
+    };
     // SAFETY: the closure only calls the trampoline and holds nothing with
     // a destructor; `values` and `f` are valid per the contract. The store
     // is reached only through `store_ptr` until the call returns.
     let result = unsafe { catch_traps(|| trampoline(f.native_call, f.vmctx, f.vmctx, values)) };
-    // SAFETY: `ctx` is the store's context, alive as long as the store; the
-    // raw write restores what this call replaced.
+    // SAFETY: as above; the raw writes restore what this call replaced.
     unsafe {
         (*ctx).store = previous;
         if outermost {

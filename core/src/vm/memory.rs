@@ -13,6 +13,7 @@
 //! Compiled code reads `base` and `current_length` from a
 //! [`VMMemoryDefinition`] this type owns at a stable heap address.
 
+use super::cow::MemoryImage;
 use super::mmap::Mmap;
 use super::vmcontext::VMMemoryDefinition;
 use crate::compiler::translate::MEMORY_GUARD_SIZE;
@@ -35,8 +36,19 @@ unsafe impl Send for LinearMemory {}
 unsafe impl Sync for LinearMemory {}
 
 impl LinearMemory {
-    /// Creates a memory of `ty.minimum()` pages.
+    /// Creates a memory of `ty.minimum()` pages, zeroed.
     pub fn new(ty: MemoryType, is_static: bool) -> Result<LinearMemory> {
+        LinearMemory::with_image(ty, is_static, None)
+    }
+
+    /// Creates a memory of `ty.minimum()` pages whose initial contents are
+    /// `image` (mapped copy-on-write), zero elsewhere. An image needs a
+    /// static memory and must lie within the initial size.
+    pub fn with_image(
+        ty: MemoryType,
+        is_static: bool,
+        image: Option<&MemoryImage>,
+    ) -> Result<LinearMemory> {
         if ty.minimum() > WASM32_MAX_PAGES {
             bail!("memory minimum of {} pages is too large", ty.minimum());
         }
@@ -45,7 +57,15 @@ impl LinearMemory {
             let mut m =
                 Mmap::reserve((WASM32_MAX_PAGES * WASM_PAGE_SIZE + MEMORY_GUARD_SIZE) as usize)?;
             m.make_accessible(0, initial)?;
+            if let Some(image) = image {
+                if image.offset() + image.len() > initial {
+                    bail!("the memory image does not fit in the initial memory");
+                }
+                m.map_image(image)?;
+            }
             m
+        } else if image.is_some() {
+            bail!("a memory image needs a static memory");
         } else {
             Mmap::accessible(initial)?
         };
@@ -115,6 +135,15 @@ impl LinearMemory {
         // SAFETY: as in `as_slice`, and `&mut self` makes this the only
         // access.
         unsafe { std::slice::from_raw_parts_mut(self.base(), len) }
+    }
+
+    /// Zeroes the range `image` covers (for an instantiation that failed
+    /// before its data segments would have run).
+    pub fn clear_image(&mut self, image: &MemoryImage) -> Result<()> {
+        if !self.is_static || image.offset() + image.len() > self.byte_size() {
+            bail!("the memory image is not part of this memory");
+        }
+        self.mmap.zero_range(image.offset(), image.len())
     }
 
     /// Grows to `new_pages` pages. The caller has checked the maximum and

@@ -157,6 +157,75 @@ impl Mmap {
         self.protect(start, len, libc::PROT_READ)
     }
 
+    /// Maps `image` over its range of this mapping, private and writable:
+    /// the range reads as the image, and a write copies the page it lands
+    /// on. The range must lie inside the mapping.
+    pub fn map_image(&mut self, image: &super::cow::MemoryImage) -> Result<()> {
+        let (start, len) = (image.offset(), image.len());
+        let rounded = self.check_range(start, len)?;
+        if rounded != len {
+            bail!("image length {len:#x} is not a multiple of the page size");
+        }
+        if cfg!(miri) {
+            bail!("file mappings are not available under Miri");
+        }
+        // SAFETY: the range is page-aligned and inside this mapping, which we
+        // own exclusively (`&mut self`), so MAP_FIXED replaces only our own
+        // pages; the file is `len` bytes long and stays open for the call.
+        let p = unsafe {
+            libc::mmap(
+                self.ptr.as_ptr().add(start).cast::<libc::c_void>(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_FIXED,
+                image.fd(),
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            bail!(
+                "mapping a memory image at [{start:#x}, +{len:#x}) failed: {}",
+                std::io::Error::last_os_error()
+            );
+        }
+        Ok(())
+    }
+
+    /// Replaces `[start, start + len)` with fresh zeroed read-write pages
+    /// (undoing [`Mmap::map_image`] there). Same range rules as
+    /// [`Mmap::make_accessible`].
+    pub fn zero_range(&mut self, start: usize, len: usize) -> Result<()> {
+        let rounded = self.check_range(start, len)?;
+        if rounded == 0 {
+            return Ok(());
+        }
+        if cfg!(miri) {
+            // SAFETY: heap-backed under Miri; the range is inside it and
+            // `&mut self` makes this the only access.
+            unsafe { self.ptr.as_ptr().add(start).write_bytes(0, rounded) };
+            return Ok(());
+        }
+        // SAFETY: the range is page-aligned and inside this mapping, which we
+        // own exclusively (`&mut self`), so MAP_FIXED replaces only our pages.
+        let p = unsafe {
+            libc::mmap(
+                self.ptr.as_ptr().add(start).cast::<libc::c_void>(),
+                rounded,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            bail!(
+                "remapping [{start:#x}, +{rounded:#x}) failed: {}",
+                std::io::Error::last_os_error()
+            );
+        }
+        Ok(())
+    }
+
     /// Discards the contents of `[start, start + len)` (they read as zero when
     /// made accessible again) and returns the pages to `PROT_NONE`. Same range
     /// rules as [`Mmap::make_accessible`].

@@ -6,6 +6,7 @@
 pub mod alloc;
 pub mod call;
 pub mod code_memory;
+pub mod cow;
 pub mod host;
 pub mod libcalls;
 pub mod memory;
@@ -16,6 +17,7 @@ pub mod vmcontext;
 
 pub use alloc::{GlobalStorage, VMContextAlloc, VMStoreContextBox};
 pub use code_memory::CodeMemory;
+pub use cow::MemoryImage;
 pub use host::{HostFn, HostFuncBox};
 pub use memory::LinearMemory;
 pub use table::{MAX_TABLE_ELEMENTS, Table};

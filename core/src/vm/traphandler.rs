@@ -105,18 +105,29 @@ struct Activation {
     backtrace: Vec<usize>,
 }
 
+/// What every [`catch_traps`] reads and writes: one thread-local, so a call
+/// pays for one thread-local lookup (a `__tls_get_addr` call when Petrel is
+/// a shared library).
+struct ThreadLocals {
+    /// Innermost activation on this thread (null outside wasm).
+    activation: Cell<*mut Activation>,
+    /// This thread's stack low bound, once [`thread_setup`] has run.
+    stack_low: Cell<Option<usize>>,
+}
+
 thread_local! {
-    /// Innermost activation on this thread. `const`-initialised raw pointer:
-    /// no lazy init and no destructor, so the handler can read it safely.
-    static ACTIVATION: Cell<*mut Activation> = const { Cell::new(ptr::null_mut()) };
-    /// Per-thread setup (stack bounds, our alternate signal stack if any).
+    /// `const`-initialised, no lazy init and no destructor, so the signal
+    /// handler can read it safely.
+    static ACTIVATION: ThreadLocals = const {
+        ThreadLocals { activation: Cell::new(ptr::null_mut()), stack_low: Cell::new(None) }
+    };
+    /// Per-thread setup (our alternate signal stack if any), dropped at
+    /// thread exit.
     static THREAD_STATE: RefCell<Option<ThreadState>> = const { RefCell::new(None) };
 }
 
 /// Per-thread state created on the first [`catch_traps`] of a thread.
 struct ThreadState {
-    /// Lowest usable address of the thread's stack (0 when unknown).
-    stack_low: usize,
     /// The alternate signal stack we installed, if the thread had none.
     _alt_stack: Option<AltStack>,
 }
@@ -198,18 +209,22 @@ fn current_stack_low() -> usize {
     if rc != 0 { 0 } else { addr as usize }
 }
 
-/// Sets up this thread on first use; returns its stack's low bound.
-fn thread_setup() -> usize {
-    THREAD_STATE
-        .try_with(|state| {
-            let mut state = state.borrow_mut();
-            let state = state.get_or_insert_with(|| ThreadState {
-                stack_low: current_stack_low(),
-                _alt_stack: AltStack::install_if_missing(),
-            });
-            state.stack_low
-        })
-        .unwrap_or(0)
+/// Sets up this thread on first use (its alternate signal stack); returns
+/// its stack's low bound.
+#[cold]
+fn thread_setup(locals: &ThreadLocals) -> usize {
+    let installed = THREAD_STATE.try_with(|state| {
+        state.borrow_mut().get_or_insert_with(|| ThreadState {
+            _alt_stack: AltStack::install_if_missing(),
+        });
+    });
+    let low = current_stack_low();
+    // During thread teardown the state is gone: do not cache, so a later
+    // call (if any) tries again.
+    if installed.is_ok() {
+        locals.stack_low.set(Some(low));
+    }
+    low
 }
 
 /// The sigactions in place before ours, indexed like [`SIGNALS`].
@@ -250,7 +265,9 @@ pub fn init_traps() {
 
 /// Whether the current thread is inside [`catch_traps`].
 pub fn in_wasm_call() -> bool {
-    ACTIVATION.try_with(|a| !a.get().is_null()).unwrap_or(false)
+    ACTIVATION
+        .try_with(|t| !t.activation.get().is_null())
+        .unwrap_or(false)
 }
 
 /// Program counter, stack pointer and frame pointer of an interrupted context.
@@ -358,7 +375,9 @@ unsafe extern "C" fn trap_handler(
     // Check the pc first: it touches no thread-local storage in the common
     // case, so faults on threads that never ran wasm stay cheap and safe.
     if is_jit_pc(pc) {
-        let act = ACTIVATION.try_with(Cell::get).unwrap_or(ptr::null_mut());
+        let act = ACTIVATION
+            .try_with(|t| t.activation.get())
+            .unwrap_or(ptr::null_mut());
         // SAFETY: a non-null ACTIVATION points to the live `Activation` of the
         // innermost `catch_traps` frame on this thread (it is reset before
         // that frame returns), created from a raw `*mut`, so writing through
@@ -443,7 +462,7 @@ unsafe fn chain(signum: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut c_voi
 /// then jumps back to the innermost activation. Holds nothing with a
 /// destructor at the jump.
 extern "C" fn trap_landing() -> ! {
-    let act = ACTIVATION.with(Cell::get);
+    let act = ACTIVATION.with(|t| t.activation.get());
     // SAFETY: the handler only redirects here after finding a non-null
     // activation with a jmp_buf; it is still live because its `catch_traps`
     // frame is an ancestor of the (skipped) frames we came from.
@@ -528,10 +547,17 @@ unsafe extern "C" fn call_body<F: FnMut()>(payload: *mut c_void) {
 /// pending), per the paragraph above.
 pub unsafe fn catch_traps<F: FnMut()>(mut f: F) -> Result<(), Box<TrapRecord>> {
     init_traps();
-    let stack_low = thread_setup();
+    let locals: *const ThreadLocals = ACTIVATION.with(|t| t as *const ThreadLocals);
+    // SAFETY: a thread-local lives until its thread exits, and this thread
+    // is running this function; only `Cell`s are reached through it.
+    let locals = unsafe { &*locals };
+    let stack_low = match locals.stack_low.get() {
+        Some(low) => low,
+        None => thread_setup(locals),
+    };
     let mut activation = Activation {
         jmp_buf: ptr::null_mut(),
-        prev: ACTIVATION.with(Cell::get),
+        prev: locals.activation.get(),
         stack_low,
         trapped: false,
         pc: 0,
@@ -545,7 +571,7 @@ pub unsafe fn catch_traps<F: FnMut()>(mut f: F) -> Result<(), Box<TrapRecord>> {
         f: &mut f,
         panic: None,
     };
-    ACTIVATION.with(|a| a.set(act));
+    locals.activation.set(act);
     // SAFETY: `call_body::<F>` matches `payload`'s type; `act` is live for the
     // whole call and `jmp_buf` is a valid out-pointer into it. If the handler
     // claims a fault, `trap_landing` jumps back into petrel_setjmp_call's
@@ -560,7 +586,7 @@ pub unsafe fn catch_traps<F: FnMut()>(mut f: F) -> Result<(), Box<TrapRecord>> {
     };
     // SAFETY: `act` is still live; the handler and landing are done with it.
     let act = unsafe { &mut *act };
-    ACTIVATION.with(|a| a.set(act.prev));
+    locals.activation.set(act.prev);
     if let Some(panic) = payload.panic.take() {
         resume_unwind(panic);
     }
