@@ -917,8 +917,7 @@ class Func {
   _prepare() {
     const t = this.type;
     const store = this.store;
-    const ref = ll.func_ref(this._h);
-    this._ref = ref;
+    const ref = this._funcRef();
     // The hot path: a prepared slot (store pointer + handle) in the addon,
     // so a call passes two integers. This object keeps the store alive;
     // the slot is released when it is collected.
@@ -974,11 +973,16 @@ class Func {
   get fn() {
     return this._call ?? this._prepare();
   }
+  /** The handle prepared for the addon's raw calls. */
+  _funcRef() {
+    if (!this._ref) this._ref = wrap(() => ll.func_ref(this._h));
+    return this._ref;
+  }
   /** The arguments in a buffer of their own, for a call off the JS thread. */
   _argBuffer(args) {
     this.store._check();
-    if (!this._ref) this._prepare();
-    const t = this._type;
+    const t = this.type;
+    this._funcRef();
     const v = state.views(new ArrayBuffer(16 * Math.max(t.params.length, t.results.length, 1)));
     this._writeArgs(v, args);
     return v;
