@@ -2,8 +2,9 @@
 # The Node binding's tests, run by the repository's test.sh (or alone):
 # npm ci (devDependencies from the registry), the addon built with cargo
 # in the shared target directory, clippy, tsc over the declarations,
-# biome, node --test (API, WebAssembly same-cases, manifest coverage,
-# hello, the scenario suite from $PETREL_SCENARIOS or ../scenarios), then
+# biome, node --test (API, Val, calls on another thread, WebAssembly
+# same-cases, manifest coverage, hello, the scenario suite from
+# $PETREL_SCENARIOS or ../scenarios), then
 # packaging: `npm pack`, the tarball installed in a scratch project
 # outside the repository, and `npm install ./bindings-node` from a fresh
 # clone of the committed tree; `hello` runs in both.

@@ -9,6 +9,73 @@ export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'exte
 /** A wasm value in JS: number (i32, f32, f64), bigint (i64), 16 bytes (v128), Func or null (funcref), anything or null (externref). */
 export type Value = number | bigint | Uint8Array | Func | null | unknown;
 
+/** The name of a value type, as `Val.kind` gives it. */
+export type ValKindName = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
+
+/** What `Val.value` is, by kind. */
+export interface ValValues {
+  i32: number;
+  i64: bigint;
+  f32: number;
+  f64: number;
+  v128: bigint;
+  funcref: Func | null;
+  externref: unknown;
+}
+
+/** What `Val.bits` is, by kind (references have no bits). */
+export interface ValBits {
+  i32: number;
+  i64: bigint;
+  f32: number;
+  f64: bigint;
+  v128: bigint;
+  funcref: never;
+  externref: never;
+}
+
+/**
+ * A wasm value with its type, immutable. Floats are held as their IEEE
+ * bits, so NaN payloads (signalling NaNs too) and the sign of zero
+ * survive. Accepted wherever a plain value is (arguments, host function
+ * results, globals, tables); a Val whose type differs from the one
+ * expected is a TypeError, never converted.
+ */
+export declare class Val<K extends ValKindName = ValKindName> {
+  private constructor();
+  /** An i32 from an integer, signed or unsigned 32-bit (RangeError otherwise). */
+  static i32(n: number): Val<'i32'>;
+  /** An i64 from a bigint, signed or unsigned 64-bit. */
+  static i64(n: bigint): Val<'i64'>;
+  /** An f32 from a number (rounded to single precision). */
+  static f32(x: number): Val<'f32'>;
+  /** An f64 from a number. */
+  static f64(x: number): Val<'f64'>;
+  /** An f32 with exactly these IEEE bits (32 bits, signed or unsigned). */
+  static f32Bits(bits: number | bigint): Val<'f32'>;
+  /** An f64 with exactly these IEEE bits (64 bits, signed or unsigned). */
+  static f64Bits(bits: bigint): Val<'f64'>;
+  /** A v128 from a 128-bit integer (lane byte 0 least significant) or 16 bytes. */
+  static v128(x: bigint | Uint8Array): Val<'v128'>;
+  static funcref(f: Func | null): Val<'funcref'>;
+  /** Any JS value (held as is), or null. */
+  static externref(x: unknown): Val<'externref'>;
+  /** A Val of `type` from the plain value that type takes. */
+  static of(type: ValType, value: Value): Val;
+  readonly kind: K;
+  /** The plain value; for a float a JS number, which may not keep a NaN's payload (read `bits`). */
+  readonly value: ValValues[K];
+  /** The bits, unsigned; a TypeError for references. */
+  readonly bits: ValBits[K];
+  /** Same type and bits (references: the same value). */
+  equals(other: Val): boolean;
+  /** The constructor call that makes it: `Val.i32(7)`, `Val.f64Bits(0x7ff0000000000001n)`. */
+  toString(): string;
+}
+
+/** An argument: a plain value or a Val of the parameter's type. */
+export type Arg = Value | Val;
+
 export interface ConfigOptions {
   wasmSimd?: boolean;
   wasmReferenceTypes?: boolean;
@@ -131,6 +198,8 @@ export declare class Caller<T = unknown> {
 export interface FuncOptions {
   /** Pass a Caller as the first argument. */
   caller?: boolean;
+  /** Pass the arguments as Vals (bit-exact floats). Results may be plain values or Vals either way. */
+  vals?: boolean;
 }
 
 export declare class Func {
@@ -142,12 +211,16 @@ export declare class Func {
   );
   readonly store: Store;
   readonly type: FuncType;
-  /** One result as is, several as an array, none as undefined. */
-  call(...args: Value[]): any;
+  /** Arguments plain or Vals; one result as is, several as an array, none as undefined. */
+  call(...args: Arg[]): any;
+  /** The results as Vals (always an array; floats bit-exact). */
+  callVals(...args: Arg[]): Val[];
   /** The call as a plain function (typed fast path for numeric signatures). */
-  readonly fn: (...args: Value[]) => any;
+  readonly fn: (...args: Arg[]) => any;
   /** Runs off the main thread; the store refuses other use until it settles. */
-  callAsync(...args: Value[]): Promise<any>;
+  callAsync(...args: Arg[]): Promise<any>;
+  /** `callAsync` settling with Vals, as `callVals`. */
+  callValsAsync(...args: Arg[]): Promise<Val[]>;
 }
 
 export declare class Memory {
@@ -163,20 +236,28 @@ export declare class Memory {
 }
 
 export declare class Table {
-  constructor(store: Store, type: { element?: ValType; min?: number; max?: number }, init?: Value);
+  constructor(store: Store, type: { element?: ValType; min?: number; max?: number }, init?: Arg);
   readonly store: Store;
   readonly type: TableType;
   readonly size: number;
   get(index: number): Value;
-  set(index: number, value: Value): void;
-  grow(delta: number, init?: Value): number;
+  /** The element as a Val. */
+  getVal(index: number): Val;
+  /** A plain reference or a Val of the element type. */
+  set(index: number, value: Arg): void;
+  grow(delta: number, init?: Arg): number;
 }
 
 export declare class Global {
-  constructor(store: Store, type: { content: ValType; mutable?: boolean }, value: Value);
+  constructor(store: Store, type: { content: ValType; mutable?: boolean }, value: Arg);
   readonly store: Store;
   readonly type: GlobalType;
+  /** Plain on reading; a plain value or a Val of the global's type on writing. */
   value: Value;
+  /** The value as a Val (floats bit-exact). */
+  getVal(): Val;
+  /** Sets it from a Val of the global's type (TypeError for another type). */
+  setVal(value: Val): void;
 }
 
 export type Extern = Func | Memory | Table | Global;

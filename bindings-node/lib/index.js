@@ -356,6 +356,213 @@ function handle(x) {
   return { storeId: x.storeId, index: x.index };
 }
 
+// ---- typed values ---------------------------------------------------------
+
+// Floats to and from their IEEE bits. Bits only ever travel through
+// integer views and BigInts, never through a JS number, because V8 may
+// quiet a signalling NaN held in a number (storing it in a double array
+// does). A Val keeps the bits; `value` is the lossy number view.
+const FBITS = new ArrayBuffer(8);
+const FBITS_F32 = new Float32Array(FBITS);
+const FBITS_U32 = new Uint32Array(FBITS);
+const FBITS_F64 = new Float64Array(FBITS);
+const FBITS_U64 = new BigUint64Array(FBITS);
+function f32ToBits(x) {
+  FBITS_F32[0] = x;
+  return FBITS_U32[0];
+}
+function bitsToF32(b) {
+  FBITS_U32[0] = b;
+  return FBITS_F32[0];
+}
+function f64ToBits(x) {
+  FBITS_F64[0] = x;
+  return FBITS_U64[0];
+}
+function bitsToF64(b) {
+  FBITS_U64[0] = b;
+  return FBITS_F64[0];
+}
+
+/** 16 bytes at `off` as an unsigned 128-bit integer, byte 0 least significant (lane order). */
+function bytesToBig(u8, off) {
+  let x = 0n;
+  for (let j = 15; j >= 0; j--) x = (x << 8n) | BigInt(u8[off + j]);
+  return x;
+}
+function bigToBytes(x, u8, off) {
+  for (let j = 0; j < 16; j++) {
+    u8[off + j] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+}
+
+function checkInt(what, x, lo, hi) {
+  if (typeof x !== 'number') throw new TypeError(`${what} expects a number, got ${typeof x}`);
+  if (!Number.isInteger(x) || x < lo || x > hi) throw new RangeError(`${what}: ${x} is not an integer from ${lo} to ${hi}`);
+}
+function checkBig(what, x, bits) {
+  if (typeof x !== 'bigint') throw new TypeError(`${what} expects a bigint, got ${typeof x}`);
+  const n = BigInt(bits);
+  if (x < -(1n << (n - 1n)) || x >= 1n << n) throw new RangeError(`${what}: ${x} does not fit in ${bits} bits`);
+}
+
+// Only the static constructors make Vals.
+const MAKE = Symbol('Val');
+const VAL_NAMES = ['i32', 'i64', 'f32', 'f64', 'v128', 'funcref', 'externref'];
+
+/**
+ * A wasm value with its type, immutable. Floats are held as their IEEE
+ * bits, so NaN payloads (signalling NaNs too) and the sign of zero survive
+ * every trip through Petrel. `Func.call` and friends accept Vals wherever
+ * they accept plain values, and refuse (TypeError) a Val whose type is not
+ * the one expected: no conversion between types.
+ */
+class Val {
+  constructor(token, kind, x) {
+    if (token !== MAKE) throw new TypeError('make a Val with Val.i32(), Val.f64Bits(), ... or Val.of(type, value)');
+    // `_x`: i32 a signed 32-bit number; i64 a signed bigint; f32 the bits
+    // as a number; f64 and v128 the bits as an unsigned bigint; a
+    // reference its value (Func, any JS value, or null).
+    this._k = kind;
+    this._x = x;
+    Object.freeze(this);
+  }
+  /** An i32 from an integer (signed or unsigned 32-bit). */
+  static i32(n) {
+    checkInt('Val.i32', n, -(2 ** 31), 2 ** 32 - 1);
+    return new Val(MAKE, 0, n | 0);
+  }
+  /** An i64 from a bigint (signed or unsigned 64-bit). */
+  static i64(n) {
+    checkBig('Val.i64', n, 64);
+    return new Val(MAKE, 1, BigInt.asIntN(64, n));
+  }
+  /** An f32 from a number (rounded to single precision). */
+  static f32(x) {
+    if (typeof x !== 'number') throw new TypeError(`Val.f32 expects a number, got ${typeof x}`);
+    return new Val(MAKE, 2, f32ToBits(x));
+  }
+  /** An f64 from a number. */
+  static f64(x) {
+    if (typeof x !== 'number') throw new TypeError(`Val.f64 expects a number, got ${typeof x}`);
+    return new Val(MAKE, 3, f64ToBits(x));
+  }
+  /** An f32 with exactly these IEEE bits (a number or bigint, 32 bits). */
+  static f32Bits(b) {
+    if (typeof b === 'bigint') {
+      checkBig('Val.f32Bits', b, 32);
+      return new Val(MAKE, 2, Number(BigInt.asUintN(32, b)));
+    }
+    checkInt('Val.f32Bits', b, -(2 ** 31), 2 ** 32 - 1);
+    return new Val(MAKE, 2, b >>> 0);
+  }
+  /** An f64 with exactly these IEEE bits (a bigint, 64 bits). */
+  static f64Bits(b) {
+    checkBig('Val.f64Bits', b, 64);
+    return new Val(MAKE, 3, BigInt.asUintN(64, b));
+  }
+  /** A v128 from a 128-bit bigint (lane byte 0 least significant) or 16 bytes. */
+  static v128(x) {
+    if (typeof x === 'bigint') {
+      checkBig('Val.v128', x, 128);
+      return new Val(MAKE, 4, BigInt.asUintN(128, x));
+    }
+    let b;
+    try {
+      b = toBytes(x);
+    } catch {
+      throw new TypeError(`Val.v128 expects a bigint or 16 bytes, got ${typeof x}`);
+    }
+    if (b.length !== 16) throw new RangeError(`Val.v128 expects 16 bytes, got ${b.length}`);
+    return new Val(MAKE, 4, bytesToBig(b, 0));
+  }
+  /** A funcref: a Func or null. */
+  static funcref(f) {
+    if (f !== null && f !== undefined && !(f instanceof Func)) throw new TypeError('Val.funcref expects a Func or null');
+    return new Val(MAKE, 5, f ?? null);
+  }
+  /** An externref: any JS value (held as is), or null. */
+  static externref(x) {
+    return new Val(MAKE, 6, x === undefined ? null : x);
+  }
+  /** A Val of type `type` from the plain value that type takes (number, bigint, 16 bytes, Func, anything). */
+  static of(type, value) {
+    switch (kindOf(type)) {
+      case 0: return Val.i32(value);
+      case 1: return Val.i64(value);
+      case 2: return Val.f32(value);
+      case 3: return Val.f64(value);
+      case 4: return Val.v128(value);
+      case 5: return Val.funcref(value);
+      case 6: return Val.externref(value);
+      default: throw new TypeError(`unknown value type ${type}`);
+    }
+  }
+  /** 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref' */
+  get kind() {
+    return VAL_NAMES[this._k];
+  }
+  /**
+   * The plain JS value: a number (i32, f32, f64: a float NaN's payload may
+   * not survive a JS number, read `bits`), a bigint (i64, v128), a Func or
+   * null (funcref), the JS value or null (externref).
+   */
+  get value() {
+    switch (this._k) {
+      case 2: return bitsToF32(this._x);
+      case 3: return bitsToF64(this._x);
+      default: return this._x;
+    }
+  }
+  /**
+   * The bits, unsigned: a number for i32 and f32, a bigint for i64, f64 and
+   * v128. References have none (TypeError).
+   */
+  get bits() {
+    switch (this._k) {
+      case 0: return this._x >>> 0;
+      case 1: return BigInt.asUintN(64, this._x);
+      case 2:
+      case 3:
+      case 4:
+        return this._x;
+      default:
+        throw new TypeError(`a ${this.kind} has no bits`);
+    }
+  }
+  /** Same type and same bits (references: the same value). */
+  equals(other) {
+    return other instanceof Val && other._k === this._k && other._x === this._x;
+  }
+  /** The constructor call that makes this value: `Val.i32(7)`, `Val.f64(-0)`, `Val.f64Bits(0x7ff0000000000001n)` (a NaN, by its bits). */
+  toString() {
+    const num = (x) => (Object.is(x, -0) ? '-0' : String(x));
+    switch (this._k) {
+      case 0: return `Val.i32(${this._x})`;
+      case 1: return `Val.i64(${this._x}n)`;
+      case 2: {
+        const x = bitsToF32(this._x);
+        return Number.isNaN(x) ? `Val.f32Bits(0x${this._x.toString(16).padStart(8, '0')})` : `Val.f32(${num(x)})`;
+      }
+      case 3: {
+        const x = bitsToF64(this._x);
+        return Number.isNaN(x) ? `Val.f64Bits(0x${this._x.toString(16).padStart(16, '0')}n)` : `Val.f64(${num(x)})`;
+      }
+      case 4: return `Val.v128(0x${this._x.toString(16).padStart(32, '0')}n)`;
+      case 5: return this._x === null ? 'Val.funcref(null)' : 'Val.funcref(<Func>)';
+      default: return this._x === null ? 'Val.externref(null)' : `Val.externref(<${typeof this._x}>)`;
+    }
+  }
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return this.toString();
+  }
+}
+
+function kindError(kind, x) {
+  return new TypeError(`expected a value of type ${KIND_NAMES[kind]}, got a Val of type ${x.kind} (Vals are not converted)`);
+}
+
 // ---- raw values ---------------------------------------------------------
 
 function readValue(v, i, kind, store) {
@@ -390,7 +597,54 @@ function refIndex(store, kind, x) {
   return ll.externref_new(store._raw, id).index + 1;
 }
 
+/** The raw value `i` of `v` as a Val of `kind` (bit-exact). */
+function readVal(v, i, kind, store) {
+  switch (kind) {
+    case 0: return new Val(MAKE, 0, v.i32[i * 4]);
+    case 1: return new Val(MAKE, 1, v.i64[i * 2]);
+    case 2: return new Val(MAKE, 2, v.u32[i * 4]);
+    case 3: return new Val(MAKE, 3, v.u64[i * 2]);
+    case 4: return new Val(MAKE, 4, bytesToBig(v.u8, i * 16));
+    default: return new Val(MAKE, kind, readValue(v, i, kind, store));
+  }
+}
+
+/** Writes the Val `x` as raw value `i` of `v`; its type must be `kind`. */
+function writeVal(v, i, kind, x, store) {
+  if (x._k !== kind) throw kindError(kind, x);
+  switch (kind) {
+    case 0:
+      v.i32[i * 4] = x._x;
+      return;
+    case 1:
+      v.i64[i * 2] = x._x;
+      return;
+    case 2:
+      v.u32[i * 4] = x._x;
+      return;
+    case 3:
+      v.u64[i * 2] = x._x;
+      return;
+    case 4:
+      bigToBytes(x._x, v.u8, i * 16);
+      return;
+    default:
+      writeRef(v, i, kind, x._x, store);
+  }
+}
+
+function writeRef(v, i, kind, x, store) {
+  const n = refIndex(store, kind, x);
+  v.u32[i * 4] = n % 2 ** 32;
+  v.u32[i * 4 + 1] = Math.floor(n / 2 ** 32);
+}
+
+/** Writes a plain value or a Val as raw value `i` of `v`. */
 function writeValue(v, i, kind, x, store) {
+  if (x instanceof Val) {
+    writeVal(v, i, kind, x, store);
+    return;
+  }
   switch (kind) {
     case 0:
       if (typeof x !== 'number') throw new TypeError(`expected a number for an i32, got ${typeof x}`);
@@ -414,22 +668,53 @@ function writeValue(v, i, kind, x, store) {
       v.u8.set(b, i * 16);
       return;
     }
-    default: {
-      const n = refIndex(store, kind, x);
-      v.u32[i * 4] = n % 2 ** 32;
-      v.u32[i * 4 + 1] = Math.floor(n / 2 ** 32);
-    }
+    default:
+      writeRef(v, i, kind, x, store);
   }
 }
 
+/** The results in `v` of a call of type `t`: plain (one as is, several as an array) or as Vals (always an array). */
+function resultsOf(v, t, store, asVals) {
+  if (asVals) return t.results.map((k, i) => readVal(v, i, k, store));
+  if (t.results.length === 0) return undefined;
+  if (t.results.length === 1) return readValue(v, 0, t.results[0], store);
+  return t.results.map((k, i) => readValue(v, i, k, store));
+}
+
+// The typed C value (`petrel_val_t`) crosses the addon as
+// { kind, num (i32), big (i64), bits (f32, f64), v128, storeId, index }.
 function valToC(store, kind, x) {
   const val = { kind };
+  if (x instanceof Val) {
+    if (x._k !== kind) throw kindError(kind, x);
+    switch (kind) {
+      case 0:
+        val.num = x._x;
+        return val;
+      case 1:
+        val.big = x._x;
+        return val;
+      case 2:
+        val.bits = BigInt(x._x);
+        return val;
+      case 3:
+        val.bits = x._x;
+        return val;
+      case 4:
+        val.v128 = Buffer.alloc(16);
+        bigToBytes(x._x, val.v128, 0);
+        return val;
+      default:
+        x = x._x;
+    }
+  }
   switch (kind) {
     case 0:
     case 2:
     case 3:
       if (typeof x !== 'number') throw new TypeError(`expected a number for an ${KIND_NAMES[kind]}`);
-      val.num = x;
+      if (kind === 0) val.num = x;
+      else val.bits = kind === 2 ? BigInt(f32ToBits(x)) : f64ToBits(x);
       break;
     case 1:
       if (typeof x !== 'bigint') throw new TypeError('expected a bigint for an i64');
@@ -459,9 +744,11 @@ function valToC(store, kind, x) {
 function valFromC(store, v) {
   switch (v.kind) {
     case 0:
-    case 2:
-    case 3:
       return v.num;
+    case 2:
+      return bitsToF32(Number(v.bits));
+    case 3:
+      return bitsToF64(v.bits);
     case 1:
       return v.big;
     case 4:
@@ -471,6 +758,18 @@ function valFromC(store, v) {
     default:
       if (v.storeId === undefined || v.storeId === null) return null;
       return externValues.get(ll.externref_data(store._raw, { storeId: v.storeId, index: v.index }));
+  }
+}
+
+/** A typed C value as a Val (bit-exact). */
+function valFromCVal(store, v) {
+  switch (v.kind) {
+    case 0: return new Val(MAKE, 0, v.num);
+    case 1: return new Val(MAKE, 1, v.big);
+    case 2: return new Val(MAKE, 2, Number(v.bits));
+    case 3: return new Val(MAKE, 3, v.bits);
+    case 4: return new Val(MAKE, 4, bytesToBig(v.v128, 0));
+    default: return new Val(MAKE, v.kind, valFromC(store, v));
   }
 }
 
@@ -501,7 +800,8 @@ state.dispatch = (id, nargs, _nresults, token) => {
     }
     const store = h.store ?? activeStores[activeStores.length - 1];
     const args = new Array(nargs);
-    for (let i = 0; i < nargs; i++) args[i] = readValue(H, i, h.type.params[i], store);
+    const read = h.vals ? readVal : readValue;
+    for (let i = 0; i < nargs; i++) args[i] = read(H, i, h.type.params[i], store);
     const r = h.withCaller ? h.fn(new Caller(token, store), ...args) : h.fn(...args);
     const results = h.type.results;
     if (results.length === 1) writeValue(H, 0, results[0], r, store);
@@ -521,10 +821,12 @@ state.dispatch = (id, nargs, _nresults, token) => {
   }
 };
 
-function hostId(store, type, fn, withCaller) {
+function hostId(store, type, fn, options) {
   if (typeof fn !== 'function') throw new TypeError('a host function must be a function');
+  const withCaller = Boolean(options.caller);
+  const vals = Boolean(options.vals);
   const id = newId();
-  hostFuncs.set(id, { store, type, fn, withCaller, fast: withCaller ? null : fastHost(type, fn) });
+  hostFuncs.set(id, { store, type, fn, withCaller, vals, fast: withCaller || vals ? null : fastHost(type, fn) });
   return id;
 }
 
@@ -540,10 +842,10 @@ function fastHost(type, fn) {
   if (results.length === 1) {
     const k = results[0];
     const want = k === 1 ? 'bigint' : 'number';
-    body += ` if (typeof r !== '${want}') throw new TypeError('a host function must return a ${want}, got ' + typeof r); H.${views[k]}[0] = r;`;
+    body += ` if (typeof r === '${want}') H.${views[k]}[0] = r; else if (r instanceof Val) writeVal(H, 0, ${k}, r, null); else throw new TypeError('a host function must return a ${want} or a Val, got ' + typeof r);`;
   }
   // eslint-disable-next-line no-new-func
-  return new Function('H', 'fn', `return function fast() { ${body} };`)(H, fn);
+  return new Function('H', 'fn', 'Val', 'writeVal', `return function fast() { ${body} };`)(H, fn, Val, writeVal);
 }
 
 // ---- functions ----------------------------------------------------------
@@ -552,32 +854,41 @@ const NUMERIC = new Set([0, 1, 2, 3]);
 const VIEW = ['i32', 'i64', 'f32', 'f64'];
 const STRIDE = [4, 2, 4, 2];
 
+/** Writes argument `i` of kind `k` of the fast path when it is not a plain number/bigint: a Val, or a TypeError. */
+function putArg(i, k, x) {
+  if (x instanceof Val) writeVal(C, i, k, x, null);
+  else throw new TypeError(`argument ${i}: expected ${k === 1 ? 'a bigint' : 'a number'} or a Val, got ${typeof x}`);
+}
+
 /** Builds a call for a numeric signature: arguments straight into typed views. */
 function fastCaller(params, results, invoke) {
   const body = [];
   body.push(`if (arguments.length !== ${params.length}) throw new TypeError('expected ${params.length} arguments, got ' + arguments.length);`);
   params.forEach((k, i) => {
-    const check = k === 1 ? `typeof a${i} !== 'bigint'` : `typeof a${i} !== 'number'`;
-    body.push(`if (${check}) throw new TypeError('argument ${i}: expected ${k === 1 ? 'a bigint' : 'a number'}');`);
-    body.push(`C.${VIEW[k]}[${i * STRIDE[k]}] = a${i};`);
+    const plain = k === 1 ? `typeof a${i} === 'bigint'` : `typeof a${i} === 'number'`;
+    body.push(`if (${plain}) C.${VIEW[k]}[${i * STRIDE[k]}] = a${i}; else putArg(${i}, ${k}, a${i});`);
   });
   body.push(`invoke(${Math.max(params.length, results.length)});`);
   if (results.length === 1) body.push(`return C.${VIEW[results[0]]}[0];`);
   else if (results.length > 1) body.push(`return [${results.map((k, i) => `C.${VIEW[k]}[${i * STRIDE[k]}]`).join(', ')}];`);
   const args = params.map((_, i) => `a${i}`).join(', ');
   // eslint-disable-next-line no-new-func
-  return new Function('C', 'invoke', `return function call(${args}) { ${body.join(' ')} };`)(C, invoke);
+  return new Function('C', 'invoke', 'putArg', `return function call(${args}) { ${body.join(' ')} };`)(C, invoke, putArg);
 }
 
 const slots = new FinalizationRegistry((slot) => ll.func_slot_release(slot));
 
 /** A function of a store (an export, or a host function). */
 class Func {
-  /** A host function: `fn(...args)`, or `fn(caller, ...args)` with `{ caller: true }`. */
+  /**
+   * A host function: `fn(...args)`, or `fn(caller, ...args)` with
+   * `{ caller: true }`; with `{ vals: true }` the arguments are Vals
+   * (bit-exact). It returns plain values or Vals.
+   */
   constructor(store, type, fn, options = {}) {
     if (store === undefined) return; // internal (_make)
     const t = type instanceof FuncType ? type : new FuncType(type.params, type.results);
-    const id = hostId(store, t, fn, Boolean(options.caller));
+    const id = hostId(store, t, fn, options);
     const raw = t._raw();
     try {
       Func._init(this, store, wrap(() => ll.func_new(store._check(), raw, id)));
@@ -596,6 +907,7 @@ class Func {
     f._h = handle(h);
     f._ref = null;
     f._call = null;
+    f._invoke = null;
   }
   /** The function's type. */
   get type() {
@@ -605,8 +917,7 @@ class Func {
   _prepare() {
     const t = this.type;
     const store = this.store;
-    const ref = ll.func_ref(this._h);
-    this._ref = ref;
+    const ref = this._funcRef();
     // The hot path: a prepared slot (store pointer + handle) in the addon,
     // so a call passes two integers. This object keeps the store alive;
     // the slot is released when it is collected.
@@ -625,27 +936,56 @@ class Func {
         activeStores.pop();
       }
     };
+    this._invoke = invoke;
     if (t.params.every((k) => NUMERIC.has(k)) && t.results.every((k) => NUMERIC.has(k))) {
       this._call = fastCaller(t.params, t.results, invoke);
     } else {
       this._call = (...args) => {
-        if (args.length !== t.params.length) throw new TypeError(`expected ${t.params.length} arguments, got ${args.length}`);
-        for (let i = 0; i < args.length; i++) writeValue(C, i, t.params[i], args[i], store);
+        this._writeArgs(C, args);
         invoke(Math.max(t.params.length, t.results.length, 1));
-        if (t.results.length === 0) return undefined;
-        if (t.results.length === 1) return readValue(C, 0, t.results[0], store);
-        return t.results.map((k, i) => readValue(C, i, k, store));
+        return resultsOf(C, t, store, false);
       };
     }
     return this._call;
   }
-  /** Calls the function: numbers for i32/f32/f64, bigint for i64; one result is returned as is, several as an array. */
+  _writeArgs(v, args) {
+    const t = this._type;
+    if (args.length !== t.params.length) throw new TypeError(`expected ${t.params.length} arguments, got ${args.length}`);
+    for (let i = 0; i < args.length; i++) writeValue(v, i, t.params[i], args[i], this.store);
+  }
+  /**
+   * Calls the function. Arguments are plain values (numbers for i32, f32,
+   * f64, bigint for i64, ...) or Vals of the parameter's type; one result
+   * is returned as is, several as an array.
+   */
   call(...args) {
     return (this._call ?? this._prepare())(...args);
+  }
+  /** Calls the function (arguments as for `call`); the results are always an array of Vals (bit-exact floats). */
+  callVals(...args) {
+    if (!this._invoke) this._prepare();
+    const t = this._type;
+    this._writeArgs(C, args);
+    this._invoke(Math.max(t.params.length, t.results.length, 1));
+    return resultsOf(C, t, this.store, true);
   }
   /** A plain JS function bound to this Func (the typed fast path). */
   get fn() {
     return this._call ?? this._prepare();
+  }
+  /** The handle prepared for the addon's raw calls. */
+  _funcRef() {
+    if (!this._ref) this._ref = wrap(() => ll.func_ref(this._h));
+    return this._ref;
+  }
+  /** The arguments in a buffer of their own, for a call off the JS thread. */
+  _argBuffer(args) {
+    this.store._check();
+    const t = this.type;
+    this._funcRef();
+    const v = state.views(new ArrayBuffer(16 * Math.max(t.params.length, t.results.length, 1)));
+    this._writeArgs(v, args);
+    return v;
   }
   /**
    * Runs the call on a worker thread; the Promise settles with the result.
@@ -653,32 +993,22 @@ class Func {
    * Host functions cannot run inside it (the call fails if wasm reaches one).
    */
   callAsync(...args) {
-    const t = this.type;
+    return this._callAsync(args, false);
+  }
+  /** `callAsync`, settling with an array of Vals (as `callVals`). */
+  callValsAsync(...args) {
+    return this._callAsync(args, true);
+  }
+  _callAsync(args, asVals) {
     const store = this.store;
     try {
-      store._check();
-      if (!this._ref) this._prepare();
-      if (args.length !== t.params.length) throw new TypeError(`expected ${t.params.length} arguments, got ${args.length}`);
-      const n = Math.max(t.params.length, t.results.length, 1);
-      const buf = new ArrayBuffer(16 * n);
-      const v = {
-        i32: new Int32Array(buf), u32: new Uint32Array(buf), f32: new Float32Array(buf),
-        f64: new Float64Array(buf), i64: new BigInt64Array(buf), u8: new Uint8Array(buf),
-      };
-      for (let i = 0; i < args.length; i++) writeValue(v, i, t.params[i], args[i], store);
+      const v = this._argBuffer(args);
       const p = ll.func_call_async(store._raw, this._ref, v.u8);
       store._busy = true;
       return p.then(
         (out) => {
           store._busy = false;
-          const ob = out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
-          const ov = {
-            i32: new Int32Array(ob), u32: new Uint32Array(ob), f32: new Float32Array(ob),
-            f64: new Float64Array(ob), i64: new BigInt64Array(ob), u8: new Uint8Array(ob),
-          };
-          if (t.results.length === 0) return undefined;
-          if (t.results.length === 1) return readValue(ov, 0, t.results[0], store);
-          return t.results.map((k, i) => readValue(ov, i, k, store));
+          return resultsOf(state.views(copyBuffer(out)), this._type, store, asVals);
         },
         (e) => {
           store._busy = false;
@@ -689,6 +1019,24 @@ class Func {
       return Promise.reject(convert(e));
     }
   }
+  /**
+   * The call on a new OS thread, the JS thread blocked until it ends; the
+   * results as Vals. For tests of the store's thread gate: see
+   * `petrel/testing` (lib/testing.js).
+   */
+  _callOnNewThread(args) {
+    const store = this.store;
+    return wrap(() => {
+      const v = this._argBuffer(args);
+      const out = ll.func_call_on_new_thread(store._raw, this._ref, v.u8);
+      return resultsOf(state.views(copyBuffer(out)), this._type, store, true);
+    });
+  }
+}
+
+/** A Buffer's bytes in an ArrayBuffer of their own (aligned for the typed views). */
+function copyBuffer(b) {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 }
 
 // ---- memories, tables, globals -------------------------------------------
@@ -791,9 +1139,15 @@ class Table {
   get size() {
     return wrap(() => ll.table_size(this.store._check(), this._h));
   }
+  /** The element at `index` (a Func, a JS value, or null). */
   get(index) {
     return wrap(() => valFromC(this.store, ll.table_get(this.store._check(), this._h, index)));
   }
+  /** The element at `index` as a Val. */
+  getVal(index) {
+    return wrap(() => valFromCVal(this.store, ll.table_get(this.store._check(), this._h, index)));
+  }
+  /** Sets the element at `index`: a plain reference or a Val of the table's element type. */
   set(index, value) {
     wrap(() => ll.table_set(this.store._check(), this._h, index, valToC(this.store, kindOf(this.type.element), value)));
   }
@@ -823,11 +1177,22 @@ class Global {
     const t = wrap(() => ll.global_type(this.store._check(), this._h));
     return { content: KIND_NAMES[t.content], mutable: t.mutability === Mutability.VAR };
   }
+  /** The value as a plain JS value (see `getVal` for bit-exact floats). */
   get value() {
     return wrap(() => valFromC(this.store, ll.global_get(this.store._check(), this._h)));
   }
+  /** Sets the value: a plain JS value or a Val of the global's type. */
   set value(v) {
     wrap(() => ll.global_set(this.store._check(), this._h, valToC(this.store, kindOf(this.type.content), v)));
+  }
+  /** The value as a Val (floats bit-exact, signalling NaNs included). */
+  getVal() {
+    return wrap(() => valFromCVal(this.store, ll.global_get(this.store._check(), this._h)));
+  }
+  /** Sets the value from a Val of the global's type (TypeError for another type). */
+  setVal(v) {
+    if (!(v instanceof Val)) throw new TypeError('Global.setVal expects a Val');
+    this.value = v;
   }
 }
 
@@ -902,10 +1267,10 @@ class Linker {
   define(store, module, name, item) {
     wrap(() => ll.linker_define(this._raw, store._check(), String(module), String(name), externToC(item)));
   }
-  /** Defines a host function usable from any store; `fn(caller, ...args)` with `{ caller: true }`. */
+  /** Defines a host function usable from any store; options as for `new Func` (`caller`, `vals`). */
   defineFunc(module, name, type, fn, options = {}) {
     const t = type instanceof FuncType ? type : new FuncType(type.params, type.results);
-    const id = hostId(null, t, fn, Boolean(options.caller));
+    const id = hostId(null, t, fn, options);
     const raw = t._raw();
     try {
       wrap(() => ll.linker_define_func(this._raw, String(module), String(name), raw, id));
@@ -973,6 +1338,7 @@ module.exports = {
   Memory,
   Table,
   Global,
+  Val,
   WasiConfig,
   Trap,
   WasiExit,

@@ -39,12 +39,14 @@ function views(buf) {
     f32: new Float32Array(buf),
     f64: new Float64Array(buf),
     i64: new BigInt64Array(buf),
+    u64: new BigUint64Array(buf),
     u8: new Uint8Array(buf),
   };
 }
 
 const state = {
   native,
+  views,
   call: views(callScratch),
   host: views(hostScratch),
   callSlots: CALL_SLOTS,

@@ -6,71 +6,58 @@
 // (a listed scenario that passes fails the run, so the list only shrinks).
 // A handle used "with another store" is rebuilt on that store with the
 // classes' internal `_make` (the public API binds each handle to its store).
+// Typed values are `Val`s throughout (arguments, results, host function
+// arguments, globals, tables): floats travel as bits, and a value of the
+// wrong type is the API's TypeError. `call_on_other_thread` uses
+// `petrel/testing`'s callOnNewThread (a native OS thread, joined).
 const test = require('node:test');
 const fs = require('node:fs');
 const path = require('node:path');
 const p = require('petrel');
+const { callOnNewThread } = require('petrel/testing');
 
+const { Val } = p;
 const DIR = process.env.PETREL_SCENARIOS || path.join(__dirname, '..', '..', 'scenarios');
 const EXPECTED = path.join(__dirname, '..', 'scenarios_expected_failures.txt');
-const KINDS = ['i32', 'i64', 'f32', 'f64', 'v128', 'funcref', 'externref'];
 
 class HostError extends Error {}
 
-const dv = new DataView(new ArrayBuffer(8));
+/** A scenario's typed value as a Val (`ctx` resolves funcref exports). */
 function parseValue(v, ctx) {
   const [k] = Object.keys(v);
   const s = v[k];
   switch (k) {
     case 'i32':
-      return { k, v: Number(BigInt.asIntN(32, BigInt(s))) };
+      return Val.i32(Number(BigInt.asIntN(32, BigInt(s))));
     case 'i64':
-      return { k, v: BigInt.asIntN(64, BigInt(s)) };
+      return Val.i64(BigInt.asIntN(64, BigInt(s)));
     case 'f32':
-      dv.setUint32(0, Number(BigInt(s)));
-      return { k, v: dv.getFloat32(0) };
+      return Val.f32Bits(Number(BigInt(s)));
     case 'f64':
-      dv.setBigUint64(0, BigInt(s));
-      return { k, v: dv.getFloat64(0) };
-    case 'v128': {
-      const hex = s.slice(2).padStart(32, '0');
-      const b = new Uint8Array(16);
-      for (let i = 0; i < 16; i++) b[i] = Number.parseInt(hex.slice(30 - 2 * i, 32 - 2 * i), 16);
-      return { k, v: b };
-    }
+      return Val.f64Bits(BigInt(s));
+    case 'v128':
+      return Val.v128(BigInt(s));
     case 'funcref':
-      return { k, v: s === null ? null : ctx.item(s.instance, s.export) };
+      return Val.funcref(s === null ? null : ctx.item(s.instance, s.export));
     default:
-      return { k, v: s === null ? null : { ext: BigInt(s) } };
+      return Val.externref(s === null ? null : { ext: BigInt(s) });
   }
 }
 
-function bitsOf(k, x) {
-  switch (k) {
-    case 'i32':
-      return `${BigInt.asUintN(32, BigInt(x))}`;
-    case 'i64':
-      return `${BigInt.asUintN(64, BigInt(x))}`;
-    case 'f32':
-      dv.setFloat32(0, x);
-      return `${dv.getUint32(0)}`;
-    case 'f64':
-      dv.setFloat64(0, x);
-      return `${dv.getBigUint64(0)}`;
-    case 'v128':
-      return Buffer.from(x).toString('hex');
-    case 'funcref':
-      return x === null ? 'null' : 'non-null';
-    default:
-      return x === null ? 'null' : `${x.ext}`;
-  }
+/** A Val as it is compared: its type, and its bits (references: null, non-null, the host value). */
+function bitsOf(x) {
+  if (!(x instanceof Val)) throw new TypeError(`the binding gave ${typeof x}, not a Val`);
+  const k = x.kind;
+  if (k === 'funcref') return { k, b: x.value === null ? 'null' : 'non-null' };
+  if (k === 'externref') return { k, b: x.value === null ? 'null' : `${x.value.ext}` };
+  return { k, b: `${x.bits}` };
 }
 
 function expectBits(v) {
   const [k] = Object.keys(v);
   if (k === 'funcref') return { k, b: v[k] === null ? 'null' : 'non-null' };
   if (k === 'externref') return { k, b: v[k] === null ? 'null' : `${BigInt(v[k])}` };
-  return { k, b: bitsOf(k, parseValue(v).v) };
+  return bitsOf(parseValue(v));
 }
 
 function classify(e, hostSide) {
@@ -128,13 +115,14 @@ async function runScenario(sc) {
     }
     return modules[name];
   };
+  // Host functions take Vals ({ vals: true }) and return Vals.
   const hostFn = (def) => {
     const results = def.results;
-    const zero = (k) => ({ i32: 0, i64: 0n, f32: 0, f64: 0, v128: new Uint8Array(16), funcref: null, externref: null })[k];
+    const zero = (k) => ({ i32: Val.i32(0), i64: Val.i64(0n), f32: Val.f32Bits(0), f64: Val.f64Bits(0n), v128: Val.v128(0n), funcref: Val.funcref(null), externref: Val.externref(null) })[k];
     const one = (r) => (results.length === 1 ? r[0] : results.length === 0 ? undefined : r);
     switch (def.func) {
       case 'add':
-        return (_c, a, b) => (def.params[0] === 'i64' ? BigInt.asIntN(64, a + b) : (a + b) | 0);
+        return (_c, a, b) => (def.params[0] === 'i64' ? Val.i64(BigInt.asIntN(64, a.value + b.value)) : Val.i32((a.value + b.value) | 0));
       case 'echo':
         return (_c, ...a) => one(a);
       case 'nop':
@@ -149,26 +137,32 @@ async function runScenario(sc) {
           throw new p.Trap(def.trap, p.TrapCode[def.trap.toUpperCase()]);
         };
       case 'call_back_into_wasm':
-        return (c, ...a) => {
-          const r = c.getExport(def.export).call(...a);
-          return results.length > 1 ? r : r;
-        };
+        return (c, ...a) => one(c.getExport(def.export).callVals(...a));
       case 'record':
         return (_c, ...a) => {
-          a.forEach((x, i) => {
-            log.push({ k: def.params[i], b: bitsOf(def.params[i], x) });
-          });
+          for (const x of a) log.push(bitsOf(x));
         };
       case 'record_memory_byte':
         return (c, addr) => {
-          log.push({ k: 'i32', b: bitsOf('i32', c.getExport('memory').read(addr >>> 0, 1)[0]) });
+          log.push(bitsOf(Val.i32(c.getExport('memory').read(addr.bits, 1)[0])));
         };
       case 'grow_memory':
         return (c, n) => {
           try {
-            return c.getExport('memory').grow(n);
+            return Val.i32(c.getExport('memory').grow(n.value));
           } catch {
-            return -1;
+            return Val.i32(-1);
+          }
+        };
+      case 'call_on_other_thread':
+        return (c) => {
+          const f = c.getExport(def.export);
+          const args = (def.args ?? []).map((a) => parseValue(a, ctx));
+          try {
+            callOnNewThread(f, ...args);
+            log.push({ ok: true });
+          } catch (e) {
+            log.push({ error: classify(e).error });
           }
         };
       case 'increment_epoch':
@@ -186,7 +180,8 @@ async function runScenario(sc) {
         throw new Error(`host function ${def.func} is not implemented by this runner`);
     }
   };
-  const defineHost = (def) => linker.defineFunc(def.module, def.name, { params: def.params, results: def.results }, hostFn(def), { caller: true });
+  const HOST_OPTIONS = { caller: true, vals: true };
+  const defineHost = (def) => linker.defineFunc(def.module, def.name, { params: def.params, results: def.results }, hostFn(def), HOST_OPTIONS);
   if (sc.wasi) linker.defineWasi();
   for (const h of sc.host ?? []) defineHost(h);
 
@@ -214,7 +209,7 @@ async function runScenario(sc) {
           const items = st.imports.map((im) => {
             if (im.host) {
               const def = sc.host.find((h) => h.name === im.host);
-              return new p.Func(stores[im.store ?? 'main'], { params: def.params, results: def.results }, hostFn(def), { caller: true });
+              return new p.Func(stores[im.store ?? 'main'], { params: def.params, results: def.results }, hostFn(def), HOST_OPTIONS);
             }
             return ctx.item(im.instance, im.export);
           });
@@ -233,14 +228,11 @@ async function runScenario(sc) {
         let f;
         if (st.op === 'host_call') {
           const def = sc.host.find((h) => h.name === st.host);
-          f = new p.Func(store, { params: def.params, results: def.results }, hostFn(def), { caller: true });
+          f = new p.Func(store, { params: def.params, results: def.results }, hostFn(def), HOST_OPTIONS);
         } else f = item(p.Func);
-        const args = st.args.map((a) => parseValue(a, ctx).v);
-        const t = f.type;
-        let r = st.on_thread ? await f.callAsync(...args) : f.call(...args);
-        if (t.results.length === 1) r = [r];
-        else if (t.results.length === 0) r = [];
-        return { results: r.map((x, i) => ({ k: KINDS[t.results[i]], b: bitsOf(KINDS[t.results[i]], x) })) };
+        const args = st.args.map((a) => parseValue(a, ctx));
+        const r = st.on_thread ? await f.callValsAsync(...args) : f.callVals(...args);
+        return { results: r.map(bitsOf) };
       }
       case 'memory_size':
         return { size: `${item(p.Memory).size}` };
@@ -253,33 +245,18 @@ async function runScenario(sc) {
         return 'ok';
       case 'table_size':
         return { size: `${item(p.Table).size}` };
-      case 'table_get': {
-        const t = item(p.Table);
-        const k = t.type.element;
-        return { value: { k, b: bitsOf(k, t.get(Number(st.index))) } };
-      }
-      case 'table_set': {
-        // JS values carry no wasm type: the runner checks the scenario's.
-        const t = item(p.Table);
-        const v = parseValue(st.value, ctx);
-        if (v.k !== t.type.element) throw new TypeError(`a ${v.k} value, expected ${t.type.element}`);
-        t.set(Number(st.index), v.v);
+      case 'table_get':
+        return { value: bitsOf(item(p.Table).getVal(Number(st.index))) };
+      case 'table_set':
+        item(p.Table).set(Number(st.index), parseValue(st.value, ctx));
         return 'ok';
-      }
       case 'table_grow':
-        return { old_size: `${item(p.Table).grow(Number(st.delta), parseValue(st.init, ctx).v)}` };
-      case 'global_get': {
-        const g = item(p.Global);
-        const k = g.type.content;
-        return { value: { k, b: bitsOf(k, g.value) } };
-      }
-      case 'global_set': {
-        const g = item(p.Global);
-        const v = parseValue(st.value, ctx);
-        if (v.k !== g.type.content) throw new TypeError(`a ${v.k} value, expected ${g.type.content}`);
-        g.value = v.v;
+        return { old_size: `${item(p.Table).grow(Number(st.delta), parseValue(st.init, ctx))}` };
+      case 'global_get':
+        return { value: bitsOf(item(p.Global).getVal()) };
+      case 'global_set':
+        item(p.Global).setVal(parseValue(st.value, ctx));
         return 'ok';
-      }
       case 'set_fuel':
         store.setFuel(BigInt(st.fuel));
         return 'ok';

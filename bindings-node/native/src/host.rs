@@ -17,6 +17,12 @@
 //!   libuv worker thread with their own copy of the values; the store's
 //!   gate refuses other use meanwhile. Host functions cannot run there
 //!   (no JS off the main thread): the trampoline fails the call instead.
+//! - **Calls on a new thread** ([`func_call_on_new_thread`]) are the same
+//!   call ([`call_values`]) on a `std::thread` the JS thread starts and
+//!   joins before it returns: blocking, for tests of the store's thread
+//!   gate (`petrel/testing`). Started from inside a host function, the
+//!   call meets the gate the JS thread holds and fails with "the store is
+//!   in use by another thread".
 
 use crate::lowlevel::{Engine, Functype, Linker, Store, sys};
 use crate::support::*;
@@ -92,7 +98,9 @@ unsafe extern "C" fn trampoline(
 ) -> *mut sys::petrel_error_t {
     let raw = ENV.with(|e| e.get());
     if raw.is_null() {
-        return error("a JS host function cannot run outside the JS thread (in an async call)");
+        return error(
+            "a JS host function cannot run outside the JS thread (in an async call, or a call on another thread)",
+        );
     }
     let (scratch, cap) = HOST_SCRATCH.with(|c| c.get());
     let n = nargs.max(nresults);
@@ -264,36 +272,67 @@ pub enum CallOutcome {
     Failed(ErrorInfo),
 }
 
+impl CallOutcome {
+    /// The values as a Buffer, or the error as the JS exception.
+    fn into_js(self, env: &Env) -> Result<Buffer> {
+        match self {
+            CallOutcome::Done(v) => Ok(v.into()),
+            CallOutcome::Failed(info) => Err(info.to_js(env)),
+        }
+    }
+}
+
+/// `petrel_func_call_raw` of `func` over a copy of `values` (raw 16-byte
+/// values, arguments first), on the calling thread, which need not be the
+/// JS thread: the outcome holds no JS value and no C object.
+///
+/// # Safety
+/// `store` is a live store, kept alive until this returns.
+unsafe fn call_values(
+    store: *mut sys::petrel_store_t,
+    func: &sys::petrel_func_t,
+    values: &[u8],
+) -> CallOutcome {
+    let len = values.len() / 16;
+    let mut vals: Vec<sys::petrel_valraw_t> = Vec::with_capacity(len);
+    // SAFETY: `len` values of 16 bytes are copied into the reserved
+    // space (any bits are a valid raw value), then the length is set.
+    unsafe {
+        std::ptr::copy_nonoverlapping(values.as_ptr(), vals.as_mut_ptr().cast(), len * 16);
+        vals.set_len(len);
+    }
+    // SAFETY: the store is live (the caller's contract); the values are
+    // `len` initialised raw values.
+    let err = unsafe { sys::petrel_func_call_raw(store, func, vals.as_mut_ptr(), len) };
+    if !err.is_null() {
+        return CallOutcome::Failed(ErrorInfo::take(err));
+    }
+    // SAFETY: `len` values of 16 bytes.
+    let out = unsafe { std::slice::from_raw_parts(vals.as_ptr().cast::<u8>(), len * 16) };
+    CallOutcome::Done(out.to_vec())
+}
+
+fn check_values(values: &Uint8Array) -> Result<()> {
+    if !values.len().is_multiple_of(16) || values.is_empty() {
+        return Err(Error::from_reason(
+            "values must be a non-empty multiple of 16 bytes",
+        ));
+    }
+    Ok(())
+}
+
 impl Task for CallTask {
     type Output = CallOutcome;
     type JsValue = Buffer;
 
     fn compute(&mut self) -> Result<CallOutcome> {
-        let len = self.values.len() / 16;
-        let mut vals: Vec<sys::petrel_valraw_t> = Vec::with_capacity(len);
-        // SAFETY: `len` values of 16 bytes are copied into the reserved
-        // space (any bits are a valid raw value), then the length is set.
-        unsafe {
-            std::ptr::copy_nonoverlapping(self.values.as_ptr(), vals.as_mut_ptr().cast(), len * 16);
-            vals.set_len(len);
-        }
-        // SAFETY: the store pointer is kept alive by the JS store object the
-        // promise holds; the values are `len` initialised raw values.
-        let err =
-            unsafe { sys::petrel_func_call_raw(self.store.0, &self.func, vals.as_mut_ptr(), len) };
-        if !err.is_null() {
-            return Ok(CallOutcome::Failed(ErrorInfo::take(err)));
-        }
-        // SAFETY: `len` values of 16 bytes.
-        let out = unsafe { std::slice::from_raw_parts(vals.as_ptr().cast::<u8>(), len * 16) };
-        Ok(CallOutcome::Done(out.to_vec()))
+        // SAFETY: the store pointer is kept alive by the JS store object
+        // the promise holds.
+        Ok(unsafe { call_values(self.store.0, &self.func, &self.values) })
     }
 
     fn resolve(&mut self, env: Env, output: CallOutcome) -> Result<Buffer> {
-        match output {
-            CallOutcome::Done(v) => Ok(v.into()),
-            CallOutcome::Failed(info) => Err(info.to_js(&env)),
-        }
+        output.into_js(&env)
     }
 }
 
@@ -305,16 +344,52 @@ pub fn func_call_async(
     func: &FuncRef,
     values: Uint8Array,
 ) -> Result<AsyncTask<CallTask>> {
-    if !values.len().is_multiple_of(16) || values.is_empty() {
-        return Err(Error::from_reason(
-            "values must be a non-empty multiple of 16 bytes",
-        ));
-    }
+    check_values(&values)?;
     Ok(AsyncTask::new(CallTask {
         store: SendPtr(store.raw()?),
         func: func.func,
         values: values.to_vec(),
     }))
+}
+
+/// The native stack of a [`func_call_on_new_thread`] thread: glibc's
+/// default for new threads (and libuv's workers, where async calls run),
+/// well above the core's default `max_wasm_stack` of 512 KiB.
+const CALL_THREAD_STACK: usize = 8 << 20;
+
+/// Calls `func` with `values` (raw 16-byte values, arguments first) on a
+/// new OS thread and blocks the JS thread until it ends; gives the values
+/// after the call. The store is used from that thread, so the C API's
+/// gate applies: while the JS thread is itself inside a call into the
+/// store (in a host function), the call fails with "the store is in use
+/// by another thread". Host functions reached on that thread fail the
+/// call (no JS runs there), as in async calls.
+#[napi(js_name = "func_call_on_new_thread")]
+pub fn func_call_on_new_thread(
+    env: Env,
+    store: &Store,
+    func: &FuncRef,
+    values: Uint8Array,
+) -> Result<Buffer> {
+    check_values(&values)?;
+    let store = SendPtr(store.raw()?);
+    let func = func.func;
+    let values = values.to_vec();
+    let thread = std::thread::Builder::new()
+        .name("petrel-call".into())
+        .stack_size(CALL_THREAD_STACK)
+        .spawn(move || {
+            let store = store;
+            // SAFETY: the JS store object is reachable from the caller's
+            // arguments, and the JS thread is blocked in `join` below until
+            // this thread is done, so the store cannot be freed meanwhile.
+            unsafe { call_values(store.0, &func, &values) }
+        })
+        .map_err(|e| Error::from_reason(format!("cannot start a thread for the call: {e}")))?;
+    match thread.join() {
+        Ok(outcome) => outcome.into_js(&env),
+        Err(_) => Err(Error::from_reason("the call's thread panicked")),
+    }
 }
 
 /// `petrel_store_new` without embedder data (the JS store object holds
@@ -427,16 +502,21 @@ pub fn detach(buffer: ArrayBuffer) -> Result<()> {
     buffer.detach()
 }
 
-/// A typed value crossing to JS: `num` for i32/f32/f64, `big` for i64,
-/// `v128` for vectors, `storeId`/`index` for references (absent: null).
+/// A typed value crossing to JS: `num` for i32, `big` for i64, `bits`
+/// for f32/f64, `v128` for vectors, `storeId`/`index` for references
+/// (absent: null). Floats cross as their IEEE bits, never as a JS number
+/// or a float conversion, so every NaN payload (signalling NaNs too)
+/// arrives unchanged.
 #[napi(object)]
 pub struct Val {
     /// `ValKind`.
     pub kind: u32,
-    /// A number value.
+    /// An i32 value.
     pub num: Option<f64>,
     /// An i64 value.
     pub big: Option<BigInt>,
+    /// The bits of an f32 (below 2^32) or f64, unsigned.
+    pub bits: Option<BigInt>,
     /// 16 bytes of a v128.
     pub v128: Option<Buffer>,
     /// A reference's store (absent for null).
@@ -451,11 +531,12 @@ fn val_to_c(v: &Val) -> Result<sys::petrel_val_t> {
     let mut out: sys::petrel_val_t = unsafe { std::mem::zeroed() };
     out.kind = kind;
     let num = v.num.unwrap_or(0.0);
+    let bits = v.bits.as_ref().map(u64_of).transpose()?.unwrap_or(0);
     match kind {
         sys::PETREL_I32 => out.of.i32 = num as i64 as i32,
         sys::PETREL_I64 => out.of.i64 = v.big.as_ref().map(i64_of).transpose()?.unwrap_or(0),
-        sys::PETREL_F32 => out.of.f32 = num as f32,
-        sys::PETREL_F64 => out.of.f64 = num,
+        sys::PETREL_F32 => out.of.f32 = f32::from_bits(bits.try_into().map_err(range)?),
+        sys::PETREL_F64 => out.of.f64 = f64::from_bits(bits),
         sys::PETREL_V128 => {
             let mut b = [0u8; 16];
             if let Some(x) = &v.v128 {
@@ -483,6 +564,7 @@ fn val_of(v: &sys::petrel_val_t) -> Val {
         kind: v.kind.into(),
         num: None,
         big: None,
+        bits: None,
         v128: None,
         store_id: None,
         index: None,
@@ -492,8 +574,8 @@ fn val_of(v: &sys::petrel_val_t) -> Val {
         match v.kind {
             sys::PETREL_I32 => out.num = Some(v.of.i32.into()),
             sys::PETREL_I64 => out.big = Some(BigInt::from(v.of.i64)),
-            sys::PETREL_F32 => out.num = Some(v.of.f32.into()),
-            sys::PETREL_F64 => out.num = Some(v.of.f64),
+            sys::PETREL_F32 => out.bits = Some(BigInt::from(u64::from(v.of.f32.to_bits()))),
+            sys::PETREL_F64 => out.bits = Some(BigInt::from(v.of.f64.to_bits())),
             sys::PETREL_V128 => out.v128 = Some(v.of.v128.to_vec().into()),
             sys::PETREL_FUNCREF | sys::PETREL_EXTERNREF => {
                 let (id, index) = if v.kind == sys::PETREL_FUNCREF {
