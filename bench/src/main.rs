@@ -125,8 +125,8 @@ mod petrel_side {
     use super::{OUTPUT_CAPACITY, Outcome, Program, Sample};
     use anyhow::{Context, Result, bail};
     use petrel::wasi::{self, I32Exit, MemoryOutputPipe, WasiCtx, WasiCtxBuilder};
-    use petrel::{Caller, Config, Engine, Linker, Module, Store};
-    use std::time::Instant;
+    use petrel::{CacheConfig, Caller, Config, Engine, Linker, Module, Store};
+    use std::time::{Duration, Instant};
 
     /// Store data: the WASI context and the two marks.
     pub struct Host {
@@ -209,6 +209,36 @@ mod petrel_side {
             stdout: stdout.contents(),
             stderr: stderr.contents(),
         })
+    }
+
+    /// Median time of `Module::new` answered by the compilation cache
+    /// (a fresh cache in a scratch directory, filled by one compile first),
+    /// over `runs` loads.
+    pub fn cache_hit_time(bytes: &[u8], runs: usize) -> Result<Duration> {
+        let dir = std::env::temp_dir().join(format!("petrel-bench-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let mut config = Config::new();
+        config.wasm_simd(true);
+        config.cache(Some(CacheConfig::new(dir.join("modules"), dir.join("key"))));
+        let result = (|| {
+            let engine = Engine::new(&config)?;
+            Module::new(&engine, bytes)?;
+            let mut times = Vec::new();
+            for _ in 0..runs {
+                let t = Instant::now();
+                Module::new(&engine, bytes)?;
+                times.push(t.elapsed());
+            }
+            let stats = engine.cache_statistics().unwrap_or_default();
+            anyhow::ensure!(
+                stats.hits == runs as u64,
+                "expected {runs} cache hits, got {stats:?}"
+            );
+            Ok(super::median(times))
+        })();
+        let _ = std::fs::remove_dir_all(&dir);
+        result
     }
 }
 
@@ -350,6 +380,22 @@ mod wasmtime_side {
                 .map_err(|e| anyhow!("{e:?}"))?;
             times.push(t.elapsed());
             // Dropping the store returns its slots to the pool.
+        }
+        Ok(super::median(times))
+    }
+
+    /// Median time of `Module::deserialize` of the module's serialized
+    /// form (Wasmtime's counterpart of a cache hit), over `runs` loads.
+    pub fn deserialize_time(engine: &Engine, bytes: &[u8], runs: usize) -> Result<Duration> {
+        let module = Module::new(engine, bytes).map_err(|e| anyhow!("{e:?}"))?;
+        let serialized = module.serialize().map_err(|e| anyhow!("{e:?}"))?;
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            // SAFETY: the bytes were produced by `serialize` of this engine
+            // just above and are not modified.
+            unsafe { Module::deserialize(engine, &serialized) }.map_err(|e| anyhow!("{e:?}"))?;
+            times.push(t.elapsed());
         }
         Ok(super::median(times))
     }
@@ -606,6 +652,40 @@ fn main() -> Result<()> {
             us(pooled),
             us(row.petrel.instantiate),
             ratio(row.petrel.instantiate, pooled)
+        );
+    }
+    if !rows.is_empty() {
+        // The compilation cache: a hit against compiling, and against
+        // Wasmtime's `Module::deserialize` of its own serialized module.
+        println!();
+        println!(
+            "| program | compile Petrel (ms) | cache hit Petrel (ms) | compile / hit | Wasmtime deserialize (ms) | hit / deserialize |"
+        );
+        println!("|---|--:|--:|--:|--:|--:|");
+        let runs = opts.runs.max(5);
+        let mut speedups = Vec::new();
+        for r in &rows {
+            let program = programs
+                .iter()
+                .find(|p| p.name == r.name)
+                .expect("a measured program");
+            let bytes = std::fs::read(&program.wasm)?;
+            let hit = petrel_side::cache_hit_time(&bytes, runs)?;
+            let de = wasmtime_side::deserialize_time(&w_engine, &bytes, runs)?;
+            speedups.push(ratio(r.petrel.compile, hit));
+            println!(
+                "| {} | {} | {} | {:.1} | {} | {:.2} |",
+                r.name,
+                ms(r.petrel.compile),
+                ms(hit),
+                ratio(r.petrel.compile, hit),
+                ms(de),
+                ratio(hit, de)
+            );
+        }
+        println!(
+            "| **geometric mean** | | | **{:.1}** | | |",
+            geomean(speedups.into_iter())
         );
     }
     eprintln!("total time: {:.1} s", wall.elapsed().as_secs_f64());

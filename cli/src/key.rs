@@ -9,7 +9,7 @@
 //! should be readable by its owner only; a key file that others can read is
 //! used with a warning.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use petrel::MODULE_KEY_LEN;
 use std::path::{Path, PathBuf};
 
@@ -62,32 +62,12 @@ pub fn read_key_file(path: &Path) -> Result<[u8; MODULE_KEY_LEN]> {
 /// # Errors
 /// Anything else.
 pub fn parse_key(bytes: &[u8]) -> Result<[u8; MODULE_KEY_LEN]> {
-    if let Ok(raw) = <[u8; MODULE_KEY_LEN]>::try_from(bytes) {
-        return Ok(raw);
-    }
-    let text = bytes.trim_ascii();
-    if text.len() != 2 * MODULE_KEY_LEN {
-        bail!(
-            "expected {} hexadecimal digits (as `petrel keygen` writes) or {MODULE_KEY_LEN} raw \
-             bytes, found {} bytes",
-            2 * MODULE_KEY_LEN,
-            bytes.len()
-        );
-    }
-    let mut key = [0u8; MODULE_KEY_LEN];
-    if !text.iter().all(u8::is_ascii_hexdigit) {
-        bail!("expected hexadecimal digits 0-9, a-f");
-    }
-    for (out, pair) in key.iter_mut().zip(text.chunks_exact(2)) {
-        let digit = |c: u8| (c as char).to_digit(16).expect("checked above") as u8;
-        *out = digit(pair[0]) << 4 | digit(pair[1]);
-    }
-    Ok(key)
+    petrel::parse_module_key(bytes)
 }
 
 /// The key as lowercase hexadecimal digits.
 pub fn to_hex(key: &[u8; MODULE_KEY_LEN]) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
+    petrel::module_key_to_hex(key)
 }
 
 /// Writes a fresh random key to `path` as hexadecimal digits, readable and

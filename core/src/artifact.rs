@@ -113,8 +113,7 @@ impl fmt::Debug for ModuleKey {
 pub(crate) enum ArtifactKind {
     /// Written by `Module::serialize`.
     Module,
-    /// An entry of the compilation cache (issue 14). Not written yet.
-    #[allow(dead_code, reason = "reserved for the compilation cache")]
+    /// An entry of the compilation cache (`crate::cache`).
     CacheEntry,
 }
 

@@ -2,6 +2,7 @@
 //! which runtime checks (fuel, epochs) the compiled code carries.
 
 use crate::artifact::{MODULE_KEY_LEN, ModuleKey};
+use crate::cache::CacheConfig;
 use anyhow::{Result, anyhow};
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +45,10 @@ pub struct Config {
     /// secret.
     #[serde(skip)]
     pub(crate) module_key: Option<ModuleKey>,
+    /// Where compiled modules are cached; not part of what a configuration
+    /// serializes (a path of this machine).
+    #[serde(skip)]
+    pub(crate) cache: Option<CacheConfig>,
 }
 
 impl Default for Config {
@@ -65,6 +70,7 @@ impl Default for Config {
             static_memory_guard: true,
             memory_init_cow: true,
             module_key: None,
+            cache: None,
         }
     }
 }
@@ -163,6 +169,18 @@ impl Config {
     /// every instantiation copies the segments.
     pub fn memory_init_cow(&mut self, enable: bool) -> &mut Self {
         self.memory_init_cow = enable;
+        self
+    }
+
+    /// Turns the compilation cache on (`Some`) or off (`None`, the
+    /// default). With a cache, [`Module::new`](crate::Module::new) loads a
+    /// module compiled before, by any process of this user with the same
+    /// Petrel build and engine settings, instead of compiling it; entries
+    /// are authenticated with the key in the cache's key file before
+    /// anything in them is used (see [`CacheConfig`]). The engine checks
+    /// the directory and key file when it is created.
+    pub fn cache(&mut self, cache: Option<CacheConfig>) -> &mut Self {
+        self.cache = cache;
         self
     }
 

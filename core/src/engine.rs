@@ -2,6 +2,7 @@
 //! every function signature an engine-wide id, and the epoch counter.
 
 use crate::artifact::ModuleKey;
+use crate::cache::{Cache, CacheStatistics};
 use crate::config::Config;
 use crate::types::FuncType;
 use anyhow::{Result, anyhow};
@@ -32,6 +33,8 @@ pub(crate) struct EngineInner {
     /// Seals and opens serialized modules: the configured key, or a random
     /// one drawn for this engine.
     pub(crate) module_key: ModuleKey,
+    /// The compilation cache, when configured.
+    pub(crate) cache: Option<Cache>,
 }
 
 #[derive(Default)]
@@ -119,6 +122,7 @@ impl Engine {
             None => ModuleKey::generate()
                 .map_err(|e| anyhow!("cannot generate the engine's module key: {e}"))?,
         };
+        let cache = config.cache.as_ref().map(Cache::open).transpose()?;
         Ok(Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
@@ -128,8 +132,15 @@ impl Engine {
                 host_trampolines: Mutex::new(HashMap::new()),
                 fingerprint,
                 module_key,
+                cache,
             }),
         })
+    }
+
+    /// What the compilation cache has done so far (`None` without a
+    /// cache; see [`Config::cache`]).
+    pub fn cache_statistics(&self) -> Option<CacheStatistics> {
+        self.inner.cache.as_ref().map(Cache::statistics)
     }
 
     /// The configuration this engine was made with.

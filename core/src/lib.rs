@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 
 mod artifact;
+mod cache;
 pub mod compiler;
 mod config;
 mod engine;
@@ -48,6 +49,8 @@ pub mod wasi;
 
 pub use anyhow::{Error, Result};
 pub use artifact::{ArtifactError, MODULE_KEY_LEN};
+pub use cache::{CacheConfig, CacheStatistics};
+pub use cache::{key_to_hex as module_key_to_hex, parse_key as parse_module_key};
 pub use config::{Config, OptLevel};
 pub use engine::Engine;
 pub use externals::{Extern, Global, Memory, Table};

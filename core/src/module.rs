@@ -30,7 +30,8 @@ struct ModuleInner {
     exports: HashMap<String, EntityIndex>,
     /// SHA-256 of the WebAssembly binary this module was compiled from.
     subject: [u8; 32],
-    /// Copy-on-write images of the defined memories, built on first use.
+    /// Copy-on-write images of the defined memories, built when the module
+    /// is made.
     memory_images: OnceLock<MemoryImages>,
 }
 
@@ -69,11 +70,31 @@ impl Module {
     }
 
     /// Compiles a module from the binary format.
+    ///
+    /// With a compilation cache ([`Config::cache`](crate::Config::cache)),
+    /// an authenticated entry for these bytes is loaded instead, and a
+    /// module compiled here is stored for next time.
     pub fn from_binary(engine: &Engine, wasm: &[u8]) -> Result<Module> {
+        let subject = artifact::subject_of(wasm);
+        let fingerprint = &engine.inner.fingerprint;
+        let cache = engine.inner.cache.as_ref();
+        if let Some(cache) = cache {
+            let hit = cache.load(fingerprint, &subject, |opened| {
+                Module::load_opened(engine, opened)
+            });
+            if let Some(module) = hit {
+                return Ok(module);
+            }
+        }
         let features = wasm_features(&engine.config().features);
         let parsed = parse(wasm, features).map_err(module_error)?;
         let artifacts = compiler::compile_module(engine, parsed).map_err(module_error)?;
-        Module::from_artifacts(engine, artifacts, artifact::subject_of(wasm))
+        if let Some(cache) = cache
+            && let Ok(payload) = postcard::to_allocvec(&artifacts)
+        {
+            cache.store(fingerprint, &subject, &payload);
+        }
+        Module::from_artifacts(engine, artifacts, subject)
     }
 
     /// Checks that `wasm` is a valid module for this engine without
@@ -100,7 +121,7 @@ impl Module {
             .iter()
             .map(|e| (e.name.clone(), e.index))
             .collect();
-        Ok(Module {
+        let module = Module {
             inner: Arc::new(ModuleInner {
                 engine: engine.clone(),
                 artifacts,
@@ -111,7 +132,11 @@ impl Module {
                 subject,
                 memory_images: OnceLock::new(),
             }),
-        })
+        };
+        // Built now, as part of compiling or loading, so that no
+        // instantiation pays for it.
+        module.memory_images();
+        Ok(module)
     }
 
     /// The engine that compiled this module.
@@ -231,7 +256,7 @@ impl Module {
     }
 
     /// The copy-on-write image of each defined memory, built once per
-    /// module. A memory has one when the engine uses static memories with
+    /// module (when it is made). A memory has one when the engine uses static memories with
     /// `memory_init_cow`, every active data segment for it has a constant
     /// offset, and all of them fit in its initial size; otherwise (or when
     /// the image cannot be built) its segments are copied at instantiation.

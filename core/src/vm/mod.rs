@@ -24,6 +24,12 @@ pub use table::{MAX_TABLE_ELEMENTS, Table};
 pub use traphandler::{TrapRecord, init_traps};
 pub use vmcontext::{VMFuncRef, ValRaw};
 
+/// The effective user id of this process.
+pub fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
 /// What the runtime needs of a store while wasm runs: implemented by
 /// `StoreInner<T>` for every `T`, reached through the pointer the entering
 /// call puts in the store context.
