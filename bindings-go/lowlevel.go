@@ -510,6 +510,42 @@ func cConfigGenerateModuleKey(config *C.petrel_config_t) (C.petrel_bytes_t, erro
 	return keyOut, err
 }
 
+// cConfigCache calls petrel_config_cache: turns the compilation cache on: modules compiled by engines made with
+// this configuration are stored in `directory` and loaded from there by
+// later engines (of any process of this user with the same Petrel build
+// and settings) instead of being compiled again. Entries are authenticated
+// with the key in `key_file`, which must lie outside `directory`; both are
+// created when missing (modes 0700 and 0600) and their ownership and
+// permissions are checked by `petrel_engine_new`. A tampered, truncated or
+// foreign entry is ignored and replaced. `directory` NULL (and `key_file`
+// NULL) chooses the user's default: `$XDG_CACHE_HOME/petrel/modules` and
+// `$XDG_CONFIG_HOME/petrel/cache-key` (else under `~/.cache` and
+// `~/.config`).
+//
+// # Safety
+// `config` is a live configuration; `directory` and `key_file` point to
+// `directory_len` and `key_file_len` bytes of UTF-8 (or are NULL).
+func cConfigCache(config *C.petrel_config_t, directory string, keyFile string) error {
+	err := takeError(C.petrel_config_cache(config, textPtr(directory), C.size_t(len(directory)), textPtr(keyFile), C.size_t(len(keyFile))))
+	return err
+}
+
+// cEngineCacheStatistics calls petrel_engine_cache_statistics: what the engine's compilation cache has done: modules loaded from it
+// (`hits_out`), compiled because no entry existed (`misses_out`), and
+// entries refused and replaced (`rejected_out`). `enabled_out` is false,
+// and the counts zero, when the engine has no cache.
+//
+// # Safety
+// `engine` is a live engine; the out-pointers are writable.
+func cEngineCacheStatistics(engine *C.petrel_engine_t) (uint64, uint64, uint64, bool, error) {
+	var hitsOut C.uint64_t
+	var missesOut C.uint64_t
+	var rejectedOut C.uint64_t
+	var enabledOut C.bool
+	err := takeError(C.petrel_engine_cache_statistics(engine, &hitsOut, &missesOut, &rejectedOut, &enabledOut))
+	return uint64(hitsOut), uint64(missesOut), uint64(rejectedOut), bool(enabledOut), err
+}
+
 // cEngineNew calls petrel_engine_new: creates an engine for the host CPU with `config` (NULL: the defaults).
 // The configuration is copied: the caller still owns and frees it.
 //

@@ -713,6 +713,38 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_config_generate_module_key(IntPtr config, out petrel_bytes_t key_out);
 
         /// <summary>
+        /// Turns the compilation cache on: modules compiled by engines made with
+        /// this configuration are stored in `directory` and loaded from there by
+        /// later engines (of any process of this user with the same Petrel build
+        /// and settings) instead of being compiled again. Entries are authenticated
+        /// with the key in `key_file`, which must lie outside `directory`; both are
+        /// created when missing (modes 0700 and 0600) and their ownership and
+        /// permissions are checked by `petrel_engine_new`. A tampered, truncated or
+        /// foreign entry is ignored and replaced. `directory` NULL (and `key_file`
+        /// NULL) chooses the user's default: `$XDG_CACHE_HOME/petrel/modules` and
+        /// `$XDG_CONFIG_HOME/petrel/cache-key` (else under `~/.cache` and
+        /// `~/.config`).
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration; `directory` and `key_file` point to
+        /// `directory_len` and `key_file_len` bytes of UTF-8 (or are NULL).
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_cache(IntPtr config, byte* directory, UIntPtr directory_len, byte* key_file, UIntPtr key_file_len);
+
+        /// <summary>
+        /// What the engine's compilation cache has done: modules loaded from it
+        /// (`hits_out`), compiled because no entry existed (`misses_out`), and
+        /// entries refused and replaced (`rejected_out`). `enabled_out` is false,
+        /// and the counts zero, when the engine has no cache.
+        /// <para/>
+        /// # Safety
+        /// `engine` is a live engine; the out-pointers are writable.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_engine_cache_statistics(IntPtr engine, out ulong hits_out, out ulong misses_out, out ulong rejected_out, [MarshalAs(UnmanagedType.U1)] out bool enabled_out);
+
+        /// <summary>
         /// Creates an engine for the host CPU with `config` (NULL: the defaults).
         /// The configuration is copied: the caller still owns and frees it.
         /// <para/>

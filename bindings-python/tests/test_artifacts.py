@@ -125,3 +125,52 @@ def test_relabelled_blob_is_refused() -> None:
     with pytest.raises(PetrelError, match="authentication failed"):
         Module.deserialize(engine, blob[:-MAC_LEN] + other[-MAC_LEN:])
     assert add(engine, Module.deserialize(engine, other), 40, 2) == 38
+
+
+def cached_engine(tmp_path: pathlib.Path) -> Engine:
+    config = Config()
+    config.cache_in(tmp_path / "cache", tmp_path / "key")
+    return Engine(config)
+
+
+def add_of(engine: Engine, module: Module) -> int:
+    store = Store(engine)
+    result = Instance(store, module, []).exports(store)["add"](store, 2, 3)
+    assert isinstance(result, int)
+    return result
+
+
+def test_compilation_cache_hits_and_refuses_tampered_entries(tmp_path: pathlib.Path) -> None:
+    first = cached_engine(tmp_path)
+    assert add_of(first, Module(first, ADD)) == 5
+    assert first.cache_statistics() == {"hits": 0, "misses": 1, "rejected": 0}
+    assert (tmp_path / "key").stat().st_mode & 0o777 == 0o600
+    second = cached_engine(tmp_path)
+    assert add_of(second, Module(second, ADD)) == 5
+    assert second.cache_statistics() == {"hits": 1, "misses": 0, "rejected": 0}
+    (entry,) = (tmp_path / "cache").iterdir()
+    data = bytearray(entry.read_bytes())
+    data[len(data) // 2] ^= 1
+    entry.write_bytes(bytes(data))
+    third = cached_engine(tmp_path)
+    assert add_of(third, Module(third, ADD)) == 5
+    assert third.cache_statistics() == {"hits": 0, "misses": 0, "rejected": 1}
+    assert Engine().cache_statistics() is None
+
+
+def test_compilation_cache_refuses_unsafe_places(tmp_path: pathlib.Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    cache.chmod(0o777)
+    with pytest.raises(PetrelError, match="writable by other users"):
+        cached_engine(tmp_path)
+    config = Config()
+    with pytest.raises(PetrelError, match="inside the cache directory"):
+        cache.chmod(0o700)
+        config.cache_in(cache, cache / "key")
+        Engine(config)
+    with pytest.raises(TypeError):
+        config.cache = "somewhere"  # type: ignore[assignment]
+    config.cache = True
+    with pytest.raises(PetrelError, match="cannot be turned off"):
+        config.cache = False

@@ -524,6 +524,40 @@ struct petrel_error_t *petrel_config_module_key(struct petrel_config_t *config,
 struct petrel_error_t *petrel_config_generate_module_key(struct petrel_config_t *config,
                                                          struct petrel_bytes_t *key_out);
 
+// Turns the compilation cache on: modules compiled by engines made with
+// this configuration are stored in `directory` and loaded from there by
+// later engines (of any process of this user with the same Petrel build
+// and settings) instead of being compiled again. Entries are authenticated
+// with the key in `key_file`, which must lie outside `directory`; both are
+// created when missing (modes 0700 and 0600) and their ownership and
+// permissions are checked by `petrel_engine_new`. A tampered, truncated or
+// foreign entry is ignored and replaced. `directory` NULL (and `key_file`
+// NULL) chooses the user's default: `$XDG_CACHE_HOME/petrel/modules` and
+// `$XDG_CONFIG_HOME/petrel/cache-key` (else under `~/.cache` and
+// `~/.config`).
+//
+// # Safety
+// `config` is a live configuration; `directory` and `key_file` point to
+// `directory_len` and `key_file_len` bytes of UTF-8 (or are NULL).
+struct petrel_error_t *petrel_config_cache(struct petrel_config_t *config,
+                                           const char *directory,
+                                           size_t directory_len,
+                                           const char *key_file,
+                                           size_t key_file_len);
+
+// What the engine's compilation cache has done: modules loaded from it
+// (`hits_out`), compiled because no entry existed (`misses_out`), and
+// entries refused and replaced (`rejected_out`). `enabled_out` is false,
+// and the counts zero, when the engine has no cache.
+//
+// # Safety
+// `engine` is a live engine; the out-pointers are writable.
+struct petrel_error_t *petrel_engine_cache_statistics(const struct petrel_engine_t *engine,
+                                                      uint64_t *hits_out,
+                                                      uint64_t *misses_out,
+                                                      uint64_t *rejected_out,
+                                                      bool *enabled_out);
+
 // Creates an engine for the host CPU with `config` (NULL: the defaults).
 // The configuration is copied: the caller still owns and frees it.
 //

@@ -2,9 +2,10 @@
 
 use crate::error::petrel_error_t;
 use crate::module::petrel_bytes_t;
-use crate::util::{Out, guard, guard_void, obj, slice};
+use crate::util::{Out, guard, guard_void, obj, slice, str};
 use anyhow::{Result, anyhow, bail};
-use petrel::{Config, Engine, MODULE_KEY_LEN, OptLevel};
+use petrel::{CacheConfig, Config, Engine, MODULE_KEY_LEN, OptLevel};
+use std::ffi::c_char;
 use std::sync::Mutex;
 
 /// Engine settings. Create with `petrel_config_new`, free with
@@ -348,6 +349,90 @@ pub unsafe extern "C" fn petrel_config_generate_module_key(
                 .map_err(|_| anyhow!("configuration lock poisoned"))?
                 .generate_module_key()?;
         out.set(petrel_bytes_t::from_vec(key.to_vec()));
+        Ok(())
+    })
+}
+
+/// Turns the compilation cache on: modules compiled by engines made with
+/// this configuration are stored in `directory` and loaded from there by
+/// later engines (of any process of this user with the same Petrel build
+/// and settings) instead of being compiled again. Entries are authenticated
+/// with the key in `key_file`, which must lie outside `directory`; both are
+/// created when missing (modes 0700 and 0600) and their ownership and
+/// permissions are checked by `petrel_engine_new`. A tampered, truncated or
+/// foreign entry is ignored and replaced. `directory` NULL (and `key_file`
+/// NULL) chooses the user's default: `$XDG_CACHE_HOME/petrel/modules` and
+/// `$XDG_CONFIG_HOME/petrel/cache-key` (else under `~/.cache` and
+/// `~/.config`).
+///
+/// # Safety
+/// `config` is a live configuration; `directory` and `key_file` point to
+/// `directory_len` and `key_file_len` bytes of UTF-8 (or are NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_cache(
+    config: *mut petrel_config_t,
+    directory: *const c_char,
+    directory_len: usize,
+    key_file: *const c_char,
+    key_file_len: usize,
+) -> *mut petrel_error_t {
+    guard(|| {
+        let cache = if directory.is_null() && key_file.is_null() {
+            CacheConfig::user_default()?
+        } else {
+            // SAFETY: the caller guarantees both buffers.
+            let (dir, key) = unsafe {
+                (
+                    str(directory, directory_len, "directory")?,
+                    str(key_file, key_file_len, "key_file")?,
+                )
+            };
+            if dir.is_empty() || key.is_empty() {
+                bail!("`directory` and `key_file` must both be given, or both be NULL");
+            }
+            CacheConfig::new(dir, key)
+        };
+        // SAFETY: live per the precondition.
+        let c = unsafe { obj(config, "config")? };
+        c.0.lock()
+            .map_err(|_| anyhow!("configuration lock poisoned"))?
+            .cache(Some(cache));
+        Ok(())
+    })
+}
+
+/// What the engine's compilation cache has done: modules loaded from it
+/// (`hits_out`), compiled because no entry existed (`misses_out`), and
+/// entries refused and replaced (`rejected_out`). `enabled_out` is false,
+/// and the counts zero, when the engine has no cache.
+///
+/// # Safety
+/// `engine` is a live engine; the out-pointers are writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_engine_cache_statistics(
+    engine: *const petrel_engine_t,
+    hits_out: *mut u64,
+    misses_out: *mut u64,
+    rejected_out: *mut u64,
+    enabled_out: *mut bool,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees the out-pointers are writable.
+        let (hits, misses, rejected, enabled) = unsafe {
+            (
+                Out::new(hits_out, "hits_out")?,
+                Out::new(misses_out, "misses_out")?,
+                Out::new(rejected_out, "rejected_out")?,
+                Out::new(enabled_out, "enabled_out")?,
+            )
+        };
+        // SAFETY: live per the precondition.
+        let stats = unsafe { engine_ref(engine)? }.cache_statistics();
+        let s = stats.unwrap_or_default();
+        hits.set(s.hits);
+        misses.set(s.misses);
+        rejected.set(s.rejected);
+        enabled.set(stats.is_some());
         Ok(())
     })
 }

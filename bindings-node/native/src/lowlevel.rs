@@ -376,6 +376,8 @@ pub mod sys {
         pub fn petrel_config_max_wasm_stack(config: *mut petrel_config_t, bytes: usize) -> *mut petrel_error_t;
         pub fn petrel_config_module_key(config: *mut petrel_config_t, key: *const u8, key_len: usize) -> *mut petrel_error_t;
         pub fn petrel_config_generate_module_key(config: *mut petrel_config_t, key_out: *mut petrel_bytes_t) -> *mut petrel_error_t;
+        pub fn petrel_config_cache(config: *mut petrel_config_t, directory: *const c_char, directory_len: usize, key_file: *const c_char, key_file_len: usize) -> *mut petrel_error_t;
+        pub fn petrel_engine_cache_statistics(engine: *const petrel_engine_t, hits_out: *mut u64, misses_out: *mut u64, rejected_out: *mut u64, enabled_out: *mut bool) -> *mut petrel_error_t;
         pub fn petrel_engine_new(config: *const petrel_config_t, engine_out: *mut *mut petrel_engine_t) -> *mut petrel_error_t;
         pub fn petrel_engine_increment_epoch(engine: *const petrel_engine_t) -> *mut petrel_error_t;
         pub fn petrel_engine_delete(engine: *mut petrel_engine_t);
@@ -1439,6 +1441,85 @@ pub fn config_generate_module_key(config: &Config) -> Result<Buffer> {
         )
     })?;
     Ok(bytes_of(&mut key_out, sys::petrel_bytes_delete))
+}
+
+/// Turns the compilation cache on: modules compiled by engines made with
+/// this configuration are stored in `directory` and loaded from there by
+/// later engines (of any process of this user with the same Petrel build
+/// and settings) instead of being compiled again. Entries are authenticated
+/// with the key in `key_file`, which must lie outside `directory`; both are
+/// created when missing (modes 0700 and 0600) and their ownership and
+/// permissions are checked by `petrel_engine_new`. A tampered, truncated or
+/// foreign entry is ignored and replaced. `directory` NULL (and `key_file`
+/// NULL) chooses the user's default: `$XDG_CACHE_HOME/petrel/modules` and
+/// `$XDG_CONFIG_HOME/petrel/cache-key` (else under `~/.cache` and
+/// `~/.config`).
+///
+/// # Safety
+/// `config` is a live configuration; `directory` and `key_file` point to
+/// `directory_len` and `key_file_len` bytes of UTF-8 (or are NULL).
+#[napi(js_name = "config_cache")]
+pub fn config_cache(config: &Config, directory: String, key_file: String) -> Result<()> {
+    let directory_len = directory.len();
+    let key_file_len = key_file.len();
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_cache(
+            config.raw()?,
+            directory.as_ptr().cast(),
+            directory_len,
+            key_file.as_ptr().cast(),
+            key_file_len
+        )
+    })?;
+    Ok(())
+}
+
+/// What the engine's compilation cache has done: modules loaded from it
+/// (`hits_out`), compiled because no entry existed (`misses_out`), and
+/// entries refused and replaced (`rejected_out`). `enabled_out` is false,
+/// and the counts zero, when the engine has no cache.
+///
+/// # Safety
+/// `engine` is a live engine; the out-pointers are writable.
+#[napi(object, object_from_js = false)]
+pub struct EngineCacheStatisticsResult {
+    /// The `hits` out-parameter.
+    pub hits: BigInt,
+    /// The `misses` out-parameter.
+    pub misses: BigInt,
+    /// The `rejected` out-parameter.
+    pub rejected: BigInt,
+    /// The `enabled` out-parameter.
+    pub enabled: bool,
+}
+
+/// What the engine's compilation cache has done: modules loaded from it
+/// (`hits_out`), compiled because no entry existed (`misses_out`), and
+/// entries refused and replaced (`rejected_out`). `enabled_out` is false,
+/// and the counts zero, when the engine has no cache.
+///
+/// # Safety
+/// `engine` is a live engine; the out-pointers are writable.
+#[napi(js_name = "engine_cache_statistics")]
+pub fn engine_cache_statistics(engine: &Engine) -> Result<EngineCacheStatisticsResult> {
+    let mut hits_out: u64 = 0 as _;
+    let mut misses_out: u64 = 0 as _;
+    let mut rejected_out: u64 = 0 as _;
+    let mut enabled_out: bool = false;
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_engine_cache_statistics(
+            engine.raw()?,
+            &mut hits_out,
+            &mut misses_out,
+            &mut rejected_out,
+            &mut enabled_out
+        )
+    })?;
+    Ok(EngineCacheStatisticsResult { hits: { let v = hits_out; BigInt::from(v) }, misses: { let v = misses_out; BigInt::from(v) }, rejected: { let v = rejected_out; BigInt::from(v) }, enabled: { let v = enabled_out; v } })
 }
 
 /// Creates an engine for the host CPU with `config` (NULL: the defaults).

@@ -147,6 +147,8 @@ petrel_error_t * petrel_config_opt_level(petrel_config_t * config, petrel_opt_le
 petrel_error_t * petrel_config_max_wasm_stack(petrel_config_t * config, size_t bytes);
 petrel_error_t * petrel_config_module_key(petrel_config_t * config, const uint8_t * key, size_t key_len);
 petrel_error_t * petrel_config_generate_module_key(petrel_config_t * config, petrel_bytes_t * key_out);
+petrel_error_t * petrel_config_cache(petrel_config_t * config, const char * directory, size_t directory_len, const char * key_file, size_t key_file_len);
+petrel_error_t * petrel_engine_cache_statistics(const petrel_engine_t * engine, uint64_t * hits_out, uint64_t * misses_out, uint64_t * rejected_out, bool * enabled_out);
 petrel_error_t * petrel_engine_new(const petrel_config_t * config, petrel_engine_t * * engine_out);
 petrel_error_t * petrel_engine_increment_epoch(const petrel_engine_t * engine);
 void petrel_engine_delete(petrel_engine_t * engine);

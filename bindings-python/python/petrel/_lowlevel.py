@@ -316,6 +316,45 @@ def config_generate_module_key(config: Any) -> Any:
     return key_out[0]
 
 
+def config_cache(config: Any, directory: Union[str, bytes], key_file: Union[str, bytes]) -> None:
+    """Turns the compilation cache on: modules compiled by engines made with
+    this configuration are stored in `directory` and loaded from there by
+    later engines (of any process of this user with the same Petrel build
+    and settings) instead of being compiled again. Entries are authenticated
+    with the key in `key_file`, which must lie outside `directory`; both are
+    created when missing (modes 0700 and 0600) and their ownership and
+    permissions are checked by `petrel_engine_new`. A tampered, truncated or
+    foreign entry is ignored and replaced. `directory` NULL (and `key_file`
+    NULL) chooses the user's default: `$XDG_CACHE_HOME/petrel/modules` and
+    `$XDG_CONFIG_HOME/petrel/cache-key` (else under `~/.cache` and
+    `~/.config`).
+
+    # Safety
+    `config` is a live configuration; `directory` and `key_file` point to
+    `directory_len` and `key_file_len` bytes of UTF-8 (or are NULL).
+    """
+    directory_c = _text(directory)
+    key_file_c = _text(key_file)
+    check(lib.petrel_config_cache(config, directory_c, len(directory_c), key_file_c, len(key_file_c)))
+
+
+def engine_cache_statistics(engine: Any) -> tuple[int, int, int, bool]:
+    """What the engine's compilation cache has done: modules loaded from it
+    (`hits_out`), compiled because no entry existed (`misses_out`), and
+    entries refused and replaced (`rejected_out`). `enabled_out` is false,
+    and the counts zero, when the engine has no cache.
+
+    # Safety
+    `engine` is a live engine; the out-pointers are writable.
+    """
+    hits_out = ffi.new("uint64_t *")
+    misses_out = ffi.new("uint64_t *")
+    rejected_out = ffi.new("uint64_t *")
+    enabled_out = ffi.new("bool *")
+    check(lib.petrel_engine_cache_statistics(engine, hits_out, misses_out, rejected_out, enabled_out))
+    return (int(hits_out[0]), int(misses_out[0]), int(rejected_out[0]), bool(enabled_out[0]))
+
+
 def engine_new(config: Any) -> Any:
     """Creates an engine for the host CPU with `config` (NULL: the defaults).
     The configuration is copied: the caller still owns and frees it.
@@ -1604,4 +1643,4 @@ def store_wasi_stderr(store: Any) -> Any:
     return contents_out[0]
 
 
-__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "OptLevel", "TrapCode", "ExternKind", "ValKind", "Mutability", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_opt_level", "config_max_wasm_stack", "config_module_key", "config_generate_module_key", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]
+__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "OptLevel", "TrapCode", "ExternKind", "ValKind", "Mutability", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_opt_level", "config_max_wasm_stack", "config_module_key", "config_generate_module_key", "config_cache", "engine_cache_statistics", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]

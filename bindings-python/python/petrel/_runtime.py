@@ -123,6 +123,34 @@ class Config:
             lib.petrel_bytes_delete(ffi.new("petrel_bytes_t *", out))
 
     @property
+    def cache(self) -> None:
+        """The compilation cache; write-only. ``True`` stores compiled modules
+        in the user's cache directory (``$XDG_CACHE_HOME/petrel/modules``)
+        and loads them from there in later processes instead of compiling,
+        with entries authenticated by the key in
+        ``$XDG_CONFIG_HOME/petrel/cache-key`` (created when missing). Use
+        ``cache_in`` to choose the places. ``False`` is the default."""
+        raise AttributeError("cache is write-only")
+
+    @cache.setter
+    def cache(self, enabled: bool) -> None:
+        if not isinstance(enabled, bool):
+            raise TypeError(f"cache is True or False, not {type(enabled).__name__}; use cache_in() for a directory")
+        if enabled:
+            check(lib.petrel_config_cache(self._ptr, ffi.NULL, 0, ffi.NULL, 0))
+            self._cache_on = True
+        elif getattr(self, "_cache_on", False):
+            raise PetrelError("the compilation cache cannot be turned off once set; use a new Config")
+
+    def cache_in(self, directory: Union[str, "os.PathLike[str]"], key_file: Union[str, "os.PathLike[str]"]) -> None:
+        """Turns the compilation cache on with entries in ``directory`` and
+        their key in ``key_file`` (outside ``directory``). Both are created
+        when missing; the engine refuses a directory other users can write
+        and a key file other users can read."""
+        ll.config_cache(self._ptr, os.fspath(directory), os.fspath(key_file))
+        self._cache_on = True
+
+    @property
     def cranelift_opt_level(self) -> None:
         raise AttributeError("cranelift_opt_level is write-only")
 
@@ -137,13 +165,22 @@ class Engine:
     """Compiles modules; shared by the stores and modules made with it."""
 
     def __init__(self, config: Optional[Config] = None) -> None:
+        self._ptr: Any = None  # so that __del__ of a failed __init__ finds it
         cfg = config._ptr if config is not None else ffi.NULL
-        self._ptr: Any = ll.engine_new(cfg)
+        self._ptr = ll.engine_new(cfg)
 
     def _p(self) -> Any:
         if self._ptr is None:
             raise PetrelError("the engine is closed")
         return self._ptr
+
+    def cache_statistics(self) -> Optional[Dict[str, int]]:
+        """What the compilation cache has done (``hits``, ``misses``,
+        ``rejected``), or ``None`` when the engine has no cache."""
+        hits, misses, rejected, enabled = ll.engine_cache_statistics(self._p())
+        if not enabled:
+            return None
+        return {"hits": hits, "misses": misses, "rejected": rejected}
 
     def increment_epoch(self) -> None:
         """Advances the epoch (interrupts stores whose deadline it reaches). Thread-safe."""
