@@ -70,6 +70,24 @@ pub(crate) fn eval_const(
     globals: &[usize],
     expr: &ConstExpr,
 ) -> Result<ValRaw> {
+    let value = |op: &ConstOp| match op {
+        ConstOp::I32(v) => Some(ValRaw::from_u32(*v as u32)),
+        ConstOp::I64(v) => Some(ValRaw::from_u64(*v as u64)),
+        ConstOp::F32(v) => Some(ValRaw::from_u32(*v)),
+        ConstOp::F64(v) => Some(ValRaw::from_u64(*v)),
+        ConstOp::V128(v) => Some(ValRaw::from_u128(*v)),
+        ConstOp::GlobalGet(g) => Some(store.globals[globals[*g as usize]].storage.get()),
+        ConstOp::RefNull(_) => Some(ValRaw::from_u64(0)),
+        ConstOp::RefFunc(f) => Some(ValRaw::from_u64(instance.func_ref_address(*f) as u64)),
+        _ => None,
+    };
+    // Nearly every expression is one operator (an offset, a `ref.func`):
+    // no stack for those.
+    if let [op] = expr.0.as_slice()
+        && let Some(v) = value(op)
+    {
+        return Ok(v);
+    }
     let mut stack: Vec<ValRaw> = Vec::new();
     let pop = |stack: &mut Vec<ValRaw>| {
         stack
@@ -78,14 +96,14 @@ pub(crate) fn eval_const(
     };
     for op in &expr.0 {
         let v = match op {
-            ConstOp::I32(v) => ValRaw::from_u32(*v as u32),
-            ConstOp::I64(v) => ValRaw::from_u64(*v as u64),
-            ConstOp::F32(v) => ValRaw::from_u32(*v),
-            ConstOp::F64(v) => ValRaw::from_u64(*v),
-            ConstOp::V128(v) => ValRaw::from_u128(*v),
-            ConstOp::GlobalGet(g) => store.globals[globals[*g as usize]].storage.get(),
-            ConstOp::RefNull(_) => ValRaw::from_u64(0),
-            ConstOp::RefFunc(f) => ValRaw::from_u64(instance.func_ref_address(*f) as u64),
+            ConstOp::I32(_)
+            | ConstOp::I64(_)
+            | ConstOp::F32(_)
+            | ConstOp::F64(_)
+            | ConstOp::V128(_)
+            | ConstOp::GlobalGet(_)
+            | ConstOp::RefNull(_)
+            | ConstOp::RefFunc(_) => value(op).expect("a plain operand"),
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                 let b = pop(&mut stack)?.get_u32();
                 let a = pop(&mut stack)?.get_u32();
