@@ -413,6 +413,17 @@ func cConfigWasmSignExtension(config *C.petrel_config_t, enable bool) error {
 	return err
 }
 
+// cConfigWasmExtendedConst calls petrel_config_wasm_extended_const: enables or disables extended constant expressions: `i32.add`, `i32.sub`,
+// `i32.mul` and their `i64` forms in global initialisers and segment
+// offsets (on by default, as in WebAssembly 3.0).
+//
+// # Safety
+// `config` is a live configuration.
+func cConfigWasmExtendedConst(config *C.petrel_config_t, enable bool) error {
+	err := takeError(C.petrel_config_wasm_extended_const(config, C.bool(enable)))
+	return err
+}
+
 // cConfigWasmSaturatingFloatToInt calls petrel_config_wasm_saturating_float_to_int: enables or disables non-trapping float-to-int conversions (on by default).
 //
 // # Safety

@@ -617,6 +617,17 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_config_wasm_sign_extension(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
 
         /// <summary>
+        /// Enables or disables extended constant expressions: `i32.add`, `i32.sub`,
+        /// `i32.mul` and their `i64` forms in global initialisers and segment
+        /// offsets (on by default, as in WebAssembly 3.0).
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_wasm_extended_const(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
         /// Enables or disables non-trapping float-to-int conversions (on by default).
         /// <para/>
         /// # Safety

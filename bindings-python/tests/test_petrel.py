@@ -158,6 +158,18 @@ def test_config_options() -> None:
     assert Instance(store, Module(e, ADD), []).exports(store)["add"](store, 1, 1) == 2
 
 
+def test_extended_const_is_on_by_default_and_can_be_turned_off() -> None:
+    wat = '(module (global (export "g") i32 (i32.mul (i32.const 6) (i32.const 7))))'
+    engine = Engine()
+    store = Store(engine)
+    g = Instance(store, Module(engine, wat), []).exports(store)["g"]
+    assert isinstance(g, Global) and g.value(store) == 42
+    c = Config()
+    c.wasm_extended_const = False
+    with pytest.raises(PetrelError, match="constant expression"):
+        Module(Engine(c), wat)
+
+
 def test_exports_by_name_and_index(engine: Engine) -> None:
     store = Store(engine)
     ex = instantiate(engine, store).exports(store)

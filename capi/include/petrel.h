@@ -447,6 +447,15 @@ struct petrel_error_t *petrel_config_wasm_multi_value(struct petrel_config_t *co
 struct petrel_error_t *petrel_config_wasm_sign_extension(struct petrel_config_t *config,
                                                          bool enable);
 
+// Enables or disables extended constant expressions: `i32.add`, `i32.sub`,
+// `i32.mul` and their `i64` forms in global initialisers and segment
+// offsets (on by default, as in WebAssembly 3.0).
+//
+// # Safety
+// `config` is a live configuration.
+struct petrel_error_t *petrel_config_wasm_extended_const(struct petrel_config_t *config,
+                                                         bool enable);
+
 // Enables or disables non-trapping float-to-int conversions (on by default).
 //
 // # Safety

@@ -165,6 +165,25 @@ pub unsafe extern "C" fn petrel_config_wasm_sign_extension(
     }
 }
 
+/// Enables or disables extended constant expressions: `i32.add`, `i32.sub`,
+/// `i32.mul` and their `i64` forms in global initialisers and segment
+/// offsets (on by default, as in WebAssembly 3.0).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_extended_const(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_extended_const(enable);
+        })
+    }
+}
+
 /// Enables or disables non-trapping float-to-int conversions (on by default).
 ///
 /// # Safety

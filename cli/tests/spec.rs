@@ -2,6 +2,9 @@
 //! 2.0 spec tests) through the library runner and compares the directives
 //! that fail or are skipped with the committed list of known gaps,
 //! `tests/spec_expected_failures.txt` (its header documents the format).
+//! The WebAssembly 3.0 proposals of issue 13 ([`PROPOSALS`]) run the same
+//! way against `tests/proposals_expected_failures.txt`, their files named
+//! `proposal/file.wast`.
 //!
 //! The test fails when a directive fails (or is skipped) without being
 //! listed, or when a `file.wast:LINE` entry is stale because its directive
@@ -91,6 +94,18 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     go(&p, &t)
 }
 
+/// The proposal folders under `proposals/` that run (issue 13's).
+const PROPOSALS: &[&str] = &[
+    "annotations",
+    "custom-page-sizes",
+    "extended-const",
+    "memory64",
+    "multi-memory",
+    "relaxed-simd",
+    "tail-call",
+    "wide-arithmetic",
+];
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -130,16 +145,44 @@ fn run_all(files: &[PathBuf]) -> Vec<FileReport> {
 #[test]
 fn spec_testsuite() {
     let dir = suite_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+    let files = wast_files(&dir);
+    assert!(!files.is_empty(), "no .wast files in {}", dir.display());
+    let named: Vec<(String, PathBuf)> = files.into_iter().map(|p| (file_name(&p), p)).collect();
+    check_suite("spec", &named, "tests/spec_expected_failures.txt");
+}
+
+#[test]
+fn proposals_testsuite() {
+    let dir = suite_dir().join("proposals");
+    let mut named = Vec::new();
+    for proposal in PROPOSALS {
+        let files = wast_files(&dir.join(proposal));
+        assert!(!files.is_empty(), "no .wast files in proposals/{proposal}");
+        named.extend(
+            files
+                .into_iter()
+                .map(|p| (format!("{proposal}/{}", file_name(&p)), p)),
+        );
+    }
+    check_suite("proposals", &named, "tests/proposals_expected_failures.txt");
+}
+
+/// The `.wast` files directly in `dir`, sorted.
+fn wast_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .map(|entry| entry.expect("readable directory entry").path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "wast"))
         .collect();
     files.sort();
-    assert!(!files.is_empty(), "no .wast files in {}", dir.display());
+    files
+}
 
-    let expected_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/spec_expected_failures.txt");
+/// Runs `named` (name, path) scripts and checks failures and skips against
+/// the expected-failures list at `list` (relative to the crate).
+fn check_suite(label: &str, named: &[(String, PathBuf)], list: &str) {
+    let files: Vec<PathBuf> = named.iter().map(|(_, p)| p.clone()).collect();
+    let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join(list);
     let expected = Expected::parse(
         &std::fs::read_to_string(&expected_path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", expected_path.display())),
@@ -151,8 +194,8 @@ fn spec_testsuite() {
     let mut unexpected: Vec<&Issue> = Vec::new();
     // file name -> lines that failed or were skipped
     let mut not_passing: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-    for (path, report) in files.iter().zip(&reports) {
-        let name = file_name(path);
+    for ((name, _), report) in named.iter().zip(&reports) {
+        let name = name.clone();
         println!(
             "{name}: {} passed, {} failed, {} skipped",
             report.passed,
@@ -175,7 +218,7 @@ fn spec_testsuite() {
         }
     }
 
-    let run_names: BTreeSet<String> = files.iter().map(|p| file_name(p)).collect();
+    let run_names: BTreeSet<String> = named.iter().map(|(n, _)| n.clone()).collect();
     let mut stale = Vec::new();
     for (file, lines) in &expected.lines {
         for (line, reason) in lines {
@@ -193,12 +236,12 @@ fn spec_testsuite() {
         }
     }
 
-    println!("spec: {passed} passed, {failed} failed ({known} expected), {skipped} skipped");
+    println!("{label}: {passed} passed, {failed} failed ({known} expected), {skipped} skipped");
 
     let mut problems = String::new();
     if !unexpected.is_empty() {
         problems.push_str(&format!(
-            "{} directive(s) failed or were skipped and are not in tests/spec_expected_failures.txt:\n",
+            "{} directive(s) failed or were skipped and are not in {list}:\n",
             unexpected.len()
         ));
         for issue in &unexpected {
@@ -215,7 +258,7 @@ fn spec_testsuite() {
     }
     if !stale.is_empty() {
         problems.push_str(&format!(
-            "{} stale entr(y/ies) in tests/spec_expected_failures.txt: these directives pass now, delete the lines:\n",
+            "{} stale entr(y/ies) in {list}: these directives pass now, delete the lines:\n",
             stale.len()
         ));
         for entry in &stale {

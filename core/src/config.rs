@@ -26,6 +26,7 @@ pub(crate) struct WasmFeatureSet {
     pub multi_value: bool,
     pub sign_extension: bool,
     pub saturating_float_to_int: bool,
+    pub extended_const: bool,
 }
 
 /// Settings for an [`Engine`](crate::Engine). Every module compiled by an
@@ -61,6 +62,7 @@ impl Default for Config {
                 multi_value: true,
                 sign_extension: true,
                 saturating_float_to_int: true,
+                extended_const: true,
             },
             opt_level: OptLevel::Speed,
             consume_fuel: false,
@@ -114,6 +116,14 @@ impl Config {
     /// Enables or disables the sign-extension operators.
     pub fn wasm_sign_extension(&mut self, enable: bool) -> &mut Self {
         self.features.sign_extension = enable;
+        self
+    }
+
+    /// Enables or disables extended constant expressions (`i32.add`,
+    /// `i32.sub`, `i32.mul` and their `i64` forms in global initialisers
+    /// and segment offsets; on by default, as in WebAssembly 3.0).
+    pub fn wasm_extended_const(&mut self, enable: bool) -> &mut Self {
+        self.features.extended_const = enable;
         self
     }
 

@@ -367,6 +367,7 @@ pub mod sys {
         pub fn petrel_config_wasm_bulk_memory(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_multi_value(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_sign_extension(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_wasm_extended_const(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_saturating_float_to_int(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_consume_fuel(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_epoch_interruption(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
@@ -1257,6 +1258,26 @@ pub fn config_wasm_sign_extension(config: &Config, enable: bool) -> Result<()> {
     // values as its length says; out-parameters are writable locals.
     check(unsafe {
         sys::petrel_config_wasm_sign_extension(
+            config.raw()?,
+            enable
+        )
+    })?;
+    Ok(())
+}
+
+/// Enables or disables extended constant expressions: `i32.add`, `i32.sub`,
+/// `i32.mul` and their `i64` forms in global initialisers and segment
+/// offsets (on by default, as in WebAssembly 3.0).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[napi(js_name = "config_wasm_extended_const")]
+pub fn config_wasm_extended_const(config: &Config, enable: bool) -> Result<()> {
+    let enable = { let v = enable; v };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_wasm_extended_const(
             config.raw()?,
             enable
         )

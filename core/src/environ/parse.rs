@@ -117,6 +117,7 @@ pub(crate) fn wasm_features(cfg: &crate::config::WasmFeatureSet) -> WasmFeatures
         WasmFeatures::SATURATING_FLOAT_TO_INT,
         cfg.saturating_float_to_int,
     );
+    f.set(WasmFeatures::EXTENDED_CONST, cfg.extended_const);
     f
 }
 
