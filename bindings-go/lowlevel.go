@@ -424,6 +424,16 @@ func cConfigWasmExtendedConst(config *C.petrel_config_t, enable bool) error {
 	return err
 }
 
+// cConfigWasmWideArithmetic calls petrel_config_wasm_wide_arithmetic: enables or disables the wide-arithmetic operators: `i64.add128`,
+// `i64.sub128`, `i64.mul_wide_s` and `i64.mul_wide_u` (off by default).
+//
+// # Safety
+// `config` is a live configuration.
+func cConfigWasmWideArithmetic(config *C.petrel_config_t, enable bool) error {
+	err := takeError(C.petrel_config_wasm_wide_arithmetic(config, C.bool(enable)))
+	return err
+}
+
 // cConfigWasmSaturatingFloatToInt calls petrel_config_wasm_saturating_float_to_int: enables or disables non-trapping float-to-int conversions (on by default).
 //
 // # Safety

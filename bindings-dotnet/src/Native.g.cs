@@ -628,6 +628,16 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_config_wasm_extended_const(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
 
         /// <summary>
+        /// Enables or disables the wide-arithmetic operators: `i64.add128`,
+        /// `i64.sub128`, `i64.mul_wide_s` and `i64.mul_wide_u` (off by default).
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_wasm_wide_arithmetic(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
         /// Enables or disables non-trapping float-to-int conversions (on by default).
         /// <para/>
         /// # Safety

@@ -170,6 +170,20 @@ def test_extended_const_is_on_by_default_and_can_be_turned_off() -> None:
         Module(Engine(c), wat)
 
 
+def test_wide_arithmetic_is_off_by_default() -> None:
+    wat = """(module (func (export "mul") (param i64 i64) (result i64 i64)
+        local.get 0 local.get 1 i64.mul_wide_u))"""
+    with pytest.raises(PetrelError):
+        Module(Engine(), wat)
+    c = Config()
+    c.wasm_wide_arithmetic = True
+    engine = Engine(c)
+    store = Store(engine)
+    mul = Instance(store, Module(engine, wat), []).exports(store)["mul"]
+    lo, hi = mul(store, -1, -1)
+    assert ((hi & (2**64 - 1)) << 64 | (lo & (2**64 - 1))) == (2**64 - 1) ** 2
+
+
 def test_exports_by_name_and_index(engine: Engine) -> None:
     store = Store(engine)
     ex = instantiate(engine, store).exports(store)

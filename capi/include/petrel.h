@@ -456,6 +456,14 @@ struct petrel_error_t *petrel_config_wasm_sign_extension(struct petrel_config_t 
 struct petrel_error_t *petrel_config_wasm_extended_const(struct petrel_config_t *config,
                                                          bool enable);
 
+// Enables or disables the wide-arithmetic operators: `i64.add128`,
+// `i64.sub128`, `i64.mul_wide_s` and `i64.mul_wide_u` (off by default).
+//
+// # Safety
+// `config` is a live configuration.
+struct petrel_error_t *petrel_config_wasm_wide_arithmetic(struct petrel_config_t *config,
+                                                          bool enable);
+
 // Enables or disables non-trapping float-to-int conversions (on by default).
 //
 // # Safety

@@ -184,6 +184,24 @@ pub unsafe extern "C" fn petrel_config_wasm_extended_const(
     }
 }
 
+/// Enables or disables the wide-arithmetic operators: `i64.add128`,
+/// `i64.sub128`, `i64.mul_wide_s` and `i64.mul_wide_u` (off by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_wide_arithmetic(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_wide_arithmetic(enable);
+        })
+    }
+}
+
 /// Enables or disables non-trapping float-to-int conversions (on by default).
 ///
 /// # Safety

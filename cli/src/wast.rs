@@ -313,6 +313,9 @@ impl Runner {
     fn new() -> anyhow::Result<Runner> {
         let mut config = Config::new();
         config.wasm_simd(true);
+        // Every proposal Petrel implements, also those off by default: the
+        // spec scripts of each assume theirs is on.
+        config.wasm_wide_arithmetic(true);
         let engine = Engine::new(&config)?;
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);

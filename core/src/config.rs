@@ -27,6 +27,7 @@ pub(crate) struct WasmFeatureSet {
     pub sign_extension: bool,
     pub saturating_float_to_int: bool,
     pub extended_const: bool,
+    pub wide_arithmetic: bool,
 }
 
 /// Settings for an [`Engine`](crate::Engine). Every module compiled by an
@@ -63,6 +64,7 @@ impl Default for Config {
                 sign_extension: true,
                 saturating_float_to_int: true,
                 extended_const: true,
+                wide_arithmetic: false,
             },
             opt_level: OptLevel::Speed,
             consume_fuel: false,
@@ -124,6 +126,14 @@ impl Config {
     /// and segment offsets; on by default, as in WebAssembly 3.0).
     pub fn wasm_extended_const(&mut self, enable: bool) -> &mut Self {
         self.features.extended_const = enable;
+        self
+    }
+
+    /// Enables or disables the wide-arithmetic operators (`i64.add128`,
+    /// `i64.sub128`, `i64.mul_wide_s`, `i64.mul_wide_u`; off by default,
+    /// as in Wasmtime).
+    pub fn wasm_wide_arithmetic(&mut self, enable: bool) -> &mut Self {
+        self.features.wide_arithmetic = enable;
         self
     }
 

@@ -368,6 +368,7 @@ pub mod sys {
         pub fn petrel_config_wasm_multi_value(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_sign_extension(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_extended_const(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_wasm_wide_arithmetic(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_saturating_float_to_int(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_consume_fuel(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_epoch_interruption(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
@@ -1278,6 +1279,25 @@ pub fn config_wasm_extended_const(config: &Config, enable: bool) -> Result<()> {
     // values as its length says; out-parameters are writable locals.
     check(unsafe {
         sys::petrel_config_wasm_extended_const(
+            config.raw()?,
+            enable
+        )
+    })?;
+    Ok(())
+}
+
+/// Enables or disables the wide-arithmetic operators: `i64.add128`,
+/// `i64.sub128`, `i64.mul_wide_s` and `i64.mul_wide_u` (off by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[napi(js_name = "config_wasm_wide_arithmetic")]
+pub fn config_wasm_wide_arithmetic(config: &Config, enable: bool) -> Result<()> {
+    let enable = { let v = enable; v };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_wasm_wide_arithmetic(
             config.raw()?,
             enable
         )

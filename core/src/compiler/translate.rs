@@ -1348,6 +1348,36 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             O::I64Extend16S => extend_from!(types::I16, types::I64),
             O::I64Extend32S => extend_from!(types::I32, types::I64),
 
+            // ---- wide arithmetic: 128-bit sums and differences over pairs
+            // of i64 (low half first), and full 64x64 -> 128 products.
+            O::I64Add128 | O::I64Sub128 => {
+                let b_hi = self.pop();
+                let b_lo = self.pop();
+                let a_hi = self.pop();
+                let a_lo = self.pop();
+                let a = self.builder.ins().iconcat(a_lo, a_hi);
+                let b = self.builder.ins().iconcat(b_lo, b_hi);
+                let r = if matches!(op, O::I64Add128) {
+                    self.builder.ins().iadd(a, b)
+                } else {
+                    self.builder.ins().isub(a, b)
+                };
+                let (lo, hi) = self.builder.ins().isplit(r);
+                self.push(lo);
+                self.push(hi);
+            }
+            O::I64MulWideS | O::I64MulWideU => {
+                let (a, b) = self.pop2();
+                let lo = self.builder.ins().imul(a, b);
+                let hi = if matches!(op, O::I64MulWideS) {
+                    self.builder.ins().smulhi(a, b)
+                } else {
+                    self.builder.ins().umulhi(a, b)
+                };
+                self.push(lo);
+                self.push(hi);
+            }
+
             other => {
                 if !self.simd_operator(other)? {
                     bail!("unsupported operator {other:?}");

@@ -118,6 +118,7 @@ pub(crate) fn wasm_features(cfg: &crate::config::WasmFeatureSet) -> WasmFeatures
         cfg.saturating_float_to_int,
     );
     f.set(WasmFeatures::EXTENDED_CONST, cfg.extended_const);
+    f.set(WasmFeatures::WIDE_ARITHMETIC, cfg.wide_arithmetic);
     f
 }
 
