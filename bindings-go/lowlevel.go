@@ -434,6 +434,17 @@ func cConfigWasmWideArithmetic(config *C.petrel_config_t, enable bool) error {
 	return err
 }
 
+// cConfigWasmRelaxedSimd calls petrel_config_wasm_relaxed_simd: enables or disables the relaxed SIMD operators (on by default; they need
+// SIMD). Each has one fixed result on every machine (see
+// `Config::wasm_relaxed_simd` of the Rust API).
+//
+// # Safety
+// `config` is a live configuration.
+func cConfigWasmRelaxedSimd(config *C.petrel_config_t, enable bool) error {
+	err := takeError(C.petrel_config_wasm_relaxed_simd(config, C.bool(enable)))
+	return err
+}
+
 // cConfigWasmSaturatingFloatToInt calls petrel_config_wasm_saturating_float_to_int: enables or disables non-trapping float-to-int conversions (on by default).
 //
 // # Safety

@@ -638,6 +638,17 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_config_wasm_wide_arithmetic(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
 
         /// <summary>
+        /// Enables or disables the relaxed SIMD operators (on by default; they need
+        /// SIMD). Each has one fixed result on every machine (see
+        /// `Config::wasm_relaxed_simd` of the Rust API).
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_wasm_relaxed_simd(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
         /// Enables or disables non-trapping float-to-int conversions (on by default).
         /// <para/>
         /// # Safety

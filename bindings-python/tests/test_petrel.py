@@ -170,6 +170,19 @@ def test_extended_const_is_on_by_default_and_can_be_turned_off() -> None:
         Module(Engine(c), wat)
 
 
+def test_relaxed_simd_is_on_by_default_and_deterministic() -> None:
+    wat = """(module (func (export "f") (result i32)
+        (i8x16.extract_lane_u 0 (i8x16.relaxed_swizzle (v128.const i8x16 7 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0)
+                                                     (v128.const i8x16 200 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0)))))"""
+    engine = Engine()
+    store = Store(engine)
+    assert Instance(store, Module(engine, wat), []).exports(store)["f"](store) == 0
+    c = Config()
+    c.wasm_relaxed_simd = False
+    with pytest.raises(PetrelError, match="relaxed SIMD"):
+        Module(Engine(c), wat)
+
+
 def test_wide_arithmetic_is_off_by_default() -> None:
     wat = """(module (func (export "mul") (param i64 i64) (result i64 i64)
         local.get 0 local.get 1 i64.mul_wide_u))"""

@@ -464,6 +464,14 @@ struct petrel_error_t *petrel_config_wasm_extended_const(struct petrel_config_t 
 struct petrel_error_t *petrel_config_wasm_wide_arithmetic(struct petrel_config_t *config,
                                                           bool enable);
 
+// Enables or disables the relaxed SIMD operators (on by default; they need
+// SIMD). Each has one fixed result on every machine (see
+// `Config::wasm_relaxed_simd` of the Rust API).
+//
+// # Safety
+// `config` is a live configuration.
+struct petrel_error_t *petrel_config_wasm_relaxed_simd(struct petrel_config_t *config, bool enable);
+
 // Enables or disables non-trapping float-to-int conversions (on by default).
 //
 // # Safety

@@ -202,6 +202,25 @@ pub unsafe extern "C" fn petrel_config_wasm_wide_arithmetic(
     }
 }
 
+/// Enables or disables the relaxed SIMD operators (on by default; they need
+/// SIMD). Each has one fixed result on every machine (see
+/// `Config::wasm_relaxed_simd` of the Rust API).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_relaxed_simd(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_relaxed_simd(enable);
+        })
+    }
+}
+
 /// Enables or disables non-trapping float-to-int conversions (on by default).
 ///
 /// # Safety

@@ -28,6 +28,7 @@ pub(crate) struct WasmFeatureSet {
     pub saturating_float_to_int: bool,
     pub extended_const: bool,
     pub wide_arithmetic: bool,
+    pub relaxed_simd: bool,
 }
 
 /// Settings for an [`Engine`](crate::Engine). Every module compiled by an
@@ -65,6 +66,7 @@ impl Default for Config {
                 saturating_float_to_int: true,
                 extended_const: true,
                 wide_arithmetic: false,
+                relaxed_simd: true,
             },
             opt_level: OptLevel::Speed,
             consume_fuel: false,
@@ -134,6 +136,17 @@ impl Config {
     /// as in Wasmtime).
     pub fn wasm_wide_arithmetic(&mut self, enable: bool) -> &mut Self {
         self.features.wide_arithmetic = enable;
+        self
+    }
+
+    /// Enables or disables the relaxed SIMD operators (on by default, as in
+    /// Wasmtime; they need SIMD). Petrel gives each one fixed result on
+    /// every machine: the non-relaxed counterpart where one exists
+    /// (swizzle, saturating truncation, bitselect, NaN-propagating min and
+    /// max, saturating q15 multiply), unfused multiply-add, and wrapping
+    /// signed-by-signed dot products.
+    pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Self {
+        self.features.relaxed_simd = enable;
         self
     }
 

@@ -251,6 +251,18 @@ impl FuncTranslator<'_, '_> {
         self.vpush(v);
     }
 
+    /// Sums of adjacent products of the signed bytes of `a` and `b`, as
+    /// i16x8 lanes, wrapping (the relaxed dot products' choice).
+    fn dot_i8x16_signed(&mut self, a: Value, b: Value) -> Value {
+        let a_lo = self.builder.ins().swiden_low(a);
+        let b_lo = self.builder.ins().swiden_low(b);
+        let a_hi = self.builder.ins().swiden_high(a);
+        let b_hi = self.builder.ins().swiden_high(b);
+        let lo = self.builder.ins().imul(a_lo, b_lo);
+        let hi = self.builder.ins().imul(a_hi, b_hi);
+        self.builder.ins().iadd_pairwise(lo, hi)
+    }
+
     /// Translates a SIMD operator. Returns false when `op` is not one.
     pub(super) fn simd_operator(&mut self, op: &Operator<'_>) -> Result<bool> {
         macro_rules! unary {
@@ -604,6 +616,73 @@ impl FuncTranslator<'_, '_> {
             O::F32x4DemoteF64x2Zero => unary!(F64X2, fvdemote),
             O::F64x2PromoteLowF32x4 => unary!(F32X4, fvpromote_low),
 
+            // ---- relaxed SIMD: one fixed choice per operator, the same on
+            // every machine (notes/WASM3.md lists them).
+            O::I8x16RelaxedSwizzle => binary!(I8X16, swizzle),
+            O::I32x4RelaxedTruncF32x4S => convert!(F32X4, fcvt_to_sint_sat, I32X4),
+            O::I32x4RelaxedTruncF32x4U => convert!(F32X4, fcvt_to_uint_sat, I32X4),
+            O::I32x4RelaxedTruncF64x2SZero | O::I32x4RelaxedTruncF64x2UZero => {
+                let signed = matches!(op, O::I32x4RelaxedTruncF64x2SZero);
+                let a = self.vpop(F64X2);
+                let zero = self.vconst(I64X2, [0; 16]);
+                let v = if signed {
+                    let wide = self.builder.ins().fcvt_to_sint_sat(I64X2, a);
+                    self.builder.ins().snarrow(wide, zero)
+                } else {
+                    let wide = self.builder.ins().fcvt_to_uint_sat(I64X2, a);
+                    self.builder.ins().uunarrow(wide, zero)
+                };
+                self.vpush(v);
+            }
+            O::F32x4RelaxedMadd
+            | O::F32x4RelaxedNmadd
+            | O::F64x2RelaxedMadd
+            | O::F64x2RelaxedNmadd => {
+                // Unfused: a * b rounded, then added to c.
+                let ty = if matches!(op, O::F32x4RelaxedMadd | O::F32x4RelaxedNmadd) {
+                    F32X4
+                } else {
+                    F64X2
+                };
+                let c = self.vpop(ty);
+                let (a, b) = self.vpop2(ty);
+                let mut product = self.builder.ins().fmul(a, b);
+                if matches!(op, O::F32x4RelaxedNmadd | O::F64x2RelaxedNmadd) {
+                    product = self.builder.ins().fneg(product);
+                }
+                let v = self.builder.ins().fadd(product, c);
+                self.vpush(v);
+            }
+            O::I8x16RelaxedLaneselect
+            | O::I16x8RelaxedLaneselect
+            | O::I32x4RelaxedLaneselect
+            | O::I64x2RelaxedLaneselect => {
+                // Bitwise select, as v128.bitselect.
+                let mask = self.vpop(I8X16);
+                let (a, b) = self.vpop2(I8X16);
+                let v = self.builder.ins().bitselect(mask, a, b);
+                self.vpush(v);
+            }
+            O::F32x4RelaxedMin => binary!(F32X4, fmin),
+            O::F64x2RelaxedMin => binary!(F64X2, fmin),
+            O::F32x4RelaxedMax => binary!(F32X4, fmax),
+            O::F64x2RelaxedMax => binary!(F64X2, fmax),
+            O::I16x8RelaxedQ15mulrS => binary!(I16X8, sqmul_round_sat),
+            O::I16x8RelaxedDotI8x16I7x16S => {
+                let (a, b) = self.vpop2(I8X16);
+                let v = self.dot_i8x16_signed(a, b);
+                self.vpush(v);
+            }
+            O::I32x4RelaxedDotI8x16I7x16AddS => {
+                let c = self.vpop(I32X4);
+                let (a, b) = self.vpop2(I8X16);
+                let dot = self.dot_i8x16_signed(a, b);
+                let lo = self.widen_value(dot, Half::Low, true);
+                let hi = self.widen_value(dot, Half::High, true);
+                let sums = self.builder.ins().iadd_pairwise(lo, hi);
+                let v = self.builder.ins().iadd(sums, c);
+                self.vpush(v);
+            }
             _ => return Ok(false),
         }
         Ok(true)
