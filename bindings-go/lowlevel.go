@@ -445,6 +445,17 @@ func cConfigWasmRelaxedSimd(config *C.petrel_config_t, enable bool) error {
 	return err
 }
 
+// cConfigWasmTailCall calls petrel_config_wasm_tail_call: enables or disables tail calls: `return_call` and `return_call_indirect`
+// (on by default). A tail call replaces the caller's frame, so tail
+// recursion of any depth runs in constant stack.
+//
+// # Safety
+// `config` is a live configuration.
+func cConfigWasmTailCall(config *C.petrel_config_t, enable bool) error {
+	err := takeError(C.petrel_config_wasm_tail_call(config, C.bool(enable)))
+	return err
+}
+
 // cConfigWasmSaturatingFloatToInt calls petrel_config_wasm_saturating_float_to_int: enables or disables non-trapping float-to-int conversions (on by default).
 //
 // # Safety

@@ -649,6 +649,17 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_config_wasm_relaxed_simd(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
 
         /// <summary>
+        /// Enables or disables tail calls: `return_call` and `return_call_indirect`
+        /// (on by default). A tail call replaces the caller's frame, so tail
+        /// recursion of any depth runs in constant stack.
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_wasm_tail_call(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
         /// Enables or disables non-trapping float-to-int conversions (on by default).
         /// <para/>
         /// # Safety

@@ -183,6 +183,20 @@ def test_relaxed_simd_is_on_by_default_and_deterministic() -> None:
         Module(Engine(c), wat)
 
 
+def test_tail_calls_run_in_constant_stack() -> None:
+    wat = """(module (func $f (export "count") (param i64 i64) (result i64)
+        (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+            (else (return_call $f (i64.sub (local.get 0) (i64.const 1)) (i64.add (local.get 1) (i64.const 1)))))))"""
+    engine = Engine()
+    store = Store(engine)
+    count = Instance(store, Module(engine, wat), []).exports(store)["count"]
+    assert count(store, 10_000_000, 0) == 10_000_000
+    c = Config()
+    c.wasm_tail_call = False
+    with pytest.raises(PetrelError, match="tail call"):
+        Module(Engine(c), wat)
+
+
 def test_wide_arithmetic_is_off_by_default() -> None:
     wat = """(module (func (export "mul") (param i64 i64) (result i64 i64)
         local.get 0 local.get 1 i64.mul_wide_u))"""

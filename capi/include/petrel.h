@@ -472,6 +472,14 @@ struct petrel_error_t *petrel_config_wasm_wide_arithmetic(struct petrel_config_t
 // `config` is a live configuration.
 struct petrel_error_t *petrel_config_wasm_relaxed_simd(struct petrel_config_t *config, bool enable);
 
+// Enables or disables tail calls: `return_call` and `return_call_indirect`
+// (on by default). A tail call replaces the caller's frame, so tail
+// recursion of any depth runs in constant stack.
+//
+// # Safety
+// `config` is a live configuration.
+struct petrel_error_t *petrel_config_wasm_tail_call(struct petrel_config_t *config, bool enable);
+
 // Enables or disables non-trapping float-to-int conversions (on by default).
 //
 // # Safety

@@ -221,6 +221,25 @@ pub unsafe extern "C" fn petrel_config_wasm_relaxed_simd(
     }
 }
 
+/// Enables or disables tail calls: `return_call` and `return_call_indirect`
+/// (on by default). A tail call replaces the caller's frame, so tail
+/// recursion of any depth runs in constant stack.
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_tail_call(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_tail_call(enable);
+        })
+    }
+}
+
 /// Enables or disables non-trapping float-to-int conversions (on by default).
 ///
 /// # Safety

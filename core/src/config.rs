@@ -29,6 +29,7 @@ pub(crate) struct WasmFeatureSet {
     pub extended_const: bool,
     pub wide_arithmetic: bool,
     pub relaxed_simd: bool,
+    pub tail_call: bool,
 }
 
 /// Settings for an [`Engine`](crate::Engine). Every module compiled by an
@@ -67,6 +68,7 @@ impl Default for Config {
                 extended_const: true,
                 wide_arithmetic: false,
                 relaxed_simd: true,
+                tail_call: true,
             },
             opt_level: OptLevel::Speed,
             consume_fuel: false,
@@ -147,6 +149,15 @@ impl Config {
     /// signed-by-signed dot products.
     pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Self {
         self.features.relaxed_simd = enable;
+        self
+    }
+
+    /// Enables or disables tail calls (`return_call`,
+    /// `return_call_indirect`; on by default, as in Wasmtime). A tail call
+    /// replaces the caller's frame, so tail recursion of any depth runs in
+    /// constant stack.
+    pub fn wasm_tail_call(&mut self, enable: bool) -> &mut Self {
+        self.features.tail_call = enable;
         self
     }
 

@@ -819,3 +819,70 @@ fn memory_images_match_copied_segments() {
         assert_eq!(out[0], Val::I32(0), "cow = {cow}");
     }
 }
+
+/// Tail calls replace the caller's frame: ten million mutually recursive
+/// `return_call`s (and `return_call_indirect`s) run in the default 512 KiB
+/// of wasm stack, and a tail call may leave for a host function.
+#[test]
+fn ten_million_tail_calls_run_in_constant_stack() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let host = Func::wrap(&mut store, |x: i64| x * 2);
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (import "" "double" (func $double (param i64) (result i64)))
+            (type $t (func (param i64 i64) (result i64)))
+            (table 2 funcref) (elem (i32.const 0) $even_i $odd_i)
+            (func $even (export "even") (param i64 i64) (result i64)
+                (if (result i64) (i64.eqz (local.get 0))
+                    (then (local.get 1))
+                    (else (return_call $odd (i64.sub (local.get 0) (i64.const 1))
+                                            (i64.add (local.get 1) (i64.const 1))))))
+            (func $odd (param i64 i64) (result i64)
+                (if (result i64) (i64.eqz (local.get 0))
+                    (then (local.get 1))
+                    (else (return_call $even (i64.sub (local.get 0) (i64.const 1))
+                                             (i64.add (local.get 1) (i64.const 1))))))
+            (func $even_i (export "even_indirect") (param i64 i64) (result i64)
+                (if (result i64) (i64.eqz (local.get 0))
+                    (then (local.get 1))
+                    (else (return_call_indirect (type $t)
+                        (i64.sub (local.get 0) (i64.const 1)) (i64.add (local.get 1) (i64.const 1))
+                        (i32.const 1)))))
+            (func $odd_i (param i64 i64) (result i64)
+                (if (result i64) (i64.eqz (local.get 0))
+                    (then (local.get 1))
+                    (else (return_call_indirect (type $t)
+                        (i64.sub (local.get 0) (i64.const 1)) (i64.add (local.get 1) (i64.const 1))
+                        (i32.const 0)))))
+            (func (export "to_host") (param i64) (result i64)
+                (return_call $double (local.get 0)))
+            (func $deep (export "deep") (param i64) (result i64)
+                (if (result i64) (i64.eqz (local.get 0))
+                    (then (i64.const 0))
+                    (else (i64.add (i64.const 1) (call $deep (i64.sub (local.get 0) (i64.const 1))))))))"#,
+    )
+    .unwrap();
+    let instance = Instance::new(&mut store, &module, &[host.into()]).unwrap();
+    for name in ["even", "even_indirect"] {
+        let f = instance
+            .get_typed_func::<(i64, i64), i64>(&mut store, name)
+            .unwrap();
+        assert_eq!(
+            f.call(&mut store, (10_000_000, 0)).unwrap(),
+            10_000_000,
+            "{name}"
+        );
+    }
+    let to_host = instance
+        .get_typed_func::<i64, i64>(&mut store, "to_host")
+        .unwrap();
+    assert_eq!(to_host.call(&mut store, 21).unwrap(), 42);
+    // The same depth through ordinary calls exhausts the stack.
+    let deep = instance
+        .get_typed_func::<i64, i64>(&mut store, "deep")
+        .unwrap();
+    let err = deep.call(&mut store, 10_000_000).unwrap_err();
+    assert_eq!(trap_of(&err).code(), TrapCode::StackOverflow);
+}

@@ -370,6 +370,7 @@ pub mod sys {
         pub fn petrel_config_wasm_extended_const(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_wide_arithmetic(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_relaxed_simd(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_wasm_tail_call(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_saturating_float_to_int(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_consume_fuel(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_epoch_interruption(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
@@ -1319,6 +1320,26 @@ pub fn config_wasm_relaxed_simd(config: &Config, enable: bool) -> Result<()> {
     // values as its length says; out-parameters are writable locals.
     check(unsafe {
         sys::petrel_config_wasm_relaxed_simd(
+            config.raw()?,
+            enable
+        )
+    })?;
+    Ok(())
+}
+
+/// Enables or disables tail calls: `return_call` and `return_call_indirect`
+/// (on by default). A tail call replaces the caller's frame, so tail
+/// recursion of any depth runs in constant stack.
+///
+/// # Safety
+/// `config` is a live configuration.
+#[napi(js_name = "config_wasm_tail_call")]
+pub fn config_wasm_tail_call(config: &Config, enable: bool) -> Result<()> {
+    let enable = { let v = enable; v };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_wasm_tail_call(
             config.raw()?,
             enable
         )

@@ -659,7 +659,9 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         self.stack.extend(results);
     }
 
-    fn call(&mut self, func_index: u32) {
+    /// `call` (or, with `tail`, `return_call`: the callee replaces this
+    /// frame, so deep mutual tail recursion runs in constant stack).
+    fn call(&mut self, func_index: u32, tail: bool) {
         let info = self.env.info;
         let type_index = info.functions[func_index as usize];
         let n = info.types[type_index as usize].params().len();
@@ -676,6 +678,11 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 .load(types::I64, readonly(), fref, func_ref::VMCTX);
             let sig = self.wasm_sig_ref(type_index);
             let args = self.call_args(callee, n);
+            if tail {
+                self.builder.ins().return_call_indirect(sig, code, &args);
+                self.reachable = false;
+                return;
+            }
             self.builder.ins().call_indirect(sig, code, &args)
         } else {
             let fref = match self.func_refs.get(&func_index) {
@@ -698,12 +705,18 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             };
             let vmctx = self.vmctx;
             let args = self.call_args(vmctx, n);
+            if tail {
+                self.builder.ins().return_call(fref, &args);
+                self.reachable = false;
+                return;
+            }
             self.builder.ins().call(fref, &args)
         };
         self.push_results(call);
     }
 
-    fn call_indirect(&mut self, type_index: u32, table: u32) {
+    /// `call_indirect`, or with `tail` `return_call_indirect`.
+    fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) {
         let index = self.pop();
         self.fuel_flush();
         let addr = self.table_elem_addr(table, index, TRAP_TABLE_OUT_OF_BOUNDS);
@@ -734,6 +747,11 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         let sig = self.wasm_sig_ref(type_index);
         let n = self.env.info.types[type_index as usize].params().len();
         let args = self.call_args(callee, n);
+        if tail {
+            self.builder.ins().return_call_indirect(sig, code, &args);
+            self.reachable = false;
+            return;
+        }
         let call = self.builder.ins().call_indirect(sig, code, &args);
         self.push_results(call);
     }
@@ -1041,11 +1059,16 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 self.reachable = false;
             }
             O::Return => self.return_(),
-            O::Call { function_index } => self.call(*function_index),
+            O::Call { function_index } => self.call(*function_index, false),
             O::CallIndirect {
                 type_index,
                 table_index,
-            } => self.call_indirect(*type_index, *table_index),
+            } => self.call_indirect(*type_index, *table_index, false),
+            O::ReturnCall { function_index } => self.call(*function_index, true),
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(*type_index, *table_index, true),
             O::Drop => {
                 self.pop();
             }

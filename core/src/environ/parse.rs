@@ -119,6 +119,7 @@ pub(crate) fn wasm_features(cfg: &crate::config::WasmFeatureSet) -> WasmFeatures
     );
     f.set(WasmFeatures::EXTENDED_CONST, cfg.extended_const);
     f.set(WasmFeatures::WIDE_ARITHMETIC, cfg.wide_arithmetic);
+    f.set(WasmFeatures::TAIL_CALL, cfg.tail_call);
     f.set(WasmFeatures::RELAXED_SIMD, cfg.relaxed_simd && cfg.simd);
     f
 }
