@@ -456,6 +456,16 @@ func cConfigWasmTailCall(config *C.petrel_config_t, enable bool) error {
 	return err
 }
 
+// cConfigWasmMultiMemory calls petrel_config_wasm_multi_memory: enables or disables multi-memory: several memories per module, each
+// access naming its memory (on by default).
+//
+// # Safety
+// `config` is a live configuration.
+func cConfigWasmMultiMemory(config *C.petrel_config_t, enable bool) error {
+	err := takeError(C.petrel_config_wasm_multi_memory(config, C.bool(enable)))
+	return err
+}
+
 // cConfigWasmSaturatingFloatToInt calls petrel_config_wasm_saturating_float_to_int: enables or disables non-trapping float-to-int conversions (on by default).
 //
 // # Safety

@@ -660,6 +660,16 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_config_wasm_tail_call(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
 
         /// <summary>
+        /// Enables or disables multi-memory: several memories per module, each
+        /// access naming its memory (on by default).
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_wasm_multi_memory(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
         /// Enables or disables non-trapping float-to-int conversions (on by default).
         /// <para/>
         /// # Safety

@@ -480,6 +480,13 @@ struct petrel_error_t *petrel_config_wasm_relaxed_simd(struct petrel_config_t *c
 // `config` is a live configuration.
 struct petrel_error_t *petrel_config_wasm_tail_call(struct petrel_config_t *config, bool enable);
 
+// Enables or disables multi-memory: several memories per module, each
+// access naming its memory (on by default).
+//
+// # Safety
+// `config` is a live configuration.
+struct petrel_error_t *petrel_config_wasm_multi_memory(struct petrel_config_t *config, bool enable);
+
 // Enables or disables non-trapping float-to-int conversions (on by default).
 //
 // # Safety

@@ -240,6 +240,24 @@ pub unsafe extern "C" fn petrel_config_wasm_tail_call(
     }
 }
 
+/// Enables or disables multi-memory: several memories per module, each
+/// access naming its memory (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_multi_memory(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_multi_memory(enable);
+        })
+    }
+}
+
 /// Enables or disables non-trapping float-to-int conversions (on by default).
 ///
 /// # Safety

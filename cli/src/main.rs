@@ -4,7 +4,7 @@
 //! petrel run [OPTIONS] FILE [ARGS...]         run a WASI command or an export
 //! petrel compile [--key-file KEY] FILE [-o OUT]  ahead-of-time compile to a .cwasm
 //! petrel keygen KEYFILE                       write a new module key
-//! petrel wast [--quiet] FILE...               run .wast spec scripts
+//! petrel wast [--quiet] [--wasm2] FILE...      run .wast spec scripts
 //! petrel --help | --version
 //! ```
 //!
@@ -21,7 +21,7 @@ use petrel::wasi::{self, I32Exit, WasiCtx, WasiCtxBuilder};
 use petrel::{Config, Engine, Func, Instance, Linker, Module, Store, Trap, Val};
 use petrel_cli::key::{KEY_FILE_ENV, key_file, read_key_file, write_new_key_file};
 use petrel_cli::values::{format_val, parse_arg};
-use petrel_cli::wast::{FileReport, run_file};
+use petrel_cli::wast::{FileReport, Profile, run_file_with};
 
 /// Exit status for a wasm trap: 128 + SIGABRT, like Wasmtime.
 const TRAP_EXIT: u8 = 134;
@@ -62,9 +62,11 @@ Usage:
       600; an existing file is never overwritten). Anyone who can read it can
       make .cwasm files that `petrel run` with this key executes: keep it
       private, and away from the .cwasm files.
-  petrel wast [--quiet] FILE...
-      Run .wast scripts and report passed/failed/skipped directives;
-      --quiet prints only failures and the total.
+  petrel wast [--quiet] [--wasm2] FILE...
+      Run .wast scripts and report passed/failed/skipped directives, with
+      every proposal Petrel implements turned on; --wasm2 runs them against
+      WebAssembly 2.0 exactly (the 3.0 proposals off), as the 2.0 spec
+      scripts expect; --quiet prints only failures and the total.
   petrel --help      Print this help.
   petrel --version   Print the version.
 
@@ -487,10 +489,12 @@ fn cmd_keygen(args: &[String]) -> Result<ExitCode> {
 
 fn cmd_wast(args: &[String]) -> Result<ExitCode> {
     let mut quiet = false;
+    let mut profile = Profile::Latest;
     let mut files = Vec::new();
     for arg in args {
         match arg.as_str() {
             "-q" | "--quiet" => quiet = true,
+            "--wasm2" => profile = Profile::Wasm2,
             "-h" | "--help" => {
                 print!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -506,7 +510,7 @@ fn cmd_wast(args: &[String]) -> Result<ExitCode> {
     }
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     for file in &files {
-        let report: FileReport = run_file(file);
+        let report: FileReport = run_file_with(file, profile);
         passed += report.passed;
         failed += report.failed();
         skipped += report.skipped();

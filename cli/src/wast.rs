@@ -131,13 +131,54 @@ impl FileReport {
     }
 }
 
-/// Reads and runs the script at `path`. An unreadable file is reported as a
-/// single failure (line 0), never as a panic.
+/// Which WebAssembly a script is run against.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// Every proposal Petrel implements, also those off by default (the
+    /// spec scripts of each proposal assume theirs is on).
+    #[default]
+    Latest,
+    /// WebAssembly 2.0 exactly (SIMD included): the 3.0 proposals off, as
+    /// the 2.0 spec scripts expect (they check, for example, that a second
+    /// memory is invalid).
+    Wasm2,
+}
+
+impl Profile {
+    /// The engine configuration of this profile.
+    fn config(self) -> Config {
+        let mut config = Config::new();
+        config.wasm_simd(true);
+        match self {
+            Profile::Latest => {
+                config.wasm_wide_arithmetic(true);
+            }
+            Profile::Wasm2 => {
+                config
+                    .wasm_extended_const(false)
+                    .wasm_multi_memory(false)
+                    .wasm_relaxed_simd(false)
+                    .wasm_tail_call(false)
+                    .wasm_wide_arithmetic(false);
+            }
+        }
+        config
+    }
+}
+
+/// Reads and runs the script at `path` with every implemented proposal on.
+/// An unreadable file is reported as a single failure (line 0), never as a
+/// panic.
 pub fn run_file(path: &Path) -> FileReport {
+    run_file_with(path, Profile::Latest)
+}
+
+/// Reads and runs the script at `path` against `profile`.
+pub fn run_file_with(path: &Path, profile: Profile) -> FileReport {
     let name = path.display().to_string();
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(source) => run_script(&name, &source),
+            Ok(source) => run_script_with(&name, &source, profile),
             Err(_) => file_error(name, "script is not valid UTF-8".to_string()),
         },
         Err(e) => file_error(name, format!("cannot read script: {e}")),
@@ -160,11 +201,17 @@ fn file_error(file: String, message: String) -> FileReport {
     report
 }
 
-/// Runs the script `source`; `file` is only used to label the report.
+/// Runs the script `source` with every implemented proposal on; `file` is
+/// only used to label the report.
 ///
 /// A script that does not parse is reported as one failure at the parse
 /// error's position.
 pub fn run_script(file: &str, source: &str) -> FileReport {
+    run_script_with(file, source, Profile::Latest)
+}
+
+/// Runs the script `source` against `profile`.
+pub fn run_script_with(file: &str, source: &str, profile: Profile) -> FileReport {
     let mut report = FileReport {
         file: file.to_string(),
         ..FileReport::default()
@@ -200,7 +247,7 @@ pub fn run_script(file: &str, source: &str) -> FileReport {
         }
     };
 
-    let mut runner = match catch_unwind(Runner::new) {
+    let mut runner = match catch_unwind(|| Runner::new(profile)) {
         Ok(Ok(runner)) => runner,
         Ok(Err(e)) => {
             let msg = format!("cannot set up the engine and spectest: {e:#}");
@@ -310,13 +357,8 @@ struct Runner {
 }
 
 impl Runner {
-    fn new() -> anyhow::Result<Runner> {
-        let mut config = Config::new();
-        config.wasm_simd(true);
-        // Every proposal Petrel implements, also those off by default: the
-        // spec scripts of each assume theirs is on.
-        config.wasm_wide_arithmetic(true);
-        let engine = Engine::new(&config)?;
+    fn new(profile: Profile) -> anyhow::Result<Runner> {
+        let engine = Engine::new(&profile.config())?;
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);
         linker.allow_shadowing(true);

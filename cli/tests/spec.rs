@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use petrel_cli::wast::{FileReport, Issue, run_file};
+use petrel_cli::wast::{FileReport, Issue, Profile, run_file_with};
 
 /// At most this many scripts run at once.
 const THREADS: usize = 2;
@@ -114,7 +114,7 @@ fn file_name(path: &Path) -> String {
 
 /// Runs `files` on at most [`THREADS`] threads; the reports come back in
 /// the order of `files`.
-fn run_all(files: &[PathBuf]) -> Vec<FileReport> {
+fn run_all(files: &[PathBuf], profile: Profile) -> Vec<FileReport> {
     let next = Mutex::new(0usize);
     let reports: Mutex<Vec<Option<FileReport>>> = Mutex::new(vec![None; files.len()]);
     std::thread::scope(|scope| {
@@ -128,7 +128,7 @@ fn run_all(files: &[PathBuf]) -> Vec<FileReport> {
                         i
                     };
                     let Some(file) = files.get(i) else { break };
-                    let report = run_file(file);
+                    let report = run_file_with(file, profile);
                     reports.lock().unwrap()[i] = Some(report);
                 }
             });
@@ -148,7 +148,12 @@ fn spec_testsuite() {
     let files = wast_files(&dir);
     assert!(!files.is_empty(), "no .wast files in {}", dir.display());
     let named: Vec<(String, PathBuf)> = files.into_iter().map(|p| (file_name(&p), p)).collect();
-    check_suite("spec", &named, "tests/spec_expected_failures.txt");
+    check_suite(
+        "spec",
+        &named,
+        Profile::Wasm2,
+        "tests/spec_expected_failures.txt",
+    );
 }
 
 #[test]
@@ -164,7 +169,12 @@ fn proposals_testsuite() {
                 .map(|p| (format!("{proposal}/{}", file_name(&p)), p)),
         );
     }
-    check_suite("proposals", &named, "tests/proposals_expected_failures.txt");
+    check_suite(
+        "proposals",
+        &named,
+        Profile::Latest,
+        "tests/proposals_expected_failures.txt",
+    );
 }
 
 /// The `.wast` files directly in `dir`, sorted.
@@ -180,7 +190,7 @@ fn wast_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Runs `named` (name, path) scripts and checks failures and skips against
 /// the expected-failures list at `list` (relative to the crate).
-fn check_suite(label: &str, named: &[(String, PathBuf)], list: &str) {
+fn check_suite(label: &str, named: &[(String, PathBuf)], profile: Profile, list: &str) {
     let files: Vec<PathBuf> = named.iter().map(|(_, p)| p.clone()).collect();
     let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join(list);
     let expected = Expected::parse(
@@ -188,7 +198,7 @@ fn check_suite(label: &str, named: &[(String, PathBuf)], list: &str) {
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", expected_path.display())),
     );
 
-    let reports = run_all(&files);
+    let reports = run_all(&files, profile);
 
     let (mut passed, mut failed, mut skipped, mut known) = (0, 0, 0, 0);
     let mut unexpected: Vec<&Issue> = Vec::new();

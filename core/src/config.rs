@@ -30,6 +30,7 @@ pub(crate) struct WasmFeatureSet {
     pub wide_arithmetic: bool,
     pub relaxed_simd: bool,
     pub tail_call: bool,
+    pub multi_memory: bool,
 }
 
 /// Settings for an [`Engine`](crate::Engine). Every module compiled by an
@@ -69,6 +70,7 @@ impl Default for Config {
                 wide_arithmetic: false,
                 relaxed_simd: true,
                 tail_call: true,
+                multi_memory: true,
             },
             opt_level: OptLevel::Speed,
             consume_fuel: false,
@@ -158,6 +160,14 @@ impl Config {
     /// constant stack.
     pub fn wasm_tail_call(&mut self, enable: bool) -> &mut Self {
         self.features.tail_call = enable;
+        self
+    }
+
+    /// Enables or disables multi-memory: several memories per module,
+    /// defined or imported, each access naming its memory (on by default,
+    /// as in Wasmtime).
+    pub fn wasm_multi_memory(&mut self, enable: bool) -> &mut Self {
+        self.features.multi_memory = enable;
         self
     }
 

@@ -371,6 +371,7 @@ pub mod sys {
         pub fn petrel_config_wasm_wide_arithmetic(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_relaxed_simd(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_tail_call(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_wasm_multi_memory(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_saturating_float_to_int(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_consume_fuel(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_epoch_interruption(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
@@ -1340,6 +1341,25 @@ pub fn config_wasm_tail_call(config: &Config, enable: bool) -> Result<()> {
     // values as its length says; out-parameters are writable locals.
     check(unsafe {
         sys::petrel_config_wasm_tail_call(
+            config.raw()?,
+            enable
+        )
+    })?;
+    Ok(())
+}
+
+/// Enables or disables multi-memory: several memories per module, each
+/// access naming its memory (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[napi(js_name = "config_wasm_multi_memory")]
+pub fn config_wasm_multi_memory(config: &Config, enable: bool) -> Result<()> {
+    let enable = { let v = enable; v };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_wasm_multi_memory(
             config.raw()?,
             enable
         )

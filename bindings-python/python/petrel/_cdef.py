@@ -142,6 +142,7 @@ petrel_error_t * petrel_config_wasm_extended_const(petrel_config_t * config, boo
 petrel_error_t * petrel_config_wasm_wide_arithmetic(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_wasm_relaxed_simd(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_wasm_tail_call(petrel_config_t * config, bool enable);
+petrel_error_t * petrel_config_wasm_multi_memory(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_wasm_saturating_float_to_int(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_consume_fuel(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_epoch_interruption(petrel_config_t * config, bool enable);

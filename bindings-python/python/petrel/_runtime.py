@@ -82,6 +82,7 @@ class Config:
     wasm_sign_extension = _flag("wasm_sign_extension", "Enables sign-extension operators.")
     wasm_saturating_float_to_int = _flag("wasm_saturating_float_to_int", "Enables saturating conversions.")
     wasm_extended_const = _flag("wasm_extended_const", "Enables add, sub and mul in constant expressions.")
+    wasm_multi_memory = _flag("wasm_multi_memory", "Enables several memories per module.")
     wasm_tail_call = _flag("wasm_tail_call", "Enables return_call and return_call_indirect.")
     wasm_relaxed_simd = _flag("wasm_relaxed_simd", "Enables relaxed SIMD (deterministic results).")
     wasm_wide_arithmetic = _flag("wasm_wide_arithmetic", "Enables i64.add128, i64.sub128 and i64.mul_wide_*.")

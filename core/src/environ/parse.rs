@@ -120,6 +120,7 @@ pub(crate) fn wasm_features(cfg: &crate::config::WasmFeatureSet) -> WasmFeatures
     f.set(WasmFeatures::EXTENDED_CONST, cfg.extended_const);
     f.set(WasmFeatures::WIDE_ARITHMETIC, cfg.wide_arithmetic);
     f.set(WasmFeatures::TAIL_CALL, cfg.tail_call);
+    f.set(WasmFeatures::MULTI_MEMORY, cfg.multi_memory);
     f.set(WasmFeatures::RELAXED_SIMD, cfg.relaxed_simd && cfg.simd);
     f
 }
