@@ -60,6 +60,38 @@ test('traps, stack overflow and out-of-bounds in one process; JS keeps working',
   assert.equal(x.callh.call(1), 2);
 });
 
+test('traps while Node is busy: a worker thread allocating, timers firing, the GC running', async () => {
+  const { Worker } = require('node:worker_threads');
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     let keep = [];
+     parentPort.postMessage('started');
+     for (;;) { keep.push(new Array(1000).fill(Math.random())); if (keep.length > 200) keep = []; }`,
+    { eval: true },
+  );
+  await new Promise((resolve) => worker.once('message', resolve));
+  const timer = setInterval(() => Math.sqrt(Math.random()), 1);
+  try {
+    const { x } = setup();
+    for (let i = 0; i < 200; i++) {
+      assert.throws(() => x.boom.call(), (e) => e instanceof p.Trap && e.code === p.TrapCode.UNREACHABLE);
+      assert.throws(() => x.oob.call(), (e) => e instanceof p.Trap && e.codeName === 'memory_out_of_bounds');
+      if (i % 20 === 0) {
+        assert.throws(() => x.rec.call(1), (e) => e instanceof p.Trap && e.codeName === 'stack_overflow');
+        // Let the timers and the worker's messages run between rounds.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const garbage = Array.from({ length: 100 }, (_, k) => ({ k, s: `${k}` }));
+      assert.equal(garbage.length, 100);
+    }
+    if (global.gc) global.gc();
+    assert.equal(x.callh.call(1), 2);
+  } finally {
+    clearInterval(timer);
+    await worker.terminate();
+  }
+});
+
 test('fuel and epoch deadlines', () => {
   const { x, store } = setup();
   store.setFuel(1000n);

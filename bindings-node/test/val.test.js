@@ -41,7 +41,7 @@ function setup() {
     seen.push(x);
     return x;
   }, { vals: true });
-  linker.defineFunc('h', 'echo32', { params: ['f32'], results: ['f32'] }, (c, x) => {
+  linker.defineFunc('h', 'echo32', { params: ['f32'], results: ['f32'] }, (_c, x) => {
     seen.push(x);
     return x;
   }, { vals: true, caller: true });
