@@ -3,7 +3,8 @@
 //! engine slots, two store slots, two linker slots and two threads.
 //!
 //! The calls: create and delete engines (one configuration with fuel;
-//! one with fuel, epochs, no static memory guard and a fixed module key),
+//! one with fuel, epochs, no static memory guard and no optimisation;
+//! a fixed module key per configuration),
 //! create, close and delete stores, compile three template modules,
 //! serialize and deserialize them (into the same engine, the other one,
 //! and after corrupting a byte), instantiate them with imports picked
@@ -47,7 +48,7 @@ use petrel_capi::*;
 use std::cell::Cell;
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 /// Template modules, compiled from text by `petrel_module_new`.
 const TEMPLATES: [&str; 3] = [
@@ -451,14 +452,83 @@ fn engine_new(kind: u8) -> *mut petrel_engine_t {
             assert!(outcome(petrel_config_static_memory_guard(config, false)).is_ok());
             let o = petrel_config_opt_level(config, PETREL_OPT_LEVEL_NONE);
             assert!(outcome(o).is_ok());
-            let key = [0x5au8; 32];
-            assert!(outcome(petrel_config_module_key(config, key.as_ptr(), key.len())).is_ok());
         }
+        // A fixed key per kind: engines of one kind load each other's
+        // artifacts (and the cached templates below).
+        let key = [0x3c + kind; 32];
+        assert!(outcome(petrel_config_module_key(config, key.as_ptr(), key.len())).is_ok());
         let mut engine = std::ptr::null_mut();
         assert!(outcome(petrel_engine_new(config, &mut engine)).is_ok());
         petrel_config_delete(config);
         engine
     }
+}
+
+/// The templates compiled once per process by an engine of each kind and
+/// serialized: loading them is much cheaper than compiling (under
+/// AddressSanitizer, compiling dominated the run time).
+fn cached_templates() -> &'static [Vec<Vec<u8>>; 2] {
+    static CACHE: OnceLock<[Vec<Vec<u8>>; 2]> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        [0u8, 1].map(|kind| {
+            let engine = engine_new(kind);
+            let artifacts = TEMPLATES
+                .iter()
+                .map(|t| {
+                    // SAFETY: a live engine; buffers of their lengths;
+                    // writable outs; each object freed once.
+                    unsafe {
+                        let mut m = std::ptr::null_mut();
+                        let o = outcome(petrel_module_new(engine, t.as_ptr(), t.len(), &mut m));
+                        assert!(o.is_ok(), "a template compiles: {o:?}");
+                        let mut bytes = petrel_bytes_t {
+                            data: std::ptr::null_mut(),
+                            len: 0,
+                        };
+                        assert!(outcome(petrel_module_serialize(m, &mut bytes)).is_ok());
+                        let copy = std::slice::from_raw_parts(bytes.data, bytes.len).to_vec();
+                        petrel_bytes_delete(&mut bytes);
+                        petrel_module_delete(m);
+                        copy
+                    }
+                })
+                .collect();
+            // SAFETY: made above, freed once.
+            unsafe { petrel_engine_delete(engine) };
+            artifacts
+        })
+    })
+}
+
+/// Template `template` for `engine`: compiled from text (`compile`) or
+/// loaded from the cache.
+///
+/// # Safety
+/// `engine.ptr` is live.
+unsafe fn template_module(
+    st: &State,
+    engine: &EngineSlot,
+    template: usize,
+    compile: bool,
+) -> Option<ModuleSlot> {
+    let mut m = std::ptr::null_mut();
+    // SAFETY: forwarded; buffers of their lengths; a writable out.
+    let o = outcome(unsafe {
+        if compile {
+            let t = TEMPLATES[template];
+            petrel_module_new(engine.ptr, t.as_ptr(), t.len(), &mut m)
+        } else {
+            let a = &cached_templates()[usize::from(engine.kind)][template];
+            petrel_module_deserialize(engine.ptr, a.as_ptr(), a.len(), &mut m)
+        }
+    });
+    st.check_total(&o, false, "petrel_module_new/deserialize (template)")
+        .then_some(ModuleSlot {
+            ptr: m,
+            engine_serial: engine.serial,
+            engine_kind: engine.kind,
+            template,
+        })
 }
 
 fn val(kind: u8, input: &mut Input<'_>, st: &State, prefer: u64) -> petrel_val_t {
@@ -557,22 +627,8 @@ fn prelude(st: &mut State, input: &mut Input<'_>) {
     // lengths; outs are writable.
     unsafe {
         for e in 0..2 {
-            let engine = st.engines[e].as_ref().map(|e| (e.ptr, e.serial, e.kind));
-            let Some((ptr, serial, kind)) = engine else {
-                continue;
-            };
-            {
-                let (template, t) = (0, TEMPLATES[0]);
-                let mut m = std::ptr::null_mut();
-                let o = outcome(petrel_module_new(ptr, t.as_ptr(), t.len(), &mut m));
-                st.check_total(&o, false, "petrel_module_new (prelude)");
-                st.modules.push(ModuleSlot {
-                    ptr: m,
-                    engine_serial: serial,
-                    engine_kind: kind,
-                    template,
-                });
-            }
+            let m = template_module(st, st.engines[e].as_ref().expect("made above"), 0, false);
+            st.modules.extend(m);
         }
         for (slot, &e) in on.iter().enumerate() {
             let (engine, serial) = st.engines[e]
@@ -761,9 +817,11 @@ fn command(st: &mut State, input: &mut Input<'_>, top: bool) {
                 }
             }
             6 => {
-                // Compile a template (text) on an engine slot.
+                // A template on an engine slot: compiled from text one
+                // time in eight, else loaded from the cache.
                 let e = input.below(2);
                 let template = input.below(TEMPLATES.len());
+                let compile = input.byte() % 8 == 7;
                 let Some(engine) = &st.engines[e] else {
                     let mut m = std::ptr::null_mut();
                     let t = TEMPLATES[template];
@@ -776,19 +834,11 @@ fn command(st: &mut State, input: &mut Input<'_>, top: bool) {
                     st.check(&o, true, "petrel_module_new(NULL engine)");
                     return;
                 };
-                if st.modules.len() >= MAX_MODULES {
-                    petrel_module_delete(st.modules.remove(0).ptr);
-                }
-                let t = TEMPLATES[template];
-                let mut m = std::ptr::null_mut();
-                let o = outcome(petrel_module_new(engine.ptr, t.as_ptr(), t.len(), &mut m));
-                if st.check_total(&o, false, "petrel_module_new") {
-                    st.modules.push(ModuleSlot {
-                        ptr: m,
-                        engine_serial: engine.serial,
-                        engine_kind: engine.kind,
-                        template,
-                    });
+                if let Some(m) = template_module(st, engine, template, compile) {
+                    if st.modules.len() >= MAX_MODULES {
+                        petrel_module_delete(st.modules.remove(0).ptr);
+                    }
+                    st.modules.push(m);
                 }
             }
             // Module delete: instances made from it keep working.
@@ -836,8 +886,8 @@ fn command(st: &mut State, input: &mut Input<'_>, top: bool) {
                     let at = input.below(bytes.len());
                     bytes[at] ^= 1 << (input.byte() % 8);
                 }
-                let same_key =
-                    a.engine_serial == engine.serial || (a.engine_kind == 1 && engine.kind == 1);
+                // One key and configuration per kind.
+                let same_key = a.engine_kind == engine.kind;
                 let mut m = std::ptr::null_mut();
                 let o = outcome(petrel_module_deserialize(
                     engine.ptr,
