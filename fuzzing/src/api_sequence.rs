@@ -1664,6 +1664,15 @@ unsafe fn linker_op(st: &mut State, input: &mut Input<'_>) {
                     &mut found,
                 ));
                 if st.check(&o, must_fail, "petrel_linker_get") && found {
+                    // "The item defined as `module::name`, placed in
+                    // `store`": an item of that store.
+                    if item.store_id != st.store_id(slot) {
+                        st.fail(&format!(
+                            "petrel_linker_get gave an item of store {} for store {}",
+                            item.store_id,
+                            st.store_id(slot)
+                        ));
+                    }
                     st.push_item(item);
                 }
             }

@@ -785,7 +785,9 @@ unsafe fn call_wasi(
             }
         }
         Outcome::Ok => {}
-        Outcome::Exit(_) if func.name == "proc_exit" => {}
+        Outcome::Exit(status) if func.name == "proc_exit" => {
+            assert!((0..126).contains(&status), "exit status {status}");
+        }
         Outcome::Error(m) if func.name == "proc_exit" && m.contains("invalid exit status") => {}
         other => panic!(
             "{} failed instead of returning an errno: {other:?}",
