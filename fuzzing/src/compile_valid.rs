@@ -27,7 +27,13 @@
 //!   or with the store's resource limit;
 //! - each exported function, called with arguments from the input and a
 //!   bounded amount of fuel, returns or traps: no other error, no crash;
-//! - a module's serialized form loads back and instantiates alike.
+//! - the same module, with the same arguments, behaves the same under
+//!   another configuration with the same features (another optimisation
+//!   level, explicit bounds checks instead of the guard region), and
+//!   after serialization and loading: same results (floats and vectors
+//!   with any NaN equal to any NaN: these modules are not canonicalised),
+//!   same traps, until a call runs out of fuel or stack (whose depth
+//!   depends on frame sizes).
 
 use crate::{Input, Rng, describe};
 use arbitrary::Unstructured;
@@ -83,9 +89,11 @@ pub struct Counts {
     pub call_traps: u64,
     /// Modules serialized and loaded back.
     pub reloaded: u64,
+    /// Modules run under two configurations and compared.
+    pub cross_checked: u64,
 }
 
-static COUNTS: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
+static COUNTS: [AtomicU64; 9] = [const { AtomicU64::new(0) }; 9];
 
 fn bump(i: usize) {
     COUNTS[i].fetch_add(1, Ordering::Relaxed);
@@ -103,6 +111,7 @@ pub fn counts() -> Counts {
         calls: c(5),
         call_traps: c(6),
         reloaded: c(7),
+        cross_checked: c(8),
     }
 }
 
@@ -112,12 +121,14 @@ struct Setup {
     features: WasmFeatures,
     /// Whether wasm-smith may use everything Petrel supports.
     all_features: bool,
+    /// For failure reports.
+    name: String,
 }
 
 fn setups() -> &'static [Setup] {
     static SETUPS: OnceLock<Vec<Setup>> = OnceLock::new();
     SETUPS.get_or_init(|| {
-        let make = |f: &dyn Fn(&mut Config), all_features: bool| {
+        let make = |name: &str, f: &dyn Fn(&mut Config), all_features: bool| {
             let mut config = Config::new();
             config.consume_fuel(true).parallel_compilation(false);
             f(&mut config);
@@ -138,11 +149,13 @@ fn setups() -> &'static [Setup] {
                 engine: Engine::new(&config).expect("an engine for the host"),
                 features,
                 all_features,
+                name: name.to_string(),
             }
         };
         vec![
-            make(&|_| {}, true),
+            make("default", &|_| {}, true),
             make(
+                "no static guard, no optimisation",
                 &|c| {
                     c.static_memory_guard(false)
                         .cranelift_opt_level(OptLevel::None);
@@ -150,6 +163,7 @@ fn setups() -> &'static [Setup] {
                 true,
             ),
             make(
+                "epochs, size optimisation",
                 &|c| {
                     c.epoch_interruption(true)
                         .cranelift_opt_level(OptLevel::SpeedAndSize);
@@ -157,6 +171,7 @@ fn setups() -> &'static [Setup] {
                 true,
             ),
             make(
+                "every proposal off",
                 &|c| {
                     c.wasm_simd(false)
                         .wasm_reference_types(false)
@@ -290,12 +305,32 @@ fn check_module(setup: &Setup, wasm: &[u8], input: &mut Input<'_>) {
             describe(wasm)
         ),
     };
-    run_module(&module, input, wasm);
+    let saved = input.clone();
+    let seen = run_module(&module, input, wasm);
+    if setup.all_features {
+        // The same module and arguments under another configuration with
+        // the same features must behave the same.
+        let others: Vec<&Setup> = setups()
+            .iter()
+            .filter(|s| s.all_features && !std::ptr::eq(*s, setup))
+            .collect();
+        let other = others[usize::from(input.byte()) % others.len()];
+        let m = Module::new(&other.engine, wasm).unwrap_or_else(|e| {
+            panic!(
+                "one configuration compiled the module, another refused: {e:#}\n{}",
+                describe(wasm)
+            )
+        });
+        let seen_other = run_module(&m, &mut saved.clone(), wasm);
+        compare_runs(&seen, &seen_other, (&setup.name, &other.name), wasm);
+        bump(8);
+    }
     if input.byte().is_multiple_of(4) {
         let bytes = module.serialize().expect("a compiled module serializes");
         let loaded = Module::deserialize(engine, &bytes).expect("its own artifact loads");
         bump(7);
-        run_module(&loaded, input, wasm);
+        let seen_loaded = run_module(&loaded, &mut saved.clone(), wasm);
+        compare_runs(&seen, &seen_loaded, ("compiled", "loaded"), wasm);
     }
 }
 
@@ -336,7 +371,28 @@ fn trap_or_limit(e: &petrel::Error) -> bool {
         || format!("{e:#}").contains("resource limit exceeded")
 }
 
-fn run_module(module: &Module, input: &mut Input<'_>, wasm: &[u8]) {
+/// What a run of a module showed, for comparing engine configurations.
+#[derive(Clone, Debug)]
+enum Seen {
+    /// Instantiation failed: the trap code, or the store's limits.
+    NotInstantiated(Option<petrel::TrapCode>),
+    /// An export returned these values.
+    Returned(Vec<Val>),
+    /// An export trapped.
+    Trapped(petrel::TrapCode),
+    /// Out of fuel or stack: what follows depends on the configuration
+    /// (frame sizes), so the comparison ends here.
+    Exhausted,
+}
+
+fn trap_code(e: &petrel::Error) -> Option<petrel::TrapCode> {
+    e.downcast_ref::<petrel::Trap>().map(|t| t.code())
+}
+
+/// Instantiates `module` with dummies and calls each exported function
+/// with arguments from `input`; panics on an error that is neither a
+/// trap nor a limit. Returns what it saw, in order.
+fn run_module(module: &Module, input: &mut Input<'_>, wasm: &[u8]) -> Vec<Seen> {
     let mut store = Store::new(module.engine(), limits());
     store.limiter(|l: &mut StoreLimits| l as &mut dyn petrel::ResourceLimiter);
     store.set_fuel(FUEL).expect("fuel is on");
@@ -348,7 +404,7 @@ fn run_module(module: &Module, input: &mut Input<'_>, wasm: &[u8]) {
             Ok(e) => imports.push(e),
             Err(e) if trap_or_limit(&e) => {
                 bump(4);
-                return;
+                return vec![Seen::NotInstantiated(trap_code(&e))];
             }
             Err(e) => panic!(
                 "cannot make a dummy for import {}::{} of type {}: {e:#}\n{}",
@@ -363,7 +419,12 @@ fn run_module(module: &Module, input: &mut Input<'_>, wasm: &[u8]) {
         Ok(i) => i,
         Err(e) if trap_or_limit(&e) => {
             bump(4);
-            return;
+            return vec![match trap_code(&e) {
+                Some(petrel::TrapCode::OutOfFuel | petrel::TrapCode::StackOverflow) => {
+                    Seen::Exhausted
+                }
+                code => Seen::NotInstantiated(code),
+            }];
         }
         Err(e) => panic!(
             "instantiation with matching dummies failed: {e:#}\n{}",
@@ -371,6 +432,7 @@ fn run_module(module: &Module, input: &mut Input<'_>, wasm: &[u8]) {
         ),
     };
     bump(3);
+    let mut seen = Vec::new();
     for (name, export) in instance.exports(&mut store) {
         let Extern::Func(func) = export else {
             continue;
@@ -388,14 +450,84 @@ fn run_module(module: &Module, input: &mut Input<'_>, wasm: &[u8]) {
                         "export `{name}` returned a value of the wrong type"
                     );
                 }
+                seen.push(Seen::Returned(results));
             }
-            Err(e) if e.downcast_ref::<petrel::Trap>().is_some() => bump(6),
+            Err(e) if e.downcast_ref::<petrel::Trap>().is_some() => {
+                bump(6);
+                let code = trap_code(&e).expect("a trap");
+                if matches!(
+                    code,
+                    petrel::TrapCode::OutOfFuel | petrel::TrapCode::StackOverflow
+                ) {
+                    seen.push(Seen::Exhausted);
+                    break;
+                }
+                seen.push(Seen::Trapped(code));
+            }
             Err(e) => panic!(
                 "export `{name}` failed with an error that is not a trap: {e:#}\n{}",
                 describe(wasm)
             ),
         }
     }
+    seen
+}
+
+/// Whether two values agree: floats by bits except that any NaN equals
+/// any NaN (NaN payloads are left open by the specification and these
+/// modules are not canonicalised), vectors likewise lane by lane (as
+/// 32-bit or as 64-bit lanes), references by null-ness.
+fn same(a: &Val, b: &Val) -> bool {
+    let nan32 = |x: u32| f32::from_bits(x).is_nan();
+    let nan64 = |x: u64| f64::from_bits(x).is_nan();
+    match (a, b) {
+        (Val::F32(x), Val::F32(y)) => x == y || (nan32(*x) && nan32(*y)),
+        (Val::F64(x), Val::F64(y)) => x == y || (nan64(*x) && nan64(*y)),
+        (Val::V128(x), Val::V128(y)) => {
+            let lanes32 = (0..4).all(|i| {
+                let (p, q) = ((x >> (32 * i)) as u32, (y >> (32 * i)) as u32);
+                p == q || (nan32(p) && nan32(q))
+            });
+            let lanes64 = (0..2).all(|i| {
+                let (p, q) = ((x >> (64 * i)) as u64, (y >> (64 * i)) as u64);
+                p == q || (nan64(p) && nan64(q))
+            });
+            lanes32 || lanes64
+        }
+        (Val::FuncRef(x), Val::FuncRef(y)) => x.is_none() == y.is_none(),
+        (Val::ExternRef(x), Val::ExternRef(y)) => x.is_none() == y.is_none(),
+        (Val::I32(x), Val::I32(y)) => x == y,
+        (Val::I64(x), Val::I64(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Compares the runs of one module under two engine configurations.
+fn compare_runs(a: &[Seen], b: &[Seen], names: (&str, &str), wasm: &[u8]) {
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        let agree = match (x, y) {
+            (Seen::Exhausted, _) | (_, Seen::Exhausted) => return,
+            (Seen::NotInstantiated(p), Seen::NotInstantiated(q)) => p == q,
+            (Seen::Trapped(p), Seen::Trapped(q)) => p == q,
+            (Seen::Returned(p), Seen::Returned(q)) => {
+                p.len() == q.len() && p.iter().zip(q).all(|(u, v)| same(u, v))
+            }
+            _ => false,
+        };
+        assert!(
+            agree,
+            "engine configurations disagree at call {i}: {}: {x:?}, {}: {y:?}\n{}",
+            names.0,
+            names.1,
+            describe(wasm)
+        );
+    }
+    assert_eq!(
+        a.len(),
+        b.len(),
+        "engine configurations made different numbers of calls\n{}",
+        describe(wasm)
+    );
 }
 
 /// Runs `cases` deterministic inputs from `seed`; returns the counts of
