@@ -17,6 +17,9 @@
 //! - **sealed artifacts**: the `deserialize` target's candidates (random
 //!   bytes, mutated, spliced and foreign-key artifacts) through the C
 //!   API's `petrel_module_deserialize`: only the genuine artifacts load;
+//! - **small inputs** of the C API: error messages, module keys, value
+//!   kinds of function types, linker names (each accepted exactly when
+//!   the header says);
 //! - **WASI**: the program's arguments, environment and standard input
 //!   from the input bytes (invalid UTF-8, empty names and `=` included)
 //!   through the C API's WASI configuration, then a module that forwards
@@ -161,10 +164,11 @@ fn core() -> &'static Core {
 /// Runs one fuzz input; panics on a failure.
 pub fn run(data: &[u8]) {
     let mut input = Input::new(data);
-    match input.byte() % 8 {
+    match input.byte() % 9 {
         0..=2 => binary(&mut input),
         3 => text(&mut input),
         4 => artifact(&mut input),
+        5 => small_inputs(&mut input),
         _ => wasi(&mut input),
     }
 }
@@ -299,6 +303,130 @@ fn artifact(input: &mut Input<'_>) {
     }
     // SAFETY: NULL or the module just loaded, freed once.
     unsafe { petrel_module_delete(module) };
+}
+
+/// The C API's other byte inputs: error messages (invalid UTF-8 is
+/// replaced), module keys (exactly 32 bytes), value kinds of function
+/// types (0 to 6), and names (UTF-8) for the linker and export lookups.
+fn small_inputs(input: &mut Input<'_>) {
+    let n = input.below(48);
+    let bytes = input.take(n).to_vec();
+    // SAFETY: buffers of their lengths; writable outs; every object made
+    // is freed once.
+    unsafe {
+        let e = petrel_error_new(bytes.as_ptr().cast(), bytes.len());
+        let msg = std::ffi::CStr::from_ptr(petrel_error_message(e));
+        let expected = String::from_utf8_lossy(&bytes);
+        // An inner NUL is written as `\0` (the message stays one C string).
+        let expected = expected.replace('\0', "\\0");
+        assert_eq!(
+            msg.to_str().ok(),
+            Some(expected.as_str()),
+            "petrel_error_new of {bytes:?}"
+        );
+        petrel_error_delete(e);
+
+        let mut config = std::ptr::null_mut();
+        assert!(outcome(petrel_config_new(&mut config)).is_ok());
+        let o = outcome(petrel_config_module_key(
+            config,
+            bytes.as_ptr(),
+            bytes.len(),
+        ));
+        assert_eq!(
+            o.is_ok(),
+            bytes.len() == 32,
+            "module key of {} bytes: {o:?}",
+            bytes.len()
+        );
+        petrel_config_delete(config);
+
+        let split = input.below(bytes.len() + 1);
+        let (params, results) = bytes.split_at(split);
+        let mut ft = std::ptr::null_mut();
+        let o = outcome(petrel_functype_new(
+            params.as_ptr(),
+            params.len(),
+            results.as_ptr(),
+            results.len(),
+            &mut ft,
+        ));
+        assert_eq!(
+            o.is_ok(),
+            bytes.iter().all(|k| *k <= PETREL_EXTERNREF),
+            "kinds {bytes:?}: {o:?}"
+        );
+        if o.is_ok() {
+            let mut ptr = std::ptr::null();
+            let mut len = 0;
+            assert!(outcome(petrel_functype_results(ft, &mut ptr, &mut len)).is_ok());
+            assert_eq!(len, results.len());
+        }
+        petrel_functype_delete(ft);
+
+        let engine = capi_engine();
+        let mut linker = std::ptr::null_mut();
+        assert!(outcome(petrel_linker_new(engine.0, &mut linker)).is_ok());
+        let mut store = std::ptr::null_mut();
+        assert!(
+            outcome(petrel_store_new(
+                engine.0,
+                std::ptr::null_mut(),
+                None,
+                &mut store
+            ))
+            .is_ok()
+        );
+        let mut g = petrel_global_t {
+            store_id: 0,
+            index: 0,
+        };
+        let v = petrel_val_t {
+            kind: PETREL_I32,
+            of: petrel_valunion_t { i64: 0 },
+        };
+        let gt = petrel_globaltype_t {
+            content: PETREL_I32,
+            mutability: PETREL_CONST,
+        };
+        assert!(outcome(petrel_global_new(store, gt, &v, &mut g)).is_ok());
+        let item = petrel_extern_t {
+            kind: PETREL_EXTERN_GLOBAL,
+            store_id: g.store_id,
+            index: g.index,
+        };
+        let utf8 = std::str::from_utf8(params).is_ok() && std::str::from_utf8(results).is_ok();
+        let o = outcome(petrel_linker_define(
+            linker,
+            store,
+            params.as_ptr().cast(),
+            params.len(),
+            results.as_ptr().cast(),
+            results.len(),
+            item,
+        ));
+        assert_eq!(
+            o.is_ok(),
+            utf8,
+            "linker names {params:?} {results:?}: {o:?}"
+        );
+        let mut found = false;
+        let mut got = item;
+        let o = outcome(petrel_linker_get(
+            linker,
+            store,
+            params.as_ptr().cast(),
+            params.len(),
+            results.as_ptr().cast(),
+            results.len(),
+            &mut got,
+            &mut found,
+        ));
+        assert_eq!(o.is_ok(), utf8, "linker_get {params:?} {results:?}: {o:?}");
+        assert_eq!(found, utf8, "a name just defined is found");
+        assert!(outcome(petrel_store_delete(store)).is_ok());
+        petrel_linker_delete(linker);
+    }
 }
 
 // ---------------------------------------------------------------- WASI

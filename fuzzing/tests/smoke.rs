@@ -37,7 +37,10 @@ fn compile_valid() {
     assert!(counts.compiled >= counts.modules / 3, "{counts:?}");
     assert!(counts.instantiated >= counts.compiled / 2, "{counts:?}");
     assert!(counts.calls >= counts.compiled, "{counts:?}");
-    assert!(counts.reloaded > 0 && counts.cross_checked > 0, "{counts:?}");
+    assert!(
+        counts.reloaded > 0 && counts.cross_checked > 0,
+        "{counts:?}"
+    );
 }
 
 #[test]
