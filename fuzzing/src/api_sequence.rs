@@ -1819,7 +1819,7 @@ fn worker(st: &mut State, input: &mut Input<'_>) {
     let state = SendPtr(st as *mut State);
     let inp = SendPtr(input as *mut Input<'_>);
     std::thread::scope(|s| {
-        s.spawn(move || {
+        let h = s.spawn(move || {
             let (state, inp) = (state, inp);
             // SAFETY: the first thread waits in `scope` until this one
             // ends, so these are exclusive borrows for the duration.
@@ -1828,6 +1828,13 @@ fn worker(st: &mut State, input: &mut Input<'_>) {
                 command(st, input, false);
             }
         });
+        // Joined explicitly: `scope` alone returns once the closure is
+        // done, possibly before the thread has run its thread-local
+        // destructors, which LeakSanitizer's per-input check then reports
+        // as leaked.
+        if let Err(panic) = h.join() {
+            std::panic::resume_unwind(panic);
+        }
     });
 }
 
