@@ -7,7 +7,7 @@ use crate::module::petrel_module_t;
 use crate::store::{StoreData, petrel_finalizer_t, petrel_store_t, with_store};
 use crate::util::{Out, guard, guard_void, obj, str};
 use crate::val::{petrel_extern_t, petrel_instance_t};
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use petrel::Linker;
 use std::ffi::{c_char, c_void};
 use std::sync::{Mutex, MutexGuard};
@@ -257,7 +257,20 @@ pub unsafe extern "C" fn petrel_linker_get(
         // SAFETY: live per the precondition.
         let l = unsafe { lock(linker)? };
         // SAFETY: live per the precondition.
-        let e = unsafe { with_store(store, |cx| Ok(l.get(cx, module, name)))? };
+        let e = unsafe {
+            with_store(store, |mut cx| {
+                let e = l.get(&mut cx, module, name);
+                // An item defined from another store is not "placed in
+                // `store`": returning it would hand out a handle that
+                // every use with `store` refuses.
+                if let Some(e) = e
+                    && e.ty(&cx).is_err()
+                {
+                    bail!("`{module}::{name}` is defined as an item of another store");
+                }
+                Ok(e)
+            })?
+        };
         match e {
             Some(e) => {
                 item_out.set(petrel_extern_t::from_core(e));

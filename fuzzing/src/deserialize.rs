@@ -30,13 +30,13 @@ const MODULES: [&str; 2] = [
 ];
 
 /// The engine, its genuine artifacts, and one sealed with another key.
-struct Fixture {
-    engine: Engine,
-    genuine: Vec<Vec<u8>>,
+pub(crate) struct Fixture {
+    pub(crate) engine: Engine,
+    pub(crate) genuine: Vec<Vec<u8>>,
     foreign: Vec<u8>,
 }
 
-fn fixture() -> &'static Fixture {
+pub(crate) fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let engine_with = |key: [u8; 32]| {
@@ -71,7 +71,7 @@ pub fn run(data: &[u8]) {
 }
 
 /// The bytes to load, built from the fuzz input.
-fn candidate(f: &Fixture, input: &mut Input<'_>) -> Vec<u8> {
+pub(crate) fn candidate(f: &Fixture, input: &mut Input<'_>) -> Vec<u8> {
     match input.byte() % 8 {
         0 => input.rest().to_vec(),
         1 => {
@@ -97,7 +97,7 @@ fn candidate(f: &Fixture, input: &mut Input<'_>) -> Vec<u8> {
 }
 
 /// Applies 0 to 7 mutations chosen by the input.
-fn mutate(blob: &mut Vec<u8>, input: &mut Input<'_>) {
+pub(crate) fn mutate(blob: &mut Vec<u8>, input: &mut Input<'_>) {
     let rounds = input.byte() % 8;
     for _ in 0..rounds {
         let len = blob.len();

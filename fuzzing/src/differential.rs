@@ -21,7 +21,7 @@
 //! is a failure too (the compile-everything-valid property); one that
 //! `wasmi` refuses (its own limits) is skipped.
 
-use crate::{Input, Rng};
+use crate::{Input, Rng, describe};
 use arbitrary::Unstructured;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -40,21 +40,48 @@ pub struct Counts {
     pub calls: u64,
     /// Modules whose comparison ended early: fuel or stack exhausted.
     pub inconclusive: u64,
+    /// Of the calls compared, those that trapped (in both).
+    pub traps: u64,
 }
 
-static GENERATED: AtomicU64 = AtomicU64::new(0);
-static INSTANTIATED: AtomicU64 = AtomicU64::new(0);
-static CALLS: AtomicU64 = AtomicU64::new(0);
-static INCONCLUSIVE: AtomicU64 = AtomicU64::new(0);
+/// Counters of one target that uses this comparison (the differential
+/// target and the operand-generation target keep their own).
+pub(crate) struct Counters {
+    pub(crate) generated: AtomicU64,
+    pub(crate) instantiated: AtomicU64,
+    pub(crate) calls: AtomicU64,
+    pub(crate) inconclusive: AtomicU64,
+    pub(crate) traps: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) const fn new() -> Counters {
+        Counters {
+            generated: AtomicU64::new(0),
+            instantiated: AtomicU64::new(0),
+            calls: AtomicU64::new(0),
+            inconclusive: AtomicU64::new(0),
+            traps: AtomicU64::new(0),
+        }
+    }
+
+    /// A snapshot.
+    pub(crate) fn get(&self) -> Counts {
+        Counts {
+            generated: self.generated.load(Ordering::Relaxed),
+            instantiated: self.instantiated.load(Ordering::Relaxed),
+            calls: self.calls.load(Ordering::Relaxed),
+            inconclusive: self.inconclusive.load(Ordering::Relaxed),
+            traps: self.traps.load(Ordering::Relaxed),
+        }
+    }
+}
+
+static COUNTERS: Counters = Counters::new();
 
 /// The counts so far (for the smoke test and the long-run report).
 pub fn counts() -> Counts {
-    Counts {
-        generated: GENERATED.load(Ordering::Relaxed),
-        instantiated: INSTANTIATED.load(Ordering::Relaxed),
-        calls: CALLS.load(Ordering::Relaxed),
-        inconclusive: INCONCLUSIVE.load(Ordering::Relaxed),
-    }
+    COUNTERS.get()
 }
 
 /// The wasm-smith configuration: the features both runtimes implement.
@@ -266,11 +293,6 @@ impl Pair {
     }
 }
 
-/// The module in text form, for a failure report.
-fn describe(wasm: &[u8]) -> String {
-    wasmprinter::print_bytes(wasm).unwrap_or_else(|e| format!("(unprintable module: {e})"))
-}
-
 /// Runs one fuzz input; panics on a divergence.
 pub fn run(data: &[u8]) {
     let mut u = Unstructured::new(data);
@@ -278,22 +300,29 @@ pub fn run(data: &[u8]) {
         return;
     };
     let wasm = module.to_bytes();
-    GENERATED.fetch_add(1, Ordering::Relaxed);
+    COUNTERS.generated.fetch_add(1, Ordering::Relaxed);
     let mut input = Input::new(u.take_rest());
+    compare(&wasm, &mut input, &COUNTERS);
+}
 
+/// Runs `wasm` (a module without imports) in both runtimes, calling each
+/// exported function in export order with arguments drawn from `input`,
+/// and panics on any divergence. `counters` counts the instantiations,
+/// calls and inconclusive ends.
+pub(crate) fn compare(wasm: &[u8], input: &mut Input<'_>, counters: &Counters) {
     let mut w_config = wasmi::Config::default();
     w_config.consume_fuel(true);
     let w_engine = wasmi::Engine::new(&w_config);
-    let Ok(w_module) = wasmi::Module::new(&w_engine, &wasm) else {
+    let Ok(w_module) = wasmi::Module::new(&w_engine, wasm) else {
         // wasmi's own limits; wasmparser validation is checked below.
         return;
     };
     let p_engine = engine();
-    let p_module = match petrel::Module::new(p_engine, &wasm) {
+    let p_module = match petrel::Module::new(p_engine, wasm) {
         Ok(m) => m,
         Err(e) => panic!(
             "petrel refused a module that wasmi and wasmparser accept: {e:#}\n{}",
-            describe(&wasm)
+            describe(wasm)
         ),
     };
 
@@ -309,44 +338,44 @@ pub fn run(data: &[u8]) {
         (Err(p), Err(w)) => {
             let (p, w) = (petrel_trap(&p), wasmi_trap(&w));
             if p == Outcome::Exhausted || w == Outcome::Exhausted {
-                INCONCLUSIVE.fetch_add(1, Ordering::Relaxed);
+                counters.inconclusive.fetch_add(1, Ordering::Relaxed);
                 return;
             }
             assert_eq!(
                 p,
                 w,
                 "instantiation trapped differently\n{}",
-                describe(&wasm)
+                describe(wasm)
             );
-            INSTANTIATED.fetch_add(1, Ordering::Relaxed);
+            counters.instantiated.fetch_add(1, Ordering::Relaxed);
             return;
         }
         (Ok(_), Err(w)) => {
             if wasmi_trap(&w) == Outcome::Exhausted {
-                INCONCLUSIVE.fetch_add(1, Ordering::Relaxed);
+                counters.inconclusive.fetch_add(1, Ordering::Relaxed);
                 return;
             }
-            panic!("only wasmi failed to instantiate: {w}\n{}", describe(&wasm))
+            panic!("only wasmi failed to instantiate: {w}\n{}", describe(wasm))
         }
         (Err(p), Ok(_)) => {
             if petrel_trap(&p) == Outcome::Exhausted {
-                INCONCLUSIVE.fetch_add(1, Ordering::Relaxed);
+                counters.inconclusive.fetch_add(1, Ordering::Relaxed);
                 return;
             }
             panic!(
                 "only petrel failed to instantiate: {p:#}\n{}",
-                describe(&wasm)
+                describe(wasm)
             )
         }
     };
-    INSTANTIATED.fetch_add(1, Ordering::Relaxed);
+    counters.instantiated.fetch_add(1, Ordering::Relaxed);
     let mut pair = Pair {
         p_store,
         p_instance,
         w_store,
         w_instance,
     };
-    pair.compare_state(&wasm);
+    pair.compare_state(wasm);
 
     let exports = pair.p_instance.exports(&mut pair.p_store);
     for (name, export) in exports {
@@ -359,7 +388,7 @@ pub fn run(data: &[u8]) {
             .get_func(&pair.w_store, &name)
             .expect("wasmi has the same function export");
         let (p_args, w_args): (Vec<_>, Vec<_>) =
-            ty.params().iter().map(|t| argument(t, &mut input)).unzip();
+            ty.params().iter().map(|t| argument(t, input)).unzip();
         let mut p_results: Vec<petrel::Val> = ty
             .results()
             .iter()
@@ -382,17 +411,20 @@ pub fn run(data: &[u8]) {
         if p == Outcome::Exhausted || w == Outcome::Exhausted {
             // Fuel and stack depth are counted differently: the states may
             // now differ, so this module's comparison ends here.
-            INCONCLUSIVE.fetch_add(1, Ordering::Relaxed);
+            counters.inconclusive.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        CALLS.fetch_add(1, Ordering::Relaxed);
+        counters.calls.fetch_add(1, Ordering::Relaxed);
+        if matches!(p, Outcome::Trap(_)) {
+            counters.traps.fetch_add(1, Ordering::Relaxed);
+        }
         assert_eq!(
             p,
             w,
             "export `{name}` differs (left: petrel, right: wasmi)\n{}",
-            describe(&wasm)
+            describe(wasm)
         );
-        pair.compare_state(&wasm);
+        pair.compare_state(wasm);
     }
 }
 

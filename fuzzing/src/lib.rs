@@ -14,9 +14,31 @@
 //!   crash `Module::deserialize`, and none but the genuine ones may load.
 //! - [`differential`]: wasm-smith modules run in Petrel and in the wasmi
 //!   interpreter; results, traps, memories and globals must agree.
+//! - [`compile_valid`]: every module `wasmparser` validates compiles,
+//!   instantiates with dummy imports and runs without a crash; every
+//!   module it refuses, Petrel refuses.
+//! - [`operands`]: bulk memory and table operations with operands chosen
+//!   to succeed (or to miss by one), run differentially like
+//!   [`differential`].
+//! - [`api_sequence`]: sequences of C API calls over two engines, two
+//!   stores and two threads: no crash, an error wherever the header
+//!   promises one, every finalizer run once at the end.
+//! - [`bad_bytes`]: truncated, corrupted and random bytes through every
+//!   entry point that takes bytes (modules, text, sealed artifacts, the C
+//!   API, WASI inputs and guest pointers): errors, never crashes.
 
+pub mod api_sequence;
+pub mod bad_bytes;
+mod capi;
+pub mod compile_valid;
 pub mod deserialize;
 pub mod differential;
+pub mod operands;
+
+/// A module in text form, for a failure report.
+pub(crate) fn describe(wasm: &[u8]) -> String {
+    wasmprinter::print_bytes(wasm).unwrap_or_else(|e| format!("(unprintable module: {e})"))
+}
 
 /// A small deterministic pseudo-random generator (SplitMix64) for the
 /// smoke tests: the same seed gives the same inputs on every machine.
@@ -88,6 +110,11 @@ impl<'a> Input<'a> {
         let (head, rest) = self.data.split_at(max.min(self.data.len()));
         self.data = rest;
         head
+    }
+
+    /// Whether every byte has been read.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
     }
 
     /// Everything not read yet.

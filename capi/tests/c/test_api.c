@@ -467,6 +467,9 @@ static void test_full(void) {
 
     /* Misuse: handles of another store, forged handles, NULLs, instance imports. */
     ERR(petrel_func_call_raw(other, &add, hv, 2), "wrong store");
+    /* An item the linker holds from `store` is not placed in `other`
+       (found by the api_sequence fuzz target). */
+    ERR(petrel_linker_get(linker, other, "m", 1, "add", 3, &item, &found), "another store");
     petrel_func_t forged = {add.store_id, 999999};
     ERR(petrel_func_call_raw(store, &forged, hv, 2), "not in this store");
     ERR(petrel_memory_size(other, mem, &pages), "wrong store");
