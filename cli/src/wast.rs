@@ -946,6 +946,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "runs compiled wasm code")]
     fn passing_directives() {
         let script = r#"
 (module $m
@@ -996,6 +997,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "runs compiled wasm code")]
     fn failing_directives_are_caught() {
         // Every directive from line 4 on must fail; each is on its own line.
         let script = r#"(module
@@ -1065,6 +1067,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "runs compiled wasm code")]
     fn trap_messages() {
         assert!(trap_message_matches("unreachable", "unreachable"));
         assert!(trap_message_matches(

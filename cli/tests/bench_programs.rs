@@ -92,12 +92,14 @@ fn run_all(select: impl Fn(&str) -> bool) -> usize {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn sightglass_programs() {
     let n = run_all(|d| d != "shootout");
     assert_eq!(n, 9, "programs outside shootout/");
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn shootout_programs() {
     let n = run_all(|d| d == "shootout");
     assert_eq!(n, 19, "programs in shootout/");

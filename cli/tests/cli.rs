@@ -69,6 +69,7 @@ fn wat_to_wasm(text: &str) -> Vec<u8> {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn runs_fib() {
     let out = petrel(&["run", "examples/fib.wat", "--invoke", "fib", "20"]);
     assert!(out.status.success(), "stderr: {}", stderr(&out));
@@ -80,6 +81,7 @@ fn runs_fib() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn runs_binary_module() {
     let dir = scratch("binary");
     let wasm = dir.join("fib.wasm");
@@ -91,6 +93,7 @@ fn runs_binary_module() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn prints_each_result_on_its_own_line() {
     let dir = scratch("results");
     let file = dir.join("multi.wat");
@@ -114,6 +117,7 @@ fn prints_each_result_on_its_own_line() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn trap_exits_134_with_backtrace() {
     let out = petrel(&["run", "examples/trap.wat", "--invoke", "run"]);
     let err = stderr(&out);
@@ -137,6 +141,7 @@ fn trap_exits_134_with_backtrace() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn missing_file() {
     let out = petrel(&["run", "does/not/exist.wasm"]);
     assert_error(&out, "exist.wasm");
@@ -145,6 +150,7 @@ fn missing_file() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn malformed_module() {
     let dir = scratch("malformed");
     let file = dir.join("garbage.wasm");
@@ -157,6 +163,7 @@ fn malformed_module() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn truncated_binary() {
     let dir = scratch("truncated");
     let text = std::fs::read_to_string(repo_root().join("examples/fib.wat")).unwrap();
@@ -168,6 +175,7 @@ fn truncated_binary() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn wrong_arguments() {
     let out = petrel(&["run", "examples/fib.wat", "--invoke", "fib"]);
     assert_error(&out, "expects 1 argument");
@@ -191,6 +199,7 @@ fn wrong_arguments() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn compile_then_run_cwasm() {
     let dir = scratch("cwasm");
     let key = keygen(&dir, "key");
@@ -241,6 +250,7 @@ fn compile_then_run_cwasm() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn corrupted_cwasm_is_rejected() {
     let dir = scratch("corrupt");
     let key = keygen(&dir, "key");
@@ -282,6 +292,7 @@ fn corrupted_cwasm_is_rejected() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn cwasm_needs_the_key_it_was_sealed_with() {
     let dir = scratch("keys");
     let key = keygen(&dir, "key");
@@ -338,6 +349,7 @@ fn cwasm_needs_the_key_it_was_sealed_with() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn key_files() {
     let dir = scratch("keyfiles");
     let key = keygen(&dir, "key");
@@ -401,6 +413,7 @@ fn key_files() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn wast_reports_counts_and_exit_status() {
     let dir = scratch("wast");
     let good = dir.join("good.wast");
@@ -460,6 +473,7 @@ fn wast_reports_counts_and_exit_status() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn help_and_version() {
     let out = petrel(&["--help"]);
     assert!(out.status.success());
@@ -521,6 +535,7 @@ const WASI_ECHO: &str = r#"
 "#;
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn runs_a_wasi_command() {
     let dir = scratch("wasi-command");
     let wat = dir.join("echo.wat");
@@ -583,6 +598,7 @@ fn runs_a_wasi_command() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the petrel binary as a child process")]
 fn preload_and_fuel() {
     let dir = scratch("preload");
     let lib = dir.join("lib.wat");

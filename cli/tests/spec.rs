@@ -143,6 +143,7 @@ fn run_all(files: &[PathBuf], profile: Profile) -> Vec<FileReport> {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn spec_testsuite() {
     let dir = suite_dir();
     let files = wast_files(&dir);
@@ -157,6 +158,7 @@ fn spec_testsuite() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn proposals_testsuite() {
     let dir = suite_dir().join("proposals");
     let mut named = Vec::new();

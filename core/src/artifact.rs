@@ -456,8 +456,10 @@ mod tests {
     #[test]
     fn every_flipped_bit_is_refused() {
         let (blob, _) = sealed();
-        for at in 0..blob.len() {
-            for bit in 0..8 {
+        // Under Miri, where each try is slow, one bit of every 7th byte.
+        let (step, bits) = if cfg!(miri) { (7, 1) } else { (1, 8) };
+        for at in (0..blob.len()).step_by(step) {
+            for bit in (0..8).cycle().skip(at % 8).take(bits) {
                 let mut bad = blob.clone();
                 bad[at] ^= 1 << bit;
                 assert!(open(&key(1), &expect(None), &bad).is_err(), "{at}:{bit}");

@@ -105,6 +105,12 @@ impl StoreOpaque {
         self.pending = Some(pending);
     }
 
+    /// Takes the reason a builtin left (tests call builtins directly).
+    #[cfg(test)]
+    pub(crate) fn take_pending(&mut self) -> Option<Pending> {
+        self.pending.take()
+    }
+
     /// The handle of the function whose `VMFuncRef` is at `func_ref`,
     /// creating it for a wasm function seen for the first time.
     pub(crate) fn func_from_ref(&mut self, func_ref: usize) -> Option<Func> {

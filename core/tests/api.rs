@@ -22,6 +22,7 @@ fn trap_of(err: &Error) -> &Trap {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn handle_from_another_store_is_an_error() {
     let engine = Engine::default();
     let wat = r#"(module (func (export "f") (result i32) i32.const 1)
@@ -61,6 +62,7 @@ fn handle_from_another_store_is_an_error() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn traps_carry_codes_and_backtraces() {
     let engine = Engine::default();
     let (mut store, instance) = instantiate(
@@ -144,6 +146,7 @@ fn traps_carry_codes_and_backtraces() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn ten_thousand_traps_leave_the_host_healthy() {
     let engine = Engine::default();
     let (mut store, instance) = instantiate(
@@ -161,6 +164,7 @@ fn ten_thousand_traps_leave_the_host_healthy() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn host_errors_and_panics_come_back_out() {
     #[derive(Debug)]
     struct MyError(u32);
@@ -206,6 +210,7 @@ fn host_errors_and_panics_come_back_out() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn deep_recursion_is_a_stack_overflow_trap() {
     let engine = Engine::default();
     let (mut store, instance) = instantiate(
@@ -223,6 +228,7 @@ fn deep_recursion_is_a_stack_overflow_trap() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn fuel_runs_out() {
     let engine = engine_with(|c| {
         c.consume_fuel(true);
@@ -254,6 +260,7 @@ fn fuel_runs_out() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn epoch_interrupts_an_infinite_loop() {
     let engine = engine_with(|c| {
         c.epoch_interruption(true);
@@ -302,6 +309,7 @@ fn epoch_interrupts_an_infinite_loop() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn limiter_refuses_growth() {
     struct Data {
         limits: StoreLimits,
@@ -344,6 +352,7 @@ fn limiter_refuses_growth() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn serialize_round_trip_and_corruption() {
     let engine = Engine::default();
     let module = Module::new(
@@ -373,6 +382,7 @@ fn serialize_round_trip_and_corruption() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn bad_input_is_a_clean_error() {
     let engine = Engine::default();
     let good =
@@ -446,6 +456,7 @@ fn linking_errors_are_not_traps() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn memories_tables_globals_and_externrefs() {
     let engine = Engine::default();
     let (mut store, instance) = instantiate(
@@ -490,6 +501,7 @@ fn memories_tables_globals_and_externrefs() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn host_functions_can_reenter_wasm_and_traps_unwind_only_the_inner_call() {
     let engine = Engine::default();
     let module = Module::new(
@@ -522,6 +534,7 @@ fn host_functions_can_reenter_wasm_and_traps_unwind_only_the_inner_call() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn stores_and_engines_cross_threads() {
     fn assert_send<T: Send>() {}
     fn assert_send_sync<T: Send + Sync>() {}
@@ -553,6 +566,7 @@ fn stores_and_engines_cross_threads() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn call_raw_checks_store_length_and_references() {
     let engine = Engine::default();
     let wat = r#"(module
@@ -646,6 +660,7 @@ fn many_value(i: usize, base: i64) -> Val {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn functions_with_twenty_results_compile_and_call_both_ways() {
     // A wasm export with 20 results, a host import with 20 results, and
     // wasm passing the host's results through: every value crosses in and
@@ -711,6 +726,7 @@ fn functions_with_twenty_results_compile_and_call_both_ways() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn huge_tables_fail_cleanly_instead_of_aborting() {
     // Found by the differential fuzzer: growing a table without a maximum
     // by 4 billion elements asked the allocator for 32 GiB and aborted.
@@ -758,6 +774,7 @@ fn huge_tables_fail_cleanly_instead_of_aborting() {
 /// leaves its memory as the trap found it (visible through a function it
 /// put in an imported table).
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn memory_images_match_copied_segments() {
     let data = r#"(module (memory (export "m") 2)
         (data (i32.const 70000) "abc") (data (i32.const 70001) "XY") (data (i32.const 5) "")
@@ -824,6 +841,7 @@ fn memory_images_match_copied_segments() {
 /// `return_call`s (and `return_call_indirect`s) run in the default 512 KiB
 /// of wasm stack, and a tail call may leave for a host function.
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn ten_million_tail_calls_run_in_constant_stack() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());

@@ -47,6 +47,7 @@ fn stats(engine: &Engine) -> CacheStatistics {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn a_second_engine_loads_what_the_first_compiled() {
     let dir = scratch("hit");
     let first = cached_engine(&dir).unwrap();
@@ -83,6 +84,7 @@ fn a_second_engine_loads_what_the_first_compiled() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn bad_entries_are_refused_and_recompiled() {
     let dir = scratch("bad");
     let engine = cached_engine(&dir).unwrap();

@@ -46,6 +46,7 @@ fn simd_disabled_rejects_simd_code_with_a_clear_error() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn v128_params_and_results() -> Result<()> {
     let engine = engine(true);
     let module = Module::new(&engine, ADD)?;
@@ -78,6 +79,7 @@ fn v128_params_and_results() -> Result<()> {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn v128_globals_and_memory() -> Result<()> {
     let engine = engine(true);
     let module = Module::new(
@@ -141,6 +143,7 @@ fn v128_globals_and_memory() -> Result<()> {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn v128_through_host_functions() -> Result<()> {
     let engine = engine(true);
     let module = Module::new(
@@ -164,6 +167,7 @@ fn v128_through_host_functions() -> Result<()> {
 /// instructions, and a 16-byte access next to the end of memory, under
 /// every optimisation level and with explicit bounds checks.
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn pattern_lowered_operators_under_every_config() -> Result<()> {
     let wat = r#"(module
       (memory 1)

@@ -2,6 +2,7 @@
 use petrel::*;
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn smoke() -> Result<()> {
     let engine = Engine::default();
     let module = Module::new(

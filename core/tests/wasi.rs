@@ -263,6 +263,7 @@ fn sandboxed(dir: &Path) -> Guest {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn args_and_environment() {
     let ctx = WasiCtxBuilder::new()
         .args(["prog", "a", "bc"])
@@ -290,6 +291,7 @@ fn args_and_environment() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn clocks() {
     let mut g = Guest::new(WasiCtx::builder().build());
     for id in 0..4 {
@@ -335,6 +337,7 @@ fn clocks() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn random() {
     let mut g = Guest::new(WasiCtx::builder().build());
     assert_eq!(g.call("random_get", &[i(100), i(64)]), SUCCESS);
@@ -348,6 +351,7 @@ fn random() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn file_read_write_seek_and_stat() {
     let dir = scratch("fd");
     let mut g = sandboxed(&dir);
@@ -518,6 +522,7 @@ fn dirents(buf: &[u8]) -> Vec<(String, u8, u64)> {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn readdir() {
     let dir = scratch("readdir");
     std::fs::write(dir.join("root/a"), b"1").unwrap();
@@ -581,6 +586,7 @@ fn readdir() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn path_operations() {
     let dir = scratch("path");
     let root = dir.join("root");
@@ -699,6 +705,7 @@ fn path_operations() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn escapes_from_the_preopen_are_refused() {
     let dir = scratch("escape");
     let root = dir.join("root");
@@ -785,6 +792,7 @@ fn escapes_from_the_preopen_are_refused() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn poll_oneoff_with_a_clock() {
     let mut g = Guest::new(WasiCtx::builder().stdin_bytes(b"abc".to_vec()).build());
     // One relative 30 ms subscription on the monotonic clock.
@@ -839,6 +847,7 @@ fn poll_oneoff_with_a_clock() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn sockets_signals_and_yield_are_errnos() {
     let mut g = Guest::new(WasiCtx::builder().build());
     // No descriptor is a socket: ENOTSOCK, as the specification and
@@ -902,6 +911,7 @@ fn run_command(ctx: WasiCtx) -> anyhow::Result<()> {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn captured_output_stdin_and_exit_code() {
     let stdout = MemoryOutputPipe::new(1 << 20);
     let stderr = MemoryOutputPipe::new(1 << 20);
@@ -920,6 +930,7 @@ fn captured_output_stdin_and_exit_code() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn output_redirected_to_files_and_limited_pipes() {
     let dir = scratch("redirect");
     let out = std::fs::File::create(dir.join("stdout.txt")).unwrap();
@@ -942,6 +953,7 @@ fn output_redirected_to_files_and_limited_pipes() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn proc_exit_statuses() {
     let engine = Engine::default();
     let mut linker = Linker::new(&engine);
@@ -981,6 +993,7 @@ fn proc_exit_statuses() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn a_module_without_memory_gets_an_error_not_a_crash() {
     let engine = Engine::default();
     let module = Module::new(
@@ -1013,6 +1026,7 @@ fn a_module_without_memory_gets_an_error_not_a_crash() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn context_in_a_field_of_the_store_data() {
     struct Host {
         calls: u32,
@@ -1074,6 +1088,7 @@ fn race_iterations() -> usize {
 /// `PETREL_RACE_ITERS=100000 cargo test --release -p petrel --test wasi
 /// renaming_race` runs the long version.
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn renaming_race_never_escapes_the_preopen() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -1179,6 +1194,7 @@ fn renaming_race_never_escapes_the_preopen() {
 /// and none is lost or overwritten (a seek to the end followed by a
 /// write would let one land on the other).
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn appends_from_two_stores_are_atomic() {
     let dir = scratch("append");
     std::fs::write(dir.join("root/log"), b"").unwrap();
@@ -1233,6 +1249,7 @@ fn appends_from_two_stores_are_atomic() {
 /// instead, before its function runs), and what the errno table cannot
 /// build: a rename onto `name/` of a file.
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code (a WASI program)")]
 fn invalid_flags_and_odd_paths() {
     let dir = scratch("flags");
     std::fs::write(dir.join("root/f"), b"x").unwrap();

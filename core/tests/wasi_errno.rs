@@ -113,6 +113,10 @@ fn run_under_petrel(wasm: &Path) -> Vec<(String, String)> {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs compiled wasm code (a WASI program built by clang)"
+)]
 fn errnos_match_the_table() {
     let wasm = build_cases();
     let got = run_under_petrel(&wasm);

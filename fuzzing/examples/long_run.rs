@@ -1,6 +1,7 @@
 //! A long deterministic run of one fuzz target without libFuzzer:
 //! `cargo run --release -p petrel-fuzzing --example long_run -- TARGET CASES [SEED]`
-//! (TARGET: compile_valid, bad_bytes, api_sequence or operands) prints
+//! (TARGET: differential, compile_valid, bad_bytes, api_sequence or
+//! operands) prints
 //! the target's counts and the time taken every tenth of the run.
 
 fn main() {
@@ -15,6 +16,7 @@ fn main() {
         let n = step.min(cases - done);
         let seed = seed.wrapping_add(done as u64);
         let counts = match target.as_str() {
+            "differential" => format!("{:?}", petrel_fuzzing::differential::smoke(seed, n)),
             "compile_valid" => format!("{:?}", petrel_fuzzing::compile_valid::smoke(seed, n)),
             "bad_bytes" => format!("{:?}", petrel_fuzzing::bad_bytes::smoke(seed, n)),
             "api_sequence" => format!("{:?}", petrel_fuzzing::api_sequence::smoke(seed, n)),

@@ -54,6 +54,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "runs the C compiler as a child process")]
     fn record_layouts_match_the_c_compiler() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .parent()
@@ -83,6 +84,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "runs the C compiler as a child process")]
     fn a_wrong_offset_is_caught() {
         // The check itself must be able to fail: a deliberately wrong
         // layout is rejected by the compiler.

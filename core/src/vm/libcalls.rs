@@ -164,6 +164,107 @@ mod tests {
     use super::*;
     use crate::environ::builtins::BuiltinFunction;
 
+    /// Instantiates `wat`, enters its store the way a call from the host
+    /// does (the store's pointer in the store context, where the builtins
+    /// find it), calls `f` with the instance's `vmctx`, and leaves again.
+    /// Compiled code is never run, so this also runs under Miri. Returns
+    /// the store.
+    fn with_entered_instance(
+        wat: &str,
+        f: impl FnOnce(*mut u8, &dyn Fn() -> Option<Pending>),
+    ) -> crate::Store<()> {
+        use crate::{Config, Engine, Instance, Module, Store};
+        // One thread compiles: rayon's work stealing (crossbeam-epoch) is
+        // not clean under Miri's Stacked Borrows, which this test runs in.
+        let engine = Engine::new(Config::new().parallel_compilation(false)).unwrap();
+        let mut store = Store::new(&engine, ());
+        let module = Module::new(&engine, wat).unwrap();
+        Instance::new(&mut store, &module, &[]).unwrap();
+        let vmctx = store.inner.opaque.instances[0].vmctx.as_ptr();
+        let ctx = store.inner.opaque.vm_context_mut().as_ptr();
+        let vmstore: &mut dyn VMStore = &mut *store.inner;
+        let vmstore = std::ptr::NonNull::from(vmstore);
+        // SAFETY: only the trait object's lifetime bound changes; the
+        // pointer is removed from the context before `store` is used again.
+        let vmstore = unsafe {
+            std::mem::transmute::<
+                std::ptr::NonNull<dyn VMStore + '_>,
+                std::ptr::NonNull<dyn VMStore + 'static>,
+            >(vmstore)
+        };
+        // SAFETY: `ctx` is the store's context, a separate live allocation
+        // made for writing; nothing else accesses it during this test.
+        unsafe { (*ctx).store = Some(vmstore) };
+        // The store is reached only through `vmstore` until it is removed.
+        // SAFETY: as above; `vmstore` is live and nobody else borrows it.
+        let take_pending = || unsafe { (*vmstore.as_ptr()).opaque_mut().take_pending() };
+        f(vmctx, &take_pending);
+        // SAFETY: as above.
+        unsafe { (*ctx).store = None };
+        store
+    }
+
+    #[test]
+    fn builtins_called_directly_act_on_the_calling_instance() {
+        let wat = r#"(module
+            (memory 1 3)
+            (table 2 10 funcref)
+            (table 4 funcref)
+            (func $f)
+            (data "\01\02\03\04")
+            (elem func $f $f))"#;
+        let mut store = with_entered_instance(wat, |vmctx, take_pending| {
+            let b = &BUILTINS;
+            let trap = |code| matches!(take_pending(), Some(Pending::Trap(c)) if c == code);
+            use crate::TrapCode::{MemoryOutOfBounds, TableOutOfBounds};
+            // SAFETY: `vmctx` is the live instance the store was entered
+            // for, and every index names one of its items.
+            unsafe {
+                // memory.grow returns the old size, or -1 past the maximum.
+                assert_eq!((b.memory_grow)(vmctx, 0, 1), 1);
+                assert_eq!((b.memory_grow)(vmctx, 0, 5), u32::MAX);
+                assert!(take_pending().is_none());
+                // memory.init copies from the segment; out of bounds traps.
+                assert_eq!((b.memory_init)(vmctx, 0, 0, 10, 1, 3), 1);
+                assert_eq!((b.memory_init)(vmctx, 0, 0, 2 * 65536 - 2, 0, 3), 0);
+                assert!(trap(MemoryOutOfBounds));
+                assert_eq!((b.memory_init)(vmctx, 0, 0, 0, 2, 3), 0);
+                assert!(trap(MemoryOutOfBounds));
+                // After data.drop only empty copies succeed.
+                assert_eq!((b.data_drop)(vmctx, 0), 1);
+                assert_eq!((b.memory_init)(vmctx, 0, 0, 0, 0, 0), 1);
+                assert_eq!((b.memory_init)(vmctx, 0, 0, 0, 0, 1), 0);
+                assert!(trap(MemoryOutOfBounds));
+                // Tables: init from the segment, copy, fill, grow.
+                assert_eq!((b.table_init)(vmctx, 0, 0, 0, 0, 2), 1);
+                assert_eq!((b.table_init)(vmctx, 0, 0, 1, 0, 2), 0);
+                assert!(trap(TableOutOfBounds));
+                assert_eq!((b.table_copy)(vmctx, 1, 0, 2, 0, 2), 1);
+                assert_eq!((b.table_copy)(vmctx, 1, 1, 0, 2, 2), 1);
+                assert_eq!((b.table_copy)(vmctx, 1, 0, 3, 0, 2), 0);
+                assert!(trap(TableOutOfBounds));
+                assert_eq!((b.table_grow)(vmctx, 0, 3, 0), 2);
+                assert_eq!((b.table_grow)(vmctx, 0, 6, 0), u32::MAX);
+                assert_eq!((b.table_fill)(vmctx, 0, 4, 0, 1), 1);
+                assert_eq!((b.table_fill)(vmctx, 0, 4, 0, 2), 0);
+                assert!(trap(TableOutOfBounds));
+                assert_eq!((b.elem_drop)(vmctx, 0), 1);
+                assert_eq!((b.table_init)(vmctx, 0, 0, 0, 0, 1), 0);
+                assert!(trap(TableOutOfBounds));
+                assert!(take_pending().is_none());
+            }
+        });
+        let o = &mut store.inner.opaque;
+        assert_eq!(o.memories[0].byte_size(), 2 * 65536);
+        assert_eq!(o.memories[0].as_slice()[9..14], [0, 2, 3, 4, 0]);
+        let (t0, t1) = (o.tables[0].elements(), o.tables[1].elements());
+        assert_eq!(t0.len(), 5);
+        let f = t0[0];
+        assert_ne!(f, 0);
+        assert_eq!(t0, [f, f, 0, 0, 0]);
+        assert_eq!(t1, [f, f, f, f]);
+    }
+
     #[test]
     fn table_has_one_pointer_per_builtin() {
         assert_eq!(

@@ -195,10 +195,6 @@ mod tests {
     use super::*;
 
     #[test]
-    #[cfg_attr(
-        miri,
-        ignore = "needs an address-space reservation (mmap), which Miri cannot emulate"
-    )]
     fn static_memory_grows_in_place() {
         let mut m = LinearMemory::new(MemoryType::new(1, Some(3)), true).unwrap();
         let base = m.base();

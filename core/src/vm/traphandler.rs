@@ -42,7 +42,8 @@ use crate::vm::mmap::{Mmap, page_size};
 unsafe extern "C" {
     /// Sets up a `sigjmp_buf` on its own frame, stores its address in
     /// `*jmp_buf_out`, calls `body(payload)`; returns 1 on normal return and 0
-    /// when `petrel_longjmp` jumped back to it.
+    /// when `petrel_longjmp` jumped back to it. (Not called under Miri.)
+    #[cfg(not(miri))]
     fn petrel_setjmp_call(
         body: unsafe extern "C" fn(*mut c_void),
         payload: *mut c_void,
@@ -239,6 +240,11 @@ static INIT: Once = Once::new();
 /// once (idempotent, thread-safe), saving the previous action of each so that
 /// faults that are not ours are passed on.
 pub fn init_traps() {
+    if cfg!(miri) {
+        // Miri runs no compiled code (see `call::invoke_wasm`), so there is
+        // no fault to catch, and it cannot install signal handlers.
+        return;
+    }
     INIT.call_once(|| {
         for (i, &sig) in SIGNALS.iter().enumerate() {
             // SAFETY: inside call_once nobody else accesses PREV_ACTIONS, and
@@ -553,6 +559,7 @@ pub unsafe fn catch_traps<F: FnMut()>(mut f: F) -> Result<(), Box<TrapRecord>> {
     let locals = unsafe { &*locals };
     let stack_low = match locals.stack_low.get() {
         Some(low) => low,
+        None if cfg!(miri) => 0,
         None => thread_setup(locals),
     };
     let mut activation = Activation {
@@ -577,12 +584,21 @@ pub unsafe fn catch_traps<F: FnMut()>(mut f: F) -> Result<(), Box<TrapRecord>> {
     // claims a fault, `trap_landing` jumps back into petrel_setjmp_call's
     // frame, skipping only plain frames (JIT code, `call_body`'s closure
     // machinery, and `f`'s frames, which the caller guarantees are plain).
+    #[cfg(not(miri))]
     let returned = unsafe {
         petrel_setjmp_call(
             call_body::<F>,
             (&raw mut payload).cast(),
             &raw mut (*act).jmp_buf,
         )
+    };
+    // Miri cannot call the C helper; nothing it runs can fault into the
+    // handler, so `f` is called directly, its panic caught the same way.
+    // SAFETY: as above, `payload` has the type `call_body::<F>` expects.
+    #[cfg(miri)]
+    let returned = unsafe {
+        call_body::<F>((&raw mut payload).cast());
+        1
     };
     // SAFETY: `act` is still live; the handler and landing are done with it.
     let act = unsafe { &mut *act };
@@ -636,6 +652,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri cannot install an alternate signal stack")]
     fn alt_stack_is_installed() {
         std::thread::spawn(|| {
             // SAFETY: no JIT code runs.
@@ -705,6 +722,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code")]
         fn normal_return() {
             let cm = module();
             let mut out = 0;
@@ -715,6 +733,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code")]
         fn ud2_is_sigill() {
             let cm = module();
             // SAFETY: as above.
@@ -727,6 +746,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code")]
         fn null_load_is_sigsegv() {
             let cm = module();
             // SAFETY: as above.
@@ -737,6 +757,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code")]
         fn guard_page_load_is_sigsegv() {
             let cm = module();
             let guard = Mmap::reserve(1 << 20).unwrap();
@@ -749,6 +770,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code")]
         fn divide_by_zero_is_sigfpe() {
             let cm = module();
             let mut q = 0;
@@ -765,6 +787,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code")]
         fn backtrace_walks_jit_frames() {
             let cm = module();
             // SAFETY: as above.
@@ -778,6 +801,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code")]
         fn many_traps_in_a_row() {
             let cm = module();
             for i in 0..10_000 {
@@ -793,6 +817,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code")]
         fn nested_catch_traps() {
             let cm = module();
             let mut inner_result = None;
@@ -821,6 +846,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code")]
         fn traps_on_many_threads() {
             let cm = std::sync::Arc::new(module());
             let hs: Vec<_> = (0..4)
@@ -843,6 +869,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code")]
         fn stack_overflow_in_jit_code_is_caught() {
             let cm = std::sync::Arc::new(module());
             let cm2 = cm.clone();
@@ -886,6 +913,7 @@ mod tests {
         }
 
         #[test]
+        #[cfg_attr(miri, ignore = "runs machine code in a child process")]
         fn foreign_faults_are_not_swallowed() {
             use std::os::unix::process::ExitStatusExt;
             match std::env::var("PETREL_TRAP_CHILD").as_deref() {
