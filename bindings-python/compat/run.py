@@ -152,7 +152,9 @@ def write_alias(work: Path) -> Path:
 
 def env_with(path: Path) -> Dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(path)
+    # In front of any PYTHONPATH already set (which may hold the petrel
+    # under test).
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(path), env.get("PYTHONPATH", "")) if p)
     env.pop("PYTHONHOME", None)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env

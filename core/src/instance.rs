@@ -328,7 +328,9 @@ pub(crate) fn instantiate(
     if let Some(start) = info.start {
         let f = opaque.instance_func(instance_index, start);
         let mut values = [ValRaw::default(); 1];
-        vm::call::call_func(store, f.0.index, &mut values)?;
+        // An imported host function as the start function sees the new
+        // instance as its caller (its exports, memory included).
+        vm::call::call_func_from(store, f.0.index, &mut values, Some(instance_index))?;
     }
     Ok(instance)
 }

@@ -10,25 +10,20 @@
 5
 """
 
-from ._errors import ExitTrap, Frame, PetrelError, Trap, WasmtimeError
+from ._config import Config
+from ._engine import Engine
+from ._errors import ArgumentTypeError, ClosedError, ExitTrap, Frame, PetrelError, Trap, WasmtimeError
+from ._extern import Extern, extern_type
+from ._func import Caller, Func
+from ._global import Global
+from ._instance import Instance, InstanceExports
+from ._linker import Linker
 from ._lowlevel import ExternKind, Mutability, OptLevel, TrapCode, ValKind
-from ._runtime import (
-    Caller,
-    Config,
-    Engine,
-    Extern,
-    Func,
-    Global,
-    Instance,
-    InstanceExports,
-    Linker,
-    Memory,
-    Module,
-    Store,
-    Table,
-    extern_type,
-    wat2wasm,
-)
+from ._managed import Managed
+from ._memory import Memory
+from ._module import Module, wat2wasm
+from ._store import Store
+from ._table import Table
 from ._types import (
     ExportType,
     FuncType,
@@ -43,7 +38,9 @@ from ._types import (
 from ._wasi import WasiConfig
 
 __all__ = [
+    "ArgumentTypeError",
     "Caller",
+    "ClosedError",
     "Config",
     "Engine",
     "ExitTrap",
@@ -60,6 +57,7 @@ __all__ = [
     "InstanceExports",
     "Limits",
     "Linker",
+    "Managed",
     "Memory",
     "MemoryType",
     "Module",

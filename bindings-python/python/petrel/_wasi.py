@@ -16,8 +16,8 @@ import os
 from typing import Any, Iterable, List, Sequence, Tuple, Union
 
 from . import _lowlevel as ll
-from ._errors import PetrelError
 from ._lowlevel import ffi, lib
+from ._managed import Settings
 
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 
@@ -45,34 +45,22 @@ def _c_array(strings: List[Any]) -> Any:
     return ffi.new("char *[]", strings)
 
 
-class WasiConfig:
+class WasiConfig(Settings):
     """The arguments, environment, standard streams and preopened directories
     of a WASI program.
 
     Defaults: no arguments, no environment, empty standard input, standard
     output and error discarded, no preopened directory. Each setting replaces
     the earlier one of the same stream or list; ``preopen_dir`` adds.
+    ``Store.set_wasi`` takes the configuration: using it afterwards raises
+    ``ClosedError``.
     """
 
+    _what = "WasiConfig"
+    _closed_hint = " (Store.set_wasi takes it: it cannot be used again)"
+
     def __init__(self) -> None:
-        self._ptr: Any = ll.wasi_config_new()
-
-    def _p(self) -> Any:
-        if self._ptr is None:
-            raise PetrelError("this WasiConfig was given to a store (Store.set_wasi) and cannot be used again")
-        return self._ptr
-
-    def _consume(self) -> Any:
-        """Hands the C object over (to ``petrel_store_set_wasi``, which frees it)."""
-        p = self._p()
-        self._ptr = None
-        return p
-
-    def __del__(self) -> None:
-        p = getattr(self, "_ptr", None)
-        if p is not None:
-            self._ptr = None
-            lib.petrel_wasi_config_delete(p)
+        self._set_ptr(ll.wasi_config_new(), lib.petrel_wasi_config_delete)
 
     @property
     def argv(self) -> None:

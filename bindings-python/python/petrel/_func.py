@@ -1,0 +1,347 @@
+"""``Func`` (calls into wasm, and Python functions wasm calls) and
+``Caller`` (what a host function sees of the store it runs in).
+
+Calls go through ``petrel_func_call_raw``. A ``Func`` switches on its first
+call to a class specialised to its signature whose ``__call__`` is
+straight-line code for that signature (see ``_signature_class``).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from . import _lowlevel as ll
+from ._errors import PetrelError, expect, stash_exception
+from ._floats import f32_from_bits, f32_to_bits
+from ._lowlevel import check, ffi, lib
+from ._managed import Handle
+from ._store import StoreLike, closed, finalize, keep, lookup, store_pointer
+from ._types import FuncType, ValType
+from ._value import EXTERNREF, F32, F64, FUNCREF, I32, I64, from_raw, to_raw
+
+
+class Func(Handle):
+    """A function of a store: call it as ``func(store, *args)``.
+
+    ``Func(store, ty, func)`` makes a host function: ``func`` is called with
+    the arguments as plain Python values (preceded by a ``Caller`` when
+    ``access_caller`` is true) and returns None, one value, or a sequence of
+    values for several results.
+    """
+
+    __slots__ = ("__weakref__",)
+    _ctype = "petrel_func_t *"
+
+    def __init__(self, store: StoreLike, ty: FuncType, func: Callable[..., Any], access_caller: bool = False) -> None:
+        sp = store_pointer(store)
+        expect(ty, FuncType, "a FuncType")
+        key = keep(_HostFunc(func, ty, access_caller))
+        h = ll.func_new(sp, ty._to_c(), _host_trampoline, key, finalize)
+        self._init(h.store_id, h.index)
+
+    def type(self, store: StoreLike) -> FuncType:
+        """The function's type."""
+        return FuncType._from_c(ll.func_type(store_pointer(store), self._c[0]))
+
+    def __call__(self, store: StoreLike, *args: Any) -> Any:
+        """Calls the function: ``func(store, *args)``; one result is returned
+        as is, several as a list, none as None.
+
+        Arguments are plain Python values or ``Val``s; a wrong number of them
+        raises ``PetrelError``, a value of the wrong type ``TypeError``.
+
+        The first call looks up the type and switches this object to the
+        class specialised to its signature.
+        """
+        ty = self.type(store)
+        self.__class__ = _signature_class([t.kind for t in ty.params], [t.kind for t in ty.results])
+        return self(store, *args)
+
+
+class Caller:
+    """What a host function made with ``access_caller=True`` gets first: the
+    calling instance's exports and the store's data. Usable wherever a
+    store is, until the host function returns."""
+
+    _is_store = True
+
+    def __init__(self, caller: Any) -> None:
+        self._caller = caller
+        self._ptr: Any = ll.caller_store(caller)
+        self._id: int = ll.store_id(self._ptr)
+
+    def _invalidate(self) -> None:
+        self._ptr = None
+        self._caller = None
+
+    def data(self) -> Any:
+        """The store's data (``ClosedError`` after the host function returned)."""
+        if self._caller is None:
+            raise closed(self)
+        return lookup(ll.caller_data(self._caller))[0]
+
+    def get(self, name: str) -> Optional[Any]:
+        """The calling instance's export ``name``; None when there is none or
+        when the host function has returned."""
+        encoded = name.encode("utf-8")
+        if self._caller is None:
+            return None
+        item, found = ll.caller_export_get(self._caller, encoded)
+        if not found:
+            return None
+        from ._extern import extern_from_c
+
+        return extern_from_c(item)
+
+    def __getitem__(self, name: str) -> Any:
+        """The calling instance's export ``name`` (``KeyError`` when there is none)."""
+        e = self.get(name)
+        if e is None:
+            raise KeyError(f"failed to find export {name}")
+        return e
+
+
+# Typed views of a raw buffer: C type and number of view elements per
+# 16-byte slot, by value kind. f32 values go through their bits (_floats),
+# so a NaN keeps its payload and signalling bit.
+_VIEWS = {I32: ("int32_t", 4), I64: ("int64_t", 2), F32: ("uint32_t", 4), F64: ("double", 2)}
+_VIEW_NAMES = {I32: "v_i32", I64: "v_i64", F32: "v_f32", F64: "v_f64"}
+
+
+def _convert_args(store: Any, raw: Any, params: List[int], args: Sequence[Any]) -> None:
+    """The general argument conversion (``Val``s, unsigned integers, references)."""
+    for i, k in enumerate(params):
+        to_raw(store, raw[i], k, args[i])
+
+
+class _Missing:
+    """The default of every parameter of a specialised ``__call__``: a
+    missing argument is seen without Python's own ``TypeError``."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING = _Missing()
+
+
+def _arity_error(expected: int, args: Tuple[Any, ...]) -> PetrelError:
+    given = sum(1 for a in args if a is not _MISSING)
+    which = "many" if given > expected else "few"
+    return PetrelError(f"too {which} parameters provided: given {given}, expected {expected}")
+
+
+_SIGNATURE_CLASSES: Dict[Tuple[Tuple[int, ...], Tuple[int, ...]], type] = {}
+_SIGNATURE_LOCK = threading.Lock()
+
+
+def _signature_class(params: List[int], results: List[int]) -> type:
+    """The ``Func`` subclass whose ``__call__`` is specialised to a signature.
+
+    A ``Func`` switches to it on its first call (same slots, so only the
+    class changes). Numeric signatures get straight-line code: the
+    arguments go into typed views of a buffer taken from a pool (thread-safe:
+    ``list.pop`` and ``list.append`` are atomic, and a buffer is never shared
+    while a call with the GIL released uses it), one C call, the results come
+    out of the same views. Anything unusual (a ``Val``, an unsigned integer,
+    a wrong type) takes the general path, which raises the right exception.
+    """
+    key = (tuple(params), tuple(results))
+    with _SIGNATURE_LOCK:
+        cls = _SIGNATURE_CLASSES.get(key)
+        if cls is None:
+            cls = _build_signature_class(params, results)
+            _SIGNATURE_CLASSES[key] = cls
+    return cls
+
+
+def _build_signature_class(params: List[int], results: List[int]) -> type:
+    n = max(len(params), len(results), 1)
+    nparams = len(params)
+    pool: List[Any] = []
+    numeric = all(k in _VIEWS for k in params + results)
+    used = sorted({k for k in params + results if k in _VIEWS})
+
+    def new() -> Any:
+        raw = ffi.new("petrel_valraw_t[]", n)
+        return (raw,) + tuple(ffi.cast(_VIEWS[k][0] + " *", raw) for k in used)
+
+    env = {
+        "pop": pop_or_new(pool, new),
+        "push": pool.append,
+        "call_raw": lib.petrel_func_call_raw,
+        "check": check,
+        "closed": closed,
+        "convert_args": _convert_args,
+        "from_raw": from_raw,
+        "params": params,
+        "f32_to_bits": f32_to_bits,
+        "f32_from_bits": f32_from_bits,
+        "MISSING": _MISSING,
+        "arity": _arity_error,
+        "store_pointer": store_pointer,
+        "nparams": nparams,
+    }
+    names = ", ".join(["raw"] + [_VIEW_NAMES[k] for k in used])
+    argnames = [f"a{i}" for i in range(nparams)]
+    # Every parameter defaults to MISSING and extra arguments land in
+    # `rest`, so a wrong count is a PetrelError (as in wasmtime-py) rather
+    # than Python's TypeError; checking the last parameter and `rest` is
+    # enough.
+    signature = "".join(f", {a}=MISSING" for a in argnames) + ", *rest"
+    count_check = "rest" + (f" or {argnames[-1]} is MISSING" if argnames else "")
+    arglist = "".join(", " + a for a in argnames)
+    lines = [
+        f"def __call__(self, store{signature}):",
+        f"    if {count_check}:",
+        f"        raise arity(nparams, ({''.join(a + ', ' for a in argnames)}) + rest)",
+        "    try:",
+        "        s = store._ptr",
+        "    except AttributeError:",
+        "        store_pointer(store)",
+        "    if s is None:",
+        "        raise closed(store)",
+        "    b = pop()",
+        f"    {names}, = b" if names == "raw" else f"    {names} = b",
+    ]
+    if numeric and nparams:
+        lines.append("    try:")
+        for i, k in enumerate(params):
+            value = f"f32_to_bits(a{i})" if k == F32 else f"a{i}"
+            lines.append(f"        {_VIEW_NAMES[k]}[{i * _VIEWS[k][1]}] = {value}")
+        lines.append("    except (TypeError, OverflowError):")
+        lines.append(f"        convert_args(store, raw, params, ({''.join(a + ', ' for a in argnames)}))")
+    elif nparams:
+        lines.append(f"    convert_args(store, raw, params, ({''.join(a + ', ' for a in argnames)}))")
+    lines += [
+        f"    err = call_raw(s, self._c, raw, {n})",
+        "    if err:",
+        "        push(b)",
+        "        check(err)",
+    ]
+    outs = []
+    for i, k in enumerate(results):
+        if numeric:
+            view = f"{_VIEW_NAMES[k]}[{i * _VIEWS[k][1]}]"
+            outs.append(f"f32_from_bits({view})" if k == F32 else view)
+        else:
+            outs.append(f"from_raw(store, raw[{i}], {k})")
+    if not outs:
+        lines += ["    push(b)", "    return None"]
+    elif len(outs) == 1:
+        lines += [f"    r = {outs[0]}", "    push(b)", "    return r"]
+    else:
+        lines += [f"    r = [{', '.join(outs)}]", "    push(b)", "    return r"]
+    helper = _scalar_helper(params, results)
+    if helper is not None:
+        # The fastest path: one compiled call with the arguments as C
+        # scalars (see bindings-python/native/fastcall.py); anything the C
+        # types refuse falls back to the buffer path above.
+        lines[0] = f"def call_buf(self, store{arglist}):"
+        del lines[1:3]
+        res = results[0] if results else None
+        failed = "r" if res is None else ("r != r" if res in (F32, F64) else "r == SENTINEL")
+        sentinel = lib.PETREL_PY_SENTINEL_I32 if res == I32 else lib.PETREL_PY_SENTINEL_I64
+        env.update(helper=helper, take_error=lib.petrel_py_take_error, SENTINEL=sentinel, fail=_scalar_failure)
+        lines += [
+            f"def __call__(self, store{signature}):",
+            f"    if {count_check}:",
+            f"        raise arity(nparams, ({''.join(a + ', ' for a in argnames)}) + rest)",
+            "    try:",
+            f"        r = helper(store._ptr, self._c{arglist})",
+            "    except (TypeError, OverflowError, AttributeError):",
+            f"        return call_buf(self, store{arglist})",
+            f"    if {failed}:",
+            "        fail(store, take_error())",
+            "    return None" if res is None else "    return r",
+        ]
+    exec("\n".join(lines), env)  # noqa: S102 (code generated from the signature only)
+    sig = ", ".join(str(ValType(k)) for k in params) + " -> " + ", ".join(str(ValType(k)) for k in results)
+    return type(f"Func[{sig}]", (Func,), {"__slots__": (), "__call__": env["__call__"]})
+
+
+def pop_or_new(pool: List[Any], new: Callable[[], Any]) -> Callable[[], Any]:
+    """A function that takes a buffer from ``pool``, or makes one when empty."""
+    pop = pool.pop
+
+    def take() -> Any:
+        try:
+            return pop()
+        except IndexError:
+            return new()
+
+    return take
+
+
+_HELPER_LETTERS = {I32: "i", I64: "I", F32: "f", F64: "F"}
+
+
+def _scalar_helper(params: List[int], results: List[int]) -> Any:
+    """The compiled scalar call helper for this signature, if there is one."""
+    if len(params) > 3 or len(results) > 1 or any(k not in _HELPER_LETTERS for k in params + results):
+        return None
+    name = "petrel_py_call_" + ("".join(_HELPER_LETTERS[k] for k in params) or "0")
+    name += "_" + (_HELPER_LETTERS[results[0]] if results else "v")
+    return getattr(lib, name, None)
+
+
+def _scalar_failure(store: Any, err: Any) -> None:
+    """Raises for a scalar helper's error (NULL: the sentinel was a real result)."""
+    if not err:
+        return
+    if getattr(store, "_ptr", True) is None:
+        lib.petrel_error_delete(err)
+        raise closed(store)
+    check(err)
+
+
+class _HostFunc:
+    __slots__ = ("func", "params", "results", "access_caller", "needs_caller")
+
+    def __init__(self, func: Callable[..., Any], ty: FuncType, access_caller: bool) -> None:
+        if not callable(func):
+            raise TypeError("a host function must be callable")
+        self.func = func
+        self.params = [t.kind for t in ty.params]
+        self.results = [t.kind for t in ty.results]
+        self.access_caller = access_caller
+        # The store is needed for reference values and by the caller itself.
+        refs = any(k in (FUNCREF, EXTERNREF) for k in self.params + self.results)
+        self.needs_caller = access_caller or refs
+
+
+def _host_trampoline_impl(env: Any, caller_ptr: Any, vals: Any, nargs: int, nresults: int) -> Any:
+    caller: Optional[Caller] = None
+    try:
+        host: _HostFunc = lookup(env)
+        if host.needs_caller:
+            caller = Caller(caller_ptr)
+        args = [from_raw(caller, vals[i], k) for i, k in enumerate(host.params)]
+        if host.access_caller:
+            r = host.func(caller, *args)
+        else:
+            r = host.func(*args)
+        results = host.results
+        if not results:
+            if r is not None:
+                raise PetrelError("callback produced results when it shouldn't")
+        elif len(results) == 1:
+            to_raw(caller, vals[0], results[0], r)
+        else:
+            if len(r) != len(results):
+                raise PetrelError("callback produced wrong number of results")
+            for i, k in enumerate(results):
+                to_raw(caller, vals[i], k, r[i])
+        return ffi.NULL
+    except BaseException as e:  # noqa: BLE001 (every exception goes back through wasm)
+        tag = stash_exception(e)
+        msg = f"{type(e).__name__}: {e}".encode("utf-8", "replace")
+        return lib.petrel_error_new_host(msg, len(msg), tag)
+    finally:
+        if caller is not None:
+            caller._invalidate()
+
+
+_host_trampoline: Any = ffi.callback("petrel_callback_t", _host_trampoline_impl)
+"""The C callback of every Python host function."""
