@@ -191,6 +191,21 @@ pub(crate) fn instantiate(
             bail!("resource limit exceeded: instance count too high (at most {max})");
         }
     }
+    let new_memories = info.memories.len() - info.num_imported_memories as usize;
+    let new_tables = info.tables.len() - info.num_imported_tables as usize;
+    let (memories, tables) = {
+        let o = store.opaque_mut();
+        (o.memories.len(), o.tables.len())
+    };
+    if let Some(limiter) = store.limiter() {
+        let (max_memories, max_tables) = (limiter.memories(), limiter.tables());
+        if new_memories > 0 && memories + new_memories > max_memories {
+            bail!("resource limit exceeded: memory count too high (at most {max_memories})");
+        }
+        if new_tables > 0 && tables + new_tables > max_tables {
+            bail!("resource limit exceeded: table count too high (at most {max_tables})");
+        }
+    }
     let offsets = module.offsets().clone();
     // Limits for the module's own memories and tables.
     for mem in &info.memories[info.num_imported_memories as usize..] {

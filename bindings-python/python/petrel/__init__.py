@@ -17,7 +17,7 @@ from ._extern import Extern, extern_type
 from ._func import Caller, Func
 from ._global import Global
 from ._instance import Instance, InstanceExports
-from ._linker import Linker
+from ._linker import InstancePre, Linker
 from ._lowlevel import ExternKind, Mutability, OptLevel, TrapCode, ValKind
 from ._managed import Managed
 from ._memory import Memory
@@ -35,18 +35,20 @@ from ._types import (
     Val,
     ValType,
 )
-from ._wasi import WasiConfig
+from ._wasi import DirPerms, FilePerms, WasiConfig
 
 __all__ = [
     "ArgumentTypeError",
     "Caller",
     "ClosedError",
+    "DirPerms",
     "Config",
     "Engine",
     "ExitTrap",
     "ExportType",
     "Extern",
     "ExternKind",
+    "FilePerms",
     "Frame",
     "Func",
     "FuncType",
@@ -55,6 +57,7 @@ __all__ = [
     "ImportType",
     "Instance",
     "InstanceExports",
+    "InstancePre",
     "Limits",
     "Linker",
     "Managed",

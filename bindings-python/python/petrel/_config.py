@@ -87,6 +87,16 @@ class Config(Settings):
     epoch_interruption = _flag("epoch_interruption", "Makes wasm check the epoch deadline.")
     parallel_compilation = _flag("parallel_compilation", "Compiles functions on several threads.")
     static_memory_guard = _flag("static_memory_guard", "Reserves 4 GiB + guard per memory.")
+    memory_init_cow = _flag(
+        "memory_init_cow", "Maps data segments copy-on-write from an image made at compile time (on by default)."
+    )
+    cranelift_nan_canonicalization = _flag(
+        "cranelift_nan_canonicalization",
+        "Makes every NaN a float operation produces the canonical one (deterministic bits; off by default).",
+    )
+    cranelift_debug_verifier = _flag(
+        "cranelift_debug_verifier", "Runs Cranelift's IR verifier on every function (slower compiles; off by default)."
+    )
 
     wasm_threads = _missing("wasm_threads", _MISSING["wasm_threads"])
     wasm_exceptions = _missing("wasm_exceptions", _MISSING["wasm_exceptions"])
@@ -131,6 +141,19 @@ class Config(Settings):
             raise PetrelError(f"unknown profiler: {profiler}")
 
     profiler = _write_only("profiler", _set_profiler, "The JIT profiler: only ``'none'`` (others raise).")
+
+    def _set_target(self, triple: str) -> None:
+        if not isinstance(triple, str):
+            raise TypeError(f"expected a str, got {type(triple).__name__}")
+        ll.config_target(self._p(), triple)
+
+    target = _write_only(
+        "target",
+        _set_target,
+        """The target triple to compile for (``"x86_64-unknown-linux-gnu"``...).
+        Petrel compiles for the host only: the host's triple is accepted
+        (it is the default), anything else raises ``PetrelError``.""",
+    )
 
     def _set_max_wasm_stack(self, size: int) -> None:
         if not isinstance(size, int):

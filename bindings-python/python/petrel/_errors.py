@@ -176,6 +176,7 @@ def _frames(trap: Any) -> List[Frame]:
                     _string(f.func_name),
                     _string(f.module_name),
                     f.func_offset if f.has_func_offset else None,
+                    f.module_offset if f.has_module_offset else None,
                 )
             )
     return frames

@@ -93,11 +93,58 @@ class Linker(Managed):
     def get_default(self, store: StoreLike, name: str) -> Func:
         """The default export of module ``name``: its function ``""``, else
         its ``_start``, else a function that does nothing (as Wasmtime)."""
-        for export in ("", "_start"):
-            item, found = ll.linker_get(self._p(), store_pointer(store), _name(name), _name(export))
-            if found:
-                f = extern_from_c(item)
-                if not isinstance(f, Func):
-                    raise PetrelError(f"default export `{export}` of `{name}` is not a function")
-                return f
-        return Func(store, FuncType([], []), lambda: None)
+        sp = store_pointer(store)
+        return Func._from_c(ll.linker_get_default(self._p(), sp, _name(name)))
+
+    def define_module(self, store: StoreLike, name: str, module: Module) -> None:
+        """Defines the exports of ``module`` under the module name ``name``,
+        as Wasmtime does for WASI commands and reactors: a reactor (no
+        ``_start`` export) is instantiated now and its ``_initialize`` run;
+        each exported function of a command (a module exporting ``_start``)
+        instantiates the module afresh every time it is called."""
+        sp = store_pointer(store)
+        name_b = _name(name)
+        expect(module, Module, "a Module")
+        ll.linker_module(self._p(), sp, name_b, module._p())
+
+    def define_unknown_imports_as_traps(self, module: Module) -> None:
+        """Defines every function import of ``module`` not defined yet as a
+        function that fails with an "unknown import" error when called."""
+        expect(module, Module, "a Module")
+        ll.linker_define_unknown_imports_as_traps(self._p(), module._p())
+
+    def define_unknown_imports_as_default_values(self, store: StoreLike, module: Module) -> None:
+        """Defines every import of ``module`` not defined yet as a default
+        item of ``store``: a function returning zeros and nulls, a global
+        holding zero, a table of nulls, a memory of the minimum size."""
+        sp = store_pointer(store)
+        expect(module, Module, "a Module")
+        ll.linker_define_unknown_imports_as_default_values(self._p(), sp, module._p())
+
+    def instantiate_pre(self, module: Module) -> "InstancePre":
+        """Resolves every import of ``module`` now (``PetrelError`` for one
+        not defined) and returns what instantiates it in any store of the
+        engine without looking names up again."""
+        expect(module, Module, "a Module")
+        pre = InstancePre.__new__(InstancePre)
+        pre._set_ptr(ll.linker_instantiate_pre(self._p(), module._p()), lib.petrel_instance_pre_delete)
+        pre._engine = self.engine
+        return pre
+
+
+class InstancePre(Managed):
+    """A module with its imports resolved (``Linker.instantiate_pre``):
+    ``instantiate(store)`` makes an instance without resolving names again.
+    Later definitions in the linker do not change it."""
+
+    _what = "InstancePre"
+    _engine: Engine
+
+    def instantiate(self, store: StoreLike) -> Instance:
+        """Instantiates the module in ``store`` (``Trap`` from its start function)."""
+        return Instance._from_c(ll.instance_pre_instantiate(self._p(), store_pointer(store)))
+
+    @property
+    def module(self) -> Module:
+        """The module it instantiates."""
+        return Module._from_ptr(self._engine, ll.instance_pre_module(self._p()))

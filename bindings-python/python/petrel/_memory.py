@@ -33,6 +33,8 @@ class Memory(Handle):
     def __init__(self, store: StoreLike, ty: MemoryType) -> None:
         sp = store_pointer(store)
         expect(ty, MemoryType, "a MemoryType")
+        if ty.is_shared:
+            raise PetrelError("Petrel does not implement shared memories (the threads proposal)")
         h = ll.memory_new(sp, ty._to_c())
         self._init(h.store_id, h.index)
 

@@ -15,7 +15,7 @@ from ._types import ExportType, ImportType, externtype_from_c
 Wasm = Union[str, bytes, bytearray, memoryview]
 
 
-def _owned_bytes(out: Any) -> bytes:
+def owned_bytes(out: Any) -> bytes:
     """Copies and frees a ``petrel_bytes_t`` returned by the C API."""
     try:
         return bytes(ffi.buffer(out.data, out.len))
@@ -26,7 +26,7 @@ def _owned_bytes(out: Any) -> bytes:
 def wat2wasm(wat: Union[str, bytes]) -> bytes:
     """Translates WebAssembly text to the binary format (``PetrelError`` when
     it does not parse)."""
-    return _owned_bytes(ll.wat2wasm(wat))
+    return owned_bytes(ll.wat2wasm(wat))
 
 
 def _str(s: Any) -> str:
@@ -77,7 +77,7 @@ class Module(Managed):
     def serialize(self) -> bytes:
         """The compiled module as bytes, sealed with the engine's module key
         (see ``Config.module_key`` and ``Module.deserialize``)."""
-        return _owned_bytes(ll.module_serialize(self._p()))
+        return owned_bytes(ll.module_serialize(self._p()))
 
     @classmethod
     def deserialize(cls, engine: Engine, encoded: Union[bytes, bytearray, memoryview]) -> "Module":

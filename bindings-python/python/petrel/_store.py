@@ -21,7 +21,7 @@ from ._engine import Engine
 from ._errors import ArgumentTypeError, ClosedError, expect
 from ._lowlevel import ffi, lib
 from ._managed import Managed
-from ._wasi import captured_bytes
+from ._module import owned_bytes
 
 if TYPE_CHECKING:
     from ._func import Caller
@@ -111,10 +111,20 @@ class Store(Managed):
         """Interrupts wasm once the engine's epoch advances this many ticks."""
         ll.store_set_epoch_deadline(self._p(), ticks_after_current)
 
-    def set_limits(self, memory_size: int = -1, table_elements: int = -1, instances: int = -1) -> None:
-        """Caps the bytes of linear memory, the table elements and the
-        instances of the store; a negative value leaves that one unlimited."""
-        ll.store_limiter(self._p(), memory_size, table_elements, instances)
+    def set_limits(
+        self,
+        memory_size: int = -1,
+        table_elements: int = -1,
+        instances: int = -1,
+        tables: int = -1,
+        memories: int = -1,
+    ) -> None:
+        """Caps the store's resources: the bytes of any one linear memory,
+        the elements of any one table, and how many instances, tables and
+        memories the store may hold. A negative value leaves that one
+        unlimited. Growth past a cap fails (``memory.grow`` returns -1);
+        creation past it raises ``PetrelError``."""
+        ll.store_limits(self._p(), memory_size, table_elements, instances, tables, memories)
 
     def set_wasi(self, wasi: "WasiConfig") -> None:
         """Makes ``wasi`` the store's WASI configuration, replacing an earlier one.
@@ -133,15 +143,17 @@ class Store(Managed):
     def wasi_stdout(self) -> bytes:
         """Everything the WASI program wrote to standard output so far, when
         captured (``WasiConfig.stdout_capture``). Petrel extension."""
-        return captured_bytes(ll.store_wasi_stdout(self._p()))
+        return owned_bytes(ll.store_wasi_stdout(self._p()))
 
     def wasi_stderr(self) -> bytes:
         """Like ``wasi_stdout``, for standard error (``WasiConfig.stderr_capture``)."""
-        return captured_bytes(ll.store_wasi_stderr(self._p()))
+        return owned_bytes(ll.store_wasi_stderr(self._p()))
 
     def gc(self) -> None:
-        """Nothing to collect: references live until the store is closed."""
-        self._p()
+        """Frees the extern references no global or table of the store holds
+        any more (dropping Petrel's reference to their Python objects).
+        Called from a host function (wasm running), it frees nothing."""
+        ll.store_gc(self._p())
 
     def close(self) -> None:
         """Frees everything in the store; later uses raise ``ClosedError``.

@@ -138,11 +138,11 @@ class Limits:
 class MemoryType:
     """The type of a linear memory: its limits in pages of 64 KiB.
 
-    ``shared`` and ``page_size_log2`` are wasmtime-py's: a shared memory
-    needs the threads proposal and a page size other than 64 KiB the
-    custom-page-sizes proposal, neither of which Petrel implements, so
-    ``shared=True`` and ``page_size_log2`` other than 16 raise
-    ``PetrelError`` (after the checks every memory type gets).
+    ``shared`` and ``page_size_log2`` are wasmtime-py's. A shared memory
+    type can be described (it must have a maximum), but Petrel does not
+    implement the threads proposal, so making a ``Memory`` of one raises
+    ``PetrelError``; a page size other than 64 KiB (the custom-page-sizes
+    proposal, which Petrel lacks) raises here.
     """
 
     def __init__(self, limits: Limits, *, shared: bool = False, page_size_log2: int = 16) -> None:
@@ -156,18 +156,17 @@ class MemoryType:
             raise PetrelError("memory size minimum must not be greater than maximum")
         if shared and limits.max is None:
             raise PetrelError("shared memories must have a maximum size")
-        if shared:
-            raise PetrelError("Petrel does not implement shared memories (the threads proposal)")
         if page_size_log2 not in (0, 16):
             raise PetrelError(f"invalid page size log2 {page_size_log2}: must be 0 or 16")
         if page_size_log2 != 16:
             raise PetrelError("Petrel does not implement the custom-page-sizes proposal")
         self.limits = limits
+        self._shared = bool(shared)
 
     @property
     def is_shared(self) -> bool:
-        """Whether the memory is shared between threads: never in Petrel."""
-        return False
+        """Whether this is the type of a memory shared between threads."""
+        return self._shared
 
     @property
     def page_size(self) -> int:
@@ -188,13 +187,14 @@ class MemoryType:
     def _from_c(c: Any) -> "MemoryType":
         ty = MemoryType.__new__(MemoryType)
         ty.limits = Limits._from_c(c.limits)
+        ty._shared = False
         return ty
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, MemoryType) and other.limits == self.limits
+        return isinstance(other, MemoryType) and (other.limits, other._shared) == (self.limits, self._shared)
 
     def __repr__(self) -> str:
-        return f"MemoryType({self.limits!r})"
+        return f"MemoryType({self.limits!r}{', shared=True' if self._shared else ''})"
 
 
 class TableType:
