@@ -17,7 +17,7 @@ from ._floats import f32_from_bits, f32_to_bits
 from ._lowlevel import check, ffi, lib
 from ._managed import Handle
 from ._store import StoreLike, closed, finalize, keep, lookup, store_pointer
-from ._types import FuncType, ValType
+from ._types import FuncType, Val, ValType
 from ._value import EXTERNREF, F32, F64, FUNCREF, I32, I64, from_raw, to_raw
 
 
@@ -36,8 +36,8 @@ class Func(Handle):
     def __init__(self, store: StoreLike, ty: FuncType, func: Callable[..., Any], access_caller: bool = False) -> None:
         sp = store_pointer(store)
         expect(ty, FuncType, "a FuncType")
-        key = keep(_HostFunc(func, ty, access_caller))
-        h = ll.func_new(sp, ty._to_c(), _host_trampoline, key, finalize)
+        host = _HostFunc(func, ty, access_caller)
+        h = ll.func_new(sp, ty._to_c(), host.callback, keep(host), finalize)
         self._init(h.store_id, h.index)
 
     def type(self, store: StoreLike) -> FuncType:
@@ -297,7 +297,10 @@ def _scalar_failure(store: Any, err: Any) -> None:
 
 
 class _HostFunc:
-    __slots__ = ("func", "params", "results", "access_caller", "needs_caller")
+    """A Python host function as the C side sees it (through ``keep``): the
+    function, its signature, and the C callback that calls it."""
+
+    __slots__ = ("func", "params", "results", "access_caller", "needs_caller", "callback", "__weakref__")
 
     def __init__(self, func: Callable[..., Any], ty: FuncType, access_caller: bool) -> None:
         if not callable(func):
@@ -309,9 +312,18 @@ class _HostFunc:
         # The store is needed for reference values and by the caller itself.
         refs = any(k in (FUNCREF, EXTERNREF) for k in self.params + self.results)
         self.needs_caller = access_caller or refs
+        self.callback = _host_callback(self)
 
 
-def _host_trampoline_impl(env: Any, caller_ptr: Any, vals: Any, nargs: int, nresults: int) -> Any:
+def _host_error(e: BaseException) -> Any:
+    """The C error that carries ``e`` back out of the wasm call."""
+    tag = stash_exception(e)
+    msg = f"{type(e).__name__}: {e}".encode("utf-8", "replace")
+    return lib.petrel_error_new_host(msg, len(msg), tag)
+
+
+def _host_any(env: Any, caller_ptr: Any, vals: Any, nargs: int, nresults: int) -> Any:
+    """The general host trampoline: any signature, a ``Caller`` when asked for."""
     caller: Optional[Caller] = None
     try:
         host: _HostFunc = lookup(env)
@@ -335,13 +347,99 @@ def _host_trampoline_impl(env: Any, caller_ptr: Any, vals: Any, nargs: int, nres
                 to_raw(caller, vals[i], k, r[i])
         return ffi.NULL
     except BaseException as e:  # noqa: BLE001 (every exception goes back through wasm)
-        tag = stash_exception(e)
-        msg = f"{type(e).__name__}: {e}".encode("utf-8", "replace")
-        return lib.petrel_error_new_host(msg, len(msg), tag)
+        return _host_error(e)
     finally:
         if caller is not None:
             caller._invalidate()
 
 
-_host_trampoline: Any = ffi.callback("petrel_callback_t", _host_trampoline_impl)
-"""The C callback of every Python host function."""
+ffi.def_extern(name="petrel_py_host_any")(_host_any)
+
+
+def _host_onerror(exception: Any, exc_value: Any, traceback: Any) -> None:
+    """cffi's handler of an exception in a host shim's Python side (or of a
+    result it cannot convert): the error waits for the C shim to return it."""
+    lib.petrel_py_host_fail(_host_error(exc_value))
+
+
+_I32_RANGE = (-(1 << 31), (1 << 32) - 1)
+_I64_RANGE = (-(1 << 63), (1 << 64) - 1)
+
+
+def _result_int(r: Any, kind: int) -> int:
+    """A host function's integer result that is not a plain in-range ``int``:
+    a ``Val`` of the kind, or an unsigned value (wrapped); else raises."""
+    if isinstance(r, Val):
+        if r.type.kind != kind:
+            raise TypeError(f"expected a {ValType(kind)} value, got a Val of type {r.type}")
+        r = r.value
+    if not isinstance(r, int):
+        raise TypeError(f"don't know how to convert {r!r} to {ValType(kind)}")
+    lo, hi = _I32_RANGE if kind == I32 else _I64_RANGE
+    if not lo <= r <= hi:
+        raise OverflowError(f"{r} is out of range for {ValType(kind)}")
+    if kind == I64 and r >= 1 << 63:
+        r -= 1 << 64
+    return r
+
+
+def _result_float(r: Any, kind: int) -> float:
+    """A host function's float result that is not a plain ``float``."""
+    if isinstance(r, Val):
+        if r.type.kind != kind:
+            raise TypeError(f"expected a {ValType(kind)} value, got a Val of type {r.type}")
+        r = r.value
+    if isinstance(r, bool) or not isinstance(r, (int, float)):
+        raise TypeError(f"don't know how to convert {r!r} to {ValType(kind)}")
+    return float(r)
+
+
+_HOST_SHIMS: Dict[str, Any] = {}
+_HOST_SHIMS_LOCK = threading.Lock()
+
+
+def _host_callback(host: _HostFunc) -> Any:
+    """The C callback for ``host``: the compiled shim of its signature
+    (``native/fastcall.py``) when there is one, else the general trampoline."""
+    params, results = host.params, host.results
+    letters = [_HELPER_LETTERS.get(k) for k in params + results]
+    if host.needs_caller or len(params) > 3 or len(results) > 1 or None in letters:
+        return lib.petrel_py_host_any
+    sig = ("".join(_HELPER_LETTERS[k] for k in params) or "0") + "_"
+    sig += _HELPER_LETTERS[results[0]] if results else "v"
+    with _HOST_SHIMS_LOCK:
+        shim = _HOST_SHIMS.get(sig)
+        if shim is None:
+            ffi.def_extern(name=f"petrel_py_host_py_{sig}", onerror=_host_onerror)(_host_py(params, results))
+            shim = _HOST_SHIMS[sig] = getattr(lib, f"petrel_py_host_{sig}")
+    return shim
+
+
+def _host_py(params: List[int], results: List[int]) -> Callable[..., Any]:
+    """The Python side of a host shim: calls the host function with the
+    arguments as given (C scalars made Python numbers by cffi) and returns
+    its result as the shim's C type expects it."""
+    args = ", ".join(f"a{i}" for i in range(len(params)))
+    lines = [f"def host_py(h{''.join(', a' + str(i) for i in range(len(params)))}):"]
+    lines.append(f"    r = from_handle(h).func({args})")
+    if not results:
+        lines += ["    if r is not None:", "        raise PetrelError(\"callback produced results when it shouldn't\")"]
+    elif results[0] == I32:
+        lines.append("    return r if r.__class__ is int and -2147483648 <= r <= 4294967295 else result_int(r, I32)")
+    elif results[0] == I64:
+        lines.append(
+            "    return r if r.__class__ is int and -9223372036854775808 <= r <= 9223372036854775807"
+            " else result_int(r, I64)"
+        )
+    else:
+        lines.append(f"    return r if r.__class__ is float else result_float(r, {results[0]})")
+    env = {
+        "from_handle": ffi.from_handle,
+        "PetrelError": PetrelError,
+        "result_int": _result_int,
+        "result_float": _result_float,
+        "I32": I32,
+        "I64": I64,
+    }
+    exec("\n".join(lines), env)  # noqa: S102 (code generated from the signature only)
+    return env["host_py"]  # type: ignore[no-any-return]

@@ -8,7 +8,7 @@ from . import _lowlevel as ll
 from ._engine import Engine
 from ._errors import ArgumentTypeError, PetrelError, expect
 from ._extern import Extern, extern_from_c, extern_to_c
-from ._func import Func, _host_trampoline, _HostFunc
+from ._func import Func, _HostFunc
 from ._instance import Instance
 from ._lowlevel import ffi, lib
 from ._managed import Managed
@@ -62,8 +62,8 @@ class Linker(Managed):
         in each store that instantiates a module importing it (see ``Func``)."""
         module_b, name_b = _name(module), _name(name)
         expect(ty, FuncType, "a FuncType")
-        key = keep(_HostFunc(func, ty, access_caller))
-        ll.linker_define_func(self._p(), module_b, name_b, ty._to_c(), _host_trampoline, key, finalize)
+        host = _HostFunc(func, ty, access_caller)
+        ll.linker_define_func(self._p(), module_b, name_b, ty._to_c(), host.callback, keep(host), finalize)
 
     def define_instance(self, store: StoreLike, name: str, instance: Instance) -> None:
         """Defines every export of ``instance`` under the module name ``name``."""

@@ -11,7 +11,6 @@ thread gets a ``PetrelError``. The GIL is released while wasm runs.
 
 from __future__ import annotations
 
-import itertools
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
@@ -27,25 +26,25 @@ if TYPE_CHECKING:
     from ._func import Caller
     from ._wasi import WasiConfig
 
-# Python objects the C side refers to by key: store data, host functions,
-# extern references. Each key is removed by its finalizer.
-_objects: Dict[int, Any] = {}
-_keys = itertools.count(1)
-_objects_lock = threading.Lock()
+# Python objects the C side refers to (store data, host functions, extern
+# references): each is handed over as a cffi handle (``ffi.new_handle``),
+# kept alive here until the C side calls ``finalize`` with it.
+_handles: Dict[int, Any] = {}
+_handles_lock = threading.Lock()
 
 
 def keep(obj: Any) -> Any:
-    """Registers ``obj`` and returns its key as a ``void *`` for the C side
-    (which calls ``finalize`` with it when done)."""
-    key = next(_keys)
-    with _objects_lock:
-        _objects[key] = obj
-    return ffi.cast("void *", key)
+    """Registers ``obj`` and returns the ``void *`` that stands for it on the
+    C side (which calls ``finalize`` with it when done)."""
+    handle = ffi.new_handle(obj)
+    with _handles_lock:
+        _handles[int(ffi.cast("uintptr_t", handle))] = handle
+    return handle
 
 
 def _finalize_impl(data: Any) -> None:
-    with _objects_lock:
-        _objects.pop(int(ffi.cast("uintptr_t", data)), None)
+    with _handles_lock:
+        _handles.pop(int(ffi.cast("uintptr_t", data)), None)
 
 
 finalize: Any = ffi.callback("petrel_finalizer_t", _finalize_impl)
@@ -53,8 +52,9 @@ finalize: Any = ffi.callback("petrel_finalizer_t", _finalize_impl)
 
 
 def lookup(data: Any) -> Any:
-    """The object registered under the key ``data``."""
-    return _objects.get(int(ffi.cast("uintptr_t", data)))
+    """The object registered as ``data`` (a pointer ``keep`` returned and
+    the C side has not finalized)."""
+    return ffi.from_handle(data)
 
 
 def _delete_store(ptr: Any) -> None:
