@@ -375,12 +375,13 @@ def _result_int(r: Any, kind: int) -> int:
         r = r.value
     if not isinstance(r, int):
         raise TypeError(f"don't know how to convert {r!r} to {ValType(kind)}")
+    n = int(r)
     lo, hi = _I32_RANGE if kind == I32 else _I64_RANGE
-    if not lo <= r <= hi:
-        raise OverflowError(f"{r} is out of range for {ValType(kind)}")
-    if kind == I64 and r >= 1 << 63:
-        r -= 1 << 64
-    return r
+    if not lo <= n <= hi:
+        raise OverflowError(f"{n} is out of range for {ValType(kind)}")
+    if kind == I64 and n >= 1 << 63:
+        n -= 1 << 64
+    return n
 
 
 def _result_float(r: Any, kind: int) -> float:
@@ -423,7 +424,7 @@ def _host_py(params: List[int], results: List[int]) -> Callable[..., Any]:
     lines = [f"def host_py(h{''.join(', a' + str(i) for i in range(len(params)))}):"]
     lines.append(f"    r = from_handle(h).func({args})")
     if not results:
-        lines += ["    if r is not None:", "        raise PetrelError(\"callback produced results when it shouldn't\")"]
+        lines += ["    if r is not None:", '        raise PetrelError("callback produced results when it shouldn\'t")']
     elif results[0] == I32:
         lines.append("    return r if r.__class__ is int and -2147483648 <= r <= 4294967295 else result_int(r, I32)")
     elif results[0] == I64:
