@@ -25,6 +25,7 @@ Prints the cffi declarations, a line ``----``, then the C source.
 """
 
 import itertools
+import os
 
 # f32 crosses as a double, widened and narrowed by bits (petrel_py_widen /
 # petrel_py_narrow) so that a NaN keeps its payload and signalling bit: the
@@ -166,6 +167,10 @@ for n in range(4):
                 body.append("    v[0].f64 = r;")
             body += ["    return NULL;", "}"]
             src += body
+
+# The C base class of petrel.Func (see fastfunc.c).
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fastfunc.c")) as f:
+    src.append(f.read())
 
 print("\n".join(decls))
 print("----")

@@ -16,21 +16,29 @@ from ._errors import PetrelError, expect, stash_exception
 from ._floats import f32_from_bits, f32_to_bits
 from ._lowlevel import check, ffi, lib
 from ._managed import Handle
+from ._petrel_cffi import FuncBase, _set_raise
 from ._store import StoreLike, closed, finalize, keep, lookup, store_pointer
 from ._types import FuncType, Val, ValType
 from ._value import EXTERNREF, F32, F64, FUNCREF, I32, I64, from_raw, to_raw
 
 
-class Func(Handle):
-    """A function of a store: call it as ``func(store, *args)``.
+class Func(FuncBase, Handle):  # type: ignore[misc]
+    """A function of a store: call it as ``func(store, *args)``; one result
+    is returned as is, several as a list, none as None. Arguments are plain
+    Python values or ``Val``s; a wrong number of them raises
+    ``PetrelError``, a value of the wrong type ``TypeError``.
 
     ``Func(store, ty, func)`` makes a host function: ``func`` is called with
     the arguments as plain Python values (preceded by a ``Caller`` when
     ``access_caller`` is true) and returns None, one value, or a sequence of
     values for several results.
+
+    Calls of numeric signatures with plain ``int``/``float`` arguments run
+    in C (the base class, ``native/fastfunc.c``); the first call, and any
+    call it cannot take, go through ``_call``.
     """
 
-    __slots__ = ("__weakref__",)
+    __slots__ = ()
     _ctype = "petrel_func_t *"
 
     def __init__(self, store: StoreLike, ty: FuncType, func: Callable[..., Any], access_caller: bool = False) -> None:
@@ -44,19 +52,17 @@ class Func(Handle):
         """The function's type."""
         return FuncType._from_c(ll.func_type(store_pointer(store), self._c[0]))
 
-    def __call__(self, store: StoreLike, *args: Any) -> Any:
-        """Calls the function: ``func(store, *args)``; one result is returned
-        as is, several as a list, none as None.
-
-        Arguments are plain Python values or ``Val``s; a wrong number of them
-        raises ``PetrelError``, a value of the wrong type ``TypeError``.
-
-        The first call looks up the type and switches this object to the
-        class specialised to its signature.
-        """
-        ty = self.type(store)
-        self.__class__ = _signature_class([t.kind for t in ty.params], [t.kind for t in ty.results])
-        return self(store, *args)
+    def _call(self, store: StoreLike, *args: Any) -> Any:
+        """The general call: learns the signature on the first call (and
+        hands it to the C base class), then runs the signature's Python code."""
+        fn = self._sigcall
+        if fn is None:
+            ty = self.type(store)
+            params = [t.kind for t in ty.params]
+            results = [t.kind for t in ty.results]
+            fn = _signature_call(params, results)
+            self._set_signature(bytes(params), bytes(results), fn)
+        return fn(self, store, *args)
 
 
 class Caller:
@@ -69,6 +75,7 @@ class Caller:
     def __init__(self, caller: Any) -> None:
         self._caller = caller
         self._ptr: Any = ll.caller_store(caller)
+        self._addr: int = int(ffi.cast("uintptr_t", self._ptr))
         self._id: int = ll.store_id(self._ptr)
 
     def _invalidate(self) -> None:
@@ -132,31 +139,31 @@ def _arity_error(expected: int, args: Tuple[Any, ...]) -> PetrelError:
     return PetrelError(f"too {which} parameters provided: given {given}, expected {expected}")
 
 
-_SIGNATURE_CLASSES: Dict[Tuple[Tuple[int, ...], Tuple[int, ...]], type] = {}
+_SIGNATURE_CALLS: Dict[Tuple[Tuple[int, ...], Tuple[int, ...]], Callable[..., Any]] = {}
 _SIGNATURE_LOCK = threading.Lock()
 
 
-def _signature_class(params: List[int], results: List[int]) -> type:
-    """The ``Func`` subclass whose ``__call__`` is specialised to a signature.
+def _signature_call(params: List[int], results: List[int]) -> Callable[..., Any]:
+    """The Python call function ``call(func, store, *args)`` of a signature.
 
-    A ``Func`` switches to it on its first call (same slots, so only the
-    class changes). Numeric signatures get straight-line code: the
-    arguments go into typed views of a buffer taken from a pool (thread-safe:
-    ``list.pop`` and ``list.append`` are atomic, and a buffer is never shared
-    while a call with the GIL released uses it), one C call, the results come
-    out of the same views. Anything unusual (a ``Val``, an unsigned integer,
-    a wrong type) takes the general path, which raises the right exception.
+    Straight-line code for the signature: the arguments go into typed views
+    of a buffer taken from a pool (thread-safe: ``list.pop`` and
+    ``list.append`` are atomic, and a buffer is never shared while a call
+    with the GIL released uses it), one C call, the results come out of the
+    same views. Anything unusual (a ``Val``, an unsigned integer, a wrong
+    type) takes the general conversion, which raises the right exception;
+    a wrong argument count is a ``PetrelError``.
     """
     key = (tuple(params), tuple(results))
     with _SIGNATURE_LOCK:
-        cls = _SIGNATURE_CLASSES.get(key)
-        if cls is None:
-            cls = _build_signature_class(params, results)
-            _SIGNATURE_CLASSES[key] = cls
-    return cls
+        fn = _SIGNATURE_CALLS.get(key)
+        if fn is None:
+            fn = _build_signature_call(params, results)
+            _SIGNATURE_CALLS[key] = fn
+    return fn
 
 
-def _build_signature_class(params: List[int], results: List[int]) -> type:
+def _build_signature_call(params: List[int], results: List[int]) -> Callable[..., Any]:
     n = max(len(params), len(results), 1)
     nparams = len(params)
     pool: List[Any] = []
@@ -257,8 +264,7 @@ def _build_signature_class(params: List[int], results: List[int]) -> type:
             "    return None" if res is None else "    return r",
         ]
     exec("\n".join(lines), env)  # noqa: S102 (code generated from the signature only)
-    sig = ", ".join(str(ValType(k)) for k in params) + " -> " + ", ".join(str(ValType(k)) for k in results)
-    return type(f"Func[{sig}]", (Func,), {"__slots__": (), "__call__": env["__call__"]})
+    return env["__call__"]  # type: ignore[no-any-return]
 
 
 def pop_or_new(pool: List[Any], new: Callable[[], Any]) -> Callable[[], Any]:
@@ -294,6 +300,15 @@ def _scalar_failure(store: Any, err: Any) -> None:
         lib.petrel_error_delete(err)
         raise closed(store)
     check(err)
+
+
+def _raise_call_error(store: Any, address: int) -> None:
+    """Raises the exception of a failed call of the C fast path (the error
+    at ``address``, which this frees)."""
+    _scalar_failure(store, ffi.cast("petrel_error_t *", address))
+
+
+_set_raise(_raise_call_error)
 
 
 class _HostFunc:

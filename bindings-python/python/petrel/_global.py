@@ -15,7 +15,7 @@ from ._value import val_from_c, val_to_c
 class Global(Handle):
     """A global variable: ``Global(store, GlobalType(ValType.i32(), True), 0)``."""
 
-    __slots__ = ()
+    __slots__ = ("_store_id", "_index", "_c")
     _ctype = "petrel_global_t *"
 
     def __init__(self, store: StoreLike, ty: GlobalType, val: Any) -> None:

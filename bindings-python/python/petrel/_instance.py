@@ -46,7 +46,7 @@ class Instance(Handle):
     """An instantiated module: ``Instance(store, module, imports)``, with the
     imports in the module's import order."""
 
-    __slots__ = ("_exports",)
+    __slots__ = ("_store_id", "_index", "_c", "_exports")
     _ctype = "petrel_instance_t *"
 
     def __init__(self, store: StoreLike, module: Module, imports: Sequence[Extern]) -> None:

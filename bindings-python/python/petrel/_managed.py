@@ -86,9 +86,13 @@ class Settings(Managed):
 
 
 class Handle:
-    """Base of the store items: a ``{store id, index}`` pair and its C struct."""
+    """Base of the store items: a ``{store id, index}`` pair and its C struct.
 
-    __slots__ = ("_store_id", "_index", "_c")
+    Adds no storage: each subclass declares the three slots (``Func`` has
+    them from its C base class).
+    """
+
+    __slots__ = ()
 
     _ctype: ClassVar[str]
     """The C struct's pointer type (``"petrel_func_t *"``...)."""
@@ -98,8 +102,10 @@ class Handle:
     _c: Any
 
     def _init(self, store_id: int, index: int) -> None:
-        self._store_id = store_id
-        self._index = index
+        # The slots are the subclass's (or its C base's): mypy sees only
+        # this class's empty __slots__.
+        self._store_id = store_id  # type: ignore[misc]
+        self._index = index  # type: ignore[misc]
         c = ffi.new(self._ctype)
         c.store_id = store_id
         c.index = index

@@ -27,7 +27,7 @@ class Memory(Handle):
     holds for ``data_ptr`` and ``get_buffer_ptr``.
     """
 
-    __slots__ = ()
+    __slots__ = ("_store_id", "_index", "_c")
     _ctype = "petrel_memory_t *"
 
     def __init__(self, store: StoreLike, ty: MemoryType) -> None:

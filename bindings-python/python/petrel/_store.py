@@ -84,6 +84,9 @@ class Store(Managed):
             expect(engine, Engine, "an Engine")
         self._data_ref = [data]
         self._set_ptr(ll.store_new(engine._p(), keep(self._data_ref), finalize), _delete_store)
+        # The address, for the C fast path of calls (which reads it only
+        # while _ptr is set: see native/fastfunc.c).
+        self._addr: int = int(ffi.cast("uintptr_t", self._ptr))
         self._id: int = ll.store_id(self._ptr)
         self._views: List[memoryview] = []
         self.engine = engine

@@ -16,7 +16,7 @@ class Table(Handle):
     """A table of ``funcref`` (a ``Func`` or None) or ``externref`` (any
     Python object or None) elements."""
 
-    __slots__ = ()
+    __slots__ = ("_store_id", "_index", "_c")
     _ctype = "petrel_table_t *"
 
     def __init__(self, store: StoreLike, ty: TableType, init: Any) -> None:
