@@ -1091,7 +1091,9 @@ func cGlobalSet(store *C.petrel_store_t, global C.petrel_global_t, value *C.petr
 }
 
 // cExternrefNew calls petrel_externref_new: creates a reference to host `data` in `store`; `finalizer` (may be
-// NULL) is called with `data` when the store is deleted.
+// NULL) is called with `data` when the store is deleted, or earlier when
+// `petrel_store_gc` finds no global or table holding the reference (the
+// handle is invalid then).
 //
 // # Safety
 // `store` is a live store; `externref_out` is writable.

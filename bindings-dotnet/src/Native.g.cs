@@ -1279,7 +1279,9 @@ namespace Petrel.Native
 
         /// <summary>
         /// Creates a reference to host `data` in `store`; `finalizer` (may be
-        /// NULL) is called with `data` when the store is deleted.
+        /// NULL) is called with `data` when the store is deleted, or earlier when
+        /// `petrel_store_gc` finds no global or table holding the reference (the
+        /// handle is invalid then).
         /// <para/>
         /// # Safety
         /// `store` is a live store; `externref_out` is writable.

@@ -1028,7 +1028,9 @@ struct petrel_error_t *petrel_global_set(struct petrel_store_t *store,
                                          const struct petrel_val_t *value);
 
 // Creates a reference to host `data` in `store`; `finalizer` (may be
-// NULL) is called with `data` when the store is deleted.
+// NULL) is called with `data` when the store is deleted, or earlier when
+// `petrel_store_gc` finds no global or table holding the reference (the
+// handle is invalid then).
 //
 // # Safety
 // `store` is a live store; `externref_out` is writable.

@@ -908,7 +908,9 @@ def global_set(store: Any, global_: Any, value: Any) -> None:
 
 def externref_new(store: Any, data: Any, finalizer: Any) -> Any:
     """Creates a reference to host `data` in `store`; `finalizer` (may be
-    NULL) is called with `data` when the store is deleted.
+    NULL) is called with `data` when the store is deleted, or earlier when
+    `petrel_store_gc` finds no global or table holding the reference (the
+    handle is invalid then).
 
     # Safety
     `store` is a live store; `externref_out` is writable.
