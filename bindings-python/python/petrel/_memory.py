@@ -65,10 +65,12 @@ class Memory(Handle):
             raise PetrelError("cannot grow by negative amount")
         return ll.memory_grow(store_pointer(store), self._c[0], delta)
 
-    def data_ptr(self, store: StoreLike) -> Any:
-        """Address of byte 0 (a cffi ``uint8_t *``, indexable); not bounds
-        checked: stay below ``data_len``. See the view rule."""
-        return ll.memory_data(store_pointer(store), self._c[0])[0]
+    def data_ptr(self, store: StoreLike) -> "ctypes._Pointer[ctypes.c_ubyte]":
+        """A ``ctypes`` pointer to byte 0 (as in wasmtime-py: indexable, and
+        usable with ``ctypes`` functions); not bounds checked: stay below
+        ``data_len``. See the view rule."""
+        ptr = ll.memory_data(store_pointer(store), self._c[0])[0]
+        return ctypes.cast(int(ffi.cast("uintptr_t", ptr)), ctypes.POINTER(ctypes.c_ubyte))
 
     def data_len(self, store: StoreLike) -> int:
         """Size in bytes."""
