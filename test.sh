@@ -5,10 +5,10 @@
 # under valgrind) and Python runner, the Go binding (gofmt, go vet, go test
 # -race with its scenario runner, a scratch module building the hello
 # example), the Python binding (installed with pip in a fresh venv, ruff,
-# pytest), the Node binding (bindings-node/test.sh), the .NET binding
-# (Mono: mcs, NUnit, the scenario suite, the NuGet package installed
-# outside the repository), and the Miri lane over the runtime's data
-# structures. Usage: ./test.sh
+# pytest, wasmtime-py 46.0.1's own tests and examples under petrel), the
+# Node binding (bindings-node/test.sh), the .NET binding (Mono: mcs, NUnit,
+# the scenario suite, the NuGet package installed outside the repository),
+# and the Miri lane over the runtime's data structures. Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$PWD"
@@ -84,17 +84,23 @@ python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --upgrade pip
 "$VENV/bin/pip" install -q pytest ruff mypy wasmtime
 "$VENV/bin/pip" install -q ./bindings-python
-(cd bindings-python && "$VENV/bin/ruff" check python tests bench examples && "$VENV/bin/ruff" format --check python tests bench examples)
+(cd bindings-python && "$VENV/bin/ruff" check python tests bench examples compat && "$VENV/bin/ruff" format --check python tests bench examples compat)
 "$VENV/bin/ruff" check --config bindings-python/pyproject.toml scenarios/runners/python
 "$VENV/bin/ruff" format --check --config bindings-python/pyproject.toml scenarios/runners/python
 "$VENV/bin/mypy" --strict --ignore-missing-imports scenarios/runners/python
-(cd bindings-python && "$VENV/bin/mypy" --strict --ignore-missing-imports python/petrel)
+(cd bindings-python && "$VENV/bin/mypy" --strict --ignore-missing-imports python/petrel compat/run.py)
 PYO3_PYTHON="$VENV/bin/python" cargo clippy --release --manifest-path bindings-python/native/Cargo.toml -- -D warnings
 # Run from outside the source tree so the installed package is the one tested.
 (cd target && "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/bindings-python/tests")
 
 echo "== Scenario suite: Python runner (the installed petrel package)"
 (cd target && "$VENV/bin/python" "$ROOT/scenarios/runners/python/run_scenarios.py" "$ROOT/scenarios")
+
+echo "== wasmtime-py compatibility: its 46.0.1 tests and examples (sdist from PyPI) under petrel as wasmtime"
+# bindings-python/compat/run.py: the tests' outcomes against
+# bindings-python/compat/expected_failures.txt, the examples' output against
+# the real wasmtime 46.0.1 wheel's.
+(cd target && "$VENV/bin/python" "$ROOT/bindings-python/compat/run.py" --work "$ROOT/target/compat")
 
 echo "== Node binding: npm ci, addon, clippy, tsc, biome, node --test (API, WebAssembly same-cases, coverage, hello, scenarios), npm pack + scratch installs"
 # The scenario runner fails when the suite is absent (PETREL_SCENARIOS

@@ -76,8 +76,8 @@ func (f *Frame) FuncName() *string { return f.funcName }
 // ModuleName returns the module's name from the name section, or nil.
 func (f *Frame) ModuleName() *string { return f.moduleName }
 
-// FuncOffset returns the offset of the instruction in the function's
-// machine code (0 when unknown).
+// FuncOffset returns the offset of the wasm instruction from the start of
+// the function's body in the module, as in Wasmtime (0 when unknown).
 func (f *Frame) FuncOffset() uint { return f.funcOffset }
 
 // The trap codes under wasmtime-go's names.

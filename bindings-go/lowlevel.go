@@ -216,6 +216,50 @@ func (v Mutability) String() string {
 	return "Mutability(" + strconv.Itoa(int(v)) + ")"
 }
 
+// DirPerms is what a program may do with a preopened directory and those below it
+// (`PETREL_DIR_PERMS_*`, combined with `|`).
+type DirPerms uint8
+
+// DirPermsRead: List entries, open files and directories, read links and metadata.
+const DirPermsRead DirPerms = 1
+
+// DirPermsWrite: Create, remove, rename and link entries; change sizes and times.
+const DirPermsWrite DirPerms = 2
+
+// String returns the member's name in lower case ("read"), or DirPerms(N) for
+// a value that is not a member.
+func (v DirPerms) String() string {
+	switch v {
+	case DirPermsRead:
+		return "read"
+	case DirPermsWrite:
+		return "write"
+	}
+	return "DirPerms(" + strconv.Itoa(int(v)) + ")"
+}
+
+// FilePerms is what a program may do with the files it opens below a preopened
+// directory (`PETREL_FILE_PERMS_*`, combined with `|`).
+type FilePerms uint8
+
+// FilePermsRead: Read.
+const FilePermsRead FilePerms = 1
+
+// FilePermsWrite: Write (and allocate, truncate, set times).
+const FilePermsWrite FilePerms = 2
+
+// String returns the member's name in lower case ("read"), or FilePerms(N) for
+// a value that is not a member.
+func (v FilePerms) String() string {
+	switch v {
+	case FilePermsRead:
+		return "read"
+	case FilePermsWrite:
+		return "write"
+	}
+	return "FilePerms(" + strconv.Itoa(int(v)) + ")"
+}
+
 // Layout checks: each index is a constant that is 0 only when cgo lays
 // the record out as header-gen computed (LP64): a smaller value overflows
 // uintptr and a larger one is out of range, so a mismatch does not compile.
@@ -228,13 +272,15 @@ var (
 	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_str_t{})-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_str_t{}.data)-0]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_str_t{}.len)-8]
-	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_frame_t{})-56]
+	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_frame_t{})-72]
 	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_frame_t{})-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_frame_t{}.func_index)-0]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_frame_t{}.func_name)-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_frame_t{}.module_name)-24]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_frame_t{}.func_offset)-40]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_frame_t{}.has_func_offset)-48]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_frame_t{}.module_offset)-56]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_frame_t{}.has_module_offset)-64]
 	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_extern_t{})-24]
 	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_extern_t{})-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_extern_t{}.kind)-0]
@@ -513,6 +559,52 @@ func cConfigParallelCompilation(config *C.petrel_config_t, enable bool) error {
 // `config` is a live configuration.
 func cConfigStaticMemoryGuard(config *C.petrel_config_t, enable bool) error {
 	err := takeError(C.petrel_config_static_memory_guard(config, C.bool(enable)))
+	return err
+}
+
+// cConfigMemoryInitCow calls petrel_config_memory_init_cow: whether a module's data segments become a copy-on-write memory image
+// that instances map rather than copy (on by default).
+//
+// # Safety
+// `config` is a live configuration.
+func cConfigMemoryInitCow(config *C.petrel_config_t, enable bool) error {
+	err := takeError(C.petrel_config_memory_init_cow(config, C.bool(enable)))
+	return err
+}
+
+// cConfigCraneliftNanCanonicalization calls petrel_config_cranelift_nan_canonicalization: makes every floating-point operation that can produce a NaN produce the
+// canonical one, so results are the same bits on every host (off by
+// default).
+//
+// # Safety
+// `config` is a live configuration.
+func cConfigCraneliftNanCanonicalization(config *C.petrel_config_t, enable bool) error {
+	err := takeError(C.petrel_config_cranelift_nan_canonicalization(config, C.bool(enable)))
+	return err
+}
+
+// cConfigCraneliftDebugVerifier calls petrel_config_cranelift_debug_verifier: runs Cranelift's IR verifier on every function before compiling it
+// (slower compilation, for finding compiler bugs; off in release builds).
+//
+// # Safety
+// `config` is a live configuration.
+func cConfigCraneliftDebugVerifier(config *C.petrel_config_t, enable bool) error {
+	err := takeError(C.petrel_config_cranelift_debug_verifier(config, C.bool(enable)))
+	return err
+}
+
+// cConfigTarget calls petrel_config_target: checks that the target triple `triple` (`triple_len` bytes of UTF-8,
+// such as `x86_64-unknown-linux-gnu`) is the host: Petrel compiles for the
+// machine it runs on only.
+//
+// # Errors
+// When `triple` is not a target triple or names another architecture or
+// operating system than the host's.
+//
+// # Safety
+// `config` is a live configuration; `triple` points to `triple_len` bytes.
+func cConfigTarget(config *C.petrel_config_t, triple string) error {
+	err := takeError(C.petrel_config_target(config, textPtr(triple), C.size_t(len(triple))))
 	return err
 }
 
@@ -999,7 +1091,9 @@ func cGlobalSet(store *C.petrel_store_t, global C.petrel_global_t, value *C.petr
 }
 
 // cExternrefNew calls petrel_externref_new: creates a reference to host `data` in `store`; `finalizer` (may be
-// NULL) is called with `data` when the store is deleted.
+// NULL) is called with `data` when the store is deleted, or earlier when
+// `petrel_store_gc` finds no global or table holding the reference (the
+// handle is invalid then).
 //
 // # Safety
 // `store` is a live store; `externref_out` is writable.
@@ -1204,6 +1298,115 @@ func cLinkerGet(linker *C.petrel_linker_t, store *C.petrel_store_t, module strin
 	var foundOut C.bool
 	err := takeError(C.petrel_linker_get(linker, store, textPtr(module), C.size_t(len(module)), textPtr(name), C.size_t(len(name)), &itemOut, &foundOut))
 	return itemOut, bool(foundOut), err
+}
+
+// cLinkerModule calls petrel_linker_module: defines the exports of `module` under the module name `name`, as
+// Wasmtime's `Linker::module` does for WASI commands and reactors: a
+// reactor (a module without `_start`) is instantiated in `store` now, its
+// `_initialize` called, and its exports defined; each exported function
+// of a command (a module exporting `_start`) is defined as a function of
+// `store` that instantiates the module afresh for every call.
+//
+// # Errors
+// An unresolved import, instantiation's errors, a trap of
+// `_initialize`, a command exporting something other than functions (and
+// `memory`-like toolchain exports), or a name already defined.
+//
+// # Safety
+// `linker` is a live linker, `store` a live store, `module` a live
+// module; `name` points to `name_len` bytes.
+func cLinkerModule(linker *C.petrel_linker_t, store *C.petrel_store_t, name string, module *C.petrel_module_t) error {
+	err := takeError(C.petrel_linker_module(linker, store, textPtr(name), C.size_t(len(name)), module))
+	return err
+}
+
+// cLinkerGetDefault calls petrel_linker_get_default: the default export of module `name`: its function `""`, else its
+// function `_start`, else a new function of `store` that does nothing.
+//
+// # Errors
+// When `""` or `_start` is defined as something other than a function.
+//
+// # Safety
+// `linker` is a live linker, `store` a live store; `name` points to
+// `name_len` bytes; `func_out` is writable.
+func cLinkerGetDefault(linker *C.petrel_linker_t, store *C.petrel_store_t, name string) (C.petrel_func_t, error) {
+	var funcOut C.petrel_func_t
+	err := takeError(C.petrel_linker_get_default(linker, store, textPtr(name), C.size_t(len(name)), &funcOut))
+	return funcOut, err
+}
+
+// cLinkerDefineUnknownImportsAsTraps calls petrel_linker_define_unknown_imports_as_traps: defines every function import of `module` that `linker` does not define
+// yet as a function that fails with an "unknown import" error when
+// called (other kinds of imports stay undefined).
+//
+// # Safety
+// `linker` is a live linker, `module` a live module.
+func cLinkerDefineUnknownImportsAsTraps(linker *C.petrel_linker_t, module *C.petrel_module_t) error {
+	err := takeError(C.petrel_linker_define_unknown_imports_as_traps(linker, module))
+	return err
+}
+
+// cLinkerDefineUnknownImportsAsDefaultValues calls petrel_linker_define_unknown_imports_as_default_values: defines every import of `module` that `linker` does not define yet as a
+// default item of `store`: a function returning zeros and null
+// references, a global holding zero or null, a table of null references,
+// a memory of the import's minimum size.
+//
+// # Errors
+// When a table or memory cannot be made (the store's limits).
+//
+// # Safety
+// `linker` is a live linker, `store` a live store, `module` a live module.
+func cLinkerDefineUnknownImportsAsDefaultValues(linker *C.petrel_linker_t, store *C.petrel_store_t, module *C.petrel_module_t) error {
+	err := takeError(C.petrel_linker_define_unknown_imports_as_default_values(linker, store, module))
+	return err
+}
+
+// cLinkerInstantiatePre calls petrel_linker_instantiate_pre: resolves every import of `module` from `linker`'s definitions now.
+//
+// # Errors
+// An import the linker does not define, or a module of another engine.
+//
+// # Safety
+// `linker` is a live linker, `module` a live module; `pre_out` is
+// writable.
+func cLinkerInstantiatePre(linker *C.petrel_linker_t, module *C.petrel_module_t) (*C.petrel_instance_pre_t, error) {
+	var preOut *C.petrel_instance_pre_t
+	err := takeError(C.petrel_linker_instantiate_pre(linker, module, &preOut))
+	return preOut, err
+}
+
+// cInstancePreInstantiate calls petrel_instance_pre_instantiate: instantiates the module of `pre` in `store`.
+//
+// # Errors
+// An import defined as an item of another store, or instantiation's own
+// errors (a trap of the start function included).
+//
+// # Safety
+// `pre` is a live pre-instantiated module, `store` a live store;
+// `instance_out` is writable.
+func cInstancePreInstantiate(pre *C.petrel_instance_pre_t, store *C.petrel_store_t) (C.petrel_instance_t, error) {
+	var instanceOut C.petrel_instance_t
+	err := takeError(C.petrel_instance_pre_instantiate(pre, store, &instanceOut))
+	return instanceOut, err
+}
+
+// cInstancePreModule calls petrel_instance_pre_module: the module `pre` instantiates, as a new module object (free it with
+// `petrel_module_delete`; it shares the compiled code).
+//
+// # Safety
+// `pre` is a live pre-instantiated module; `module_out` is writable.
+func cInstancePreModule(pre *C.petrel_instance_pre_t) (*C.petrel_module_t, error) {
+	var moduleOut *C.petrel_module_t
+	err := takeError(C.petrel_instance_pre_module(pre, &moduleOut))
+	return moduleOut, err
+}
+
+// cInstancePreDelete calls petrel_instance_pre_delete: frees a pre-instantiated module. NULL is ignored.
+//
+// # Safety
+// `pre` is NULL or a live pre-instantiated module not used afterwards.
+func cInstancePreDelete(pre *C.petrel_instance_pre_t) {
+	C.petrel_instance_pre_delete(pre)
 }
 
 // cBytesDelete calls petrel_bytes_delete: frees the bytes of `bytes` and sets it to empty. NULL, or already
@@ -1505,6 +1708,30 @@ func cStoreLimiter(store *C.petrel_store_t, memorySize int64, tableElements int6
 	return err
 }
 
+// cStoreLimits calls petrel_store_limits: caps the store's resources like `petrel_store_limiter`, plus the number
+// of tables and of memories the store may hold (Wasmtime's
+// `wasmtime_store_limiter`). A negative value means no limit.
+//
+// # Safety
+// `store` is a live store.
+func cStoreLimits(store *C.petrel_store_t, memorySize int64, tableElements int64, instances int64, tables int64, memories int64) error {
+	err := takeError(C.petrel_store_limits(store, C.int64_t(memorySize), C.int64_t(tableElements), C.int64_t(instances), C.int64_t(tables), C.int64_t(memories)))
+	return err
+}
+
+// cStoreGc calls petrel_store_gc: frees the extern references that no global or table of the store holds
+// any more, calling their finalizers. A `petrel_externref_t` of a
+// collected reference is invalid afterwards (using it is an error). From
+// inside a host callback (wasm on the stack, whose references this cannot
+// see) it collects nothing.
+//
+// # Safety
+// `store` is a live store.
+func cStoreGc(store *C.petrel_store_t) error {
+	err := takeError(C.petrel_store_gc(store))
+	return err
+}
+
 // cCallerData calls petrel_caller_data: the store's data pointer (as given to `petrel_store_new`).
 //
 // # Safety
@@ -1745,6 +1972,49 @@ func cWasiConfigPreopenDir(config *C.petrel_wasi_config_t, hostPath string, gues
 	guestPathC := C.CString(guestPath)
 	defer C.free(unsafe.Pointer(guestPathC))
 	err := takeError(C.petrel_wasi_config_preopen_dir(config, hostPathC, guestPathC))
+	return err
+}
+
+// cWasiConfigSetStdoutCustom calls petrel_wasi_config_set_stdout_custom: standard output goes to `callback` (see `petrel_output_callback_t`),
+// called with `env`; `finalizer` (may be NULL) is called with `env` when
+// the configuration, or the store it was given to, no longer needs it
+// (also when this call fails).
+//
+// # Safety
+// `config` is a live WASI configuration; `callback` follows
+// `petrel_output_callback_t`'s contract.
+func cWasiConfigSetStdoutCustom(config *C.petrel_wasi_config_t, callback C.petrel_output_callback_t, env unsafe.Pointer, finalizer C.petrel_finalizer_t) error {
+	err := takeError(C.petrel_wasi_config_set_stdout_custom(config, callback, env, finalizer))
+	return err
+}
+
+// cWasiConfigSetStderrCustom calls petrel_wasi_config_set_stderr_custom: standard error goes to `callback`, as `petrel_wasi_config_set_stdout_custom`.
+//
+// # Safety
+// As for `petrel_wasi_config_set_stdout_custom`.
+func cWasiConfigSetStderrCustom(config *C.petrel_wasi_config_t, callback C.petrel_output_callback_t, env unsafe.Pointer, finalizer C.petrel_finalizer_t) error {
+	err := takeError(C.petrel_wasi_config_set_stderr_custom(config, callback, env, finalizer))
+	return err
+}
+
+// cWasiConfigPreopenDirWithPerms calls petrel_wasi_config_preopen_dir_with_perms: `petrel_wasi_config_preopen_dir` with permissions: what the program may
+// do with the directory and those below it (`dir_perms`) and with the
+// files it opens there (`file_perms`); an operation they do not allow
+// fails with `ENOTCAPABLE` in the program.
+//
+// # Errors
+// When `host_path` is not a directory the host can open, or a permission
+// value has bits other than read and write.
+//
+// # Safety
+// `config` is a live WASI configuration; `host_path` and `guest_path`
+// are NUL-terminated strings.
+func cWasiConfigPreopenDirWithPerms(config *C.petrel_wasi_config_t, hostPath string, guestPath string, dirPerms DirPerms, filePerms FilePerms) error {
+	hostPathC := C.CString(hostPath)
+	defer C.free(unsafe.Pointer(hostPathC))
+	guestPathC := C.CString(guestPath)
+	defer C.free(unsafe.Pointer(guestPathC))
+	err := takeError(C.petrel_wasi_config_preopen_dir_with_perms(config, hostPathC, guestPathC, C.petrel_dir_perms_t(dirPerms), C.petrel_file_perms_t(filePerms)))
 	return err
 }
 

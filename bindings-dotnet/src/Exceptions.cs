@@ -38,7 +38,7 @@ namespace Petrel
         /// <summary>The module's name from the name section, or null.</summary>
         public string ModuleName { get; }
 
-        /// <summary>Offset of the instruction in the function's machine code, when known.</summary>
+        /// <summary>Offset of the wasm instruction from the start of the function's body in the module (as in Wasmtime), when known.</summary>
         public long? FunctionOffset { get; }
 
         /// <inheritdoc/>

@@ -165,6 +165,38 @@ namespace Petrel
         Var = 1,
     }
 
+    /// <summary>
+    /// What a program may do with a preopened directory and those below it
+    /// (`PETREL_DIR_PERMS_*`, combined with `|`).
+    /// </summary>
+    public enum DirPerms : byte
+    {
+        /// <summary>
+        /// List entries, open files and directories, read links and metadata.
+        /// </summary>
+        Read = 1,
+        /// <summary>
+        /// Create, remove, rename and link entries; change sizes and times.
+        /// </summary>
+        Write = 2,
+    }
+
+    /// <summary>
+    /// What a program may do with the files it opens below a preopened
+    /// directory (`PETREL_FILE_PERMS_*`, combined with `|`).
+    /// </summary>
+    public enum FilePerms : byte
+    {
+        /// <summary>
+        /// Read.
+        /// </summary>
+        Read = 1,
+        /// <summary>
+        /// Write (and allocate, truncate, set times).
+        /// </summary>
+        Write = 2,
+    }
+
 }
 
 namespace Petrel.Native
@@ -207,7 +239,7 @@ namespace Petrel.Native
     /// <summary>
     /// One frame of a wasm backtrace.
     /// </summary>
-    [StructLayout(LayoutKind.Explicit, Size = 56)]
+    [StructLayout(LayoutKind.Explicit, Size = 72)]
     internal unsafe struct petrel_frame_t
     {
         /// <summary>
@@ -223,14 +255,25 @@ namespace Petrel.Native
         /// </summary>
         [FieldOffset(24)] public petrel_str_t module_name;
         /// <summary>
-        /// Offset of the instruction in the function's machine code.
+        /// Offset of the wasm instruction from the start of the function's body
+        /// (its locals) in the module, as in Wasmtime.
         /// </summary>
         [FieldOffset(40)] public UIntPtr func_offset;
         /// <summary>
-        /// Whether `func_offset` is known.
+        /// Whether `func_offset` is known (not in code that has no wasm
+        /// instruction, such as a prologue).
         /// A C bool: 0 or 1.
         /// </summary>
         [FieldOffset(48)] public byte has_func_offset;
+        /// <summary>
+        /// Offset of the wasm instruction in the module's bytes.
+        /// </summary>
+        [FieldOffset(56)] public UIntPtr module_offset;
+        /// <summary>
+        /// Whether `module_offset` is known.
+        /// A C bool: 0 or 1.
+        /// </summary>
+        [FieldOffset(64)] public byte has_module_offset;
     }
 
     /// <summary>
@@ -545,6 +588,18 @@ namespace Petrel.Native
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     internal unsafe delegate IntPtr petrel_callback_t(IntPtr env, IntPtr caller, petrel_valraw_t* args_and_results, UIntPtr nargs, UIntPtr nresults);
 
+    /// <summary>
+    /// Called with each buffer a WASI program writes to a standard output
+    /// stream set with `petrel_wasi_config_set_stdout_custom` or
+    /// `petrel_wasi_config_set_stderr_custom`: `data` points to `len` bytes
+    /// (valid during the call only). Returns how many bytes it took (at most
+    /// `len`; fewer is a short write), or a negative errno value (`-EIO`...)
+    /// that the program gets as the write's error. May be called from any
+    /// thread that runs the program.
+    /// </summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    internal unsafe delegate long petrel_output_callback_t(IntPtr env, byte* data, UIntPtr len);
+
     /// <summary>The C functions of petrel.h, one declaration each.</summary>
     [SuppressUnmanagedCodeSecurity]
     internal static unsafe partial class NativeMethods
@@ -718,6 +773,52 @@ namespace Petrel.Native
         /// </summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern IntPtr petrel_config_static_memory_guard(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
+        /// Whether a module's data segments become a copy-on-write memory image
+        /// that instances map rather than copy (on by default).
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_memory_init_cow(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
+        /// Makes every floating-point operation that can produce a NaN produce the
+        /// canonical one, so results are the same bits on every host (off by
+        /// default).
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_cranelift_nan_canonicalization(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
+        /// Runs Cranelift's IR verifier on every function before compiling it
+        /// (slower compilation, for finding compiler bugs; off in release builds).
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_cranelift_debug_verifier(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
+        /// Checks that the target triple `triple` (`triple_len` bytes of UTF-8,
+        /// such as `x86_64-unknown-linux-gnu`) is the host: Petrel compiles for the
+        /// machine it runs on only.
+        /// <para/>
+        /// # Errors
+        /// When `triple` is not a target triple or names another architecture or
+        /// operating system than the host's.
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration; `triple` points to `triple_len` bytes.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_target(IntPtr config, byte* triple, UIntPtr triple_len);
 
         /// <summary>
         /// Sets Cranelift's optimisation level (`PETREL_OPT_LEVEL_*`).
@@ -1178,7 +1279,9 @@ namespace Petrel.Native
 
         /// <summary>
         /// Creates a reference to host `data` in `store`; `finalizer` (may be
-        /// NULL) is called with `data` when the store is deleted.
+        /// NULL) is called with `data` when the store is deleted, or earlier when
+        /// `petrel_store_gc` finds no global or table holding the reference (the
+        /// handle is invalid then).
         /// <para/>
         /// # Safety
         /// `store` is a live store; `externref_out` is writable.
@@ -1372,6 +1475,112 @@ namespace Petrel.Native
         /// </summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern IntPtr petrel_linker_get(IntPtr linker, IntPtr store, byte* module, UIntPtr module_len, byte* name, UIntPtr name_len, out petrel_extern_t item_out, [MarshalAs(UnmanagedType.U1)] out bool found_out);
+
+        /// <summary>
+        /// Defines the exports of `module` under the module name `name`, as
+        /// Wasmtime's `Linker::module` does for WASI commands and reactors: a
+        /// reactor (a module without `_start`) is instantiated in `store` now, its
+        /// `_initialize` called, and its exports defined; each exported function
+        /// of a command (a module exporting `_start`) is defined as a function of
+        /// `store` that instantiates the module afresh for every call.
+        /// <para/>
+        /// # Errors
+        /// An unresolved import, instantiation's errors, a trap of
+        /// `_initialize`, a command exporting something other than functions (and
+        /// `memory`-like toolchain exports), or a name already defined.
+        /// <para/>
+        /// # Safety
+        /// `linker` is a live linker, `store` a live store, `module` a live
+        /// module; `name` points to `name_len` bytes.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_linker_module(IntPtr linker, IntPtr store, byte* name, UIntPtr name_len, IntPtr module);
+
+        /// <summary>
+        /// The default export of module `name`: its function `""`, else its
+        /// function `_start`, else a new function of `store` that does nothing.
+        /// <para/>
+        /// # Errors
+        /// When `""` or `_start` is defined as something other than a function.
+        /// <para/>
+        /// # Safety
+        /// `linker` is a live linker, `store` a live store; `name` points to
+        /// `name_len` bytes; `func_out` is writable.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_linker_get_default(IntPtr linker, IntPtr store, byte* name, UIntPtr name_len, out petrel_func_t func_out);
+
+        /// <summary>
+        /// Defines every function import of `module` that `linker` does not define
+        /// yet as a function that fails with an "unknown import" error when
+        /// called (other kinds of imports stay undefined).
+        /// <para/>
+        /// # Safety
+        /// `linker` is a live linker, `module` a live module.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_linker_define_unknown_imports_as_traps(IntPtr linker, IntPtr module);
+
+        /// <summary>
+        /// Defines every import of `module` that `linker` does not define yet as a
+        /// default item of `store`: a function returning zeros and null
+        /// references, a global holding zero or null, a table of null references,
+        /// a memory of the import's minimum size.
+        /// <para/>
+        /// # Errors
+        /// When a table or memory cannot be made (the store's limits).
+        /// <para/>
+        /// # Safety
+        /// `linker` is a live linker, `store` a live store, `module` a live module.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_linker_define_unknown_imports_as_default_values(IntPtr linker, IntPtr store, IntPtr module);
+
+        /// <summary>
+        /// Resolves every import of `module` from `linker`'s definitions now.
+        /// <para/>
+        /// # Errors
+        /// An import the linker does not define, or a module of another engine.
+        /// <para/>
+        /// # Safety
+        /// `linker` is a live linker, `module` a live module; `pre_out` is
+        /// writable.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_linker_instantiate_pre(IntPtr linker, IntPtr module, out IntPtr pre_out);
+
+        /// <summary>
+        /// Instantiates the module of `pre` in `store`.
+        /// <para/>
+        /// # Errors
+        /// An import defined as an item of another store, or instantiation's own
+        /// errors (a trap of the start function included).
+        /// <para/>
+        /// # Safety
+        /// `pre` is a live pre-instantiated module, `store` a live store;
+        /// `instance_out` is writable.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_instance_pre_instantiate(IntPtr pre, IntPtr store, out petrel_instance_t instance_out);
+
+        /// <summary>
+        /// The module `pre` instantiates, as a new module object (free it with
+        /// `petrel_module_delete`; it shares the compiled code).
+        /// <para/>
+        /// # Safety
+        /// `pre` is a live pre-instantiated module; `module_out` is writable.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_instance_pre_module(IntPtr pre, out IntPtr module_out);
+
+        /// <summary>
+        /// Frees a pre-instantiated module. NULL is ignored.
+        /// <para/>
+        /// # Safety
+        /// `pre` is NULL or a live pre-instantiated module not used afterwards.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void petrel_instance_pre_delete(IntPtr pre);
 
         /// <summary>
         /// Frees the bytes of `bytes` and sets it to empty. NULL, or already
@@ -1655,6 +1864,30 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_store_limiter(IntPtr store, long memory_size, long table_elements, long instances);
 
         /// <summary>
+        /// Caps the store's resources like `petrel_store_limiter`, plus the number
+        /// of tables and of memories the store may hold (Wasmtime's
+        /// `wasmtime_store_limiter`). A negative value means no limit.
+        /// <para/>
+        /// # Safety
+        /// `store` is a live store.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_store_limits(IntPtr store, long memory_size, long table_elements, long instances, long tables, long memories);
+
+        /// <summary>
+        /// Frees the extern references that no global or table of the store holds
+        /// any more, calling their finalizers. A `petrel_externref_t` of a
+        /// collected reference is invalid afterwards (using it is an error). From
+        /// inside a host callback (wasm on the stack, whose references this cannot
+        /// see) it collects nothing.
+        /// <para/>
+        /// # Safety
+        /// `store` is a live store.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_store_gc(IntPtr store);
+
+        /// <summary>
         /// The store's data pointer (as given to `petrel_store_new`).
         /// <para/>
         /// # Safety
@@ -1875,6 +2108,45 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_wasi_config_preopen_dir(IntPtr config, byte* host_path, byte* guest_path);
 
         /// <summary>
+        /// Standard output goes to `callback` (see `petrel_output_callback_t`),
+        /// called with `env`; `finalizer` (may be NULL) is called with `env` when
+        /// the configuration, or the store it was given to, no longer needs it
+        /// (also when this call fails).
+        /// <para/>
+        /// # Safety
+        /// `config` is a live WASI configuration; `callback` follows
+        /// `petrel_output_callback_t`'s contract.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_wasi_config_set_stdout_custom(IntPtr config, petrel_output_callback_t callback, IntPtr env, petrel_finalizer_t finalizer);
+
+        /// <summary>
+        /// Standard error goes to `callback`, as `petrel_wasi_config_set_stdout_custom`.
+        /// <para/>
+        /// # Safety
+        /// As for `petrel_wasi_config_set_stdout_custom`.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_wasi_config_set_stderr_custom(IntPtr config, petrel_output_callback_t callback, IntPtr env, petrel_finalizer_t finalizer);
+
+        /// <summary>
+        /// `petrel_wasi_config_preopen_dir` with permissions: what the program may
+        /// do with the directory and those below it (`dir_perms`) and with the
+        /// files it opens there (`file_perms`); an operation they do not allow
+        /// fails with `ENOTCAPABLE` in the program.
+        /// <para/>
+        /// # Errors
+        /// When `host_path` is not a directory the host can open, or a permission
+        /// value has bits other than read and write.
+        /// <para/>
+        /// # Safety
+        /// `config` is a live WASI configuration; `host_path` and `guest_path`
+        /// are NUL-terminated strings.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_wasi_config_preopen_dir_with_perms(IntPtr config, byte* host_path, byte* guest_path, DirPerms dir_perms, FilePerms file_perms);
+
+        /// <summary>
         /// Makes `config` the WASI configuration of `store`, replacing an earlier
         /// one (and its captured output). The store's WASI functions (see
         /// `petrel_linker_define_wasi`) use it from now on.
@@ -2031,6 +2303,25 @@ namespace Petrel.Native
         protected override bool ReleaseHandle()
         {
             NativeMethods.petrel_functype_delete(handle);
+            return true;
+        }
+    }
+
+    /// <summary>Owns a <c>petrel_instance_pre_t</c>; releasing it calls <c>petrel_instance_pre_delete</c>.</summary>
+    internal sealed class SafeInstancePreHandle : SafeHandle
+    {
+        internal SafeInstancePreHandle() : base(IntPtr.Zero, true) { }
+
+        internal SafeInstancePreHandle(IntPtr ptr) : base(IntPtr.Zero, true)
+        {
+            SetHandle(ptr);
+        }
+
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.petrel_instance_pre_delete(handle);
             return true;
         }
     }

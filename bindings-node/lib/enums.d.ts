@@ -83,3 +83,21 @@ export declare const Mutability: {
 };
 export type Mutability = (typeof Mutability)[keyof typeof Mutability];
 
+/** What a program may do with a preopened directory and those below it */
+export declare const DirPerms: {
+  /** List entries, open files and directories, read links and metadata. */
+  readonly READ: 1;
+  /** Create, remove, rename and link entries; change sizes and times. */
+  readonly WRITE: 2;
+};
+export type DirPerms = (typeof DirPerms)[keyof typeof DirPerms];
+
+/** What a program may do with the files it opens below a preopened */
+export declare const FilePerms: {
+  /** Read. */
+  readonly READ: 1;
+  /** Write (and allocate, truncate, set times). */
+  readonly WRITE: 2;
+};
+export type FilePerms = (typeof FilePerms)[keyof typeof FilePerms];
+

@@ -50,4 +50,16 @@ const Mutability = Object.freeze({
   VAR: 1,
 });
 
-module.exports = { OptLevel, TrapCode, ExternKind, ValKind, Mutability };
+/** What a program may do with a preopened directory and those below it */
+const DirPerms = Object.freeze({
+  READ: 1,
+  WRITE: 2,
+});
+
+/** What a program may do with the files it opens below a preopened */
+const FilePerms = Object.freeze({
+  READ: 1,
+  WRITE: 2,
+});
+
+module.exports = { OptLevel, TrapCode, ExternKind, ValKind, Mutability, DirPerms, FilePerms };

@@ -309,6 +309,7 @@ export interface Frame {
   funcIndex: number;
   funcName: string | null;
   moduleName: string | null;
+  /** Offset of the wasm instruction from the start of the function's body in the module (as in Wasmtime), or null. */
   funcOffset: number | null;
 }
 

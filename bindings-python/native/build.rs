@@ -53,6 +53,10 @@ print(sysconfig.get_paths()["include"])
     let py_include = stdout.lines().last().unwrap_or_default().to_string();
     cc::Build::new()
         .file(&c_file)
+        // The full Python C API, not cffi's default limited one: fastfunc.c
+        // defines a type with vectorcall (the wheel is built per
+        // interpreter version anyway).
+        .define("_CFFI_NO_LIMITED_API", None)
         .include(py_include.trim())
         .include(&include)
         .warnings(false)
@@ -68,6 +72,10 @@ print(sysconfig.get_paths()["include"])
     println!(
         "cargo:rerun-if-changed={}",
         manifest.join("fastcall.py").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest.join("fastfunc.c").display()
     );
     println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
 }

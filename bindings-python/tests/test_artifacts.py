@@ -169,8 +169,10 @@ def test_compilation_cache_refuses_unsafe_places(tmp_path: pathlib.Path) -> None
         cache.chmod(0o700)
         config.cache_in(cache, cache / "key")
         Engine(config)
+    with pytest.raises(PetrelError, match="no cache configuration files"):
+        config.cache = "somewhere"
     with pytest.raises(TypeError):
-        config.cache = "somewhere"  # type: ignore[assignment]
+        config.cache = 1  # type: ignore[assignment]
     config.cache = True
-    with pytest.raises(PetrelError, match="cannot be turned off"):
+    with pytest.raises(PetrelError, match="cannot be explicitly disabled"):
         config.cache = False

@@ -46,6 +46,12 @@ typedef struct petrel_externtype_t petrel_externtype_t;
 // A function signature. Owned: free with `petrel_functype_delete`.
 typedef struct petrel_functype_t petrel_functype_t;
 
+// A module whose imports a linker has resolved: instantiates it in any
+// store of the engine without looking names up again (later definitions
+// in the linker do not change it). Owned: free with
+// `petrel_instance_pre_delete`. Safe to share between threads.
+typedef struct petrel_instance_pre_t petrel_instance_pre_t;
+
 // A linker: resolves a module's imports by `(module, name)`. Owned: free
 // with `petrel_linker_delete`. Safe to share between threads (one
 // operation at a time; a re-entrant use, e.g. from a host function run
@@ -115,10 +121,16 @@ typedef struct petrel_frame_t {
   struct petrel_str_t func_name;
   // The module's name from the name section (data NULL when absent).
   struct petrel_str_t module_name;
-  // Offset of the instruction in the function's machine code.
+  // Offset of the wasm instruction from the start of the function's body
+  // (its locals) in the module, as in Wasmtime.
   size_t func_offset;
-  // Whether `func_offset` is known.
+  // Whether `func_offset` is known (not in code that has no wasm
+  // instruction, such as a prologue).
   bool has_func_offset;
+  // Offset of the wasm instruction in the module's bytes.
+  size_t module_offset;
+  // Whether `module_offset` is known.
+  bool has_module_offset;
 } petrel_frame_t;
 
 // The kind of an importable or exportable item (see `PETREL_EXTERN_*`).
@@ -311,6 +323,27 @@ typedef struct petrel_error_t *(*petrel_callback_t)(void *env,
                                                     size_t nargs,
                                                     size_t nresults);
 
+// Called with each buffer a WASI program writes to a standard output
+// stream set with `petrel_wasi_config_set_stdout_custom` or
+// `petrel_wasi_config_set_stderr_custom`: `data` points to `len` bytes
+// (valid during the call only). Returns how many bytes it took (at most
+// `len`; fewer is a short write), or a negative errno value (`-EIO`...)
+// that the program gets as the write's error. May be called from any
+// thread that runs the program.
+typedef int64_t (*petrel_output_callback_t)(void *env, const uint8_t *data, size_t len);
+
+// What a program may do with a preopened directory and those below it
+// (`PETREL_DIR_PERMS_*`, combined with `|`).
+//
+// @enum DirPerms PETREL_DIR_PERMS_*
+typedef uint8_t petrel_dir_perms_t;
+
+// What a program may do with the files it opens below a preopened
+// directory (`PETREL_FILE_PERMS_*`, combined with `|`).
+//
+// @enum FilePerms PETREL_FILE_PERMS_*
+typedef uint8_t petrel_file_perms_t;
+
 // No optimisation: the fastest compile.
 #define PETREL_OPT_LEVEL_NONE 0
 
@@ -397,6 +430,18 @@ typedef struct petrel_error_t *(*petrel_callback_t)(void *env,
 
 // A linear memory.
 #define PETREL_EXTERN_MEMORY 3
+
+// List entries, open files and directories, read links and metadata.
+#define PETREL_DIR_PERMS_READ 1
+
+// Create, remove, rename and link entries; change sizes and times.
+#define PETREL_DIR_PERMS_WRITE 2
+
+// Read.
+#define PETREL_FILE_PERMS_READ 1
+
+// Write (and allocate, truncate, set times).
+#define PETREL_FILE_PERMS_WRITE 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -525,6 +570,44 @@ struct petrel_error_t *petrel_config_parallel_compilation(struct petrel_config_t
 // `config` is a live configuration.
 struct petrel_error_t *petrel_config_static_memory_guard(struct petrel_config_t *config,
                                                          bool enable);
+
+// Whether a module's data segments become a copy-on-write memory image
+// that instances map rather than copy (on by default).
+//
+// # Safety
+// `config` is a live configuration.
+struct petrel_error_t *petrel_config_memory_init_cow(struct petrel_config_t *config, bool enable);
+
+// Makes every floating-point operation that can produce a NaN produce the
+// canonical one, so results are the same bits on every host (off by
+// default).
+//
+// # Safety
+// `config` is a live configuration.
+struct petrel_error_t *petrel_config_cranelift_nan_canonicalization(struct petrel_config_t *config,
+                                                                    bool enable);
+
+// Runs Cranelift's IR verifier on every function before compiling it
+// (slower compilation, for finding compiler bugs; off in release builds).
+//
+// # Safety
+// `config` is a live configuration.
+struct petrel_error_t *petrel_config_cranelift_debug_verifier(struct petrel_config_t *config,
+                                                              bool enable);
+
+// Checks that the target triple `triple` (`triple_len` bytes of UTF-8,
+// such as `x86_64-unknown-linux-gnu`) is the host: Petrel compiles for the
+// machine it runs on only.
+//
+// # Errors
+// When `triple` is not a target triple or names another architecture or
+// operating system than the host's.
+//
+// # Safety
+// `config` is a live configuration; `triple` points to `triple_len` bytes.
+struct petrel_error_t *petrel_config_target(struct petrel_config_t *config,
+                                            const char *triple,
+                                            size_t triple_len);
 
 // Sets Cranelift's optimisation level (`PETREL_OPT_LEVEL_*`).
 //
@@ -945,7 +1028,9 @@ struct petrel_error_t *petrel_global_set(struct petrel_store_t *store,
                                          const struct petrel_val_t *value);
 
 // Creates a reference to host `data` in `store`; `finalizer` (may be
-// NULL) is called with `data` when the store is deleted.
+// NULL) is called with `data` when the store is deleted, or earlier when
+// `petrel_store_gc` finds no global or table holding the reference (the
+// handle is invalid then).
 //
 // # Safety
 // `store` is a live store; `externref_out` is writable.
@@ -1151,6 +1236,104 @@ struct petrel_error_t *petrel_linker_get(const struct petrel_linker_t *linker,
                                          size_t name_len,
                                          struct petrel_extern_t *item_out,
                                          bool *found_out);
+
+// Defines the exports of `module` under the module name `name`, as
+// Wasmtime's `Linker::module` does for WASI commands and reactors: a
+// reactor (a module without `_start`) is instantiated in `store` now, its
+// `_initialize` called, and its exports defined; each exported function
+// of a command (a module exporting `_start`) is defined as a function of
+// `store` that instantiates the module afresh for every call.
+//
+// # Errors
+// An unresolved import, instantiation's errors, a trap of
+// `_initialize`, a command exporting something other than functions (and
+// `memory`-like toolchain exports), or a name already defined.
+//
+// # Safety
+// `linker` is a live linker, `store` a live store, `module` a live
+// module; `name` points to `name_len` bytes.
+struct petrel_error_t *petrel_linker_module(struct petrel_linker_t *linker,
+                                            struct petrel_store_t *store,
+                                            const char *name,
+                                            size_t name_len,
+                                            const struct petrel_module_t *module);
+
+// The default export of module `name`: its function `""`, else its
+// function `_start`, else a new function of `store` that does nothing.
+//
+// # Errors
+// When `""` or `_start` is defined as something other than a function.
+//
+// # Safety
+// `linker` is a live linker, `store` a live store; `name` points to
+// `name_len` bytes; `func_out` is writable.
+struct petrel_error_t *petrel_linker_get_default(const struct petrel_linker_t *linker,
+                                                 struct petrel_store_t *store,
+                                                 const char *name,
+                                                 size_t name_len,
+                                                 struct petrel_func_t *func_out);
+
+// Defines every function import of `module` that `linker` does not define
+// yet as a function that fails with an "unknown import" error when
+// called (other kinds of imports stay undefined).
+//
+// # Safety
+// `linker` is a live linker, `module` a live module.
+struct petrel_error_t *petrel_linker_define_unknown_imports_as_traps(struct petrel_linker_t *linker,
+                                                                     const struct petrel_module_t *module);
+
+// Defines every import of `module` that `linker` does not define yet as a
+// default item of `store`: a function returning zeros and null
+// references, a global holding zero or null, a table of null references,
+// a memory of the import's minimum size.
+//
+// # Errors
+// When a table or memory cannot be made (the store's limits).
+//
+// # Safety
+// `linker` is a live linker, `store` a live store, `module` a live module.
+struct petrel_error_t *petrel_linker_define_unknown_imports_as_default_values(struct petrel_linker_t *linker,
+                                                                              struct petrel_store_t *store,
+                                                                              const struct petrel_module_t *module);
+
+// Resolves every import of `module` from `linker`'s definitions now.
+//
+// # Errors
+// An import the linker does not define, or a module of another engine.
+//
+// # Safety
+// `linker` is a live linker, `module` a live module; `pre_out` is
+// writable.
+struct petrel_error_t *petrel_linker_instantiate_pre(const struct petrel_linker_t *linker,
+                                                     const struct petrel_module_t *module,
+                                                     struct petrel_instance_pre_t **pre_out);
+
+// Instantiates the module of `pre` in `store`.
+//
+// # Errors
+// An import defined as an item of another store, or instantiation's own
+// errors (a trap of the start function included).
+//
+// # Safety
+// `pre` is a live pre-instantiated module, `store` a live store;
+// `instance_out` is writable.
+struct petrel_error_t *petrel_instance_pre_instantiate(const struct petrel_instance_pre_t *pre,
+                                                       struct petrel_store_t *store,
+                                                       struct petrel_instance_t *instance_out);
+
+// The module `pre` instantiates, as a new module object (free it with
+// `petrel_module_delete`; it shares the compiled code).
+//
+// # Safety
+// `pre` is a live pre-instantiated module; `module_out` is writable.
+struct petrel_error_t *petrel_instance_pre_module(const struct petrel_instance_pre_t *pre,
+                                                  struct petrel_module_t **module_out);
+
+// Frees a pre-instantiated module. NULL is ignored.
+//
+// # Safety
+// `pre` is NULL or a live pre-instantiated module not used afterwards.
+void petrel_instance_pre_delete(struct petrel_instance_pre_t *pre);
 
 // Frees the bytes of `bytes` and sets it to empty. NULL, or already
 // empty bytes, are ignored.
@@ -1387,6 +1570,29 @@ struct petrel_error_t *petrel_store_limiter(struct petrel_store_t *store,
                                             int64_t table_elements,
                                             int64_t instances);
 
+// Caps the store's resources like `petrel_store_limiter`, plus the number
+// of tables and of memories the store may hold (Wasmtime's
+// `wasmtime_store_limiter`). A negative value means no limit.
+//
+// # Safety
+// `store` is a live store.
+struct petrel_error_t *petrel_store_limits(struct petrel_store_t *store,
+                                           int64_t memory_size,
+                                           int64_t table_elements,
+                                           int64_t instances,
+                                           int64_t tables,
+                                           int64_t memories);
+
+// Frees the extern references that no global or table of the store holds
+// any more, calling their finalizers. A `petrel_externref_t` of a
+// collected reference is invalid afterwards (using it is an error). From
+// inside a host callback (wasm on the stack, whose references this cannot
+// see) it collects nothing.
+//
+// # Safety
+// `store` is a live store.
+struct petrel_error_t *petrel_store_gc(struct petrel_store_t *store);
+
 // The store's data pointer (as given to `petrel_store_new`).
 //
 // @borrowed data_out
@@ -1577,6 +1783,46 @@ struct petrel_error_t *petrel_wasi_config_set_stderr_capture(struct petrel_wasi_
 struct petrel_error_t *petrel_wasi_config_preopen_dir(struct petrel_wasi_config_t *config,
                                                       const char *host_path,
                                                       const char *guest_path);
+
+// Standard output goes to `callback` (see `petrel_output_callback_t`),
+// called with `env`; `finalizer` (may be NULL) is called with `env` when
+// the configuration, or the store it was given to, no longer needs it
+// (also when this call fails).
+//
+// # Safety
+// `config` is a live WASI configuration; `callback` follows
+// `petrel_output_callback_t`'s contract.
+struct petrel_error_t *petrel_wasi_config_set_stdout_custom(struct petrel_wasi_config_t *config,
+                                                            petrel_output_callback_t callback,
+                                                            void *env,
+                                                            petrel_finalizer_t finalizer);
+
+// Standard error goes to `callback`, as `petrel_wasi_config_set_stdout_custom`.
+//
+// # Safety
+// As for `petrel_wasi_config_set_stdout_custom`.
+struct petrel_error_t *petrel_wasi_config_set_stderr_custom(struct petrel_wasi_config_t *config,
+                                                            petrel_output_callback_t callback,
+                                                            void *env,
+                                                            petrel_finalizer_t finalizer);
+
+// `petrel_wasi_config_preopen_dir` with permissions: what the program may
+// do with the directory and those below it (`dir_perms`) and with the
+// files it opens there (`file_perms`); an operation they do not allow
+// fails with `ENOTCAPABLE` in the program.
+//
+// # Errors
+// When `host_path` is not a directory the host can open, or a permission
+// value has bits other than read and write.
+//
+// # Safety
+// `config` is a live WASI configuration; `host_path` and `guest_path`
+// are NUL-terminated strings.
+struct petrel_error_t *petrel_wasi_config_preopen_dir_with_perms(struct petrel_wasi_config_t *config,
+                                                                 const char *host_path,
+                                                                 const char *guest_path,
+                                                                 petrel_dir_perms_t dir_perms,
+                                                                 petrel_file_perms_t file_perms);
 
 // Makes `config` the WASI configuration of `store`, replacing an earlier
 // one (and its captured output). The store's WASI functions (see

@@ -348,6 +348,89 @@ pub unsafe extern "C" fn petrel_config_static_memory_guard(
     }
 }
 
+/// Whether a module's data segments become a copy-on-write memory image
+/// that instances map rather than copy (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_memory_init_cow(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.memory_init_cow(enable);
+        })
+    }
+}
+
+/// Makes every floating-point operation that can produce a NaN produce the
+/// canonical one, so results are the same bits on every host (off by
+/// default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_cranelift_nan_canonicalization(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.cranelift_nan_canonicalization(enable);
+        })
+    }
+}
+
+/// Runs Cranelift's IR verifier on every function before compiling it
+/// (slower compilation, for finding compiler bugs; off in release builds).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_cranelift_debug_verifier(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.cranelift_debug_verifier(enable);
+        })
+    }
+}
+
+/// Checks that the target triple `triple` (`triple_len` bytes of UTF-8,
+/// such as `x86_64-unknown-linux-gnu`) is the host: Petrel compiles for the
+/// machine it runs on only.
+///
+/// # Errors
+/// When `triple` is not a target triple or names another architecture or
+/// operating system than the host's.
+///
+/// # Safety
+/// `config` is a live configuration; `triple` points to `triple_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_target(
+    config: *mut petrel_config_t,
+    triple: *const c_char,
+    triple_len: usize,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees the buffer.
+        let triple = unsafe { str(triple, triple_len, "triple")? };
+        // SAFETY: live per the precondition.
+        let c = unsafe { obj(config, "config")? };
+        c.0.lock()
+            .map_err(|_| anyhow!("configuration lock poisoned"))?
+            .target(triple)?;
+        Ok(())
+    })
+}
+
 /// Sets Cranelift's optimisation level (`PETREL_OPT_LEVEL_*`).
 ///
 /// # Safety

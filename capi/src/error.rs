@@ -343,10 +343,16 @@ pub struct petrel_frame_t {
     pub func_name: petrel_str_t,
     /// The module's name from the name section (data NULL when absent).
     pub module_name: petrel_str_t,
-    /// Offset of the instruction in the function's machine code.
+    /// Offset of the wasm instruction from the start of the function's body
+    /// (its locals) in the module, as in Wasmtime.
     pub func_offset: usize,
-    /// Whether `func_offset` is known.
+    /// Whether `func_offset` is known (not in code that has no wasm
+    /// instruction, such as a prologue).
     pub has_func_offset: bool,
+    /// Offset of the wasm instruction in the module's bytes.
+    pub module_offset: usize,
+    /// Whether `module_offset` is known.
+    pub has_module_offset: bool,
 }
 
 /// Writes frame `index` (0 is the innermost) of the trap's backtrace to
@@ -377,6 +383,8 @@ pub unsafe extern "C" fn petrel_trap_frame(
         module_name: petrel_str_t::from_opt(f.module_name()),
         func_offset: f.func_offset().unwrap_or(0),
         has_func_offset: f.func_offset().is_some(),
+        module_offset: f.module_offset().unwrap_or(0),
+        has_module_offset: f.module_offset().is_some(),
     };
     // SAFETY: non-null and writable per the precondition.
     unsafe { frame_out.write(frame) };

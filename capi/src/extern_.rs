@@ -607,7 +607,9 @@ pub unsafe extern "C" fn petrel_global_set(
 }
 
 /// Creates a reference to host `data` in `store`; `finalizer` (may be
-/// NULL) is called with `data` when the store is deleted.
+/// NULL) is called with `data` when the store is deleted, or earlier when
+/// `petrel_store_gc` finds no global or table holding the reference (the
+/// handle is invalid then).
 ///
 /// # Safety
 /// `store` is a live store; `externref_out` is writable.

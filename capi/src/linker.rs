@@ -6,9 +6,9 @@ use crate::func::{HostCallback, petrel_callback_t, petrel_functype_t};
 use crate::module::petrel_module_t;
 use crate::store::{StoreData, petrel_finalizer_t, petrel_store_t, with_store};
 use crate::util::{Out, guard, guard_void, obj, str};
-use crate::val::{petrel_extern_t, petrel_instance_t};
+use crate::val::{petrel_extern_t, petrel_func_t, petrel_instance_t};
 use anyhow::{Result, anyhow, bail};
-use petrel::Linker;
+use petrel::{InstancePre, Linker};
 use std::ffi::{c_char, c_void};
 use std::sync::{Mutex, MutexGuard};
 
@@ -280,4 +280,228 @@ pub unsafe extern "C" fn petrel_linker_get(
         }
         Ok(())
     })
+}
+
+/// Defines the exports of `module` under the module name `name`, as
+/// Wasmtime's `Linker::module` does for WASI commands and reactors: a
+/// reactor (a module without `_start`) is instantiated in `store` now, its
+/// `_initialize` called, and its exports defined; each exported function
+/// of a command (a module exporting `_start`) is defined as a function of
+/// `store` that instantiates the module afresh for every call.
+///
+/// # Errors
+/// An unresolved import, instantiation's errors, a trap of
+/// `_initialize`, a command exporting something other than functions (and
+/// `memory`-like toolchain exports), or a name already defined.
+///
+/// # Safety
+/// `linker` is a live linker, `store` a live store, `module` a live
+/// module; `name` points to `name_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_module(
+    linker: *mut petrel_linker_t,
+    store: *mut petrel_store_t,
+    name: *const c_char,
+    name_len: usize,
+    module: *const petrel_module_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees the buffer.
+        let name = unsafe { str(name, name_len, "name")? };
+        // SAFETY: live per the precondition.
+        let module = unsafe { obj(module, "module")? };
+        // SAFETY: live per the precondition.
+        let mut l = unsafe { lock(linker)? };
+        // SAFETY: live per the precondition.
+        unsafe {
+            with_store(store, |cx| {
+                l.module(cx, name, &module.0)?;
+                Ok(())
+            })
+        }
+    })
+}
+
+/// The default export of module `name`: its function `""`, else its
+/// function `_start`, else a new function of `store` that does nothing.
+///
+/// # Errors
+/// When `""` or `_start` is defined as something other than a function.
+///
+/// # Safety
+/// `linker` is a live linker, `store` a live store; `name` points to
+/// `name_len` bytes; `func_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_get_default(
+    linker: *const petrel_linker_t,
+    store: *mut petrel_store_t,
+    name: *const c_char,
+    name_len: usize,
+    func_out: *mut petrel_func_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees `func_out` is writable.
+        let out = unsafe { Out::new(func_out, "func_out")? };
+        // SAFETY: the caller guarantees the buffer.
+        let name = unsafe { str(name, name_len, "name")? };
+        // SAFETY: live per the precondition.
+        let l = unsafe { lock(linker)? };
+        // SAFETY: live per the precondition.
+        let f = unsafe {
+            with_store(store, |mut cx| {
+                let f = l.get_default(&mut cx, name)?;
+                if f.ty(&cx).is_err() {
+                    bail!("the default export of `{name}` is a function of another store");
+                }
+                Ok(f)
+            })?
+        };
+        out.set(f.into());
+        Ok(())
+    })
+}
+
+/// Defines every function import of `module` that `linker` does not define
+/// yet as a function that fails with an "unknown import" error when
+/// called (other kinds of imports stay undefined).
+///
+/// # Safety
+/// `linker` is a live linker, `module` a live module.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_define_unknown_imports_as_traps(
+    linker: *mut petrel_linker_t,
+    module: *const petrel_module_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: live per the precondition.
+        let module = unsafe { obj(module, "module")? };
+        // SAFETY: live per the precondition.
+        unsafe { lock(linker)? }.define_unknown_imports_as_traps(&module.0)
+    })
+}
+
+/// Defines every import of `module` that `linker` does not define yet as a
+/// default item of `store`: a function returning zeros and null
+/// references, a global holding zero or null, a table of null references,
+/// a memory of the import's minimum size.
+///
+/// # Errors
+/// When a table or memory cannot be made (the store's limits).
+///
+/// # Safety
+/// `linker` is a live linker, `store` a live store, `module` a live module.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_define_unknown_imports_as_default_values(
+    linker: *mut petrel_linker_t,
+    store: *mut petrel_store_t,
+    module: *const petrel_module_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: live per the precondition.
+        let module = unsafe { obj(module, "module")? };
+        // SAFETY: live per the precondition.
+        let mut l = unsafe { lock(linker)? };
+        // SAFETY: live per the precondition.
+        unsafe {
+            with_store(store, |cx| {
+                l.define_unknown_imports_as_default_values(cx, &module.0)
+            })
+        }
+    })
+}
+
+/// A module whose imports a linker has resolved: instantiates it in any
+/// store of the engine without looking names up again (later definitions
+/// in the linker do not change it). Owned: free with
+/// `petrel_instance_pre_delete`. Safe to share between threads.
+pub struct petrel_instance_pre_t(InstancePre<StoreData>);
+
+/// Resolves every import of `module` from `linker`'s definitions now.
+///
+/// # Errors
+/// An import the linker does not define, or a module of another engine.
+///
+/// # Safety
+/// `linker` is a live linker, `module` a live module; `pre_out` is
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_linker_instantiate_pre(
+    linker: *const petrel_linker_t,
+    module: *const petrel_module_t,
+    pre_out: *mut *mut petrel_instance_pre_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees `pre_out` is writable.
+        let out = unsafe { Out::new(pre_out, "pre_out")? };
+        // SAFETY: live per the precondition.
+        let module = unsafe { obj(module, "module")? };
+        // SAFETY: live per the precondition.
+        let pre = unsafe { lock(linker)? }.instantiate_pre(&module.0)?;
+        out.set(Box::into_raw(Box::new(petrel_instance_pre_t(pre))));
+        Ok(())
+    })
+}
+
+/// Instantiates the module of `pre` in `store`.
+///
+/// # Errors
+/// An import defined as an item of another store, or instantiation's own
+/// errors (a trap of the start function included).
+///
+/// # Safety
+/// `pre` is a live pre-instantiated module, `store` a live store;
+/// `instance_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_instance_pre_instantiate(
+    pre: *const petrel_instance_pre_t,
+    store: *mut petrel_store_t,
+    instance_out: *mut petrel_instance_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees `instance_out` is writable.
+        let out = unsafe { Out::new(instance_out, "instance_out")? };
+        // SAFETY: live per the precondition.
+        let pre = unsafe { obj(pre, "pre")? };
+        // SAFETY: live per the precondition.
+        let i = unsafe { with_store(store, |cx| pre.0.instantiate(cx))? };
+        out.set(i.into());
+        Ok(())
+    })
+}
+
+/// The module `pre` instantiates, as a new module object (free it with
+/// `petrel_module_delete`; it shares the compiled code).
+///
+/// # Safety
+/// `pre` is a live pre-instantiated module; `module_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_instance_pre_module(
+    pre: *const petrel_instance_pre_t,
+    module_out: *mut *mut petrel_module_t,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees `module_out` is writable.
+        let out = unsafe { Out::new(module_out, "module_out")? };
+        // SAFETY: live per the precondition.
+        let pre = unsafe { obj(pre, "pre")? };
+        out.set(Box::into_raw(Box::new(petrel_module_t(
+            pre.0.module().clone(),
+        ))));
+        Ok(())
+    })
+}
+
+/// Frees a pre-instantiated module. NULL is ignored.
+///
+/// # Safety
+/// `pre` is NULL or a live pre-instantiated module not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_instance_pre_delete(pre: *mut petrel_instance_pre_t) {
+    guard_void(|| {
+        if !pre.is_null() {
+            // SAFETY: made by `Box::into_raw` in
+            // `petrel_linker_instantiate_pre`, freed once.
+            drop(unsafe { Box::from_raw(pre) });
+        }
+    });
 }

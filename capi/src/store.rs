@@ -439,6 +439,88 @@ pub unsafe extern "C" fn petrel_store_limiter(
     })
 }
 
+/// Caps the store's resources like `petrel_store_limiter`, plus the number
+/// of tables and of memories the store may hold (Wasmtime's
+/// `wasmtime_store_limiter`). A negative value means no limit.
+///
+/// # Safety
+/// `store` is a live store.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_store_limits(
+    store: *mut petrel_store_t,
+    memory_size: i64,
+    table_elements: i64,
+    instances: i64,
+    tables: i64,
+    memories: i64,
+) -> *mut petrel_error_t {
+    guard(|| {
+        let mut b = StoreLimitsBuilder::new();
+        if let Ok(n) = usize::try_from(memory_size) {
+            b = b.memory_size(n);
+        }
+        if let Ok(n) = usize::try_from(table_elements) {
+            b = b.table_elements(n);
+        }
+        if let Ok(n) = usize::try_from(instances) {
+            b = b.instances(n);
+        }
+        if let Ok(n) = usize::try_from(tables) {
+            b = b.tables(n);
+        }
+        if let Ok(n) = usize::try_from(memories) {
+            b = b.memories(n);
+        }
+        let limits = b.build();
+        // SAFETY: live per the precondition.
+        unsafe {
+            with_store(store, |mut cx| {
+                cx.data_mut().limits = limits;
+                cx.limiter(|d: &mut StoreData| &mut d.limits);
+                Ok(())
+            })
+        }
+    })
+}
+
+/// Frees the extern references that no global or table of the store holds
+/// any more, calling their finalizers. A `petrel_externref_t` of a
+/// collected reference is invalid afterwards (using it is an error). From
+/// inside a host callback (wasm on the stack, whose references this cannot
+/// see) it collects nothing.
+///
+/// # Safety
+/// `store` is a live store.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_store_gc(store: *mut petrel_store_t) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: live per the precondition.
+        let s = unsafe { obj(store.cast_const(), "store")? };
+        let me = thread_id();
+        let dead = match s
+            .gate
+            .owner
+            .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
+        {
+            Ok(_) => {
+                let _release = Release(&s.gate.owner);
+                // SAFETY: the gate is ours (see `with_store`), so nothing
+                // else references the store, and no wasm runs in it.
+                match unsafe { &mut *s.store.get() } {
+                    Some(st) => st.gc_take(),
+                    None => bail!("the store is closed"),
+                }
+            }
+            Err(owner) if owner == me => return Ok(()),
+            Err(_) => bail!("the store is in use by another thread"),
+        };
+        // Finalizers run with the gate released: one that calls back into
+        // the C API finds the store free.
+        drop(dead);
+        Ok(())
+    })
+}
+
 /// The store's data pointer (as given to `petrel_store_new`).
 ///
 /// @borrowed data_out

@@ -11,11 +11,13 @@
 use crate::error::petrel_error_t;
 use crate::linker::{lock, petrel_linker_t};
 use crate::module::petrel_bytes_t;
-use crate::store::{StoreData, petrel_store_t, with_store};
+use crate::store::{Finalized, StoreData, petrel_finalizer_t, petrel_store_t, with_store};
 use crate::util::{Out, guard, guard_void, obj, slice};
 use anyhow::{Context, Result, anyhow, bail};
-use petrel::wasi::{self, MemoryOutputPipe, OutputTo, WasiCtx, WasiCtxBuilder};
-use std::ffi::{CStr, OsStr, c_char};
+use petrel::wasi::{
+    self, DirPerms, FilePerms, MemoryOutputPipe, OutputTo, WasiCtx, WasiCtxBuilder,
+};
+use std::ffi::{CStr, OsStr, c_char, c_void};
 use std::fs::File;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -51,6 +53,49 @@ enum Output {
     File(File),
     /// In memory, at most this many bytes.
     Capture(usize),
+    /// The embedder's callback.
+    Custom(CustomWriter),
+}
+
+/// Called with each buffer a WASI program writes to a standard output
+/// stream set with `petrel_wasi_config_set_stdout_custom` or
+/// `petrel_wasi_config_set_stderr_custom`: `data` points to `len` bytes
+/// (valid during the call only). Returns how many bytes it took (at most
+/// `len`; fewer is a short write), or a negative errno value (`-EIO`...)
+/// that the program gets as the write's error. May be called from any
+/// thread that runs the program.
+pub type petrel_output_callback_t =
+    Option<unsafe extern "C" fn(env: *mut c_void, data: *const u8, len: usize) -> i64>;
+
+/// A standard output stream that calls the embedder's callback.
+struct CustomWriter {
+    callback: unsafe extern "C" fn(*mut c_void, *const u8, usize) -> i64,
+    env: Finalized,
+}
+
+impl std::fmt::Debug for CustomWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CustomWriter")
+    }
+}
+
+impl std::io::Write for CustomWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // SAFETY: the embedder's callback, with its own env and a buffer
+        // live for the call (the callback's contract).
+        let n = unsafe { (self.callback)(self.env.data, buf.as_ptr(), buf.len()) };
+        match usize::try_from(n) {
+            Ok(n) => Ok(n.min(buf.len())),
+            Err(_) => {
+                let errno = i32::try_from(n.unsigned_abs()).unwrap_or(libc::EIO);
+                Err(std::io::Error::from_raw_os_error(errno))
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Output {
@@ -64,6 +109,7 @@ impl Output {
                 let pipe = MemoryOutputPipe::new(capacity);
                 (OutputTo::Memory(pipe.clone()), Some(pipe))
             }
+            Output::Custom(w) => (OutputTo::Writer(Box::new(w)), None),
         }
     }
 }
@@ -556,6 +602,124 @@ pub unsafe extern "C" fn petrel_wasi_config_preopen_dir(
             let host = c_path(host_path, "host_path")?;
             let guest = c_string(guest_path, "guest_path")?;
             c.preopens.preopened_dir(host, guest)?;
+            Ok(())
+        })
+    }
+}
+
+/// The custom output of a callback and its environment.
+fn custom_output(
+    callback: petrel_output_callback_t,
+    env: *mut c_void,
+    finalizer: petrel_finalizer_t,
+) -> Result<Output> {
+    let env = Finalized {
+        data: env,
+        finalizer,
+    };
+    let Some(callback) = callback else {
+        bail!("`callback` must not be NULL");
+    };
+    Ok(Output::Custom(CustomWriter { callback, env }))
+}
+
+/// Standard output goes to `callback` (see `petrel_output_callback_t`),
+/// called with `env`; `finalizer` (may be NULL) is called with `env` when
+/// the configuration, or the store it was given to, no longer needs it
+/// (also when this call fails).
+///
+/// # Safety
+/// `config` is a live WASI configuration; `callback` follows
+/// `petrel_output_callback_t`'s contract.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_wasi_config_set_stdout_custom(
+    config: *mut petrel_wasi_config_t,
+    callback: petrel_output_callback_t,
+    env: *mut c_void,
+    finalizer: petrel_finalizer_t,
+) -> *mut petrel_error_t {
+    let output = custom_output(callback, env, finalizer);
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, move |c| {
+            c.stdout = output?;
+            Ok(())
+        })
+    }
+}
+
+/// Standard error goes to `callback`, as `petrel_wasi_config_set_stdout_custom`.
+///
+/// # Safety
+/// As for `petrel_wasi_config_set_stdout_custom`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_wasi_config_set_stderr_custom(
+    config: *mut petrel_wasi_config_t,
+    callback: petrel_output_callback_t,
+    env: *mut c_void,
+    finalizer: petrel_finalizer_t,
+) -> *mut petrel_error_t {
+    let output = custom_output(callback, env, finalizer);
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, move |c| {
+            c.stderr = output?;
+            Ok(())
+        })
+    }
+}
+
+/// What a program may do with a preopened directory and those below it
+/// (`PETREL_DIR_PERMS_*`, combined with `|`).
+///
+/// @enum DirPerms PETREL_DIR_PERMS_*
+pub type petrel_dir_perms_t = u8;
+/// List entries, open files and directories, read links and metadata.
+pub const PETREL_DIR_PERMS_READ: petrel_dir_perms_t = 1;
+/// Create, remove, rename and link entries; change sizes and times.
+pub const PETREL_DIR_PERMS_WRITE: petrel_dir_perms_t = 2;
+
+/// What a program may do with the files it opens below a preopened
+/// directory (`PETREL_FILE_PERMS_*`, combined with `|`).
+///
+/// @enum FilePerms PETREL_FILE_PERMS_*
+pub type petrel_file_perms_t = u8;
+/// Read.
+pub const PETREL_FILE_PERMS_READ: petrel_file_perms_t = 1;
+/// Write (and allocate, truncate, set times).
+pub const PETREL_FILE_PERMS_WRITE: petrel_file_perms_t = 2;
+
+/// `petrel_wasi_config_preopen_dir` with permissions: what the program may
+/// do with the directory and those below it (`dir_perms`) and with the
+/// files it opens there (`file_perms`); an operation they do not allow
+/// fails with `ENOTCAPABLE` in the program.
+///
+/// # Errors
+/// When `host_path` is not a directory the host can open, or a permission
+/// value has bits other than read and write.
+///
+/// # Safety
+/// `config` is a live WASI configuration; `host_path` and `guest_path`
+/// are NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_wasi_config_preopen_dir_with_perms(
+    config: *mut petrel_wasi_config_t,
+    host_path: *const c_char,
+    guest_path: *const c_char,
+    dir_perms: petrel_dir_perms_t,
+    file_perms: petrel_file_perms_t,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded preconditions.
+    unsafe {
+        with_config(config, |c| {
+            let host = c_path(host_path, "host_path")?;
+            let guest = c_string(guest_path, "guest_path")?;
+            let dir = DirPerms::from_bits(dir_perms)
+                .ok_or_else(|| anyhow!("invalid directory permissions {dir_perms}"))?;
+            let file = FilePerms::from_bits(file_perms)
+                .ok_or_else(|| anyhow!("invalid file permissions {file_perms}"))?;
+            c.preopens
+                .preopened_dir_with_perms(host, guest, dir, file)?;
             Ok(())
         })
     }

@@ -46,6 +46,8 @@ pub struct Config {
     pub(crate) parallel_compilation: bool,
     pub(crate) static_memory_guard: bool,
     pub(crate) memory_init_cow: bool,
+    pub(crate) nan_canonicalization: bool,
+    pub(crate) debug_verifier: bool,
     /// Never serialized: a configuration written out must not carry the
     /// secret.
     #[serde(skip)]
@@ -79,6 +81,8 @@ impl Default for Config {
             parallel_compilation: true,
             static_memory_guard: true,
             memory_init_cow: true,
+            nan_canonicalization: false,
+            debug_verifier: cfg!(debug_assertions),
             module_key: None,
             cache: None,
         }
@@ -224,6 +228,45 @@ impl Config {
     pub fn memory_init_cow(&mut self, enable: bool) -> &mut Self {
         self.memory_init_cow = enable;
         self
+    }
+
+    /// Makes every floating-point operation that can produce a NaN produce
+    /// the canonical one (Cranelift's NaN canonicalisation), so results are
+    /// the same bits on every host (off by default; costs a compare and a
+    /// select per operation).
+    pub fn cranelift_nan_canonicalization(&mut self, enable: bool) -> &mut Self {
+        self.nan_canonicalization = enable;
+        self
+    }
+
+    /// Runs Cranelift's IR verifier on every function before compiling it
+    /// (on in debug builds of Petrel, off in release builds): slower
+    /// compilation, for finding compiler bugs.
+    pub fn cranelift_debug_verifier(&mut self, enable: bool) -> &mut Self {
+        self.debug_verifier = enable;
+        self
+    }
+
+    /// Checks that `triple` (such as `x86_64-unknown-linux-gnu`) names the
+    /// host: Petrel compiles for the machine it runs on only, so any other
+    /// target is refused.
+    ///
+    /// # Errors
+    /// When `triple` is not a target triple, or names another architecture
+    /// or operating system than the host's.
+    pub fn target(&mut self, triple: &str) -> Result<&mut Self> {
+        let wanted: target_lexicon::Triple = triple
+            .parse()
+            .map_err(|e| anyhow!("invalid target `{triple}`: {e}"))?;
+        let host = target_lexicon::Triple::host();
+        if wanted.architecture != host.architecture
+            || wanted.operating_system != host.operating_system
+        {
+            return Err(anyhow!(
+                "Petrel compiles for the host only: target `{triple}` is not the host ({host})"
+            ));
+        }
+        Ok(self)
     }
 
     /// Turns the compilation cache on (`Some`) or off (`None`, the

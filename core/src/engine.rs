@@ -86,18 +86,15 @@ impl Engine {
         // Stack depth is bounded by the explicit stack limit check instead.
         set(&mut flags, "enable_probestack", "false")?;
         set(&mut flags, "unwind_info", "false")?;
+        let on_off = |b: bool| if b { "true" } else { "false" };
+        set(&mut flags, "enable_verifier", on_off(config.debug_verifier))?;
+        // Wasm semantics are implemented by the translator; Cranelift's own
+        // NaN canonicalisation only when asked for (deterministic NaNs).
         set(
             &mut flags,
-            "enable_verifier",
-            if cfg!(debug_assertions) {
-                "true"
-            } else {
-                "false"
-            },
+            "enable_nan_canonicalization",
+            on_off(config.nan_canonicalization),
         )?;
-        // Wasm semantics are implemented by the translator; Cranelift's own
-        // NaN canonicalisation is not wanted.
-        set(&mut flags, "enable_nan_canonicalization", "false")?;
         // Functions may return any number of values: the ones that do not
         // fit in registers go through a return area the caller provides.
         set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;

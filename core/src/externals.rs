@@ -146,10 +146,15 @@ impl Memory {
         }
         let bytes = (ty.minimum() * WASM_PAGE_SIZE) as usize;
         let max = ty.maximum().map(|m| (m * WASM_PAGE_SIZE) as usize);
-        if let Some(limiter) = VMStore::limiter(inner)
-            && !limiter.memory_growing(0, bytes, max)?
-        {
-            bail!("resource limit exceeded: memory of {bytes} bytes refused by the limiter");
+        let count = inner.opaque.memories.len();
+        if let Some(limiter) = VMStore::limiter(inner) {
+            let most = limiter.memories();
+            if count >= most {
+                bail!("resource limit exceeded: memory count too high (at most {most})");
+            }
+            if !limiter.memory_growing(0, bytes, max)? {
+                bail!("resource limit exceeded: memory of {bytes} bytes refused by the limiter");
+            }
         }
         let opaque = &mut inner.opaque;
         let m = vm::LinearMemory::new(ty, opaque.engine.config().static_memory_guard)?;
@@ -357,7 +362,12 @@ impl Table {
         {
             bail!("table maximum is below its minimum");
         }
+        let count = inner.opaque.tables.len();
         if let Some(limiter) = VMStore::limiter(inner) {
+            let most = limiter.tables();
+            if count >= most {
+                bail!("resource limit exceeded: table count too high (at most {most})");
+            }
             let min = ty.minimum() as usize;
             if !limiter.table_growing(0, min, ty.maximum().map(|m| m as usize))? {
                 bail!("resource limit exceeded: table of {min} elements refused by the limiter");

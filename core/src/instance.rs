@@ -191,6 +191,21 @@ pub(crate) fn instantiate(
             bail!("resource limit exceeded: instance count too high (at most {max})");
         }
     }
+    let new_memories = info.memories.len() - info.num_imported_memories as usize;
+    let new_tables = info.tables.len() - info.num_imported_tables as usize;
+    let (memories, tables) = {
+        let o = store.opaque_mut();
+        (o.memories.len(), o.tables.len())
+    };
+    if let Some(limiter) = store.limiter() {
+        let (max_memories, max_tables) = (limiter.memories(), limiter.tables());
+        if new_memories > 0 && memories + new_memories > max_memories {
+            bail!("resource limit exceeded: memory count too high (at most {max_memories})");
+        }
+        if new_tables > 0 && tables + new_tables > max_tables {
+            bail!("resource limit exceeded: table count too high (at most {max_tables})");
+        }
+    }
     let offsets = module.offsets().clone();
     // Limits for the module's own memories and tables.
     for mem in &info.memories[info.num_imported_memories as usize..] {
@@ -328,7 +343,9 @@ pub(crate) fn instantiate(
     if let Some(start) = info.start {
         let f = opaque.instance_func(instance_index, start);
         let mut values = [ValRaw::default(); 1];
-        vm::call::call_func(store, f.0.index, &mut values)?;
+        // An imported host function as the start function sees the new
+        // instance as its caller (its exports, memory included).
+        vm::call::call_func_from(store, f.0.index, &mut values, Some(instance_index))?;
     }
     Ok(instance)
 }

@@ -60,7 +60,7 @@ pub use func::{
 };
 pub use instance::Instance;
 pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
-pub use linker::Linker;
+pub use linker::{InstancePre, Linker};
 pub use module::Module;
 pub use store::{
     AsContext, AsContextMut, Store, StoreContext, StoreContextMut, StoreOpaque, Stored,

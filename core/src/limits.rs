@@ -28,6 +28,17 @@ pub trait ResourceLimiter: Send + Sync {
     fn instances(&self) -> usize {
         10_000
     }
+
+    /// The most linear memories the store may hold (imported ones count
+    /// where they were made).
+    fn memories(&self) -> usize {
+        10_000
+    }
+
+    /// The most tables the store may hold.
+    fn tables(&self) -> usize {
+        10_000
+    }
 }
 
 /// A limiter with fixed caps, built by [`StoreLimitsBuilder`].
@@ -36,6 +47,8 @@ pub struct StoreLimits {
     memory_size: Option<usize>,
     table_elements: Option<usize>,
     instances: usize,
+    memories: usize,
+    tables: usize,
 }
 
 impl Default for StoreLimits {
@@ -44,6 +57,8 @@ impl Default for StoreLimits {
             memory_size: None,
             table_elements: None,
             instances: 10_000,
+            memories: 10_000,
+            tables: 10_000,
         }
     }
 }
@@ -70,6 +85,14 @@ impl ResourceLimiter for StoreLimits {
     fn instances(&self) -> usize {
         self.instances
     }
+
+    fn memories(&self) -> usize {
+        self.memories
+    }
+
+    fn tables(&self) -> usize {
+        self.tables
+    }
 }
 
 /// Builds [`StoreLimits`].
@@ -94,6 +117,16 @@ impl StoreLimitsBuilder {
     /// The most instances the store may hold.
     pub fn instances(mut self, n: usize) -> Self {
         self.0.instances = n;
+        self
+    }
+    /// The most linear memories the store may hold.
+    pub fn memories(mut self, n: usize) -> Self {
+        self.0.memories = n;
+        self
+    }
+    /// The most tables the store may hold.
+    pub fn tables(mut self, n: usize) -> Self {
+        self.0.tables = n;
         self
     }
     /// The limits.

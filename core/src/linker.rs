@@ -1,16 +1,24 @@
 //! The linker: resolves a module's imports by name from host items and
 //! previously registered instances, then instantiates.
+//!
+//! [`Linker::instantiate_pre`] does the name resolution once and returns an
+//! [`InstancePre`] that instantiates the module in any number of stores.
+//! [`Linker::module`] registers a module the way Wasmtime does for WASI
+//! programs: a *reactor* (a module without `_start`) is instantiated once,
+//! its `_initialize` run, and its exports defined; a *command* (a module
+//! exporting `_start`) gets a fresh instance for every call of one of its
+//! exported functions.
 
 use crate::Engine;
-use crate::externals::Extern;
-use crate::func::{Caller, IntoFunc};
+use crate::externals::{Extern, Global, Memory, Table};
+use crate::func::{Caller, Func, IntoFunc};
 use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{AsContext, AsContextMut};
-use crate::types::FuncType;
-use crate::values::Val;
+use crate::types::{ExternType, FuncType, ImportType, RefType, ValType};
+use crate::values::{Ref, Val};
 use crate::vm::HostFn;
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -122,15 +130,216 @@ impl<T: 'static> Linker<T> {
         Ok(self)
     }
 
-    /// Instantiates `module` and defines its exports under `module_name`.
+    /// Defines the exports of `module` under `module_name`, as Wasmtime
+    /// does for WASI commands and reactors.
+    ///
+    /// A reactor (a module that does not export `_start`) is instantiated
+    /// in `store` now, its `_initialize` export (when present, a function
+    /// of no parameters and results) is called, and its exports are
+    /// defined. A command (a module exporting `_start`) is not
+    /// instantiated now: each of its exported functions is defined as a
+    /// function of `store` that instantiates the module afresh, with the
+    /// imports this linker resolves now, and calls that instance's export;
+    /// a command may also export `memory`, `table`,
+    /// `__indirect_function_table` and a few toolchain globals, which are
+    /// not defined.
+    ///
+    /// # Errors
+    /// A module exporting both `_start` and `_initialize` (or either as
+    /// something other than a function), a command exporting anything else,
+    /// an unresolved import, instantiation's errors, a trap or error of
+    /// `_initialize`, or a name already defined.
     pub fn module(
         &mut self,
         mut store: impl AsContextMut<Data = T>,
         module_name: &str,
         module: &Module,
     ) -> Result<&mut Self> {
-        let instance = self.instantiate(&mut store, module)?;
-        self.instance(store, module_name, instance)
+        let start = module.get_export("_start");
+        let initialize = module.get_export("_initialize");
+        let is_func = |t: &Option<ExternType>| matches!(t, Some(ExternType::Func(_)));
+        match (&start, &initialize) {
+            (Some(_), Some(_)) => bail!("Program cannot be both a Command and a Reactor"),
+            (Some(_), None) if !is_func(&start) => bail!("`_start` must be a function"),
+            (None, Some(_)) if !is_func(&initialize) => bail!("`_initialize` must be a function"),
+            (Some(_), None) => self.command(store, module_name, module),
+            _ => {
+                let instance = self.instantiate(&mut store, module)?;
+                if let Some(Extern::Func(init)) = instance.get_export(&mut store, "_initialize") {
+                    let ty = init.ty(&store)?;
+                    if !ty.params().is_empty() || !ty.results().is_empty() {
+                        bail!("`_initialize` must take and return nothing");
+                    }
+                    init.call(&mut store, &[], &mut [])
+                        .context("calling the Reactor initialization function")?;
+                }
+                self.instance(store, module_name, instance)
+            }
+        }
+    }
+
+    fn command(
+        &mut self,
+        mut store: impl AsContextMut<Data = T>,
+        module_name: &str,
+        module: &Module,
+    ) -> Result<&mut Self> {
+        /// Whether an export's type is the one a toolchain export has.
+        type IsKind = fn(&ExternType) -> bool;
+        const ALLOWED: [(&str, IsKind); 7] = [
+            ("memory", |t| matches!(t, ExternType::Memory(_))),
+            ("__indirect_function_table", |t| {
+                matches!(t, ExternType::Table(_))
+            }),
+            ("table", |t| matches!(t, ExternType::Table(_))),
+            ("__data_end", |t| matches!(t, ExternType::Global(_))),
+            ("__heap_base", |t| matches!(t, ExternType::Global(_))),
+            ("__dso_handle", |t| matches!(t, ExternType::Global(_))),
+            ("__rtti_base", |t| matches!(t, ExternType::Global(_))),
+        ];
+        let pre = self.instantiate_pre(module)?;
+        let mut funcs = Vec::new();
+        for export in module.exports() {
+            let ty = export.ty();
+            match ty {
+                ExternType::Func(func_ty) => funcs.push((export.name().to_string(), func_ty)),
+                _ if ALLOWED.iter().any(|(n, ok)| *n == export.name() && ok(&ty)) => {}
+                _ => bail!("command export '{}' is not a function", export.name()),
+            }
+        }
+        for (name, func_ty) in funcs {
+            let pre = pre.clone();
+            let export = name.clone();
+            let func = Func::new(&mut store, func_ty, move |mut caller, params, results| {
+                let instance = pre.instantiate(&mut caller)?;
+                let f = instance
+                    .get_func(&mut caller, &export)
+                    .ok_or_else(|| anyhow!("command export `{export}` is missing"))?;
+                f.call(&mut caller, params, results)
+            });
+            self.define(&store, module_name, &name, func)?;
+        }
+        Ok(self)
+    }
+
+    /// Resolves every import of `module` now and returns what instantiates
+    /// it, in any store of the engine, without looking names up again.
+    /// Definitions made afterwards do not change it.
+    ///
+    /// # Errors
+    /// An import this linker does not define, or a module of another engine.
+    pub fn instantiate_pre(&self, module: &Module) -> Result<InstancePre<T>> {
+        if !Engine::same(&self.engine, module.engine()) {
+            bail!("the module was compiled by a different engine than the linker's");
+        }
+        let mut defs = Vec::with_capacity(module.imports().len());
+        for import in module.imports() {
+            defs.push(self.definition_of(&import)?.clone());
+        }
+        Ok(InstancePre {
+            module: module.clone(),
+            defs: defs.into(),
+            _marker: std::marker::PhantomData,
+        })
+    }
+
+    fn definition_of(&self, import: &ImportType<'_>) -> Result<&Definition> {
+        let key = (import.module().to_string(), import.name().to_string());
+        self.map.get(&key).ok_or_else(|| {
+            anyhow!(
+                "unknown import: `{}::{}` has not been defined",
+                import.module(),
+                import.name()
+            )
+        })
+    }
+
+    /// Defines every function import of `module` this linker does not
+    /// define yet as a function that fails with an "unknown import" error
+    /// when called. Other kinds of imports stay undefined.
+    ///
+    /// # Errors
+    /// None in practice (the names are not defined yet).
+    pub fn define_unknown_imports_as_traps(&mut self, module: &Module) -> Result<()> {
+        for import in module.imports() {
+            if let (Err(err), ExternType::Func(ty)) = (self.definition_of(&import), import.ty()) {
+                let message = err.to_string();
+                self.func_new(import.module(), import.name(), ty, move |_, _, _| {
+                    Err(anyhow!("{message}"))
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Defines every import of `module` this linker does not define yet as
+    /// a default item of `store`: a function that returns zeros and null
+    /// references, a global holding zero (or null), a table of null
+    /// references and a memory of the import's minimum sizes.
+    ///
+    /// # Errors
+    /// When a table or memory cannot be made (the store's limits).
+    pub fn define_unknown_imports_as_default_values(
+        &mut self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<()> {
+        let mut missing = Vec::new();
+        for import in module.imports() {
+            if self.definition_of(&import).is_err() {
+                missing.push((
+                    import.module().to_string(),
+                    import.name().to_string(),
+                    import.ty(),
+                ));
+            }
+        }
+        for (module_name, name, ty) in missing {
+            let item: Extern = match ty {
+                ExternType::Func(ty) => {
+                    let defaults: Vec<Val> = ty.results().iter().map(|t| default_val(*t)).collect();
+                    Func::new(&mut store, ty, move |_, _, results| {
+                        results.clone_from_slice(&defaults);
+                        Ok(())
+                    })
+                    .into()
+                }
+                ExternType::Global(ty) => {
+                    Global::new(&mut store, ty, default_val(ty.content()))?.into()
+                }
+                ExternType::Table(ty) => {
+                    let init = match ty.element() {
+                        RefType::FuncRef => Ref::Func(None),
+                        RefType::ExternRef => Ref::Extern(None),
+                    };
+                    Table::new(&mut store, ty, init)?.into()
+                }
+                ExternType::Memory(ty) => Memory::new(&mut store, ty)?.into(),
+            };
+            self.define(&store, &module_name, &name, item)?;
+        }
+        Ok(())
+    }
+
+    /// The default export of module `module`: its function `""`, else its
+    /// function `_start`, else a function of `store` that does nothing.
+    ///
+    /// # Errors
+    /// When `""` or `_start` is defined as something other than a function.
+    pub fn get_default(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+    ) -> Result<Func> {
+        for name in ["", "_start"] {
+            if let Some(item) = self.get(&mut store, module, name) {
+                return match item {
+                    Extern::Func(f) => Ok(f),
+                    _ => bail!("default export `{name}` of `{module}` is not a function"),
+                };
+            }
+        }
+        Ok(Func::new(store, FuncType::new([], []), |_, _, _| Ok(())))
     }
 
     /// The item defined as `module::name`, placed in `store`.
@@ -145,14 +354,7 @@ impl<T: 'static> Linker<T> {
     }
 
     fn resolve(&self, store: &mut impl AsContextMut<Data = T>, def: &Definition) -> Result<Extern> {
-        Ok(match def {
-            Definition::Extern(e) => *e,
-            Definition::HostFunc(make) => {
-                let (ty, host) = make();
-                let inner = store.as_context_mut().0;
-                Extern::Func(crate::func::new_host_func(&mut inner.opaque, ty, host)?)
-            }
-        })
+        resolve(store, def)
     }
 
     /// Instantiates `module`, resolving every import by name.
@@ -166,14 +368,7 @@ impl<T: 'static> Linker<T> {
     ) -> Result<Instance> {
         let mut imports = Vec::with_capacity(module.imports().len());
         for import in module.imports() {
-            let key = (import.module().to_string(), import.name().to_string());
-            let Some(def) = self.map.get(&key) else {
-                bail!(
-                    "unknown import: `{}::{}` has not been defined",
-                    import.module(),
-                    import.name()
-                );
-            };
+            let def = self.definition_of(&import)?;
             imports.push(self.resolve(&mut store, def)?);
         }
         Instance::new(store, module, &imports)
@@ -182,5 +377,73 @@ impl<T: 'static> Linker<T> {
     /// Every definition's name.
     pub fn names(&self) -> impl Iterator<Item = (&str, &str)> {
         self.map.keys().map(|(m, n)| (m.as_str(), n.as_str()))
+    }
+}
+
+/// The item a definition stands for in `store` (a host function is placed
+/// in the store now).
+fn resolve<T: 'static>(
+    store: &mut impl AsContextMut<Data = T>,
+    def: &Definition,
+) -> Result<Extern> {
+    Ok(match def {
+        Definition::Extern(e) => *e,
+        Definition::HostFunc(make) => {
+            let (ty, host) = make();
+            let inner = store.as_context_mut().0;
+            Extern::Func(crate::func::new_host_func(&mut inner.opaque, ty, host)?)
+        }
+    })
+}
+
+/// The zero (or null) value of a type.
+fn default_val(ty: ValType) -> Val {
+    match ty {
+        ValType::I32 => Val::I32(0),
+        ValType::I64 => Val::I64(0),
+        ValType::F32 => Val::F32(0),
+        ValType::F64 => Val::F64(0),
+        ValType::V128 => Val::V128(0),
+        ValType::FuncRef => Val::FuncRef(None),
+        ValType::ExternRef => Val::ExternRef(None),
+    }
+}
+
+/// A module whose imports a [`Linker`] has resolved
+/// ([`Linker::instantiate_pre`]): instantiates it in any store of the
+/// engine without looking names up again. Cheap to clone.
+pub struct InstancePre<T> {
+    module: Module,
+    defs: Arc<[Definition]>,
+    _marker: std::marker::PhantomData<fn(T)>,
+}
+
+impl<T> Clone for InstancePre<T> {
+    fn clone(&self) -> Self {
+        InstancePre {
+            module: self.module.clone(),
+            defs: self.defs.clone(),
+            _marker: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: 'static> InstancePre<T> {
+    /// The module it instantiates.
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
+    /// Instantiates the module in `store`.
+    ///
+    /// # Errors
+    /// An import defined as an item of another store, a type mismatch, or
+    /// instantiation's own errors (a trap of the start function included).
+    pub fn instantiate(&self, mut store: impl AsContextMut<Data = T>) -> Result<Instance> {
+        let mut imports = Vec::with_capacity(self.defs.len());
+        for def in self.defs.iter() {
+            imports.push(resolve(&mut store, def)?);
+        }
+        Instance::new(store, &self.module, &imports)
     }
 }

@@ -333,11 +333,21 @@ impl Module {
         }
         let info = self.info();
         let func_index = info.num_imported_funcs + i as u32;
+        let artifacts = &self.inner.artifacts;
+        let map = &artifacts.address_map;
+        let module_offset = map
+            .partition_point(|r| r.start <= offset)
+            .checked_sub(1)
+            .map(|j| map[j])
+            .filter(|r| offset < r.end && r.start >= f.start)
+            .map(|r| r.wasm_offset as usize);
+        let body = artifacts.body_offsets.get(i).copied().unwrap_or(0) as usize;
         Some(FrameInfo {
             func_index,
             func_name: info.func_names.get(&func_index).cloned(),
             module_name: info.name.clone(),
-            func_offset: Some((offset - f.start) as usize),
+            func_offset: module_offset.map(|m| m.saturating_sub(body)),
+            module_offset,
         })
     }
 }
@@ -369,6 +379,10 @@ fn check_artifacts(a: &CompiledArtifacts) -> Result<(), ArtifactError> {
             .chain(&a.array_trampolines)
             .any(|f| !in_text(f.start, f.len))
         || a.traps.iter().any(|t| !in_text(t.offset, 1))
+        || a.body_offsets.len() != a.functions.len()
+        || a.address_map
+            .iter()
+            .any(|r| r.end < r.start || !in_text(r.start, r.end - r.start))
         || a.libcall_relocs.iter().any(|(o, _)| !in_text(*o, 8))
         || info
             .functions

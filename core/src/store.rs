@@ -77,7 +77,10 @@ pub struct StoreOpaque {
     pub(crate) memories: Vec<LinearMemory>,
     pub(crate) tables: Vec<vm::Table>,
     pub(crate) globals: Vec<GlobalData>,
-    pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// Extern references by index; `None` once collected by
+    /// [`Store::gc`] (indices are never reused, so a stale handle is an
+    /// error, never another reference).
+    pub(crate) externrefs: Vec<Option<Box<dyn Any + Send + Sync>>>,
     /// Function handle of each `VMFuncRef` address handed out so far.
     pub(crate) func_by_ref: HashMap<usize, usize>,
     pending: Option<Pending>,
@@ -163,6 +166,7 @@ impl StoreOpaque {
             }
             Val::ExternRef(Some(e)) => {
                 let i = self.check(e.0)?;
+                self.externref_data(i)?;
                 ValRaw::from_u64(i as u64 + 1)
             }
         })
@@ -200,10 +204,13 @@ impl StoreOpaque {
                 }
             }
             ValType::ExternRef if n != 0 => {
-                if usize::try_from(n - 1).is_ok_and(|i| i < self.externrefs.len()) {
-                    Ok(raw)
-                } else {
-                    bail!("externref {n} names no extern reference of this store")
+                match usize::try_from(n - 1)
+                    .ok()
+                    .and_then(|i| self.externrefs.get(i))
+                {
+                    Some(Some(_)) => Ok(raw),
+                    Some(None) => bail!("externref {n} was collected by the store's gc"),
+                    None => bail!("externref {n} names no extern reference of this store"),
                 }
             }
             _ => Ok(raw),
@@ -402,6 +409,22 @@ impl<T> Store<T> {
     /// When the engine was not configured with `consume_fuel`.
     pub fn get_fuel(&self) -> Result<u64> {
         store_fuel(&self.inner)
+    }
+
+    /// Frees the extern references that no global or table of the store
+    /// holds any more (their host values are dropped here). Handles to a
+    /// collected reference are invalid afterwards: using one is an error.
+    /// Taking the store itself (not a context) guarantees no wasm is
+    /// running in it, so no reference lives only on a wasm stack.
+    pub fn gc(&mut self) {
+        drop(self.inner.opaque.collect_externrefs());
+    }
+
+    /// Like [`Store::gc`], but hands the collected host values back
+    /// instead of dropping them, so that an embedder can drop them when
+    /// it no longer holds a lock around the store.
+    pub fn gc_take(&mut self) -> Vec<Box<dyn Any + Send + Sync>> {
+        self.inner.opaque.collect_externrefs()
     }
 
     /// Sets the epoch deadline to `ticks` beyond the engine's current epoch.
@@ -635,7 +658,54 @@ impl StoreOpaque {
         if index >= len {
             bail!("invalid {kind:?} handle: index {index} is not in this store");
         }
+        if kind == ItemKind::ExternRef && self.externrefs[index].is_none() {
+            bail!("the extern reference was collected by the store's gc");
+        }
         Ok(())
+    }
+
+    /// The host value of extern reference `index`.
+    pub(crate) fn externref_data(&self, index: usize) -> Result<&(dyn Any + Send + Sync)> {
+        match self.externrefs.get(index) {
+            Some(Some(b)) => Ok(&**b),
+            Some(None) => bail!("the extern reference was collected by the store's gc"),
+            None => bail!("invalid ExternRef handle: index {index} is not in this store"),
+        }
+    }
+
+    /// Frees every extern reference no global or table of the store holds;
+    /// returns them, so the caller drops them (running their destructors)
+    /// when it chooses.
+    ///
+    /// Only sound with no wasm on the stack (wasm frames hold references
+    /// the scan does not see): [`Store::gc`] guarantees it by taking the
+    /// store itself, which a running call has borrowed.
+    fn collect_externrefs(&mut self) -> Vec<Box<dyn Any + Send + Sync>> {
+        let mut live = vec![false; self.externrefs.len()];
+        let mut mark = |raw: u64| {
+            if let Some(slot) = raw.checked_sub(1).and_then(|i| live.get_mut(i as usize)) {
+                *slot = true;
+            }
+        };
+        for g in &self.globals {
+            if g.ty.content() == ValType::ExternRef {
+                mark(g.storage.get().get_u64());
+            }
+        }
+        for t in &self.tables {
+            if t.ty().element() == crate::RefType::ExternRef {
+                for e in t.elements() {
+                    mark(*e as u64);
+                }
+            }
+        }
+        let mut dead = Vec::new();
+        for (slot, live) in self.externrefs.iter_mut().zip(live) {
+            if !live && let Some(b) = slot.take() {
+                dead.push(b);
+            }
+        }
+        dead
     }
 }
 

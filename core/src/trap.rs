@@ -86,6 +86,7 @@ pub struct FrameInfo {
     pub(crate) func_name: Option<String>,
     pub(crate) module_name: Option<String>,
     pub(crate) func_offset: Option<usize>,
+    pub(crate) module_offset: Option<usize>,
 }
 
 impl FrameInfo {
@@ -101,9 +102,15 @@ impl FrameInfo {
     pub fn module_name(&self) -> Option<&str> {
         self.module_name.as_deref()
     }
-    /// Offset of the instruction in the function's machine code.
+    /// Offset of the wasm instruction from the start of the function's
+    /// body (its locals) in the module, as in Wasmtime; None where the
+    /// code has no wasm instruction (a prologue).
     pub fn func_offset(&self) -> Option<usize> {
         self.func_offset
+    }
+    /// Offset of the wasm instruction in the module's bytes.
+    pub fn module_offset(&self) -> Option<usize> {
+        self.module_offset
     }
 }
 

@@ -17,21 +17,22 @@ impl ExternRef {
     pub fn new(mut store: impl AsContextMut, value: impl Any + Send + Sync) -> ExternRef {
         let store = store.as_context_mut().0;
         let opaque = &mut store.opaque;
-        opaque.externrefs.push(Box::new(value));
+        opaque.externrefs.push(Some(Box::new(value)));
         ExternRef(Stored::new(opaque.id, opaque.externrefs.len() - 1))
     }
 
     /// The host value.
     ///
     /// # Errors
-    /// When the reference belongs to another store.
+    /// When the reference belongs to another store or was collected
+    /// ([`crate::Store::gc`]).
     pub fn data<'a, T: 'a>(
         &self,
         store: impl Into<crate::StoreContext<'a, T>>,
     ) -> Result<&'a (dyn Any + Send + Sync)> {
         let store = store.into().0;
         let index = store.opaque.check(self.0)?;
-        Ok(&*store.opaque.externrefs[index])
+        store.opaque.externref_data(index)
     }
 
     /// Whether this reference belongs to the given store.

@@ -58,6 +58,14 @@ pub mod sys {
     pub struct petrel_functype_t {
         _private: [u8; 0],
     }
+    /// A module whose imports a linker has resolved: instantiates it in any
+    /// store of the engine without looking names up again (later definitions
+    /// in the linker do not change it). Owned: free with
+    /// `petrel_instance_pre_delete`. Safe to share between threads.
+    #[repr(C)]
+    pub struct petrel_instance_pre_t {
+        _private: [u8; 0],
+    }
     /// A linker: resolves a module's imports by `(module, name)`. Owned: free
     /// with `petrel_linker_delete`. Safe to share between threads (one
     /// operation at a time; a re-entrant use, e.g. from a host function run
@@ -132,6 +140,12 @@ pub mod sys {
     pub type petrel_mutability_t = u8;
     pub const PETREL_CONST: petrel_mutability_t = 0;
     pub const PETREL_VAR: petrel_mutability_t = 1;
+    pub type petrel_dir_perms_t = u8;
+    pub const PETREL_DIR_PERMS_READ: petrel_dir_perms_t = 1;
+    pub const PETREL_DIR_PERMS_WRITE: petrel_dir_perms_t = 2;
+    pub type petrel_file_perms_t = u8;
+    pub const PETREL_FILE_PERMS_READ: petrel_file_perms_t = 1;
+    pub const PETREL_FILE_PERMS_WRITE: petrel_file_perms_t = 2;
     /// Bytes owned by Petrel (a serialized module, a wasm binary): `len`
     /// bytes at `data`. Free with `petrel_bytes_delete`.
     #[repr(C)]
@@ -164,13 +178,17 @@ pub mod sys {
         pub module_name: petrel_str_t,
         pub func_offset: usize,
         pub has_func_offset: bool,
+        pub module_offset: usize,
+        pub has_module_offset: bool,
     }
-    const _: () = assert!(size_of::<petrel_frame_t>() == 56 && align_of::<petrel_frame_t>() == 8);
+    const _: () = assert!(size_of::<petrel_frame_t>() == 72 && align_of::<petrel_frame_t>() == 8);
     const _: () = assert!(std::mem::offset_of!(petrel_frame_t, func_index) == 0);
     const _: () = assert!(std::mem::offset_of!(petrel_frame_t, func_name) == 8);
     const _: () = assert!(std::mem::offset_of!(petrel_frame_t, module_name) == 24);
     const _: () = assert!(std::mem::offset_of!(petrel_frame_t, func_offset) == 40);
     const _: () = assert!(std::mem::offset_of!(petrel_frame_t, has_func_offset) == 48);
+    const _: () = assert!(std::mem::offset_of!(petrel_frame_t, module_offset) == 56);
+    const _: () = assert!(std::mem::offset_of!(petrel_frame_t, has_module_offset) == 64);
     /// Any importable or exportable item: its kind and its `{store_id, index}`
     /// (which, with the kind, is a `petrel_func_t`, `petrel_global_t`,
     /// `petrel_table_t` or `petrel_memory_t`).
@@ -358,6 +376,7 @@ pub mod sys {
     const _: () = assert!(std::mem::offset_of!(petrel_valraw_t, externref) == 0);
     pub type petrel_finalizer_t = Option<unsafe extern "C" fn(data: *mut c_void)>;
     pub type petrel_callback_t = Option<unsafe extern "C" fn(env: *mut c_void, caller: *mut petrel_caller_t, args_and_results: *mut petrel_valraw_t, nargs: usize, nresults: usize) -> *mut petrel_error_t>;
+    pub type petrel_output_callback_t = Option<unsafe extern "C" fn(env: *mut c_void, data: *const u8, len: usize) -> i64>;
 
     unsafe extern "C" {
         pub fn petrel_config_new(config_out: *mut *mut petrel_config_t) -> *mut petrel_error_t;
@@ -377,6 +396,10 @@ pub mod sys {
         pub fn petrel_config_epoch_interruption(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_parallel_compilation(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_static_memory_guard(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_memory_init_cow(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_cranelift_nan_canonicalization(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_cranelift_debug_verifier(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_target(config: *mut petrel_config_t, triple: *const c_char, triple_len: usize) -> *mut petrel_error_t;
         pub fn petrel_config_opt_level(config: *mut petrel_config_t, level: petrel_opt_level_t) -> *mut petrel_error_t;
         pub fn petrel_config_max_wasm_stack(config: *mut petrel_config_t, bytes: usize) -> *mut petrel_error_t;
         pub fn petrel_config_module_key(config: *mut petrel_config_t, key: *const u8, key_len: usize) -> *mut petrel_error_t;
@@ -437,6 +460,14 @@ pub mod sys {
         pub fn petrel_linker_define_instance(linker: *mut petrel_linker_t, store: *mut petrel_store_t, module: *const c_char, module_len: usize, instance: petrel_instance_t) -> *mut petrel_error_t;
         pub fn petrel_linker_instantiate(linker: *const petrel_linker_t, store: *mut petrel_store_t, module: *const petrel_module_t, instance_out: *mut petrel_instance_t) -> *mut petrel_error_t;
         pub fn petrel_linker_get(linker: *const petrel_linker_t, store: *mut petrel_store_t, module: *const c_char, module_len: usize, name: *const c_char, name_len: usize, item_out: *mut petrel_extern_t, found_out: *mut bool) -> *mut petrel_error_t;
+        pub fn petrel_linker_module(linker: *mut petrel_linker_t, store: *mut petrel_store_t, name: *const c_char, name_len: usize, module: *const petrel_module_t) -> *mut petrel_error_t;
+        pub fn petrel_linker_get_default(linker: *const petrel_linker_t, store: *mut petrel_store_t, name: *const c_char, name_len: usize, func_out: *mut petrel_func_t) -> *mut petrel_error_t;
+        pub fn petrel_linker_define_unknown_imports_as_traps(linker: *mut petrel_linker_t, module: *const petrel_module_t) -> *mut petrel_error_t;
+        pub fn petrel_linker_define_unknown_imports_as_default_values(linker: *mut petrel_linker_t, store: *mut petrel_store_t, module: *const petrel_module_t) -> *mut petrel_error_t;
+        pub fn petrel_linker_instantiate_pre(linker: *const petrel_linker_t, module: *const petrel_module_t, pre_out: *mut *mut petrel_instance_pre_t) -> *mut petrel_error_t;
+        pub fn petrel_instance_pre_instantiate(pre: *const petrel_instance_pre_t, store: *mut petrel_store_t, instance_out: *mut petrel_instance_t) -> *mut petrel_error_t;
+        pub fn petrel_instance_pre_module(pre: *const petrel_instance_pre_t, module_out: *mut *mut petrel_module_t) -> *mut petrel_error_t;
+        pub fn petrel_instance_pre_delete(pre: *mut petrel_instance_pre_t);
         pub fn petrel_bytes_delete(bytes: *mut petrel_bytes_t);
         pub fn petrel_wat2wasm(wat: *const c_char, wat_len: usize, wasm_out: *mut petrel_bytes_t) -> *mut petrel_error_t;
         pub fn petrel_module_new(engine: *const petrel_engine_t, bytes: *const u8, bytes_len: usize, module_out: *mut *mut petrel_module_t) -> *mut petrel_error_t;
@@ -464,6 +495,8 @@ pub mod sys {
         pub fn petrel_store_get_fuel(store: *mut petrel_store_t, fuel_out: *mut u64) -> *mut petrel_error_t;
         pub fn petrel_store_set_epoch_deadline(store: *mut petrel_store_t, ticks: u64) -> *mut petrel_error_t;
         pub fn petrel_store_limiter(store: *mut petrel_store_t, memory_size: i64, table_elements: i64, instances: i64) -> *mut petrel_error_t;
+        pub fn petrel_store_limits(store: *mut petrel_store_t, memory_size: i64, table_elements: i64, instances: i64, tables: i64, memories: i64) -> *mut petrel_error_t;
+        pub fn petrel_store_gc(store: *mut petrel_store_t) -> *mut petrel_error_t;
         pub fn petrel_caller_data(caller: *mut petrel_caller_t, data_out: *mut *mut c_void) -> *mut petrel_error_t;
         pub fn petrel_caller_export_get(caller: *mut petrel_caller_t, name: *const c_char, name_len: usize, item_out: *mut petrel_extern_t, found_out: *mut bool) -> *mut petrel_error_t;
         pub fn petrel_caller_store(caller: *mut petrel_caller_t, store_out: *mut *mut petrel_store_t) -> *mut petrel_error_t;
@@ -483,6 +516,9 @@ pub mod sys {
         pub fn petrel_wasi_config_inherit_stderr(config: *mut petrel_wasi_config_t) -> *mut petrel_error_t;
         pub fn petrel_wasi_config_set_stderr_capture(config: *mut petrel_wasi_config_t, capacity: usize) -> *mut petrel_error_t;
         pub fn petrel_wasi_config_preopen_dir(config: *mut petrel_wasi_config_t, host_path: *const c_char, guest_path: *const c_char) -> *mut petrel_error_t;
+        pub fn petrel_wasi_config_set_stdout_custom(config: *mut petrel_wasi_config_t, callback: petrel_output_callback_t, env: *mut c_void, finalizer: petrel_finalizer_t) -> *mut petrel_error_t;
+        pub fn petrel_wasi_config_set_stderr_custom(config: *mut petrel_wasi_config_t, callback: petrel_output_callback_t, env: *mut c_void, finalizer: petrel_finalizer_t) -> *mut petrel_error_t;
+        pub fn petrel_wasi_config_preopen_dir_with_perms(config: *mut petrel_wasi_config_t, host_path: *const c_char, guest_path: *const c_char, dir_perms: petrel_dir_perms_t, file_perms: petrel_file_perms_t) -> *mut petrel_error_t;
         pub fn petrel_store_set_wasi(store: *mut petrel_store_t, config: *mut petrel_wasi_config_t) -> *mut petrel_error_t;
         pub fn petrel_linker_define_wasi(linker: *mut petrel_linker_t) -> *mut petrel_error_t;
         pub fn petrel_store_wasi_stdout(store: *mut petrel_store_t, contents_out: *mut petrel_bytes_t) -> *mut petrel_error_t;
@@ -648,6 +684,48 @@ impl Drop for Functype {
         if !self.ptr.is_null() {
             // SAFETY: the pointer is live and owned by this object.
             unsafe { sys::petrel_functype_delete(self.ptr) };
+        }
+    }
+}
+
+/// A module whose imports a linker has resolved: instantiates it in any
+/// store of the engine without looking names up again (later definitions
+/// in the linker do not change it). Owned: free with
+/// `petrel_instance_pre_delete`. Safe to share between threads.
+#[napi]
+pub struct InstancePre {
+    pub(crate) ptr: *mut sys::petrel_instance_pre_t,
+}
+
+impl InstancePre {
+    /// The live pointer, or an error once deleted or consumed.
+    pub(crate) fn raw(&self) -> Result<*mut sys::petrel_instance_pre_t> {
+        if self.ptr.is_null() {
+            return Err(Error::from_reason("the instance pre was deleted or given away"));
+        }
+        Ok(self.ptr)
+    }
+}
+
+#[napi]
+impl InstancePre {
+    /// Frees it now (`petrel_instance_pre_delete`); later uses are errors.
+    #[napi]
+    pub fn delete(&mut self) -> Result<()> {
+        if !self.ptr.is_null() {
+            // SAFETY: the pointer is live and owned by this object.
+            unsafe { sys::petrel_instance_pre_delete(self.ptr) };
+        }
+        self.ptr = std::ptr::null_mut();
+        Ok(())
+    }
+}
+
+impl Drop for InstancePre {
+    fn drop(&mut self) {
+        if !self.ptr.is_null() {
+            // SAFETY: the pointer is live and owned by this object.
+            unsafe { sys::petrel_instance_pre_delete(self.ptr) };
         }
     }
 }
@@ -1462,6 +1540,89 @@ pub fn config_static_memory_guard(config: &Config, enable: bool) -> Result<()> {
     Ok(())
 }
 
+/// Whether a module's data segments become a copy-on-write memory image
+/// that instances map rather than copy (on by default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[napi(js_name = "config_memory_init_cow")]
+pub fn config_memory_init_cow(config: &Config, enable: bool) -> Result<()> {
+    let enable = { let v = enable; v };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_memory_init_cow(
+            config.raw()?,
+            enable
+        )
+    })?;
+    Ok(())
+}
+
+/// Makes every floating-point operation that can produce a NaN produce the
+/// canonical one, so results are the same bits on every host (off by
+/// default).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[napi(js_name = "config_cranelift_nan_canonicalization")]
+pub fn config_cranelift_nan_canonicalization(config: &Config, enable: bool) -> Result<()> {
+    let enable = { let v = enable; v };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_cranelift_nan_canonicalization(
+            config.raw()?,
+            enable
+        )
+    })?;
+    Ok(())
+}
+
+/// Runs Cranelift's IR verifier on every function before compiling it
+/// (slower compilation, for finding compiler bugs; off in release builds).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[napi(js_name = "config_cranelift_debug_verifier")]
+pub fn config_cranelift_debug_verifier(config: &Config, enable: bool) -> Result<()> {
+    let enable = { let v = enable; v };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_cranelift_debug_verifier(
+            config.raw()?,
+            enable
+        )
+    })?;
+    Ok(())
+}
+
+/// Checks that the target triple `triple` (`triple_len` bytes of UTF-8,
+/// such as `x86_64-unknown-linux-gnu`) is the host: Petrel compiles for the
+/// machine it runs on only.
+///
+/// # Errors
+/// When `triple` is not a target triple or names another architecture or
+/// operating system than the host's.
+///
+/// # Safety
+/// `config` is a live configuration; `triple` points to `triple_len` bytes.
+#[napi(js_name = "config_target")]
+pub fn config_target(config: &Config, triple: String) -> Result<()> {
+    let triple_len = triple.len();
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_target(
+            config.raw()?,
+            triple.as_ptr().cast(),
+            triple_len
+        )
+    })?;
+    Ok(())
+}
+
 /// Sets Cranelift's optimisation level (`PETREL_OPT_LEVEL_*`).
 ///
 /// # Safety
@@ -2204,6 +2365,176 @@ pub fn linker_get(linker: &Linker, store: &Store, module: String, name: String) 
     Ok(LinkerGetResult { item: Extern::from(item_out), found: { let v = found_out; v } })
 }
 
+/// Defines the exports of `module` under the module name `name`, as
+/// Wasmtime's `Linker::module` does for WASI commands and reactors: a
+/// reactor (a module without `_start`) is instantiated in `store` now, its
+/// `_initialize` called, and its exports defined; each exported function
+/// of a command (a module exporting `_start`) is defined as a function of
+/// `store` that instantiates the module afresh for every call.
+///
+/// # Errors
+/// An unresolved import, instantiation's errors, a trap of
+/// `_initialize`, a command exporting something other than functions (and
+/// `memory`-like toolchain exports), or a name already defined.
+///
+/// # Safety
+/// `linker` is a live linker, `store` a live store, `module` a live
+/// module; `name` points to `name_len` bytes.
+#[napi(js_name = "linker_module")]
+pub fn linker_module(linker: &Linker, store: &Store, name: String, module: &Module) -> Result<()> {
+    let name_len = name.len();
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_linker_module(
+            linker.raw()?,
+            store.raw()?,
+            name.as_ptr().cast(),
+            name_len,
+            module.raw()?
+        )
+    })?;
+    Ok(())
+}
+
+/// The default export of module `name`: its function `""`, else its
+/// function `_start`, else a new function of `store` that does nothing.
+///
+/// # Errors
+/// When `""` or `_start` is defined as something other than a function.
+///
+/// # Safety
+/// `linker` is a live linker, `store` a live store; `name` points to
+/// `name_len` bytes; `func_out` is writable.
+#[napi(js_name = "linker_get_default")]
+pub fn linker_get_default(linker: &Linker, store: &Store, name: String) -> Result<Func> {
+    let name_len = name.len();
+    // SAFETY: a plain C record; all zeroes is a valid value.
+    let mut func_out: petrel_func_t = unsafe { std::mem::zeroed() };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_linker_get_default(
+            linker.raw()?,
+            store.raw()?,
+            name.as_ptr().cast(),
+            name_len,
+            &mut func_out
+        )
+    })?;
+    Ok(Func::from(func_out))
+}
+
+/// Defines every function import of `module` that `linker` does not define
+/// yet as a function that fails with an "unknown import" error when
+/// called (other kinds of imports stay undefined).
+///
+/// # Safety
+/// `linker` is a live linker, `module` a live module.
+#[napi(js_name = "linker_define_unknown_imports_as_traps")]
+pub fn linker_define_unknown_imports_as_traps(linker: &Linker, module: &Module) -> Result<()> {
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_linker_define_unknown_imports_as_traps(
+            linker.raw()?,
+            module.raw()?
+        )
+    })?;
+    Ok(())
+}
+
+/// Defines every import of `module` that `linker` does not define yet as a
+/// default item of `store`: a function returning zeros and null
+/// references, a global holding zero or null, a table of null references,
+/// a memory of the import's minimum size.
+///
+/// # Errors
+/// When a table or memory cannot be made (the store's limits).
+///
+/// # Safety
+/// `linker` is a live linker, `store` a live store, `module` a live module.
+#[napi(js_name = "linker_define_unknown_imports_as_default_values")]
+pub fn linker_define_unknown_imports_as_default_values(linker: &Linker, store: &Store, module: &Module) -> Result<()> {
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_linker_define_unknown_imports_as_default_values(
+            linker.raw()?,
+            store.raw()?,
+            module.raw()?
+        )
+    })?;
+    Ok(())
+}
+
+/// Resolves every import of `module` from `linker`'s definitions now.
+///
+/// # Errors
+/// An import the linker does not define, or a module of another engine.
+///
+/// # Safety
+/// `linker` is a live linker, `module` a live module; `pre_out` is
+/// writable.
+#[napi(js_name = "linker_instantiate_pre")]
+pub fn linker_instantiate_pre(linker: &Linker, module: &Module) -> Result<InstancePre> {
+    let mut pre_out: *mut petrel_instance_pre_t = std::ptr::null_mut();
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_linker_instantiate_pre(
+            linker.raw()?,
+            module.raw()?,
+            &mut pre_out
+        )
+    })?;
+    Ok(InstancePre { ptr: pre_out })
+}
+
+/// Instantiates the module of `pre` in `store`.
+///
+/// # Errors
+/// An import defined as an item of another store, or instantiation's own
+/// errors (a trap of the start function included).
+///
+/// # Safety
+/// `pre` is a live pre-instantiated module, `store` a live store;
+/// `instance_out` is writable.
+#[napi(js_name = "instance_pre_instantiate")]
+pub fn instance_pre_instantiate(pre: &InstancePre, store: &Store) -> Result<Instance> {
+    // SAFETY: a plain C record; all zeroes is a valid value.
+    let mut instance_out: petrel_instance_t = unsafe { std::mem::zeroed() };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_instance_pre_instantiate(
+            pre.raw()?,
+            store.raw()?,
+            &mut instance_out
+        )
+    })?;
+    Ok(Instance::from(instance_out))
+}
+
+/// The module `pre` instantiates, as a new module object (free it with
+/// `petrel_module_delete`; it shares the compiled code).
+///
+/// # Safety
+/// `pre` is a live pre-instantiated module; `module_out` is writable.
+#[napi(js_name = "instance_pre_module")]
+pub fn instance_pre_module(pre: &InstancePre) -> Result<Module> {
+    let mut module_out: *mut petrel_module_t = std::ptr::null_mut();
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_instance_pre_module(
+            pre.raw()?,
+            &mut module_out
+        )
+    })?;
+    Ok(Module { ptr: module_out })
+}
+
 /// Translates WebAssembly text to the binary format.
 ///
 /// # Safety
@@ -2673,6 +3004,54 @@ pub fn store_limiter(store: &Store, memory_size: BigInt, table_elements: BigInt,
     Ok(())
 }
 
+/// Caps the store's resources like `petrel_store_limiter`, plus the number
+/// of tables and of memories the store may hold (Wasmtime's
+/// `wasmtime_store_limiter`). A negative value means no limit.
+///
+/// # Safety
+/// `store` is a live store.
+#[napi(js_name = "store_limits")]
+pub fn store_limits(store: &Store, memory_size: BigInt, table_elements: BigInt, instances: BigInt, tables: BigInt, memories: BigInt) -> Result<()> {
+    let memory_size = { let v = memory_size; i64_of(&v)? };
+    let table_elements = { let v = table_elements; i64_of(&v)? };
+    let instances = { let v = instances; i64_of(&v)? };
+    let tables = { let v = tables; i64_of(&v)? };
+    let memories = { let v = memories; i64_of(&v)? };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_store_limits(
+            store.raw()?,
+            memory_size,
+            table_elements,
+            instances,
+            tables,
+            memories
+        )
+    })?;
+    Ok(())
+}
+
+/// Frees the extern references that no global or table of the store holds
+/// any more, calling their finalizers. A `petrel_externref_t` of a
+/// collected reference is invalid afterwards (using it is an error). From
+/// inside a host callback (wasm on the stack, whose references this cannot
+/// see) it collects nothing.
+///
+/// # Safety
+/// `store` is a live store.
+#[napi(js_name = "store_gc")]
+pub fn store_gc(store: &Store) -> Result<()> {
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_store_gc(
+            store.raw()?
+        )
+    })?;
+    Ok(())
+}
+
 /// Creates a WASI configuration with the defaults (see
 /// `petrel_wasi_config_t`) in `config_out`.
 ///
@@ -2986,6 +3365,38 @@ pub fn wasi_config_preopen_dir(config: &WasiConfig, host_path: String, guest_pat
     Ok(())
 }
 
+/// `petrel_wasi_config_preopen_dir` with permissions: what the program may
+/// do with the directory and those below it (`dir_perms`) and with the
+/// files it opens there (`file_perms`); an operation they do not allow
+/// fails with `ENOTCAPABLE` in the program.
+///
+/// # Errors
+/// When `host_path` is not a directory the host can open, or a permission
+/// value has bits other than read and write.
+///
+/// # Safety
+/// `config` is a live WASI configuration; `host_path` and `guest_path`
+/// are NUL-terminated strings.
+#[napi(js_name = "wasi_config_preopen_dir_with_perms")]
+pub fn wasi_config_preopen_dir_with_perms(config: &WasiConfig, host_path: String, guest_path: String, dir_perms: u32, file_perms: u32) -> Result<()> {
+    let host_path = cstring(host_path)?;
+    let guest_path = cstring(guest_path)?;
+    let dir_perms = { let v = dir_perms; v.try_into().map_err(range)? };
+    let file_perms = { let v = file_perms; v.try_into().map_err(range)? };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_wasi_config_preopen_dir_with_perms(
+            config.raw()?,
+            host_path.as_ptr(),
+            guest_path.as_ptr(),
+            dir_perms,
+            file_perms
+        )
+    })?;
+    Ok(())
+}
+
 /// Makes `config` the WASI configuration of `store`, replacing an earlier
 /// one (and its captured output). The store's WASI functions (see
 /// `petrel_linker_define_wasi`) use it from now on.
@@ -3121,4 +3532,6 @@ pub const HAND_WRITTEN: &[&str] = &[
     "petrel_caller_data",
     "petrel_caller_export_get",
     "petrel_caller_store",
+    "petrel_wasi_config_set_stdout_custom",
+    "petrel_wasi_config_set_stderr_custom",
 ];

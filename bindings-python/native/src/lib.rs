@@ -14,6 +14,10 @@ unsafe extern "C" {
     /// The cffi module's init function (renamed by the build script so that
     /// this crate can export it: a Rust cdylib exports only Rust symbols).
     fn petrel_cffi_pyinit() -> *mut c_void;
+    /// Adds `FuncBase` (the C base class of `petrel.Func`, `fastfunc.c`)
+    /// to the module and returns it; on failure drops it and returns NULL
+    /// with a Python exception set.
+    fn petrel_py_fast_init(module: *mut c_void) -> *mut c_void;
 }
 
 /// The CPython entry point of the extension module `_petrel_cffi`.
@@ -24,5 +28,11 @@ unsafe extern "C" {
 pub unsafe extern "C" fn PyInit__petrel_cffi() -> *mut c_void {
     // SAFETY: the import machinery calls this with the GIL held; the cffi
     // init function has no other precondition.
-    unsafe { petrel_cffi_pyinit() }
+    let module = unsafe { petrel_cffi_pyinit() };
+    if module.is_null() {
+        return module;
+    }
+    // SAFETY: `module` is the new module object (a strong reference) and
+    // the GIL is held, as the function requires.
+    unsafe { petrel_py_fast_init(module) }
 }

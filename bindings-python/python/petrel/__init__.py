@@ -10,25 +10,20 @@
 5
 """
 
-from ._errors import ExitTrap, Frame, PetrelError, Trap, WasmtimeError
+from ._config import Config
+from ._engine import Engine
+from ._errors import ArgumentTypeError, ClosedError, ExitTrap, Frame, PetrelError, Trap, WasmtimeError
+from ._extern import Extern, extern_type
+from ._func import Caller, Func
+from ._global import Global
+from ._instance import Instance, InstanceExports
+from ._linker import InstancePre, Linker
 from ._lowlevel import ExternKind, Mutability, OptLevel, TrapCode, ValKind
-from ._runtime import (
-    Caller,
-    Config,
-    Engine,
-    Extern,
-    Func,
-    Global,
-    Instance,
-    InstanceExports,
-    Linker,
-    Memory,
-    Module,
-    Store,
-    Table,
-    extern_type,
-    wat2wasm,
-)
+from ._managed import Managed
+from ._memory import Memory
+from ._module import Module, wat2wasm
+from ._store import Store
+from ._table import Table
 from ._types import (
     ExportType,
     FuncType,
@@ -40,16 +35,20 @@ from ._types import (
     Val,
     ValType,
 )
-from ._wasi import WasiConfig
+from ._wasi import DirPerms, FilePerms, WasiConfig
 
 __all__ = [
+    "ArgumentTypeError",
     "Caller",
+    "ClosedError",
+    "DirPerms",
     "Config",
     "Engine",
     "ExitTrap",
     "ExportType",
     "Extern",
     "ExternKind",
+    "FilePerms",
     "Frame",
     "Func",
     "FuncType",
@@ -58,8 +57,10 @@ __all__ = [
     "ImportType",
     "Instance",
     "InstanceExports",
+    "InstancePre",
     "Limits",
     "Linker",
+    "Managed",
     "Memory",
     "MemoryType",
     "Module",

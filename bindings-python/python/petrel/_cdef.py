@@ -8,6 +8,7 @@ typedef struct petrel_engine_t petrel_engine_t;
 typedef struct petrel_error_t petrel_error_t;
 typedef struct petrel_externtype_t petrel_externtype_t;
 typedef struct petrel_functype_t petrel_functype_t;
+typedef struct petrel_instance_pre_t petrel_instance_pre_t;
 typedef struct petrel_linker_t petrel_linker_t;
 typedef struct petrel_module_t petrel_module_t;
 typedef struct petrel_store_t petrel_store_t;
@@ -18,6 +19,8 @@ typedef uint8_t petrel_trap_code_t;
 typedef uint8_t petrel_extern_kind_t;
 typedef uint8_t petrel_valkind_t;
 typedef uint8_t petrel_mutability_t;
+typedef uint8_t petrel_dir_perms_t;
+typedef uint8_t petrel_file_perms_t;
 typedef struct petrel_bytes_t {
     uint8_t * data;
     size_t len;
@@ -32,6 +35,8 @@ typedef struct petrel_frame_t {
     petrel_str_t module_name;
     size_t func_offset;
     bool has_func_offset;
+    size_t module_offset;
+    bool has_module_offset;
 } petrel_frame_t;
 typedef struct petrel_extern_t {
     petrel_extern_kind_t kind;
@@ -102,6 +107,7 @@ typedef union petrel_valraw_t {
 } petrel_valraw_t;
 typedef void (*petrel_finalizer_t)(void * data);
 typedef petrel_error_t * (*petrel_callback_t)(void * env, petrel_caller_t * caller, petrel_valraw_t * args_and_results, size_t nargs, size_t nresults);
+typedef int64_t (*petrel_output_callback_t)(void * env, const uint8_t * data, size_t len);
 #define PETREL_OPT_LEVEL_NONE 0
 #define PETREL_OPT_LEVEL_SPEED 1
 #define PETREL_OPT_LEVEL_SPEED_AND_SIZE 2
@@ -131,6 +137,10 @@ typedef petrel_error_t * (*petrel_callback_t)(void * env, petrel_caller_t * call
 #define PETREL_EXTERNREF 6
 #define PETREL_CONST 0
 #define PETREL_VAR 1
+#define PETREL_DIR_PERMS_READ 1
+#define PETREL_DIR_PERMS_WRITE 2
+#define PETREL_FILE_PERMS_READ 1
+#define PETREL_FILE_PERMS_WRITE 2
 petrel_error_t * petrel_config_new(petrel_config_t * * config_out);
 void petrel_config_delete(petrel_config_t * config);
 petrel_error_t * petrel_config_wasm_simd(petrel_config_t * config, bool enable);
@@ -148,6 +158,10 @@ petrel_error_t * petrel_config_consume_fuel(petrel_config_t * config, bool enabl
 petrel_error_t * petrel_config_epoch_interruption(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_parallel_compilation(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_static_memory_guard(petrel_config_t * config, bool enable);
+petrel_error_t * petrel_config_memory_init_cow(petrel_config_t * config, bool enable);
+petrel_error_t * petrel_config_cranelift_nan_canonicalization(petrel_config_t * config, bool enable);
+petrel_error_t * petrel_config_cranelift_debug_verifier(petrel_config_t * config, bool enable);
+petrel_error_t * petrel_config_target(petrel_config_t * config, const char * triple, size_t triple_len);
 petrel_error_t * petrel_config_opt_level(petrel_config_t * config, petrel_opt_level_t level);
 petrel_error_t * petrel_config_max_wasm_stack(petrel_config_t * config, size_t bytes);
 petrel_error_t * petrel_config_module_key(petrel_config_t * config, const uint8_t * key, size_t key_len);
@@ -208,6 +222,14 @@ petrel_error_t * petrel_linker_define_func(petrel_linker_t * linker, const char 
 petrel_error_t * petrel_linker_define_instance(petrel_linker_t * linker, petrel_store_t * store, const char * module, size_t module_len, petrel_instance_t instance);
 petrel_error_t * petrel_linker_instantiate(const petrel_linker_t * linker, petrel_store_t * store, const petrel_module_t * module, petrel_instance_t * instance_out);
 petrel_error_t * petrel_linker_get(const petrel_linker_t * linker, petrel_store_t * store, const char * module, size_t module_len, const char * name, size_t name_len, petrel_extern_t * item_out, bool * found_out);
+petrel_error_t * petrel_linker_module(petrel_linker_t * linker, petrel_store_t * store, const char * name, size_t name_len, const petrel_module_t * module);
+petrel_error_t * petrel_linker_get_default(const petrel_linker_t * linker, petrel_store_t * store, const char * name, size_t name_len, petrel_func_t * func_out);
+petrel_error_t * petrel_linker_define_unknown_imports_as_traps(petrel_linker_t * linker, const petrel_module_t * module);
+petrel_error_t * petrel_linker_define_unknown_imports_as_default_values(petrel_linker_t * linker, petrel_store_t * store, const petrel_module_t * module);
+petrel_error_t * petrel_linker_instantiate_pre(const petrel_linker_t * linker, const petrel_module_t * module, petrel_instance_pre_t * * pre_out);
+petrel_error_t * petrel_instance_pre_instantiate(const petrel_instance_pre_t * pre, petrel_store_t * store, petrel_instance_t * instance_out);
+petrel_error_t * petrel_instance_pre_module(const petrel_instance_pre_t * pre, petrel_module_t * * module_out);
+void petrel_instance_pre_delete(petrel_instance_pre_t * pre);
 void petrel_bytes_delete(petrel_bytes_t * bytes);
 petrel_error_t * petrel_wat2wasm(const char * wat, size_t wat_len, petrel_bytes_t * wasm_out);
 petrel_error_t * petrel_module_new(const petrel_engine_t * engine, const uint8_t * bytes, size_t bytes_len, petrel_module_t * * module_out);
@@ -235,6 +257,8 @@ petrel_error_t * petrel_store_set_fuel(petrel_store_t * store, uint64_t fuel);
 petrel_error_t * petrel_store_get_fuel(petrel_store_t * store, uint64_t * fuel_out);
 petrel_error_t * petrel_store_set_epoch_deadline(petrel_store_t * store, uint64_t ticks);
 petrel_error_t * petrel_store_limiter(petrel_store_t * store, int64_t memory_size, int64_t table_elements, int64_t instances);
+petrel_error_t * petrel_store_limits(petrel_store_t * store, int64_t memory_size, int64_t table_elements, int64_t instances, int64_t tables, int64_t memories);
+petrel_error_t * petrel_store_gc(petrel_store_t * store);
 petrel_error_t * petrel_caller_data(petrel_caller_t * caller, void * * data_out);
 petrel_error_t * petrel_caller_export_get(petrel_caller_t * caller, const char * name, size_t name_len, petrel_extern_t * item_out, bool * found_out);
 petrel_error_t * petrel_caller_store(petrel_caller_t * caller, petrel_store_t * * store_out);
@@ -254,6 +278,9 @@ petrel_error_t * petrel_wasi_config_set_stderr_file(petrel_wasi_config_t * confi
 petrel_error_t * petrel_wasi_config_inherit_stderr(petrel_wasi_config_t * config);
 petrel_error_t * petrel_wasi_config_set_stderr_capture(petrel_wasi_config_t * config, size_t capacity);
 petrel_error_t * petrel_wasi_config_preopen_dir(petrel_wasi_config_t * config, const char * host_path, const char * guest_path);
+petrel_error_t * petrel_wasi_config_set_stdout_custom(petrel_wasi_config_t * config, petrel_output_callback_t callback, void * env, petrel_finalizer_t finalizer);
+petrel_error_t * petrel_wasi_config_set_stderr_custom(petrel_wasi_config_t * config, petrel_output_callback_t callback, void * env, petrel_finalizer_t finalizer);
+petrel_error_t * petrel_wasi_config_preopen_dir_with_perms(petrel_wasi_config_t * config, const char * host_path, const char * guest_path, petrel_dir_perms_t dir_perms, petrel_file_perms_t file_perms);
 petrel_error_t * petrel_store_set_wasi(petrel_store_t * store, petrel_wasi_config_t * config);
 petrel_error_t * petrel_linker_define_wasi(petrel_linker_t * linker);
 petrel_error_t * petrel_store_wasi_stdout(petrel_store_t * store, petrel_bytes_t * contents_out);

@@ -151,6 +151,28 @@ class Mutability(enum.IntEnum):
     VAR = 1
 
 
+class DirPerms(enum.IntEnum):
+    """What a program may do with a preopened directory and those below it
+    (`PETREL_DIR_PERMS_*`, combined with `|`).
+    """
+
+    #: List entries, open files and directories, read links and metadata.
+    READ = 1
+    #: Create, remove, rename and link entries; change sizes and times.
+    WRITE = 2
+
+
+class FilePerms(enum.IntEnum):
+    """What a program may do with the files it opens below a preopened
+    directory (`PETREL_FILE_PERMS_*`, combined with `|`).
+    """
+
+    #: Read.
+    READ = 1
+    #: Write (and allocate, truncate, set times).
+    WRITE = 2
+
+
 def config_new() -> Any:
     """Creates the default configuration (WebAssembly 2.0, optimised for
     speed, no fuel, no epochs) in `config_out`.
@@ -318,6 +340,53 @@ def config_static_memory_guard(config: Any, enable: bool) -> None:
     `config` is a live configuration.
     """
     check(lib.petrel_config_static_memory_guard(config, enable))
+
+
+def config_memory_init_cow(config: Any, enable: bool) -> None:
+    """Whether a module's data segments become a copy-on-write memory image
+    that instances map rather than copy (on by default).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_memory_init_cow(config, enable))
+
+
+def config_cranelift_nan_canonicalization(config: Any, enable: bool) -> None:
+    """Makes every floating-point operation that can produce a NaN produce the
+    canonical one, so results are the same bits on every host (off by
+    default).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_cranelift_nan_canonicalization(config, enable))
+
+
+def config_cranelift_debug_verifier(config: Any, enable: bool) -> None:
+    """Runs Cranelift's IR verifier on every function before compiling it
+    (slower compilation, for finding compiler bugs; off in release builds).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_cranelift_debug_verifier(config, enable))
+
+
+def config_target(config: Any, triple: Union[str, bytes]) -> None:
+    """Checks that the target triple `triple` (`triple_len` bytes of UTF-8,
+    such as `x86_64-unknown-linux-gnu`) is the host: Petrel compiles for the
+    machine it runs on only.
+
+    # Errors
+    When `triple` is not a target triple or names another architecture or
+    operating system than the host's.
+
+    # Safety
+    `config` is a live configuration; `triple` points to `triple_len` bytes.
+    """
+    triple_c = _text(triple)
+    check(lib.petrel_config_target(config, triple_c, len(triple_c)))
 
 
 def config_opt_level(config: Any, level: int) -> None:
@@ -839,7 +908,9 @@ def global_set(store: Any, global_: Any, value: Any) -> None:
 
 def externref_new(store: Any, data: Any, finalizer: Any) -> Any:
     """Creates a reference to host `data` in `store`; `finalizer` (may be
-    NULL) is called with `data` when the store is deleted.
+    NULL) is called with `data` when the store is deleted, or earlier when
+    `petrel_store_gc` finds no global or table holding the reference (the
+    handle is invalid then).
 
     # Safety
     `store` is a live store; `externref_out` is writable.
@@ -1067,6 +1138,122 @@ def linker_get(linker: Any, store: Any, module: Union[str, bytes], name: Union[s
     found_out = ffi.new("bool *")
     check(lib.petrel_linker_get(linker, store, module_c, len(module_c), name_c, len(name_c), item_out, found_out))
     return (item_out[0], bool(found_out[0]))
+
+
+def linker_module(linker: Any, store: Any, name: Union[str, bytes], module: Any) -> None:
+    """Defines the exports of `module` under the module name `name`, as
+    Wasmtime's `Linker::module` does for WASI commands and reactors: a
+    reactor (a module without `_start`) is instantiated in `store` now, its
+    `_initialize` called, and its exports defined; each exported function
+    of a command (a module exporting `_start`) is defined as a function of
+    `store` that instantiates the module afresh for every call.
+
+    # Errors
+    An unresolved import, instantiation's errors, a trap of
+    `_initialize`, a command exporting something other than functions (and
+    `memory`-like toolchain exports), or a name already defined.
+
+    # Safety
+    `linker` is a live linker, `store` a live store, `module` a live
+    module; `name` points to `name_len` bytes.
+    """
+    name_c = _text(name)
+    check(lib.petrel_linker_module(linker, store, name_c, len(name_c), module))
+
+
+def linker_get_default(linker: Any, store: Any, name: Union[str, bytes]) -> Any:
+    """The default export of module `name`: its function `""`, else its
+    function `_start`, else a new function of `store` that does nothing.
+
+    # Errors
+    When `""` or `_start` is defined as something other than a function.
+
+    # Safety
+    `linker` is a live linker, `store` a live store; `name` points to
+    `name_len` bytes; `func_out` is writable.
+    """
+    name_c = _text(name)
+    func_out = ffi.new("petrel_func_t *")
+    check(lib.petrel_linker_get_default(linker, store, name_c, len(name_c), func_out))
+    return func_out[0]
+
+
+def linker_define_unknown_imports_as_traps(linker: Any, module: Any) -> None:
+    """Defines every function import of `module` that `linker` does not define
+    yet as a function that fails with an "unknown import" error when
+    called (other kinds of imports stay undefined).
+
+    # Safety
+    `linker` is a live linker, `module` a live module.
+    """
+    check(lib.petrel_linker_define_unknown_imports_as_traps(linker, module))
+
+
+def linker_define_unknown_imports_as_default_values(linker: Any, store: Any, module: Any) -> None:
+    """Defines every import of `module` that `linker` does not define yet as a
+    default item of `store`: a function returning zeros and null
+    references, a global holding zero or null, a table of null references,
+    a memory of the import's minimum size.
+
+    # Errors
+    When a table or memory cannot be made (the store's limits).
+
+    # Safety
+    `linker` is a live linker, `store` a live store, `module` a live module.
+    """
+    check(lib.petrel_linker_define_unknown_imports_as_default_values(linker, store, module))
+
+
+def linker_instantiate_pre(linker: Any, module: Any) -> Any:
+    """Resolves every import of `module` from `linker`'s definitions now.
+
+    # Errors
+    An import the linker does not define, or a module of another engine.
+
+    # Safety
+    `linker` is a live linker, `module` a live module; `pre_out` is
+    writable.
+    """
+    pre_out = ffi.new("petrel_instance_pre_t * *")
+    check(lib.petrel_linker_instantiate_pre(linker, module, pre_out))
+    return pre_out[0]
+
+
+def instance_pre_instantiate(pre: Any, store: Any) -> Any:
+    """Instantiates the module of `pre` in `store`.
+
+    # Errors
+    An import defined as an item of another store, or instantiation's own
+    errors (a trap of the start function included).
+
+    # Safety
+    `pre` is a live pre-instantiated module, `store` a live store;
+    `instance_out` is writable.
+    """
+    instance_out = ffi.new("petrel_instance_t *")
+    check(lib.petrel_instance_pre_instantiate(pre, store, instance_out))
+    return instance_out[0]
+
+
+def instance_pre_module(pre: Any) -> Any:
+    """The module `pre` instantiates, as a new module object (free it with
+    `petrel_module_delete`; it shares the compiled code).
+
+    # Safety
+    `pre` is a live pre-instantiated module; `module_out` is writable.
+    """
+    module_out = ffi.new("petrel_module_t * *")
+    check(lib.petrel_instance_pre_module(pre, module_out))
+    return module_out[0]
+
+
+def instance_pre_delete(pre: Any) -> None:
+    """Frees a pre-instantiated module. NULL is ignored.
+
+    # Safety
+    `pre` is NULL or a live pre-instantiated module not used afterwards.
+    """
+    lib.petrel_instance_pre_delete(pre)
 
 
 def bytes_delete(bytes: Any) -> None:
@@ -1393,6 +1580,30 @@ def store_limiter(store: Any, memory_size: int, table_elements: int, instances: 
     check(lib.petrel_store_limiter(store, memory_size, table_elements, instances))
 
 
+def store_limits(store: Any, memory_size: int, table_elements: int, instances: int, tables: int, memories: int) -> None:
+    """Caps the store's resources like `petrel_store_limiter`, plus the number
+    of tables and of memories the store may hold (Wasmtime's
+    `wasmtime_store_limiter`). A negative value means no limit.
+
+    # Safety
+    `store` is a live store.
+    """
+    check(lib.petrel_store_limits(store, memory_size, table_elements, instances, tables, memories))
+
+
+def store_gc(store: Any) -> None:
+    """Frees the extern references that no global or table of the store holds
+    any more, calling their finalizers. A `petrel_externref_t` of a
+    collected reference is invalid afterwards (using it is an error). From
+    inside a host callback (wasm on the stack, whose references this cannot
+    see) it collects nothing.
+
+    # Safety
+    `store` is a live store.
+    """
+    check(lib.petrel_store_gc(store))
+
+
 def caller_data(caller: Any) -> Any:
     """The store's data pointer (as given to `petrel_store_new`).
 
@@ -1627,6 +1838,45 @@ def wasi_config_preopen_dir(config: Any, host_path: Any, guest_path: Any) -> Non
     check(lib.petrel_wasi_config_preopen_dir(config, host_path, guest_path))
 
 
+def wasi_config_set_stdout_custom(config: Any, callback: Any, env: Any, finalizer: Any) -> None:
+    """Standard output goes to `callback` (see `petrel_output_callback_t`),
+    called with `env`; `finalizer` (may be NULL) is called with `env` when
+    the configuration, or the store it was given to, no longer needs it
+    (also when this call fails).
+
+    # Safety
+    `config` is a live WASI configuration; `callback` follows
+    `petrel_output_callback_t`'s contract.
+    """
+    check(lib.petrel_wasi_config_set_stdout_custom(config, callback, env, finalizer))
+
+
+def wasi_config_set_stderr_custom(config: Any, callback: Any, env: Any, finalizer: Any) -> None:
+    """Standard error goes to `callback`, as `petrel_wasi_config_set_stdout_custom`.
+
+    # Safety
+    As for `petrel_wasi_config_set_stdout_custom`.
+    """
+    check(lib.petrel_wasi_config_set_stderr_custom(config, callback, env, finalizer))
+
+
+def wasi_config_preopen_dir_with_perms(config: Any, host_path: Any, guest_path: Any, dir_perms: int, file_perms: int) -> None:
+    """`petrel_wasi_config_preopen_dir` with permissions: what the program may
+    do with the directory and those below it (`dir_perms`) and with the
+    files it opens there (`file_perms`); an operation they do not allow
+    fails with `ENOTCAPABLE` in the program.
+
+    # Errors
+    When `host_path` is not a directory the host can open, or a permission
+    value has bits other than read and write.
+
+    # Safety
+    `config` is a live WASI configuration; `host_path` and `guest_path`
+    are NUL-terminated strings.
+    """
+    check(lib.petrel_wasi_config_preopen_dir_with_perms(config, host_path, guest_path, dir_perms, file_perms))
+
+
 def store_set_wasi(store: Any, config: Any) -> None:
     """Makes `config` the WASI configuration of `store`, replacing an earlier
     one (and its captured output). The store's WASI functions (see
@@ -1696,4 +1946,4 @@ def store_wasi_stderr(store: Any) -> Any:
     return contents_out[0]
 
 
-__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "OptLevel", "TrapCode", "ExternKind", "ValKind", "Mutability", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_extended_const", "config_wasm_wide_arithmetic", "config_wasm_relaxed_simd", "config_wasm_tail_call", "config_wasm_multi_memory", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_opt_level", "config_max_wasm_stack", "config_module_key", "config_generate_module_key", "config_cache", "engine_cache_statistics", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]
+__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "OptLevel", "TrapCode", "ExternKind", "ValKind", "Mutability", "DirPerms", "FilePerms", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_extended_const", "config_wasm_wide_arithmetic", "config_wasm_relaxed_simd", "config_wasm_tail_call", "config_wasm_multi_memory", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_memory_init_cow", "config_cranelift_nan_canonicalization", "config_cranelift_debug_verifier", "config_target", "config_opt_level", "config_max_wasm_stack", "config_module_key", "config_generate_module_key", "config_cache", "engine_cache_statistics", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "linker_module", "linker_get_default", "linker_define_unknown_imports_as_traps", "linker_define_unknown_imports_as_default_values", "linker_instantiate_pre", "instance_pre_instantiate", "instance_pre_module", "instance_pre_delete", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "store_limits", "store_gc", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "wasi_config_set_stdout_custom", "wasi_config_set_stderr_custom", "wasi_config_preopen_dir_with_perms", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]

@@ -6,9 +6,14 @@ from __future__ import annotations
 from typing import Any, Iterable, List, Optional
 
 from . import _lowlevel as ll
+from ._errors import ArgumentTypeError, PetrelError
+from ._floats import f32_from_bits, f32_to_bits
 from ._lowlevel import ExternKind, Mutability, ValKind, ffi, lib
 
 _NAMES = {kind.value: kind.name.lower() for kind in ValKind}
+
+# The most 64 KiB pages a 32-bit memory can have.
+_MAX_PAGES = 1 << 16
 
 
 class ValType:
@@ -131,10 +136,47 @@ class Limits:
 
 
 class MemoryType:
-    """The type of a linear memory."""
+    """The type of a linear memory: its limits in pages of 64 KiB.
 
-    def __init__(self, limits: Limits) -> None:
+    ``shared`` and ``page_size_log2`` are wasmtime-py's. A shared memory
+    type can be described (it must have a maximum), but Petrel does not
+    implement the threads proposal, so making a ``Memory`` of one raises
+    ``PetrelError``; a page size other than 64 KiB (the custom-page-sizes
+    proposal, which Petrel lacks) raises here.
+    """
+
+    def __init__(self, limits: Limits, *, shared: bool = False, page_size_log2: int = 16) -> None:
+        if not isinstance(limits, Limits):
+            raise ArgumentTypeError(f"expected Limits, got {type(limits).__name__}")
+        if limits.min > _MAX_PAGES:
+            raise PetrelError("minimum size is too large for this memory type's index type")
+        if limits.max is not None and limits.max > _MAX_PAGES:
+            raise PetrelError("maximum size is too large for this memory type's index type")
+        if limits.max is not None and limits.max < limits.min:
+            raise PetrelError("memory size minimum must not be greater than maximum")
+        if shared and limits.max is None:
+            raise PetrelError("shared memories must have a maximum size")
+        if page_size_log2 not in (0, 16):
+            raise PetrelError(f"invalid page size log2 {page_size_log2}: must be 0 or 16")
+        if page_size_log2 != 16:
+            raise PetrelError("Petrel does not implement the custom-page-sizes proposal")
         self.limits = limits
+        self._shared = bool(shared)
+
+    @property
+    def is_shared(self) -> bool:
+        """Whether this is the type of a memory shared between threads."""
+        return self._shared
+
+    @property
+    def page_size(self) -> int:
+        """The page size in bytes: 65536."""
+        return 1 << 16
+
+    @property
+    def page_size_log2(self) -> int:
+        """The page size's log2: 16."""
+        return 16
 
     def _to_c(self) -> Any:
         c = ffi.new("petrel_memorytype_t *")
@@ -143,16 +185,26 @@ class MemoryType:
 
     @staticmethod
     def _from_c(c: Any) -> "MemoryType":
-        return MemoryType(Limits._from_c(c.limits))
+        ty = MemoryType.__new__(MemoryType)
+        ty.limits = Limits._from_c(c.limits)
+        ty._shared = False
+        return ty
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MemoryType) and (other.limits, other._shared) == (self.limits, self._shared)
 
     def __repr__(self) -> str:
-        return f"MemoryType({self.limits!r})"
+        return f"MemoryType({self.limits!r}{', shared=True' if self._shared else ''})"
 
 
 class TableType:
     """The type of a table: element type and limits."""
 
     def __init__(self, valtype: ValType, limits: Limits) -> None:
+        if not isinstance(valtype, ValType):
+            raise ArgumentTypeError(f"expected a ValType, got {type(valtype).__name__}")
+        if not isinstance(limits, Limits):
+            raise ArgumentTypeError(f"expected Limits, got {type(limits).__name__}")
         self.element = valtype
         self.limits = limits
 
@@ -166,6 +218,9 @@ class TableType:
     def _from_c(c: Any) -> "TableType":
         return TableType(ValType(c.element), Limits._from_c(c.limits))
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TableType) and (other.element, other.limits) == (self.element, self.limits)
+
     def __repr__(self) -> str:
         return f"TableType({self.element!r}, {self.limits!r})"
 
@@ -174,8 +229,10 @@ class GlobalType:
     """The type of a global: content type and mutability."""
 
     def __init__(self, valtype: ValType, mutable: bool) -> None:
+        if not isinstance(valtype, ValType):
+            raise ArgumentTypeError(f"expected a ValType, got {type(valtype).__name__}")
         self.content = valtype
-        self.mutable = mutable
+        self.mutable = bool(mutable)
 
     def _to_c(self) -> Any:
         c = ffi.new("petrel_globaltype_t *")
@@ -186,6 +243,9 @@ class GlobalType:
     @staticmethod
     def _from_c(c: Any) -> "GlobalType":
         return GlobalType(ValType(c.content), c.mutability == Mutability.VAR)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GlobalType) and (other.content, other.mutable) == (self.content, self.mutable)
 
     def __repr__(self) -> str:
         return f"GlobalType({self.content!r}, {self.mutable})"
@@ -232,8 +292,22 @@ class ExportType:
         return f"ExportType({self.name!r}, {self.type!r})"
 
 
+def _wrap(v: Any, bits: int) -> int:
+    if not isinstance(v, int):
+        raise TypeError(f"expected an integer, got {type(v).__name__}")
+    half = 1 << (bits - 1)
+    return ((v + half) & ((1 << bits) - 1)) - half
+
+
 class Val:
-    """A wasm value with an explicit type (plain Python values convert too)."""
+    """A wasm value with an explicit type (plain Python values convert too).
+
+    Made with ``Val.i32(1)``, ``Val.f64(2.0)``, ``Val.externref(obj)``...:
+    integers wrap to the type's width (``Val.i32(0xffffffff)`` is -1), an
+    ``f32`` is rounded to single precision, and a value of the wrong Python
+    type raises ``TypeError``. A ``Val`` compares equal to another of the
+    same type and value, and to its plain value.
+    """
 
     __slots__ = ("type", "value")
 
@@ -243,30 +317,80 @@ class Val:
 
     @staticmethod
     def i32(v: int) -> "Val":
-        return Val(ValType.i32(), v)
+        """An ``i32`` (wrapped to 32 bits, signed)."""
+        return Val(ValType.i32(), _wrap(v, 32))
 
     @staticmethod
     def i64(v: int) -> "Val":
-        return Val(ValType.i64(), v)
+        """An ``i64`` (wrapped to 64 bits, signed)."""
+        return Val(ValType.i64(), _wrap(v, 64))
 
     @staticmethod
     def f32(v: float) -> "Val":
-        return Val(ValType.f32(), v)
+        """An ``f32``: ``v`` (a ``float``) rounded to single precision."""
+        if not isinstance(v, float):
+            raise TypeError(f"expected a float, got {type(v).__name__}")
+        return Val(ValType.f32(), f32_from_bits(f32_to_bits(v)))
 
     @staticmethod
     def f64(v: float) -> "Val":
+        """An ``f64`` (``v`` must be a ``float``)."""
+        if not isinstance(v, float):
+            raise TypeError(f"expected a float, got {type(v).__name__}")
         return Val(ValType.f64(), v)
 
     @staticmethod
     def funcref(f: Any) -> "Val":
+        """A ``funcref``: a ``Func``, or None for null."""
         return Val(ValType.funcref(), f)
 
     @staticmethod
     def externref(v: Any) -> "Val":
+        """An ``externref`` to any Python object (None is null)."""
         return Val(ValType.externref(), v)
 
+    @staticmethod
+    def ref_null(ty: ValType) -> "Val":
+        """The null reference of a reference type (``PetrelError`` for others)."""
+        if ty == ValType.externref():
+            return Val.externref(None)
+        if ty == ValType.funcref():
+            return Val.funcref(None)
+        raise PetrelError(f"Invalid reference type for `ref_null`: {ty}")
+
+    def _as(self, kind: int) -> Any:
+        return self.value if self.type.kind == kind else None
+
+    def as_i32(self) -> Optional[int]:
+        """The value if this is an ``i32``, else None."""
+        return self._as(ValKind.I32)  # type: ignore[no-any-return]
+
+    def as_i64(self) -> Optional[int]:
+        """The value if this is an ``i64``, else None."""
+        return self._as(ValKind.I64)  # type: ignore[no-any-return]
+
+    def as_f32(self) -> Optional[float]:
+        """The value if this is an ``f32``, else None."""
+        return self._as(ValKind.F32)  # type: ignore[no-any-return]
+
+    def as_f64(self) -> Optional[float]:
+        """The value if this is an ``f64``, else None."""
+        return self._as(ValKind.F64)  # type: ignore[no-any-return]
+
+    def as_externref(self) -> Any:
+        """The referenced object if this is an ``externref``, else None."""
+        return self._as(ValKind.EXTERNREF)
+
+    def as_funcref(self) -> Any:
+        """The ``Func`` if this is a non-null ``funcref``, else None."""
+        return self._as(ValKind.FUNCREF)
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Val) and (self.type, self.value) == (other.type, other.value)
+        if isinstance(other, Val):
+            return (self.type, self.value) == (other.type, other.value)
+        return bool(self.value == other)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"Val({self.type}, {self.value!r})"

@@ -12,12 +12,17 @@ file, ``stdout_capture()`` / ``stderr_capture()`` with ``Store.wasi_stdout()``
 
 from __future__ import annotations
 
+import enum
+import errno
 import os
-from typing import Any, Iterable, List, Sequence, Tuple, Union
+import sys
+import traceback
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _lowlevel as ll
-from ._errors import PetrelError
 from ._lowlevel import ffi, lib
+from ._managed import Settings
+from ._store import finalize, keep, lookup
 
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 
@@ -40,39 +45,74 @@ def _c_text(s: str, what: str) -> Any:
     return ffi.new("char[]", s.encode("utf-8"))
 
 
+def _write_only(self: Any) -> None:
+    raise AttributeError("this setting is write-only")
+
+
 def _c_array(strings: List[Any]) -> Any:
     """A ``char *[]`` of the given ``char[]`` (which the caller keeps alive)."""
     return ffi.new("char *[]", strings)
 
 
-class WasiConfig:
+class DirPerms(enum.Enum):
+    """What a program may do with a preopened directory and those below it
+    (``WasiConfig.preopen_dir``)."""
+
+    READ_ONLY = int(ll.DirPerms.READ)
+    """List entries, open files and directories, read links and metadata."""
+    WRITE_ONLY = int(ll.DirPerms.WRITE)
+    """Create, remove, rename and link entries; change sizes and times."""
+    READ_WRITE = int(ll.DirPerms.READ) | int(ll.DirPerms.WRITE)
+    """Both."""
+
+
+class FilePerms(enum.Enum):
+    """What a program may do with the files it opens below a preopened
+    directory (``WasiConfig.preopen_dir``)."""
+
+    READ_ONLY = int(ll.FilePerms.READ)
+    """Read."""
+    WRITE_ONLY = int(ll.FilePerms.WRITE)
+    """Write (and allocate, truncate, set times)."""
+    READ_WRITE = int(ll.FilePerms.READ) | int(ll.FilePerms.WRITE)
+    """Both."""
+
+
+CustomOutput = Callable[[bytes], Optional[int]]
+"""A standard output callback: gets each buffer the program writes and
+returns how many bytes it took (None: all of them)."""
+
+
+def _custom_output_impl(env: Any, data: Any, size: int) -> int:
+    try:
+        taken = lookup(env)(bytes(ffi.buffer(data, size)))
+        return size if taken is None else int(taken)
+    except Exception:  # noqa: BLE001 (the program gets EIO; the error is shown)
+        print("WASI output callback failed:", file=sys.stderr)
+        traceback.print_exc()
+        return -errno.EIO
+
+
+_custom_output: Any = ffi.callback("petrel_output_callback_t", _custom_output_impl)
+"""The C callback of every custom WASI output stream."""
+
+
+class WasiConfig(Settings):
     """The arguments, environment, standard streams and preopened directories
     of a WASI program.
 
     Defaults: no arguments, no environment, empty standard input, standard
     output and error discarded, no preopened directory. Each setting replaces
     the earlier one of the same stream or list; ``preopen_dir`` adds.
+    ``Store.set_wasi`` takes the configuration: using it afterwards raises
+    ``ClosedError``.
     """
 
+    _what = "WasiConfig"
+    _closed_hint = " (Store.set_wasi takes it: it cannot be used again)"
+
     def __init__(self) -> None:
-        self._ptr: Any = ll.wasi_config_new()
-
-    def _p(self) -> Any:
-        if self._ptr is None:
-            raise PetrelError("this WasiConfig was given to a store (Store.set_wasi) and cannot be used again")
-        return self._ptr
-
-    def _consume(self) -> Any:
-        """Hands the C object over (to ``petrel_store_set_wasi``, which frees it)."""
-        p = self._p()
-        self._ptr = None
-        return p
-
-    def __del__(self) -> None:
-        p = getattr(self, "_ptr", None)
-        if p is not None:
-            self._ptr = None
-            lib.petrel_wasi_config_delete(p)
+        self._set_ptr(ll.wasi_config_new(), lib.petrel_wasi_config_delete)
 
     @property
     def argv(self) -> None:
@@ -137,6 +177,31 @@ class WasiConfig:
     def stdout_file(self, path: PathLike) -> None:
         ll.wasi_config_set_stdout_file(self._p(), _c_path(path))
 
+    def _set_stdout_custom(self, callback: CustomOutput) -> None:
+        if not callable(callback):
+            raise TypeError("expected a callable")
+        ll.wasi_config_set_stdout_custom(self._p(), _custom_output, keep(callback), finalize)
+
+    stdout_custom = property(
+        _write_only,
+        _set_stdout_custom,
+        doc="""Standard output goes to this callable: it gets each buffer the
+        program writes (``bytes``) and returns the number of bytes it took,
+        or None for all of them. An exception it raises is printed and the
+        program's write fails with ``EIO``. Write-only.""",
+    )
+
+    def _set_stderr_custom(self, callback: CustomOutput) -> None:
+        if not callable(callback):
+            raise TypeError("expected a callable")
+        ll.wasi_config_set_stderr_custom(self._p(), _custom_output, keep(callback), finalize)
+
+    stderr_custom = property(
+        _write_only,
+        _set_stderr_custom,
+        doc="Standard error goes to this callable, as ``stdout_custom``. Write-only.",
+    )
+
     def inherit_stdout(self) -> None:
         """Standard output goes to this process's standard output."""
         ll.wasi_config_inherit_stdout(self._p())
@@ -165,18 +230,23 @@ class WasiConfig:
         Petrel extension."""
         ll.wasi_config_set_stderr_capture(self._p(), capacity)
 
-    def preopen_dir(self, path: PathLike, guest_path: str) -> None:
+    def preopen_dir(
+        self,
+        path: PathLike,
+        guest_path: str,
+        dir_perms: DirPerms = DirPerms.READ_WRITE,
+        file_perms: FilePerms = FilePerms.READ_WRITE,
+    ) -> None:
         """Gives the program the host directory ``path`` as ``guest_path``.
 
         Descriptors 3, 4, ... follow the order of these calls. Paths opened
-        through it cannot leave it (the program gets an errno).
+        through it cannot leave it (the program gets an errno). ``dir_perms``
+        says what the program may do with the directory and those below it,
+        ``file_perms`` with the files it opens there; what they do not allow
+        fails with ``ENOTCAPABLE``.
         """
-        ll.wasi_config_preopen_dir(self._p(), _c_path(path), _c_text(guest_path, "guest path"))
-
-
-def captured_bytes(out: Any) -> bytes:
-    """Copies and frees a ``petrel_bytes_t`` returned by the C API."""
-    try:
-        return bytes(ffi.buffer(out.data, out.len))
-    finally:
-        lib.petrel_bytes_delete(ffi.new("petrel_bytes_t *", out))
+        if not isinstance(dir_perms, DirPerms) or not isinstance(file_perms, FilePerms):
+            raise TypeError("expected DirPerms and FilePerms")
+        ll.wasi_config_preopen_dir_with_perms(
+            self._p(), _c_path(path), _c_text(guest_path, "guest path"), dir_perms.value, file_perms.value
+        )

@@ -1108,6 +1108,192 @@ static void test_wasi_stdin(void) {
     petrel_engine_delete(engine);
 }
 
+/* The output callback of test_wasmtime_parity: appends to a buffer. */
+struct collected {
+    char data[64];
+    size_t len;
+    int finalized;
+};
+static int64_t collect_output(void *env, const uint8_t *data, size_t len) {
+    struct collected *c = env;
+    size_t n = len < sizeof c->data - c->len ? len : sizeof c->data - c->len;
+    memcpy(c->data + c->len, data, n);
+    c->len += n;
+    return (int64_t)n;
+}
+static void collected_done(void *env) { ((struct collected *)env)->finalized = 1; }
+
+static size_t finalized_refs = 0;
+static void count_ref(void *data) {
+    (void)data;
+    finalized_refs++;
+}
+
+/* What issue 15 (wasmtime-py parity) added: the linker's module,
+ * get_default, instantiate_pre and unknown-import definitions; the store's
+ * gc and count limits; wasm offsets in backtraces; WASI custom output and
+ * preopen permissions; the host-only target. */
+static void test_wasmtime_parity(void) {
+    petrel_config_t *config = NULL;
+    OK(petrel_config_new(&config));
+    const char *host = sizeof(void *) == 8 ? "x86_64-unknown-linux-gnu" : "";
+#if defined(__x86_64__)
+    OK(petrel_config_target(config, host, strlen(host)));
+#endif
+    ERR(petrel_config_target(config, "not-a-real-target", 17), "invalid target");
+    OK(petrel_config_memory_init_cow(config, true));
+    OK(petrel_config_cranelift_nan_canonicalization(config, false));
+    OK(petrel_config_cranelift_debug_verifier(config, false));
+    petrel_engine_t *engine = NULL;
+    OK(petrel_engine_new(config, &engine));
+    petrel_config_delete(config);
+    petrel_store_t *store = NULL;
+    OK(petrel_store_new(engine, NULL, NULL, &store));
+    petrel_linker_t *linker = NULL;
+    OK(petrel_linker_new(engine, &linker));
+
+    /* A command: every call of an export gets a fresh instance. */
+    const char *command =
+        "(module (global $c (mut i32) (i32.const 0))"
+        " (func (export \"_start\") (global.set $c (i32.add (global.get $c) (i32.const 1))))"
+        " (func (export \"read\") (result i32) (global.get $c)))";
+    petrel_module_t *module = NULL;
+    OK(petrel_module_new(engine, (const uint8_t *)command, strlen(command), &module));
+    OK(petrel_linker_module(linker, store, "cmd", 3, module));
+    petrel_func_t start;
+    OK(petrel_linker_get_default(linker, store, "cmd", 3, &start));
+    petrel_valraw_t v[1] = {{0}};
+    OK(petrel_func_call_raw(store, &start, v, 1));
+    OK(petrel_func_call_raw(store, &start, v, 1));
+    petrel_extern_t read;
+    bool found = false;
+    OK(petrel_linker_get(linker, store, "cmd", 3, "read", 4, &read, &found));
+    CHECK(found && read.kind == PETREL_EXTERN_FUNC);
+    petrel_func_t read_func = {read.store_id, read.index};
+    OK(petrel_func_call_raw(store, &read_func, v, 1));
+    CHECK(v[0].i32 == 0);
+    petrel_module_delete(module);
+
+    /* instantiate_pre, then unknown imports as default values and traps. */
+    const char *imports =
+        "(module (import \"env\" \"f\" (func $f (result i32)))"
+        " (func (export \"call\") (result i32) call $f))";
+    OK(petrel_module_new(engine, (const uint8_t *)imports, strlen(imports), &module));
+    petrel_instance_pre_t *pre = NULL;
+    ERR(petrel_linker_instantiate_pre(linker, module, &pre), "unknown import");
+    OK(petrel_linker_define_unknown_imports_as_default_values(linker, store, module));
+    OK(petrel_linker_instantiate_pre(linker, module, &pre));
+    petrel_instance_t instance;
+    OK(petrel_instance_pre_instantiate(pre, store, &instance));
+    petrel_module_t *same = NULL;
+    OK(petrel_instance_pre_module(pre, &same));
+    size_t nexports = 0;
+    OK(petrel_module_export_count(same, &nexports));
+    CHECK(nexports == 1);
+    petrel_module_delete(same);
+    petrel_instance_pre_delete(pre);
+    petrel_linker_t *traps = NULL;
+    OK(petrel_linker_new(engine, &traps));
+    OK(petrel_linker_define_unknown_imports_as_traps(traps, module));
+    OK(petrel_linker_instantiate(traps, store, module, &instance));
+    petrel_extern_t call;
+    OK(petrel_instance_export_get(store, instance, "call", 4, &call, &found));
+    petrel_func_t call_func = {call.store_id, call.index};
+    ERR(petrel_func_call_raw(store, &call_func, v, 1), "unknown import: `env::f`");
+    petrel_linker_delete(traps);
+    petrel_module_delete(module);
+
+    /* Backtraces carry the wasm offsets Wasmtime reports. */
+    const char *frames =
+        "(module $module (func (export \"init\") call $foo) (func $foo call $bar)"
+        " (func $bar unreachable))";
+    OK(petrel_module_new(engine, (const uint8_t *)frames, strlen(frames), &module));
+    petrel_extern_t none[1];
+    OK(petrel_instance_new(store, module, none, 0, &instance));
+    petrel_extern_t init;
+    OK(petrel_instance_export_get(store, instance, "init", 4, &init, &found));
+    petrel_func_t init_func = {init.store_id, init.index};
+    petrel_error_t *err = petrel_func_call_raw(store, &init_func, v, 1);
+    const petrel_trap_t *trap = petrel_error_as_trap(err);
+    CHECK(trap != NULL && petrel_trap_frame_count(trap) == 3);
+    size_t want[3] = {0x2d, 0x28, 0x23};
+    for (size_t i = 0; trap != NULL && i < 3; i++) {
+        petrel_frame_t f;
+        CHECK(petrel_trap_frame(trap, i, &f));
+        CHECK(f.has_module_offset && f.module_offset == want[i]);
+        CHECK(f.has_func_offset && f.func_offset == 1);
+    }
+    petrel_error_delete(err);
+    petrel_module_delete(module);
+
+    /* gc: an extern reference no global or table holds is finalized. */
+    petrel_externref_t ref;
+    OK(petrel_externref_new(store, NULL, count_ref, &ref));
+    OK(petrel_store_gc(store));
+    CHECK(finalized_refs == 1);
+    void *data = NULL;
+    ERR(petrel_externref_data(store, ref, &data), "collected");
+
+    /* Count limits. */
+    OK(petrel_store_limits(store, -1, -1, -1, -1, 0));
+    petrel_memorytype_t mt = {{1, 0, false}};
+    petrel_memory_t mem;
+    ERR(petrel_memory_new(store, mt, &mem), "memory count");
+
+    /* WASI: a custom stdout and a read-only preopen. */
+    const char *wasi =
+        "(module (import \"wasi_snapshot_preview1\" \"fd_write\""
+        "   (func $w (param i32 i32 i32 i32) (result i32)))"
+        " (import \"wasi_snapshot_preview1\" \"path_open\""
+        "   (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))"
+        " (memory (export \"memory\") 1) (data (i32.const 100) \"hello\") (data (i32.const 200) \"new.txt\")"
+        " (func (export \"print\") (result i32)"
+        "   (i32.store (i32.const 0) (i32.const 100)) (i32.store (i32.const 4) (i32.const 5))"
+        "   (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))"
+        " (func (export \"create\") (result i32)"
+        "   (call $open (i32.const 3) (i32.const 0) (i32.const 200) (i32.const 7) (i32.const 1)"
+        "     (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 16))))";
+    OK(petrel_module_new(engine, (const uint8_t *)wasi, strlen(wasi), &module));
+    petrel_linker_t *wl = NULL;
+    OK(petrel_linker_new(engine, &wl));
+    OK(petrel_linker_define_wasi(wl));
+    char dir[] = "/tmp/petrel-perms-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    struct collected out = {{0}, 0, 0};
+    petrel_wasi_config_t *wc = NULL;
+    OK(petrel_wasi_config_new(&wc));
+    OK(petrel_wasi_config_set_stdout_custom(wc, collect_output, &out, collected_done));
+    OK(petrel_wasi_config_preopen_dir_with_perms(wc, dir, "/", PETREL_DIR_PERMS_READ, PETREL_FILE_PERMS_READ));
+    ERR(petrel_wasi_config_preopen_dir_with_perms(wc, dir, "/", 4, 1), "invalid directory permissions");
+    petrel_store_t *ws = NULL;
+    OK(petrel_store_new(engine, NULL, NULL, &ws));
+    OK(petrel_store_set_wasi(ws, wc));
+    OK(petrel_linker_instantiate(wl, ws, module, &instance));
+    petrel_extern_t fn;
+    OK(petrel_instance_export_get(ws, instance, "print", 5, &fn, &found));
+    petrel_func_t print = {fn.store_id, fn.index};
+    OK(petrel_func_call_raw(ws, &print, v, 1));
+    CHECK(v[0].i32 == 0 && out.len == 5 && memcmp(out.data, "hello", 5) == 0);
+    OK(petrel_instance_export_get(ws, instance, "create", 6, &fn, &found));
+    petrel_func_t create = {fn.store_id, fn.index};
+    OK(petrel_func_call_raw(ws, &create, v, 1));
+    CHECK(v[0].i32 == 76); /* ENOTCAPABLE: the directory is read-only */
+    char path[64];
+    snprintf(path, sizeof path, "%s/new.txt", dir);
+    CHECK(access(path, F_OK) != 0);
+    CHECK(!out.finalized);
+    OK(petrel_store_delete(ws));
+    CHECK(out.finalized);
+    rmdir(dir);
+    petrel_linker_delete(wl);
+    petrel_module_delete(module);
+
+    petrel_linker_delete(linker);
+    OK(petrel_store_delete(store));
+    petrel_engine_delete(engine);
+    (void)host;
+}
+
 int main(void) {
     test_full();
     test_authenticated_modules();
@@ -1115,6 +1301,7 @@ int main(void) {
     test_store_used_from_two_threads();
     test_wasi();
     test_wasi_stdin();
+    test_wasmtime_parity();
     printf("%d passed, %d failed\n", passed, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -123,6 +123,25 @@ pub struct CompiledArtifacts {
     pub traps: Vec<TrapSite>,
     /// Absolute relocations to patch when loading: (offset, target).
     pub libcall_relocs: Vec<(u32, NativeLibCall)>,
+    /// Which wasm instruction each range of a function's code comes from,
+    /// sorted by code offset (for backtraces).
+    pub address_map: Vec<AddressRange>,
+    /// Offset in the module's bytes of each defined function's body (its
+    /// locals), in order: what a frame's function-relative offset counts
+    /// from.
+    pub body_offsets: Vec<u32>,
+}
+
+/// A range of code in the text section and the offset, in the module's
+/// bytes, of the wasm instruction it was compiled from.
+#[derive(Copy, Clone, Debug, Serialize, Deserialize)]
+pub struct AddressRange {
+    /// First byte of the range in the text section.
+    pub start: u32,
+    /// One past its last byte.
+    pub end: u32,
+    /// The instruction's offset in the module.
+    pub wasm_offset: u32,
 }
 
 /// The output of compiling one function.
@@ -131,6 +150,11 @@ struct CompiledFunction {
     alignment: u32,
     relocs: Vec<(u32, Reloc, RelocTarget, i64)>,
     traps: Vec<TrapSite>,
+    /// Code ranges (relative to the function) and the wasm offsets they
+    /// come from; empty for trampolines.
+    srclocs: Vec<AddressRange>,
+    /// Offset of the function's body in the module (0 for trampolines).
+    body_offset: u32,
 }
 
 #[derive(Clone, Copy)]
@@ -170,11 +194,24 @@ fn compile_ir(engine: &Engine, func: ir::Function) -> Result<CompiledFunction> {
             code: t.code.as_raw().get(),
         })
         .collect();
+    let srclocs = compiled
+        .buffer
+        .get_srclocs_sorted()
+        .iter()
+        .filter(|r| !r.loc.is_default() && r.start < r.end)
+        .map(|r| AddressRange {
+            start: r.start,
+            end: r.end,
+            wasm_offset: r.loc.bits(),
+        })
+        .collect();
     Ok(CompiledFunction {
         code: compiled.code_buffer().to_vec(),
         alignment: compiled.buffer.alignment,
         relocs,
         traps,
+        srclocs,
+        body_offset: 0,
     })
 }
 
@@ -200,7 +237,9 @@ fn compile_body(
         &mut fctx,
     )
     .map_err(|e| function_error(info, index, e))?;
-    compile_ir(engine, func).map_err(|e| function_error(info, index, e))
+    let mut compiled = compile_ir(engine, func).map_err(|e| function_error(info, index, e))?;
+    compiled.body_offset = input.body.range().start as u32;
+    Ok(compiled)
 }
 
 /// Validates and compiles a parsed module.
@@ -241,6 +280,7 @@ fn link(
 ) -> Result<CompiledArtifacts> {
     let mut text = Vec::new();
     let mut traps = Vec::new();
+    let mut address_map = Vec::new();
     let mut place = |text: &mut Vec<u8>, f: &CompiledFunction| -> FunctionLoc {
         let align = FUNCTION_ALIGN.max(f.alignment as usize);
         text.resize(text.len().next_multiple_of(align), 0xcc);
@@ -249,6 +289,11 @@ fn link(
         traps.extend(f.traps.iter().map(|t| TrapSite {
             offset: start + t.offset,
             code: t.code,
+        }));
+        address_map.extend(f.srclocs.iter().map(|r| AddressRange {
+            start: start + r.start,
+            end: start + r.end,
+            wasm_offset: r.wasm_offset,
         }));
         FunctionLoc {
             start,
@@ -288,6 +333,7 @@ fn link(
         }
     }
     traps.sort_by_key(|t| t.offset);
+    address_map.sort_by_key(|r| r.start);
     Ok(CompiledArtifacts {
         info,
         text,
@@ -295,6 +341,8 @@ fn link(
         array_trampolines: tramp_locs,
         traps,
         libcall_relocs,
+        address_map,
+        body_offsets: functions.iter().map(|f| f.body_offset).collect(),
     })
 }
 

@@ -294,6 +294,9 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         while !ops.eof() {
             let (op, offset) = ops.read_with_offset()?;
             validator.op(offset, &op)?;
+            // Every instruction made for this operator records where it
+            // came from (the address map of backtraces).
+            self.builder.set_srcloc(ir::SourceLoc::new(offset as u32));
             self.operator(&op)?;
         }
         let rest = ops.get_binary_reader();

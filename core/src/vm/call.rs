@@ -87,6 +87,19 @@ pub fn call_func(
     index: usize,
     values: &mut [ValRaw],
 ) -> anyhow::Result<()> {
+    call_func_from(store, index, values, None)
+}
+
+/// [`call_func`] on behalf of instance `caller`: a host function called
+/// this way sees that instance as its caller (as it would if the instance
+/// called it from wasm). Instantiation calls a start function that is an
+/// imported host function this way.
+pub fn call_func_from(
+    store: &mut dyn VMStore,
+    index: usize,
+    values: &mut [ValRaw],
+    caller: Option<usize>,
+) -> anyhow::Result<()> {
     let opaque = store.opaque_mut();
     let data = &opaque.funcs[index];
     assert!(
@@ -100,7 +113,7 @@ pub fn call_func(
             // removes functions before it is dropped; `store` is borrowed
             // for the whole call, so the box outlives it. The closure gets
             // the store through `store` only.
-            unsafe { (*host).call(store, values) }
+            unsafe { (*host).call(store, caller, values) }
         }
         crate::store::FuncKind::Wasm => {
             let func_ref = data.func_ref as *const VMFuncRef;

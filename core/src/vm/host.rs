@@ -76,11 +76,17 @@ impl HostFuncBox {
         unsafe { &raw const (*self.ptr.as_ptr()).func_ref }
     }
 
-    /// Calls the function directly from the host.
-    pub fn call(&self, store: &mut dyn VMStore, values: &mut [ValRaw]) -> anyhow::Result<()> {
+    /// Calls the function directly from the host, on behalf of instance
+    /// `caller` when given.
+    pub fn call(
+        &self,
+        store: &mut dyn VMStore,
+        caller: Option<usize>,
+        values: &mut [ValRaw],
+    ) -> anyhow::Result<()> {
         // SAFETY: `ptr` is live for `&self`; the closure is only read.
         let func = unsafe { &(*self.ptr.as_ptr()).func };
-        match catch_unwind(AssertUnwindSafe(|| func(store, None, values))) {
+        match catch_unwind(AssertUnwindSafe(|| func(store, caller, values))) {
             Ok(r) => r,
             Err(payload) => Err(crate::trap::panic_error(payload)),
         }

@@ -216,7 +216,16 @@ pub struct WasiCtxBuilder {
     stdin: InputStream,
     stdout: OutputStream,
     stderr: OutputStream,
-    preopens: Vec<(Dir, String)>,
+    preopens: Vec<Preopen>,
+}
+
+/// A preopened directory, its guest name and its rights.
+#[derive(Debug)]
+struct Preopen {
+    dir: Dir,
+    guest: String,
+    rights_base: u64,
+    rights_inheriting: u64,
 }
 
 impl Default for WasiCtxBuilder {
@@ -226,7 +235,6 @@ impl Default for WasiCtxBuilder {
 }
 
 /// Where a standard output stream goes (see [`WasiCtxBuilder::stdout`]).
-#[derive(Debug)]
 pub enum OutputTo {
     /// The host process's own stream.
     Inherit,
@@ -234,8 +242,114 @@ pub enum OutputTo {
     File(File),
     /// An in-memory pipe the embedder reads.
     Memory(MemoryOutputPipe),
+    /// The embedder's writer (called with each buffer the program writes).
+    Writer(Box<dyn std::io::Write + Send>),
     /// Discarded.
     Null,
+}
+
+impl std::fmt::Debug for OutputTo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputTo::Inherit => f.write_str("Inherit"),
+            OutputTo::File(file) => f.debug_tuple("File").field(file).finish(),
+            OutputTo::Memory(p) => f.debug_tuple("Memory").field(p).finish(),
+            OutputTo::Writer(_) => f.write_str("Writer"),
+            OutputTo::Null => f.write_str("Null"),
+        }
+    }
+}
+
+/// What a program may do with a preopened directory and the directories
+/// below it (see [`WasiCtxBuilder::preopened_dir_with_perms`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct DirPerms(u8);
+
+impl DirPerms {
+    /// List entries, open files and directories, read links and metadata.
+    pub const READ: DirPerms = DirPerms(1);
+    /// Create, remove, rename and link entries, change sizes and times.
+    pub const WRITE: DirPerms = DirPerms(2);
+    /// Both.
+    pub const READ_WRITE: DirPerms = DirPerms(3);
+
+    /// The permissions of these bits (1 read, 2 write), None for others.
+    pub fn from_bits(bits: u8) -> Option<DirPerms> {
+        (bits <= 3).then_some(DirPerms(bits))
+    }
+
+    /// Whether every permission of `other` is in `self`.
+    pub fn contains(self, other: DirPerms) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+/// What a program may do with the files it opens below a preopened
+/// directory (see [`WasiCtxBuilder::preopened_dir_with_perms`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct FilePerms(u8);
+
+impl FilePerms {
+    /// Read.
+    pub const READ: FilePerms = FilePerms(1);
+    /// Write (and allocate, truncate, set times).
+    pub const WRITE: FilePerms = FilePerms(2);
+    /// Both.
+    pub const READ_WRITE: FilePerms = FilePerms(3);
+
+    /// The permissions of these bits (1 read, 2 write), None for others.
+    pub fn from_bits(bits: u8) -> Option<FilePerms> {
+        (bits <= 3).then_some(FilePerms(bits))
+    }
+
+    /// Whether every permission of `other` is in `self`.
+    pub fn contains(self, other: FilePerms) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+/// The rights of a preopened directory (base) and of what is opened below
+/// it (inheriting) under the given permissions.
+fn preopen_rights(dir: DirPerms, file: FilePerms) -> (u64, u64) {
+    use types::rights::*;
+    const DIR_READ: u64 = PATH_OPEN | FD_READDIR | PATH_READLINK | PATH_FILESTAT_GET;
+    const DIR_WRITE: u64 = PATH_CREATE_DIRECTORY
+        | PATH_CREATE_FILE
+        | PATH_LINK_SOURCE
+        | PATH_LINK_TARGET
+        | PATH_RENAME_SOURCE
+        | PATH_RENAME_TARGET
+        | PATH_FILESTAT_SET_SIZE
+        | PATH_FILESTAT_SET_TIMES
+        | FD_FILESTAT_SET_TIMES
+        | PATH_SYMLINK
+        | PATH_REMOVE_DIRECTORY
+        | PATH_UNLINK_FILE;
+    const FILE_READ: u64 = FD_READ;
+    const FILE_WRITE: u64 =
+        FD_WRITE | FD_ALLOCATE | FD_FILESTAT_SET_SIZE | FD_FILESTAT_SET_TIMES | FD_DATASYNC;
+    let missing_dir = if dir.contains(DirPerms::READ) {
+        0
+    } else {
+        DIR_READ
+    } | if dir.contains(DirPerms::WRITE) {
+        0
+    } else {
+        DIR_WRITE
+    };
+    let missing_file = if file.contains(FilePerms::READ) {
+        0
+    } else {
+        FILE_READ
+    } | if file.contains(FilePerms::WRITE) {
+        0
+    } else {
+        FILE_WRITE
+    };
+    // With every permission these are the rights preopens always had.
+    let base = DIRECTORY & !missing_dir;
+    let inheriting = ALL & !(missing_dir & !FD_FILESTAT_SET_TIMES) & !missing_file;
+    (base, inheriting)
 }
 
 impl From<MemoryOutputPipe> for OutputTo {
@@ -256,6 +370,7 @@ impl OutputTo {
             OutputTo::Inherit => OutputStream::Inherit(host),
             OutputTo::File(f) => OutputStream::File(f),
             OutputTo::Memory(p) => OutputStream::Memory(p),
+            OutputTo::Writer(w) => OutputStream::Custom(stdio::CustomOutput(w)),
             OutputTo::Null => OutputStream::Sink,
         }
     }
@@ -388,6 +503,28 @@ impl WasiCtxBuilder {
         host_path: impl AsRef<Path>,
         guest_path: impl Into<String>,
     ) -> anyhow::Result<&mut Self> {
+        self.preopened_dir_with_perms(
+            host_path,
+            guest_path,
+            DirPerms::READ_WRITE,
+            FilePerms::READ_WRITE,
+        )
+    }
+
+    /// [`WasiCtxBuilder::preopened_dir`] with permissions: what the program
+    /// may do with the directory and those below it (`dir_perms`), and with
+    /// the files it opens there (`file_perms`). An operation the
+    /// permissions do not allow fails with `ENOTCAPABLE`.
+    ///
+    /// # Errors
+    /// When `host_path` is not a directory the host can open.
+    pub fn preopened_dir_with_perms(
+        &mut self,
+        host_path: impl AsRef<Path>,
+        guest_path: impl Into<String>,
+        dir_perms: DirPerms,
+        file_perms: FilePerms,
+    ) -> anyhow::Result<&mut Self> {
         let host = host_path.as_ref();
         let meta = std::fs::metadata(host)
             .map_err(|e| anyhow::anyhow!("cannot preopen directory {}: {e}", host.display()))?;
@@ -396,7 +533,13 @@ impl WasiCtxBuilder {
         }
         let dir = Dir::open_ambient_dir(host, cap_std::ambient_authority())
             .map_err(|e| anyhow::anyhow!("cannot preopen directory {}: {e}", host.display()))?;
-        self.preopens.push((dir, guest_path.into()));
+        let (rights_base, rights_inheriting) = preopen_rights(dir_perms, file_perms);
+        self.preopens.push(Preopen {
+            dir,
+            guest: guest_path.into(),
+            rights_base,
+            rights_inheriting,
+        });
         Ok(self)
     }
 
@@ -421,15 +564,15 @@ impl WasiCtxBuilder {
                 preview1::STDOUT_RIGHTS | seekable(matches!(stream, OutputStream::File(_)));
             fds.insert(fd, Descriptor::stdio(Kind::Output(stream), rights));
         }
-        for (i, (dir, guest)) in b.preopens.into_iter().enumerate() {
+        for (i, p) in b.preopens.into_iter().enumerate() {
             fds.insert(
                 3 + i as u32,
                 Descriptor {
-                    kind: Kind::Dir(dir),
-                    rights_base: types::rights::DIRECTORY,
-                    rights_inheriting: types::rights::ALL,
+                    kind: Kind::Dir(p.dir),
+                    rights_base: p.rights_base,
+                    rights_inheriting: p.rights_inheriting,
                     flags: 0,
-                    preopen: Some(guest),
+                    preopen: Some(p.guest),
                 },
             );
         }

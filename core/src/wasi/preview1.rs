@@ -1078,6 +1078,12 @@ impl WasiCtx {
             || has(oflags::CREAT)
             || has(oflags::TRUNC)
             || append;
+        // A directory's permissions (DirPerms/FilePerms) may leave files
+        // below it without write access: refuse rather than open the host
+        // file for writing.
+        if write && inheritable & rights::FD_WRITE == 0 && !has(oflags::DIRECTORY) {
+            return Err(Errno::NOTCAPABLE);
+        }
         let read = rights_base & rights::READ_MODE != 0 || !write;
         let mut opts = OpenOptions::new();
         opts.read(read).write(write).append(append);

@@ -53,6 +53,16 @@ impl MemoryOutputPipe {
     }
 }
 
+/// An output stream the embedder provides (any `Write`), such as a
+/// callback into another language.
+pub struct CustomOutput(pub Box<dyn Write + Send>);
+
+impl std::fmt::Debug for CustomOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CustomOutput")
+    }
+}
+
 /// Where a program's standard input comes from.
 #[derive(Debug)]
 pub(crate) enum InputStream {
@@ -113,6 +123,8 @@ pub(crate) enum OutputStream {
     File(File),
     /// An in-memory pipe.
     Memory(MemoryOutputPipe),
+    /// The embedder's writer.
+    Custom(CustomOutput),
     /// Discarded.
     Sink,
 }
@@ -144,6 +156,27 @@ impl OutputStream {
                 }
                 Ok(total)
             }
+            OutputStream::Custom(w) => {
+                // Buffer by buffer, so the writer sees the program's writes
+                // (a short write ends the call, as for a file).
+                let mut total = 0;
+                for buf in bufs {
+                    if buf.is_empty() {
+                        continue;
+                    }
+                    match w.0.write(buf) {
+                        Ok(n) => {
+                            total += n;
+                            if n < buf.len() {
+                                break;
+                            }
+                        }
+                        Err(e) if total == 0 => return Err(e),
+                        Err(_) => break,
+                    }
+                }
+                Ok(total)
+            }
             OutputStream::Sink => Ok(bufs.iter().map(|b| b.len()).sum()),
         }
     }
@@ -153,6 +186,7 @@ impl OutputStream {
             OutputStream::Inherit(HostStream::Stdout) => io::stdout().flush(),
             OutputStream::Inherit(HostStream::Stderr) => io::stderr().flush(),
             OutputStream::File(f) => f.sync_data(),
+            OutputStream::Custom(w) => w.0.flush(),
             OutputStream::Memory(_) | OutputStream::Sink => Ok(()),
         }
     }
