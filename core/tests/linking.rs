@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn reactor_is_instantiated_once_and_initialized() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
@@ -34,6 +35,7 @@ fn reactor_is_instantiated_once_and_initialized() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn command_gets_a_fresh_instance_per_call() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
@@ -85,6 +87,7 @@ fn get_default_falls_back_to_a_function_that_does_nothing() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn instance_pre_instantiates_in_many_stores_and_ignores_later_definitions() {
     let engine = Engine::default();
     let calls = Arc::new(AtomicUsize::new(0));
@@ -127,6 +130,7 @@ fn instance_pre_instantiates_in_many_stores_and_ignores_later_definitions() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn unknown_imports_as_traps_and_as_default_values() {
     let engine = Engine::default();
     let wat = r#"(module (import "env" "f" (func $f (param i32) (result i32 i64)))
@@ -180,6 +184,7 @@ fn unknown_imports_as_traps_and_as_default_values() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn gc_frees_extern_references_nothing_holds() {
     struct Count(Arc<AtomicUsize>);
     impl Drop for Count {
@@ -227,6 +232,7 @@ fn gc_frees_extern_references_nothing_holds() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn backtraces_carry_wasm_offsets() {
     let engine = Engine::default();
     let module = Module::new(

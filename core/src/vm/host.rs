@@ -119,7 +119,8 @@ unsafe extern "C" fn host_entry(
     // store is not otherwise accessed while wasm runs.
     let (store_ctx, instance) = unsafe {
         (
-            *caller_vmctx.cast::<*mut VMStoreContext>(),
+            // Stored as an integer (see `vm::libcalls::with_store`).
+            std::ptr::with_exposed_provenance_mut::<VMStoreContext>(*caller_vmctx.cast::<usize>()),
             *caller_vmctx
                 .add(VMOffsets::INSTANCE_INDEX as usize)
                 .cast::<usize>(),

@@ -47,7 +47,9 @@ unsafe fn with_store(
     // and the instance index; the store pointer is the exclusive access
     // handed down by the entering call.
     let (mut store, instance) = unsafe {
-        let ctx = *vmctx.cast::<*mut VMStoreContext>();
+        // The header stores the pointer as an integer (`write_usize`,
+        // which exposed it), so it is read back as one and cast.
+        let ctx = std::ptr::with_exposed_provenance_mut::<VMStoreContext>(*vmctx.cast::<usize>());
         let instance = *vmctx
             .add(VMOffsets::INSTANCE_INDEX as usize)
             .cast::<usize>();
