@@ -5,7 +5,9 @@
 # under valgrind) and Python runner, the Go binding (gofmt, go vet, go test
 # -race with its scenario runner, a scratch module building the hello
 # example), the Python binding (installed with pip in a fresh venv, ruff,
-# pytest, wasmtime-py 46.0.1's own tests and examples under petrel), the
+# pytest, wasmtime-py 46.0.1's own tests and examples under petrel; its
+# cp39-abi3 wheel audited, then installed and run with no cargo or cc on
+# PATH under each CPython 3.9+ the machine has), the
 # Node binding (bindings-node/test.sh), the .NET binding (Mono: mcs, NUnit,
 # the scenario suite, the NuGet package installed outside the repository),
 # and the Miri lane over the runtime's data structures. Usage: ./test.sh
