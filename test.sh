@@ -5,7 +5,9 @@
 # under valgrind) and Python runner, the Go binding (gofmt, go vet, go test
 # -race with its scenario runner, a scratch module building the hello
 # example), the Python binding (installed with pip in a fresh venv, ruff,
-# pytest, wasmtime-py 46.0.1's own tests and examples under petrel), the
+# pytest, wasmtime-py 46.0.1's own tests and examples under petrel; its
+# cp39-abi3 wheel audited, then installed and run with no cargo or cc on
+# PATH under each CPython 3.9+ the machine has), the
 # Node binding (bindings-node/test.sh), the .NET binding (Mono: mcs, NUnit,
 # the scenario suite, the NuGet package installed outside the repository),
 # and the Miri lane (every test that runs no compiled code, see
@@ -103,13 +105,13 @@ VENV="$ROOT/target/py-venv"
 rm -rf "$VENV"
 python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --upgrade pip
-"$VENV/bin/pip" install -q pytest ruff mypy wasmtime
+"$VENV/bin/pip" install -q pytest ruff mypy wasmtime auditwheel abi3audit
 "$VENV/bin/pip" install -q ./bindings-python
-(cd bindings-python && "$VENV/bin/ruff" check python tests bench examples compat && "$VENV/bin/ruff" format --check python tests bench examples compat)
+(cd bindings-python && "$VENV/bin/ruff" check python tests bench examples compat build_backend && "$VENV/bin/ruff" format --check python tests bench examples compat build_backend)
 "$VENV/bin/ruff" check --config bindings-python/pyproject.toml scenarios/runners/python
 "$VENV/bin/ruff" format --check --config bindings-python/pyproject.toml scenarios/runners/python
 "$VENV/bin/mypy" --strict --ignore-missing-imports scenarios/runners/python
-(cd bindings-python && "$VENV/bin/mypy" --strict --ignore-missing-imports python/petrel compat/run.py)
+(cd bindings-python && "$VENV/bin/mypy" --strict --ignore-missing-imports python/petrel compat/run.py build_backend)
 PYO3_PYTHON="$VENV/bin/python" cargo clippy --release --manifest-path bindings-python/native/Cargo.toml -- -D warnings
 # Run from outside the source tree so the installed package is the one tested.
 (cd target && "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/bindings-python/tests")
@@ -122,6 +124,64 @@ echo "== wasmtime-py compatibility: its 46.0.1 tests and examples (sdist from Py
 # bindings-python/compat/expected_failures.txt, the examples' output against
 # the real wasmtime 46.0.1 wheel's.
 (cd target && "$VENV/bin/python" "$ROOT/bindings-python/compat/run.py" --work "$ROOT/target/compat")
+
+echo "== Python wheel: pip wheel (cp39-abi3, manylinux), auditwheel, installed and run with no cargo or cc on PATH"
+# Issue 15: the wheel `pip wheel ./bindings-python` builds installs into a
+# fresh venv where no Rust or C compiler can be reached, cffi coming from
+# PyPI as a binary wheel, and runs the hello example. The build reuses
+# target/ and the interpreter of the install above, so cargo has nothing to
+# redo (seconds). See notes/CAPI.md, "The wheel".
+WHEELS="$ROOT/target/wheel"
+rm -rf "$WHEELS"
+"$VENV/bin/python" -m pip wheel -q --no-deps ./bindings-python -w "$WHEELS"
+WHEEL="$(echo "$WHEELS"/petrel-*.whl)"
+echo "wheel: $(basename "$WHEEL")"
+case "$(basename "$WHEEL")" in
+    petrel-*-cp39-abi3-manylinux_*.whl) ;;
+    *) echo "expected a cp39-abi3 manylinux wheel"; exit 1 ;;
+esac
+"$VENV/bin/auditwheel" show "$WHEEL"
+# No symbol outside the stable ABI of CPython 3.9 (the wheel's abi3 claim).
+"$VENV/bin/abi3audit" --strict --summary "$WHEEL"
+# One native file, the extension module, which carries the C API itself.
+SOS="$("$VENV/bin/python" -c 'import sys, zipfile; print(" ".join(n for n in zipfile.ZipFile(sys.argv[1]).namelist() if ".so" in n))' "$WHEEL")"
+if [ "$SOS" != "petrel/_petrel_cffi.abi3.so" ]; then echo "native files in the wheel: $SOS"; exit 1; fi
+# Installs the wheel in a fresh venv of the Python $1 (3.9 or newer) with
+# PATH holding only that venv's bin (no cargo, no cc), and runs hello there.
+wheel_check() {
+    local py="$1" venv="$2" out
+    rm -rf "$venv"
+    "$py" -m venv "$venv"
+    out="$(
+        set -e
+        export PATH="$venv/bin"
+        if command -v cargo >/dev/null || command -v cc >/dev/null; then echo "cargo or cc on PATH=$PATH" >&2; exit 1; fi
+        cd "$ROOT/target"
+        python -m pip install -q --disable-pip-version-check --only-binary :all: "$WHEEL" >&2
+        python -c 'import sys, petrel; assert petrel.__file__.startswith(sys.prefix), petrel.__file__'
+        python "$ROOT/bindings-python/examples/hello.py"
+    )"
+    if [ "$out" != $'Hello, world!\nrun() = 42' ]; then echo "hello printed: $out"; exit 1; fi
+    # The extension module needs nothing the wheel does not carry (libc, libgcc_s).
+    if ldd "$venv"/lib/python3.*/site-packages/petrel/_petrel_cffi.abi3.so | grep -E 'petrel|not found'; then
+        echo "the extension module links a library the wheel does not carry"; exit 1
+    fi
+    echo "ok: CPython $("$venv/bin/python" -c 'import platform; print(platform.python_version())'): installed with no cargo or cc on PATH, hello runs"
+}
+wheel_check python3 "$ROOT/target/wheel-check"
+# abi3: the same wheel under every other CPython 3.9+ this machine has
+# (pyenv's, or python3.N; none is required).
+CHECKED="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+for py in "$HOME"/.pyenv/versions/3.*/bin/python3 /usr/bin/python3.? /usr/bin/python3.?? /usr/local/bin/python3.? /usr/local/bin/python3.??; do
+    [ -x "$py" ] || continue
+    # Its version, if 3.9 or newer and able to make a venv.
+    v="$("$py" -c 'import sys, ensurepip, venv; print("%d.%d" % sys.version_info[:2] if sys.version_info >= (3, 9) else "")' 2>/dev/null)" || continue
+    [ -n "$v" ] || continue
+    case " $CHECKED " in *" $v "*) continue ;; esac
+    wheel_check "$py" "$ROOT/target/wheel-check-$v"
+    CHECKED="$CHECKED $v"
+done
+echo "the cp39-abi3 wheel was installed and run under CPython: $CHECKED"
 
 echo "== Node binding: npm ci, addon, clippy, tsc, biome, node --test (API, WebAssembly same-cases, coverage, hello, scenarios), npm pack + scratch installs"
 # The scenario runner fails when the suite is absent (PETREL_SCENARIOS

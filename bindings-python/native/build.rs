@@ -53,10 +53,14 @@ print(sysconfig.get_paths()["include"])
     let py_include = stdout.lines().last().unwrap_or_default().to_string();
     cc::Build::new()
         .file(&c_file)
-        // The full Python C API, not cffi's default limited one: fastfunc.c
-        // defines a type with vectorcall (the wheel is built per
-        // interpreter version anyway).
-        .define("_CFFI_NO_LIMITED_API", None)
+        // The limited API of CPython 3.9 (the stable ABI): one library
+        // for every CPython from 3.9 on, the cp39-abi3 wheel. cffi's own
+        // code is limited-API code (its default); fastfunc.c is written
+        // for it too. pyo3-ffi's `abi3-py39` feature (Cargo.toml) makes
+        // maturin tag the wheel accordingly.
+        .define("Py_LIMITED_API", "0x03090000")
+        // A function outside that API is undeclared: fail, not guess.
+        .flag_if_supported("-Werror=implicit-function-declaration")
         .include(py_include.trim())
         .include(&include)
         .warnings(false)

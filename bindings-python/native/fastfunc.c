@@ -18,11 +18,37 @@
  * or converts the general way. The store's C pointer comes from its
  * _addr attribute (an int), read together with its _ptr (the cffi pointer
  * object, held during the call so the store cannot be freed under it).
+ *
+ * Limited API: the module is compiled with Py_LIMITED_API = 3.9 (build.rs),
+ * so one binary (the cp39-abi3 wheel) loads into every CPython from 3.9.
+ * This file therefore uses only functions of the 3.9 stable ABI: no
+ * macros that read object internals (PyTuple_GET_SIZE, PyFloat_AS_DOUBLE,
+ * ...), no direct type slots (PyType_GetSlot instead).
+ *
+ * Calls come in two ways:
+ * - tp_call (every version): the interpreter packs the arguments in a
+ *   tuple. On 3.9 to 3.11 that is what a call of a Func costs anyway, even
+ *   with vectorcall on the base: those versions do not pass vectorcall on
+ *   to a class defined in Python (Func), so the interpreter called
+ *   tp_call, then PyVectorcall_Call.
+ * - vectorcall, only when the running interpreter is 3.12 or newer, where
+ *   the vectorcall protocol is part of the stable ABI (and subclasses that
+ *   do not define __call__ inherit it). The 3.9 headers do not declare it,
+ *   so the few names it needs are spelled out below with the values the
+ *   3.12 stable ABI fixes; no function outside the 3.9 stable ABI is
+ *   referenced, so the library still loads on 3.9.
  */
 
 #include <structmember.h>
 
 #define PETREL_FAST_MAX 16
+
+/* The vectorcall protocol of the 3.12 stable ABI (Include/cpython/object.h,
+   Include/object.h, Include/abstract.h). */
+typedef PyObject *(*petrel_vectorcallfunc)(PyObject *callable, PyObject *const *args, size_t nargsf,
+                                           PyObject *kwnames);
+#define PETREL_TPFLAGS_HAVE_VECTORCALL (1UL << 11)
+#define PETREL_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
 
 typedef struct {
     PyObject_HEAD
@@ -30,7 +56,7 @@ typedef struct {
     PyObject *c;        /* _c: the cffi petrel_func_t *, for the Python layer */
     PyObject *sigcall;  /* the signature's Python call function, once known */
     PyObject *weakrefs;
-    vectorcallfunc vectorcall;
+    petrel_vectorcallfunc vectorcall; /* read by 3.12+ (__vectorcalloffset__) */
     int fast;           /* numeric signature within PETREL_FAST_MAX */
     int nparams;
     int nresults;
@@ -39,29 +65,20 @@ typedef struct {
 
 static PyObject *petrel_py_s_ptr, *petrel_py_s_addr, *petrel_py_s_call, *petrel_py_raise;
 
-/* Calls self._call(*args): the general path. */
-static PyObject *pyfast_func_general(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    Py_ssize_t total = 1 + nargs + nkw;
-    PyObject *small[PETREL_FAST_MAX + 2];
-    PyObject **stack = small;
-    if (total > PETREL_FAST_MAX + 2) {
-        stack = PyMem_Malloc(sizeof(PyObject *) * (size_t)total);
-        if (stack == NULL) return PyErr_NoMemory();
-    }
-    stack[0] = self;
-    for (Py_ssize_t i = 0; i < nargs + nkw; i++) stack[1 + i] = args[i];
-    PyObject *r = PyObject_VectorcallMethod(petrel_py_s_call, stack, (size_t)(1 + nargs), kwnames);
-    if (stack != small) PyMem_Free(stack);
+/* Calls self._call(*args, **kwargs): the general path. */
+static PyObject *pyfast_func_general(PyObject *self, PyObject *args, PyObject *kwargs) {
+    PyObject *call = PyObject_GetAttr(self, petrel_py_s_call);
+    if (call == NULL) return NULL;
+    PyObject *r = PyObject_Call(call, args, kwargs);
+    Py_DECREF(call);
     return r;
 }
 
-static PyObject *pyfast_func_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
-    PetrelFuncObject *self = (PetrelFuncObject *)callable;
-    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (!self->fast || kwnames != NULL || nargs != self->nparams + 1) {
-        return pyfast_func_general(callable, args, nargs, kwnames);
-    }
+/* The numeric call: args[0] is the store, args[1..nparams] the arguments
+   (self->fast set, their count checked). Sets *general and returns NULL,
+   with no exception set, when the call has to take the general path. */
+static PyObject *pyfast_func_fast(PetrelFuncObject *self, PyObject *const *args, int *general) {
+    *general = 0;
     _Alignas(16) petrel_valraw_t v[PETREL_FAST_MAX];
     int slots = self->nparams > self->nresults ? self->nparams : self->nresults;
     if (slots == 0) slots = 1;
@@ -87,11 +104,11 @@ static PyObject *pyfast_func_vectorcall(PyObject *callable, PyObject *const *arg
         }
         case PETREL_F32:
             if (!PyFloat_CheckExact(a)) goto general;
-            v[i].f32 = petrel_py_narrow(PyFloat_AS_DOUBLE(a));
+            v[i].f32 = petrel_py_narrow(PyFloat_AsDouble(a));
             break;
         case PETREL_F64:
             if (!PyFloat_CheckExact(a)) goto general;
-            v[i].f64 = PyFloat_AS_DOUBLE(a);
+            v[i].f64 = PyFloat_AsDouble(a);
             break;
         default:
             goto general;
@@ -153,21 +170,73 @@ static PyObject *pyfast_func_vectorcall(PyObject *callable, PyObject *const *arg
         default: r = PyFloat_FromDouble(v[i].f64); break;
         }
         if (self->nresults == 1) return r;
-        if (r == NULL) {
+        if (r == NULL || PyList_SetItem(out, i, r) < 0) {
             Py_DECREF(out);
             return NULL;
         }
-        PyList_SET_ITEM(out, i, r);
     }
     return out;
 general:
-    return pyfast_func_general(callable, args, nargs, kwnames);
+    *general = 1;
+    return NULL;
+}
+
+/* tp_call: the arguments in a tuple (every version). */
+static PyObject *pyfast_func_call(PyObject *callable, PyObject *args, PyObject *kwargs) {
+    PetrelFuncObject *self = (PetrelFuncObject *)callable;
+    if (self->fast && (kwargs == NULL || PyDict_Size(kwargs) == 0) && PyTuple_Size(args) == self->nparams + 1) {
+        PyObject *items[PETREL_FAST_MAX + 1];
+        for (int i = 0; i <= self->nparams; i++) items[i] = PyTuple_GetItem(args, i);
+        int general;
+        PyObject *r = pyfast_func_fast(self, items, &general);
+        if (!general) return r;
+    }
+    return pyfast_func_general(callable, args, kwargs);
+}
+
+/* vectorcall (3.12 and newer only): the arguments in an array. */
+static PyObject *pyfast_func_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    PetrelFuncObject *self = (PetrelFuncObject *)callable;
+    Py_ssize_t nargs = (Py_ssize_t)(nargsf & ~PETREL_VECTORCALL_ARGUMENTS_OFFSET);
+    if (self->fast && kwnames == NULL && nargs == self->nparams + 1) {
+        int general;
+        PyObject *r = pyfast_func_fast(self, args, &general);
+        if (!general) return r;
+    }
+    /* The general path takes a tuple and a dict, as tp_call does. */
+    PyObject *tuple = PyTuple_New(nargs);
+    if (tuple == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        Py_INCREF(args[i]);
+        PyTuple_SetItem(tuple, i, args[i]);
+    }
+    PyObject *kwargs = NULL;
+    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_Size(kwnames);
+    if (nkw > 0) {
+        kwargs = PyDict_New();
+        if (kwargs == NULL) {
+            Py_DECREF(tuple);
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < nkw; i++) {
+            if (PyDict_SetItem(kwargs, PyTuple_GetItem(kwnames, i), args[nargs + i]) < 0) {
+                Py_DECREF(kwargs);
+                Py_DECREF(tuple);
+                return NULL;
+            }
+        }
+    }
+    PyObject *r = pyfast_func_general(callable, tuple, kwargs);
+    Py_XDECREF(kwargs);
+    Py_DECREF(tuple);
+    return r;
 }
 
 static PyObject *pyfast_func_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     (void)args;
     (void)kwds;
-    PetrelFuncObject *self = (PetrelFuncObject *)type->tp_alloc(type, 0);
+    allocfunc alloc = (allocfunc)PyType_GetSlot(type, Py_tp_alloc);
+    PetrelFuncObject *self = (PetrelFuncObject *)alloc(type, 0);
     if (self != NULL) self->vectorcall = pyfast_func_vectorcall;
     return (PyObject *)self;
 }
@@ -178,7 +247,8 @@ static void pyfast_func_dealloc(PyObject *obj) {
     if (self->weakrefs != NULL) PyObject_ClearWeakRefs(obj);
     Py_CLEAR(self->c);
     Py_CLEAR(self->sigcall);
-    type->tp_free(obj);
+    freefunc free_slot = (freefunc)PyType_GetSlot(type, Py_tp_free);
+    free_slot(obj);
     Py_DECREF(type);
 }
 
@@ -188,8 +258,9 @@ static PyObject *pyfast_func_set_signature(PyObject *obj, PyObject *args) {
     PetrelFuncObject *self = (PetrelFuncObject *)obj;
     PyObject *p, *r, *sigcall;
     if (!PyArg_ParseTuple(args, "SSO", &p, &r, &sigcall)) return NULL;
-    const char *params = PyBytes_AS_STRING(p), *results = PyBytes_AS_STRING(r);
-    Py_ssize_t np = PyBytes_GET_SIZE(p), nr = PyBytes_GET_SIZE(r);
+    const char *params = PyBytes_AsString(p), *results = PyBytes_AsString(r);
+    if (params == NULL || results == NULL) return NULL;
+    Py_ssize_t np = PyBytes_Size(p), nr = PyBytes_Size(r);
     int fast = np <= PETREL_FAST_MAX && nr <= PETREL_FAST_MAX;
     for (Py_ssize_t i = 0; fast && i < np + nr; i++) {
         uint8_t k = (uint8_t)(i < np ? params[i] : results[i - np]);
@@ -202,8 +273,10 @@ static PyObject *pyfast_func_set_signature(PyObject *obj, PyObject *args) {
         self->nparams = (int)np;
         self->nresults = (int)nr;
     }
+    PyObject *old = self->sigcall;
     Py_INCREF(sigcall);
-    Py_XSETREF(self->sigcall, sigcall);
+    self->sigcall = sigcall;
+    Py_XDECREF(old);
     self->fast = fast;
     Py_RETURN_NONE;
 }
@@ -214,15 +287,25 @@ static PyMethodDef pyfast_func_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+#define PETREL_FUNC_MEMBERS                                                                                   \
+    {"_store_id", T_ULONGLONG, offsetof(PetrelFuncObject, handle) + offsetof(petrel_func_t, store_id), 0,     \
+     "The owning store's id."},                                                                               \
+    {"_index", T_PYSSIZET, offsetof(PetrelFuncObject, handle) + offsetof(petrel_func_t, index), 0,             \
+     "The index among the store's functions."},                                                               \
+    {"_c", T_OBJECT, offsetof(PetrelFuncObject, c), 0, "The handle as a cffi petrel_func_t *."},               \
+    {"_sigcall", T_OBJECT, offsetof(PetrelFuncObject, sigcall), READONLY,                                      \
+     "The signature's Python call function (None until the first call)."},                                    \
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(PetrelFuncObject, weakrefs), READONLY, NULL}
+
+/* 3.9 to 3.11: tp_call only. */
 static PyMemberDef pyfast_func_members[] = {
-    {"_store_id", T_ULONGLONG, offsetof(PetrelFuncObject, handle) + offsetof(petrel_func_t, store_id), 0,
-     "The owning store's id."},
-    {"_index", T_PYSSIZET, offsetof(PetrelFuncObject, handle) + offsetof(petrel_func_t, index), 0,
-     "The index among the store's functions."},
-    {"_c", T_OBJECT, offsetof(PetrelFuncObject, c), 0, "The handle as a cffi petrel_func_t *."},
-    {"_sigcall", T_OBJECT, offsetof(PetrelFuncObject, sigcall), READONLY,
-     "The signature's Python call function (None until the first call)."},
-    {"__weaklistoffset__", T_PYSSIZET, offsetof(PetrelFuncObject, weakrefs), READONLY, NULL},
+    PETREL_FUNC_MEMBERS,
+    {NULL, 0, 0, 0, NULL},
+};
+
+/* 3.12 and newer: tp_call and vectorcall. */
+static PyMemberDef pyfast_func_members_vectorcall[] = {
+    PETREL_FUNC_MEMBERS,
     {"__vectorcalloffset__", T_PYSSIZET, offsetof(PetrelFuncObject, vectorcall), READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
 };
@@ -231,9 +314,9 @@ static PyType_Slot pyfast_func_slots[] = {
     {Py_tp_doc, (void *)"The C base of petrel.Func: numeric calls without Python code."},
     {Py_tp_new, (void *)pyfast_func_new},
     {Py_tp_dealloc, (void *)pyfast_func_dealloc},
-    {Py_tp_call, (void *)PyVectorcall_Call},
+    {Py_tp_call, (void *)pyfast_func_call},
     {Py_tp_methods, pyfast_func_methods},
-    {Py_tp_members, pyfast_func_members},
+    {Py_tp_members, pyfast_func_members}, /* pyfast_func_members_vectorcall on 3.12+ */
     {0, NULL},
 };
 
@@ -241,7 +324,7 @@ static PyType_Spec pyfast_func_spec = {
     "petrel._petrel_cffi.FuncBase",
     sizeof(PetrelFuncObject),
     0,
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_VECTORCALL,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, /* | PETREL_TPFLAGS_HAVE_VECTORCALL on 3.12+ */
     pyfast_func_slots,
 };
 
@@ -249,13 +332,27 @@ static PyType_Spec pyfast_func_spec = {
    a failed call's exception. */
 static PyObject *petrel_py_set_raise(PyObject *module, PyObject *fn) {
     (void)module;
+    PyObject *old = petrel_py_raise;
     Py_INCREF(fn);
-    Py_XSETREF(petrel_py_raise, fn);
+    petrel_py_raise = fn;
+    Py_XDECREF(old);
     Py_RETURN_NONE;
 }
 
 static PyMethodDef petrel_py_set_raise_def = {
     "_set_raise", petrel_py_set_raise, METH_O, "Sets the function that raises a failed call's exception."};
+
+/* The running interpreter's sys.hexversion (0 when unknown). */
+static long petrel_py_hexversion(void) {
+    PyObject *v = PySys_GetObject("hexversion"); /* borrowed */
+    if (v == NULL || !PyLong_Check(v)) return 0;
+    long x = PyLong_AsLong(v);
+    if (x == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    return x;
+}
 
 /* Adds FuncBase and _set_raise to the module (a new reference) and returns
    it; on failure drops it and returns NULL with the exception set. */
@@ -265,6 +362,12 @@ void *petrel_py_fast_init(void *m) {
     petrel_py_s_addr = PyUnicode_InternFromString("_addr");
     petrel_py_s_call = PyUnicode_InternFromString("_call");
     if (petrel_py_s_ptr == NULL || petrel_py_s_addr == NULL || petrel_py_s_call == NULL) goto fail;
+    if (petrel_py_hexversion() >= 0x030C0000) {
+        for (PyType_Slot *s = pyfast_func_slots; s->slot != 0; s++) {
+            if (s->slot == Py_tp_members) s->pfunc = (void *)pyfast_func_members_vectorcall;
+        }
+        pyfast_func_spec.flags |= PETREL_TPFLAGS_HAVE_VECTORCALL;
+    }
     PyObject *type = PyType_FromSpec(&pyfast_func_spec);
     if (type == NULL) goto fail;
     if (PyModule_AddObject(module, "FuncBase", type) < 0) {
