@@ -34,15 +34,16 @@ macro_rules! declare_table {
 
 crate::foreach_builtin_function!(declare_table);
 
-/// Runs `f` with the store and calling instance behind `vmctx`.
+/// Runs `f` with the store and calling instance behind `vmctx`; 0 when it
+/// fails (the reason is left pending in the store).
 ///
 /// # Safety
 /// `vmctx` is a live instance `VMContext` whose store pointer was set by
 /// the call that entered wasm.
-unsafe fn with_store(
+unsafe fn with_store<R: Default>(
     vmctx: *mut u8,
-    f: impl FnOnce(&mut dyn VMStore, usize) -> Result<u32, Pending>,
-) -> u32 {
+    f: impl FnOnce(&mut dyn VMStore, usize) -> Result<R, Pending>,
+) -> R {
     // SAFETY: per the contract, the vmctx header holds the store context
     // and the instance index; the store pointer is the exclusive access
     // handed down by the entering call.
@@ -53,7 +54,7 @@ unsafe fn with_store(
             .cast::<usize>();
         match (*ctx).store {
             Some(s) => (s, instance),
-            None => return 0,
+            None => return R::default(),
         }
     };
     // SAFETY: see above.
@@ -65,7 +66,7 @@ unsafe fn with_store(
     };
     // SAFETY: see above; the closure's borrow has ended.
     unsafe { store.as_mut().opaque_mut().set_pending(pending) };
-    0
+    R::default()
 }
 
 mod raw {
@@ -73,27 +74,27 @@ mod raw {
     use crate::libcalls as imp;
 
     macro_rules! entry {
-        ($name:ident($($arg:ident: $ty:ty),*)) => {
+        ($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty) => {
             /// Builtin entry called by compiled code.
             ///
             /// # Safety
             /// Called only by compiled code with its own live `vmctx`.
-            pub unsafe extern "C" fn $name(vmctx: *mut u8, $($arg: $ty),*) -> u32 {
+            pub unsafe extern "C" fn $name(vmctx: *mut u8, $($arg: $ty),*) -> $ret {
                 // SAFETY: compiled code passes its own live vmctx.
                 unsafe { with_store(vmctx, |store, instance| imp::$name(store, instance, $($arg),*)) }
             }
         };
     }
 
-    entry!(memory_grow(mem: u32, delta: u32));
-    entry!(memory_init(mem: u32, data: u32, dst: u64, src: u32, len: u32));
-    entry!(data_drop(data: u32));
-    entry!(table_grow(table: u32, delta: u32, init: u64));
-    entry!(table_fill(table: u32, dst: u32, val: u64, len: u32));
-    entry!(table_copy(dst_table: u32, src_table: u32, dst: u32, src: u32, len: u32));
-    entry!(table_init(table: u32, elem: u32, dst: u32, src: u32, len: u32));
-    entry!(elem_drop(elem: u32));
-    entry!(epoch_interrupt());
+    entry!(memory_grow(mem: u32, delta: u64) -> u64);
+    entry!(memory_init(mem: u32, data: u32, dst: u64, src: u32, len: u32) -> u32);
+    entry!(data_drop(data: u32) -> u32);
+    entry!(table_grow(table: u32, delta: u64, init: u64) -> u64);
+    entry!(table_fill(table: u32, dst: u64, val: u64, len: u64) -> u32);
+    entry!(table_copy(dst_table: u32, src_table: u32, dst: u64, src: u64, len: u64) -> u32);
+    entry!(table_init(table: u32, elem: u32, dst: u64, src: u32, len: u32) -> u32);
+    entry!(elem_drop(elem: u32) -> u32);
+    entry!(epoch_interrupt() -> u32);
 }
 
 /// Float helpers Cranelift calls by address on CPUs without SSE4.1.
