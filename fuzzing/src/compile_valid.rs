@@ -132,8 +132,17 @@ fn setups() -> &'static [Setup] {
             let mut config = Config::new();
             config.consume_fuel(true).parallel_compilation(false);
             f(&mut config);
-            let mut features = WasmFeatures::WASM2;
+            // Petrel's default set: WebAssembly 2.0 plus the 3.0
+            // proposals it turns on by default (a mutated module may use
+            // any of them, and Petrel then compiles it).
+            let mut features = WasmFeatures::WASM2
+                | WasmFeatures::EXTENDED_CONST
+                | WasmFeatures::MULTI_MEMORY
+                | WasmFeatures::TAIL_CALL
+                | WasmFeatures::RELAXED_SIMD
+                | WasmFeatures::MEMORY64;
             if !all_features {
+                features = WasmFeatures::WASM2;
                 for feature in [
                     WasmFeatures::SIMD,
                     WasmFeatures::REFERENCE_TYPES,
@@ -178,7 +187,12 @@ fn setups() -> &'static [Setup] {
                         .wasm_bulk_memory(false)
                         .wasm_multi_value(false)
                         .wasm_sign_extension(false)
-                        .wasm_saturating_float_to_int(false);
+                        .wasm_saturating_float_to_int(false)
+                        .wasm_extended_const(false)
+                        .wasm_multi_memory(false)
+                        .wasm_tail_call(false)
+                        .wasm_relaxed_simd(false)
+                        .wasm_memory64(false);
                 },
                 false,
             ),
