@@ -86,6 +86,8 @@ class Config:
     wasm_tail_call = _flag("wasm_tail_call", "Enables return_call and return_call_indirect.")
     wasm_relaxed_simd = _flag("wasm_relaxed_simd", "Enables relaxed SIMD (deterministic results).")
     wasm_wide_arithmetic = _flag("wasm_wide_arithmetic", "Enables i64.add128, i64.sub128 and i64.mul_wide_*.")
+    wasm_memory64 = _flag("wasm_memory64", "Enables 64-bit memories and tables (on by default).")
+    wasm_custom_page_sizes = _flag("wasm_custom_page_sizes", "Enables memories with 1-byte pages (off by default).")
     consume_fuel = _flag("consume_fuel", "Makes wasm count fuel (see Store.set_fuel).")
     epoch_interruption = _flag("epoch_interruption", "Makes wasm check the epoch deadline.")
     parallel_compilation = _flag("parallel_compilation", "Compiles functions on several threads.")
@@ -848,11 +850,12 @@ class Memory:
         return MemoryType._from_c(ll.memory_type(_sp(store), self._c[0]))
 
     def size(self, store: StoreLike) -> int:
-        """Size in 64 KiB pages."""
+        """Size in pages of the memory's page size (64 KiB, or 1 byte)."""
         return ll.memory_size(_sp(store), self._c[0])
 
     def grow(self, store: StoreLike, delta: int) -> int:
-        """Grows by ``delta`` pages; returns the old size in pages."""
+        """Grows by ``delta`` pages (up to 2**64 - 1 for a 64-bit memory);
+        returns the old size in pages."""
         return ll.memory_grow(_sp(store), self._c[0], delta)
 
     def data_ptr(self, store: StoreLike) -> Any:

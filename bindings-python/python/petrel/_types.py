@@ -106,7 +106,8 @@ class FuncType:
 
 
 class Limits:
-    """Size limits: of a memory in 64 KiB pages, of a table in elements."""
+    """Size limits: of a memory in pages (of its page size), of a table in
+    elements."""
 
     def __init__(self, min: int, max: Optional[int] = None) -> None:  # noqa: A002 (wasmtime-py names)
         self.min = min
@@ -131,43 +132,93 @@ class Limits:
 
 
 class MemoryType:
-    """The type of a linear memory."""
+    """The type of a linear memory, shaped like wasmtime-py's
+    ``MemoryType(limits, is_64=False, shared=False)``.
 
-    def __init__(self, limits: Limits) -> None:
+    ``is_64`` makes a 64-bit memory (memory64: indexed with i64, limits up
+    to 2**48 pages). ``page_size`` is 65536 (the default) or 1 for
+    byte-sized pages (custom page sizes; modules need
+    ``Config.wasm_custom_page_sizes`` to declare such memories). Shared
+    memories are not supported.
+    """
+
+    def __init__(self, limits: Limits, is_64: bool = False, shared: bool = False, page_size: int = 65536) -> None:
+        if shared:
+            raise ValueError("shared memories are not supported")
+        if page_size not in (1, 65536):
+            raise ValueError(f"invalid page size {page_size}: only 65536 and 1 are valid")
         self.limits = limits
+        self._is_64 = bool(is_64)
+        self._page_size = page_size
+
+    @property
+    def is_64(self) -> bool:
+        """Whether the memory is indexed with i64."""
+        return self._is_64
+
+    @property
+    def is_shared(self) -> bool:
+        """Always false (wasmtime-py's property; no shared memories here)."""
+        return False
+
+    @property
+    def page_size(self) -> int:
+        """The page size in bytes: 65536, or 1."""
+        return self._page_size
 
     def _to_c(self) -> Any:
         c = ffi.new("petrel_memorytype_t *")
         c.limits = self.limits._to_c()
+        c.is_64 = self._is_64
+        c.page_size = self._page_size
         return c[0]
 
     @staticmethod
     def _from_c(c: Any) -> "MemoryType":
-        return MemoryType(Limits._from_c(c.limits))
+        return MemoryType(Limits._from_c(c.limits), is_64=bool(c.is_64), page_size=c.page_size or 65536)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MemoryType) and (self.limits, self._is_64, self._page_size) == (
+            other.limits,
+            other._is_64,
+            other._page_size,
+        )
 
     def __repr__(self) -> str:
-        return f"MemoryType({self.limits!r})"
+        extra = ", is_64=True" if self._is_64 else ""
+        if self._page_size != 65536:
+            extra += f", page_size={self._page_size}"
+        return f"MemoryType({self.limits!r}{extra})"
 
 
 class TableType:
-    """The type of a table: element type and limits."""
+    """The type of a table: element type and limits; ``is_64`` makes a
+    64-bit table (memory64: indexed with i64)."""
 
-    def __init__(self, valtype: ValType, limits: Limits) -> None:
+    def __init__(self, valtype: ValType, limits: Limits, is_64: bool = False) -> None:
         self.element = valtype
         self.limits = limits
+        self._is_64 = bool(is_64)
+
+    @property
+    def is_64(self) -> bool:
+        """Whether the table is indexed with i64."""
+        return self._is_64
 
     def _to_c(self) -> Any:
         c = ffi.new("petrel_tabletype_t *")
         c.element = self.element.kind
         c.limits = self.limits._to_c()
+        c.is_64 = self._is_64
         return c[0]
 
     @staticmethod
     def _from_c(c: Any) -> "TableType":
-        return TableType(ValType(c.element), Limits._from_c(c.limits))
+        return TableType(ValType(c.element), Limits._from_c(c.limits), is_64=bool(c.is_64))
 
     def __repr__(self) -> str:
-        return f"TableType({self.element!r}, {self.limits!r})"
+        extra = ", is_64=True" if self._is_64 else ""
+        return f"TableType({self.element!r}, {self.limits!r}{extra})"
 
 
 class GlobalType:
