@@ -202,6 +202,16 @@ function limitsOf(l) {
   };
 }
 
+/** A memory type from C: limits in pages, `is64`, `pageSize` in bytes. */
+function memoryTypeOf(mt) {
+  return { ...limitsOf(mt.limits), is64: mt.is64, pageSize: Number(mt.pageSize) || 65536 };
+}
+
+/** A table type from C: element, limits, `is64`. */
+function tableTypeOf(tt) {
+  return { element: KIND_NAMES[tt.element], ...limitsOf(tt.limits), is64: tt.is64 };
+}
+
 function externType(raw) {
   const kind = ll.externtype_kind(raw);
   let t;
@@ -214,13 +224,11 @@ function externType(raw) {
       t = { kind: 'global', type: { content: KIND_NAMES[g.content], mutable: g.mutability === Mutability.VAR } };
       break;
     }
-    case ExternKind.TABLE: {
-      const tt = ll.externtype_tabletype(raw);
-      t = { kind: 'table', type: { element: KIND_NAMES[tt.element], ...limitsOf(tt.limits) } };
+    case ExternKind.TABLE:
+      t = { kind: 'table', type: tableTypeOf(ll.externtype_tabletype(raw)) };
       break;
-    }
     default:
-      t = { kind: 'memory', type: limitsOf(ll.externtype_memorytype(raw).limits) };
+      t = { kind: 'memory', type: memoryTypeOf(ll.externtype_memorytype(raw)) };
   }
   raw.delete();
   return t;
@@ -1056,6 +1064,8 @@ class Memory {
     const t = type ?? {};
     const mt = {
       limits: { minimum: BigInt(t.min ?? t.minimum ?? 0), maximum: BigInt(t.max ?? t.maximum ?? 0), hasMaximum: (t.max ?? t.maximum) !== undefined },
+      is64: Boolean(t.is64),
+      pageSize: BigInt(t.pageSize ?? 65536),
     };
     Memory._init(this, store, wrap(() => ll.memory_new(store._check(), mt)));
   }
@@ -1068,15 +1078,17 @@ class Memory {
     m.store = store;
     m._h = handle(h);
     m._buf = null;
+    m._pageSize = undefined;
   }
-  /** Size in 64 KiB pages. */
+  /** Size in pages (of 64 KiB, or of one byte for a memory with `pageSize` 1). */
   get size() {
     return Number(wrap(() => ll.memory_size(this.store._check(), this._h)));
   }
+  /** Limits in pages, `is64` (memory64) and `pageSize` in bytes. */
   get type() {
-    return limitsOf(wrap(() => ll.memory_type(this.store._check(), this._h)).limits);
+    return memoryTypeOf(wrap(() => ll.memory_type(this.store._check(), this._h)));
   }
-  /** Grows by `delta` pages; returns the old size in pages. */
+  /** Grows by `delta` pages (of its page size); returns the old size in pages. */
   grow(delta) {
     const old = Number(wrap(() => ll.memory_grow(this.store._check(), this._h, BigInt(delta))));
     this._refresh();
@@ -1089,7 +1101,9 @@ class Memory {
     }
   }
   _refresh() {
-    if (this._buf && this._buf.byteLength !== this.size * 65536) this._detach();
+    if (!this._buf) return;
+    this._pageSize ??= this.type.pageSize;
+    if (this._buf.byteLength !== this.size * this._pageSize) this._detach();
   }
   /** The memory's bytes, without copying (see the class documentation). */
   get buffer() {
@@ -1120,6 +1134,7 @@ class Table {
     const tt = {
       element: kindOf(type.element ?? 'funcref'),
       limits: { minimum: BigInt(type.min ?? 0), maximum: BigInt(type.max ?? 0), hasMaximum: type.max !== undefined },
+      is64: Boolean(type.is64),
     };
     Table._init(this, store, wrap(() => ll.table_new(store._check(), tt, valToC(store, tt.element, init))));
   }
@@ -1133,8 +1148,7 @@ class Table {
     t._h = handle(h);
   }
   get type() {
-    const tt = wrap(() => ll.table_type(this.store._check(), this._h));
-    return { element: KIND_NAMES[tt.element], ...limitsOf(tt.limits) };
+    return tableTypeOf(wrap(() => ll.table_type(this.store._check(), this._h)));
   }
   get size() {
     return wrap(() => ll.table_size(this.store._check(), this._h));

@@ -620,7 +620,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
     }
 
     /// `value` (an `i32` or `i64` operand) as an `i64`.
-    fn to_i64(&mut self, value: Value) -> Value {
+    fn widen_i64(&mut self, value: Value) -> Value {
         if self.builder.func.dfg.value_type(value) == types::I64 {
             value
         } else {
@@ -687,7 +687,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             def,
             table_definition::CURRENT_ELEMENTS,
         );
-        let index = self.to_i64(index);
+        let index = self.widen_i64(index);
         let oob = self
             .builder
             .ins()
@@ -1230,7 +1230,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             }
             O::TableGrow { table } => {
                 let (init, delta) = self.pop2();
-                let delta = self.to_i64(delta);
+                let delta = self.widen_i64(delta);
                 let t = self.builder.ins().iconst(types::I32, i64::from(*table));
                 let v = self.call_builtin(BuiltinFunction::table_grow, &[t, delta, init]);
                 let v = self.table_result(*table, v);
@@ -1238,8 +1238,8 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             }
             O::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
-                let dst = self.to_i64(dst);
-                let len = self.to_i64(len);
+                let dst = self.widen_i64(dst);
+                let len = self.widen_i64(len);
                 let t = self.builder.ins().iconst(types::I32, i64::from(*table));
                 let ok = self.call_builtin(BuiltinFunction::table_fill, &[t, dst, val, len]);
                 self.check_builtin(ok);
@@ -1249,7 +1249,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 src_table,
             } => {
                 let (dst, src, len) = self.pop3();
-                let (dst, src, len) = (self.to_i64(dst), self.to_i64(src), self.to_i64(len));
+                let (dst, src, len) = (self.widen_i64(dst), self.widen_i64(src), self.widen_i64(len));
                 let d = self.builder.ins().iconst(types::I32, i64::from(*dst_table));
                 let s = self.builder.ins().iconst(types::I32, i64::from(*src_table));
                 let ok = self.call_builtin(BuiltinFunction::table_copy, &[d, s, dst, src, len]);
@@ -1257,7 +1257,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             }
             O::TableInit { elem_index, table } => {
                 let (dst, src, len) = self.pop3();
-                let dst = self.to_i64(dst);
+                let dst = self.widen_i64(dst);
                 let t = self.builder.ins().iconst(types::I32, i64::from(*table));
                 let e = self
                     .builder
@@ -1311,7 +1311,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             }
             O::MemoryGrow { mem } => {
                 let delta = self.pop();
-                let delta = self.to_i64(delta);
+                let delta = self.widen_i64(delta);
                 let m = self.builder.ins().iconst(types::I32, i64::from(*mem));
                 let v = self.call_builtin(BuiltinFunction::memory_grow, &[m, delta]);
                 let v = if self.memory_plan(*mem).is_64 {
@@ -1325,8 +1325,8 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             O::MemoryFill { mem } => {
                 let (dst, val, len) = self.pop3();
                 let wide = self.memory_plan(*mem).is_64;
-                let dst = self.to_i64(dst);
-                let len = self.to_i64(len);
+                let dst = self.widen_i64(dst);
+                let len = self.widen_i64(len);
                 let (base, size) = self.memory_base_and_size(*mem);
                 self.trap_unless_in_bounds(dst, len, size, wide, TrapCode::HEAP_OUT_OF_BOUNDS);
                 let addr = self.builder.ins().iadd(base, dst);
@@ -1337,9 +1337,9 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 let (dst, src, len) = self.pop3();
                 let dst_wide = self.memory_plan(*dst_mem).is_64;
                 let src_wide = self.memory_plan(*src_mem).is_64;
-                let dst = self.to_i64(dst);
-                let src = self.to_i64(src);
-                let len = self.to_i64(len);
+                let dst = self.widen_i64(dst);
+                let src = self.widen_i64(src);
+                let len = self.widen_i64(len);
                 let (dst_base, dst_size) = self.memory_base_and_size(*dst_mem);
                 let (src_base, src_size) = self.memory_base_and_size(*src_mem);
                 let code = TrapCode::HEAP_OUT_OF_BOUNDS;
@@ -1356,7 +1356,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                     .builder
                     .ins()
                     .iconst(types::I32, i64::from(*data_index));
-                let dst = self.to_i64(dst);
+                let dst = self.widen_i64(dst);
                 let ok = self.call_builtin(BuiltinFunction::memory_init, &[m, d, dst, src, len]);
                 self.check_builtin(ok);
             }
