@@ -28,9 +28,9 @@ use anyhow::{Result, bail};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
 use cranelift_codegen::ir::{
-    self, AbiParam, ArgumentPurpose, BlockArg, ExtFuncData, ExternalName, FuncRef, GlobalValueData,
-    InstBuilder, JumpTableData, LibCall, MemFlagsData as MemFlags, SigRef, Signature, TrapCode,
-    Type, UserExternalName, Value, types,
+    self, AbiParam, AliasRegion, AliasRegionData, ArgumentPurpose, BlockArg, ExtFuncData,
+    ExternalName, FuncRef, GlobalValueData, InstBuilder, JumpTableData, LibCall,
+    MemFlagsData as MemFlags, SigRef, Signature, TrapCode, Type, UserExternalName, Value, types,
 };
 use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_frontend::{FunctionBuilder, Variable};
@@ -152,6 +152,8 @@ pub fn translate_function(
         func_refs: HashMap::new(),
         builtin_sigs: HashMap::new(),
         fuel_pending: 0,
+        heap_region: None,
+        memory_definitions_region: None,
     };
     t.translate(func_index, body, validator)?;
     t.builder.finalize(env.isa.frontend_config());
@@ -174,6 +176,11 @@ pub(super) struct FuncTranslator<'a, 'f> {
     builtin_sigs: HashMap<u32, SigRef>,
     /// Fuel used by operators since the last flush.
     fuel_pending: i64,
+    /// The alias region of every linear memory access, and the one of the
+    /// loads of memories' `base` and `current_length` (see
+    /// [`FuncTranslator::alias_regions`]).
+    heap_region: Option<AliasRegion>,
+    memory_definitions_region: Option<AliasRegion>,
 }
 
 fn block_type(info: &ModuleInfo, ty: BlockType) -> Result<(Vec<Type>, Vec<Type>)> {
@@ -242,6 +249,8 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         });
         self.builder.func.stack_limit = Some(gv_limit);
 
+        self.alias_regions();
+
         let entry = self.builder.create_block();
         self.builder.append_block_params_for_function_params(entry);
         self.builder.switch_to_block(entry);
@@ -298,6 +307,28 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         let rest = ops.get_binary_reader();
         rest.finish_expression(&validator.visitor(rest.original_position()))?;
         Ok(())
+    }
+
+    /// Declares the function's two alias regions. Linear memory lives in
+    /// mappings nothing else points into, and a memory's `base` and
+    /// `current_length` live in its `VMMemoryDefinition`, which only the
+    /// runtime writes (during a call: `memory.grow`, a host function). So a
+    /// store to linear memory cannot change a definition, nor a global, a
+    /// table or the `VMContext` (left in Cranelift's default region), and
+    /// Cranelift may reuse an earlier load of a memory's length or base
+    /// across such stores (in a loop, the load before the loop): a 64-bit
+    /// or explicitly checked memory then costs a compare per access, not a
+    /// load and a compare. Calls still invalidate everything.
+    fn alias_regions(&mut self) {
+        let regions = &mut self.builder.func.dfg.alias_regions;
+        self.heap_region = Some(regions.insert(AliasRegionData {
+            user_id: 0,
+            description: "linear memories".into(),
+        }));
+        self.memory_definitions_region = Some(regions.insert(AliasRegionData {
+            user_id: 1,
+            description: "memory definitions".into(),
+        }));
     }
 
     fn zero(&mut self, ty: Type) -> Value {
@@ -494,6 +525,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         } else {
             trusted()
         };
+        let flags = flags.with_alias_region(self.memory_definitions_region);
         self.builder
             .ins()
             .load(types::I64, flags, def, memory_definition::BASE)
@@ -501,12 +533,10 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
 
     /// Loads the current length in bytes of a memory through `def`.
     fn memory_length(&mut self, def: Value) -> Value {
-        self.builder.ins().load(
-            types::I64,
-            trusted(),
-            def,
-            memory_definition::CURRENT_LENGTH,
-        )
+        let flags = trusted().with_alias_region(self.memory_definitions_region);
+        self.builder
+            .ins()
+            .load(types::I64, flags, def, memory_definition::CURRENT_LENGTH)
     }
 
     /// Computes the native address of a memory access and the static offset
@@ -530,8 +560,11 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         // checked here cannot fault.
         let fault_flags = MemFlags::new()
             .with_endianness(ir::Endianness::Little)
-            .with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS));
-        let checked_flags = MemFlags::trusted().with_endianness(ir::Endianness::Little);
+            .with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS))
+            .with_alias_region(self.heap_region);
+        let checked_flags = MemFlags::trusted()
+            .with_endianness(ir::Endianness::Little)
+            .with_alias_region(self.heap_region);
         let plan = self.memory_plan(memory);
         let check = plan.bounds_check(offset, size);
         let base = self.memory_base(memory, def);
@@ -1249,7 +1282,11 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 src_table,
             } => {
                 let (dst, src, len) = self.pop3();
-                let (dst, src, len) = (self.widen_i64(dst), self.widen_i64(src), self.widen_i64(len));
+                let (dst, src, len) = (
+                    self.widen_i64(dst),
+                    self.widen_i64(src),
+                    self.widen_i64(len),
+                );
                 let d = self.builder.ins().iconst(types::I32, i64::from(*dst_table));
                 let s = self.builder.ins().iconst(types::I32, i64::from(*src_table));
                 let ok = self.call_builtin(BuiltinFunction::table_copy, &[d, s, dst, src, len]);
