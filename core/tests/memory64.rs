@@ -607,3 +607,50 @@ fn table64_linking_and_segments() {
         assert_eq!(trap_code(&err), TrapCode::TableOutOfBounds, "{offset}");
     }
 }
+
+/// A limiter that fails (an error, not a refusal) whenever asked to grow.
+struct Failing;
+
+impl ResourceLimiter for Failing {
+    fn memory_growing(&mut self, current: usize, _: usize, _: Option<usize>) -> Result<bool> {
+        if current == 0 {
+            return Ok(true);
+        }
+        anyhow::bail!("no more memory for you")
+    }
+    fn table_growing(&mut self, current: usize, _: usize, _: Option<usize>) -> Result<bool> {
+        if current == 0 {
+            return Ok(true);
+        }
+        anyhow::bail!("no more elements for you")
+    }
+}
+
+#[test]
+fn a_limiter_error_refuses_growth_with_minus_one() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory i64 1) (memory $m32 1) (table i64 1 funcref)
+            (func (export "grow64") (result i64) (memory.grow (i64.const 1)))
+            (func (export "grow32") (result i32) (memory.grow $m32 (i32.const 1)))
+            (func (export "grow_table") (result i64) (table.grow (ref.null func) (i64.const 1)))
+            (func (export "trap") (result i32) (i32.load $m32 (i32.const 0x10000))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, Failing);
+    store.limiter(|l| l);
+    let i = Instance::new(&mut store, &module, &[]).unwrap();
+    let grow64 = i.get_typed_func::<(), i64>(&mut store, "grow64").unwrap();
+    let grow32 = i.get_typed_func::<(), i32>(&mut store, "grow32").unwrap();
+    let grow_table = i
+        .get_typed_func::<(), i64>(&mut store, "grow_table")
+        .unwrap();
+    assert_eq!(grow64.call(&mut store, ()).unwrap(), -1);
+    assert_eq!(grow32.call(&mut store, ()).unwrap(), -1);
+    assert_eq!(grow_table.call(&mut store, ()).unwrap(), -1);
+    // No error was left behind for a later trap to report.
+    let trap = i.get_typed_func::<(), i32>(&mut store, "trap").unwrap();
+    let err = trap.call(&mut store, ()).unwrap_err();
+    assert_eq!(trap_code(&err), TrapCode::MemoryOutOfBounds);
+}
