@@ -130,8 +130,9 @@ func (m *Memory) Data(store Storelike) unsafe.Pointer {
 
 // UnsafeData returns the memory's bytes as a Go slice, without copying.
 // The slice is valid until the memory grows (a memory with the default
-// guard region never moves, but the slice keeps its old length) or the
-// store is closed; fetch it again after any call that may grow memory.
+// guard region never moves, but the slice keeps its old length; a 64-bit
+// memory without a maximum of at most 4 GiB may move) or the store is
+// closed; fetch it again after any call that may grow memory.
 // It is nil on error (a closed store, a handle of another store).
 func (m *Memory) UnsafeData(store Storelike) []byte {
 	p, n, err := cMemoryData(store.storePtr(), m.h)

@@ -861,9 +861,9 @@ func cMemorySize(store *C.petrel_store_t, memory C.petrel_memory_t) (uint64, err
 
 // cMemoryData calls petrel_memory_data: the memory's bytes: `len_out` bytes at `data_out`, readable and
 // writable without copies. Valid until the memory grows (a memory with a
-// guard region, the default, never moves, but its length changes) or
-// the store is deleted; fetch them again after any call that may grow
-// memory.
+// guard region, the default, never moves, but its length changes; a
+// 64-bit memory without a maximum of at most 4 GiB may move) or the store
+// is deleted; fetch them again after any call that may grow memory.
 //
 // # Safety
 // `store` is a live store; the out-parameters are writable.

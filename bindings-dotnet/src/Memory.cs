@@ -132,8 +132,9 @@ namespace Petrel
         /// <summary>
         /// The address of the memory's first byte, for no-copy access. Valid until
         /// the memory grows (a memory with the default guard region never moves, but
-        /// its length changes) or the store is disposed; fetch it again after any
-        /// call that may grow memory.
+        /// its length changes; a 64-bit memory without a maximum of at most 4 GiB may
+        /// move) or the store is disposed; fetch it again after any call that may grow
+        /// memory.
         /// </summary>
         public IntPtr GetPointer()
         {

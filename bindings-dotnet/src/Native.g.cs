@@ -1070,9 +1070,9 @@ namespace Petrel.Native
         /// <summary>
         /// The memory's bytes: `len_out` bytes at `data_out`, readable and
         /// writable without copies. Valid until the memory grows (a memory with a
-        /// guard region, the default, never moves, but its length changes) or
-        /// the store is deleted; fetch them again after any call that may grow
-        /// memory.
+        /// guard region, the default, never moves, but its length changes; a
+        /// 64-bit memory without a maximum of at most 4 GiB may move) or the store
+        /// is deleted; fetch them again after any call that may grow memory.
         /// <para/>
         /// # Safety
         /// `store` is a live store; the out-parameters are writable.

@@ -247,9 +247,9 @@ pub unsafe extern "C" fn petrel_memory_size(
 
 /// The memory's bytes: `len_out` bytes at `data_out`, readable and
 /// writable without copies. Valid until the memory grows (a memory with a
-/// guard region, the default, never moves, but its length changes) or
-/// the store is deleted; fetch them again after any call that may grow
-/// memory.
+/// guard region, the default, never moves, but its length changes; a
+/// 64-bit memory without a maximum of at most 4 GiB may move) or the store
+/// is deleted; fetch them again after any call that may grow memory.
 ///
 /// @borrowed data_out
 ///

@@ -216,7 +216,8 @@ impl Memory {
     ///
     /// # Errors
     /// Beyond the maximum, refused by the limiter, or out of host memory.
-    /// Growth may move a memory created without a guard region: re-fetch
+    /// Growth may move a memory created without a guard region, and a
+    /// 64-bit memory whose maximum is absent or above 4 GiB: re-fetch
     /// [`Memory::data`] or [`Memory::data_ptr`] after growing.
     pub fn grow<S>(&self, mut store: S, delta: u64) -> Result<u64>
     where
@@ -268,7 +269,8 @@ impl Memory {
     }
 
     /// Address of byte 0. Valid until the memory grows (a memory with a
-    /// guard region never moves) or the store is dropped.
+    /// guard region never moves, unless it is 64-bit without a maximum of
+    /// at most 4 GiB) or the store is dropped.
     pub fn data_ptr(&self, store: impl AsContext) -> *mut u8 {
         let s = store.as_context();
         self.get(&s)

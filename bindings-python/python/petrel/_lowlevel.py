@@ -686,9 +686,9 @@ def memory_size(store: Any, memory: Any) -> int:
 def memory_data(store: Any, memory: Any) -> tuple[Any, int]:
     """The memory's bytes: `len_out` bytes at `data_out`, readable and
     writable without copies. Valid until the memory grows (a memory with a
-    guard region, the default, never moves, but its length changes) or
-    the store is deleted; fetch them again after any call that may grow
-    memory.
+    guard region, the default, never moves, but its length changes; a
+    64-bit memory without a maximum of at most 4 GiB may move) or the store
+    is deleted; fetch them again after any call that may grow memory.
 
     # Safety
     `store` is a live store; the out-parameters are writable.

@@ -828,9 +828,10 @@ class Memory:
     View rule: a view covers the memory as it was when made. Growth never
     moves a memory with the default guard region (``static_memory_guard``),
     so old views stay valid but do not see the new pages: make a new view
-    after growth. With ``static_memory_guard = False`` growth may move the
-    memory; do not use views made before growth then. Closing the store
-    releases every view (using one then raises ``ValueError``).
+    after growth. With ``static_memory_guard = False``, and for a 64-bit
+    memory without a maximum of at most 4 GiB, growth may move the memory;
+    do not use views made before growth then. Closing the store releases
+    every view (using one then raises ``ValueError``).
     """
 
     __slots__ = ("_store_id", "_index", "_c")
