@@ -110,8 +110,11 @@ class Config {
       parallelCompilation: 'config_parallel_compilation',
       staticMemoryGuard: 'config_static_memory_guard',
     };
+    // Whether memories reserve a guard region (and so never move).
+    this._staticMemoryGuard = true;
     for (const [k, v] of Object.entries(options)) {
-      if (k in flags) this._flag(flags[k], v);
+      if (k === 'staticMemoryGuard') this.staticMemoryGuard = v;
+      else if (k in flags) this._flag(flags[k], v);
       else if (k === 'maxWasmStack') this.maxWasmStack = v;
       else if (k === 'optLevel') this.optLevel = v;
       else if (k === 'moduleKey') this.moduleKey = v;
@@ -130,7 +133,10 @@ class Config {
   set consumeFuel(v) { wrap(() => ll.config_consume_fuel(this._raw, Boolean(v))); }
   set epochInterruption(v) { wrap(() => ll.config_epoch_interruption(this._raw, Boolean(v))); }
   set parallelCompilation(v) { wrap(() => ll.config_parallel_compilation(this._raw, Boolean(v))); }
-  set staticMemoryGuard(v) { wrap(() => ll.config_static_memory_guard(this._raw, Boolean(v))); }
+  set staticMemoryGuard(v) {
+    wrap(() => ll.config_static_memory_guard(this._raw, Boolean(v)));
+    this._staticMemoryGuard = Boolean(v);
+  }
   set maxWasmStack(bytes) { wrap(() => ll.config_max_wasm_stack(this._raw, Number(bytes))); }
   /**
    * The 32-byte secret key that seals serialized modules and authenticates
@@ -158,6 +164,7 @@ class Engine {
   constructor(config) {
     const c = config instanceof Config ? config : new Config(config ?? {});
     this._raw = wrap(() => ll.engine_new(c._raw));
+    this._staticMemoryGuard = c._staticMemoryGuard;
   }
   /** Advances the epoch (see Store.setEpochDeadline). */
   incrementEpoch() {
@@ -313,6 +320,10 @@ class Store {
     this.id = wrap(() => ll.store_id(this._raw));
     this._busy = false;
     this._memories = new Set();
+    // Memories with a live buffer that may move when they grow (see
+    // Memory): their buffers are checked after every call and before every
+    // host function, so JS never reads a mapping that is gone.
+    this._moving = new Set();
   }
   _check() {
     if (this._busy) throw new StoreBusyError();
@@ -799,14 +810,20 @@ class Caller {
   }
 }
 
+/** Detaches the buffers of `store`'s memories that grew (and may have moved). */
+function refreshMoving(store) {
+  for (const m of store._moving) m._refresh();
+}
+
 state.dispatch = (id, nargs, _nresults, token) => {
   try {
     const h = hostFuncs.get(id);
+    const store = h.store ?? activeStores[activeStores.length - 1];
+    if (store !== undefined && store._moving.size !== 0) refreshMoving(store);
     if (h.fast) {
       h.fast();
       return 0;
     }
-    const store = h.store ?? activeStores[activeStores.length - 1];
     const args = new Array(nargs);
     const read = h.vals ? readVal : readValue;
     for (let i = 0; i < nargs; i++) args[i] = read(H, i, h.type.params[i], store);
@@ -942,6 +959,7 @@ class Func {
         throw convert(e);
       } finally {
         activeStores.pop();
+        if (store._moving.size !== 0) refreshMoving(store);
       }
     };
     this._invoke = invoke;
@@ -1011,6 +1029,9 @@ class Func {
     const store = this.store;
     try {
       const v = this._argBuffer(args);
+      // The call may move a memory while JS runs: no buffer of a memory
+      // that can move stays readable meanwhile.
+      for (const m of store._moving) m._detach();
       const p = ll.func_call_async(store._raw, this._ref, v.u8);
       store._busy = true;
       return p.then(
@@ -1036,6 +1057,7 @@ class Func {
     const store = this.store;
     return wrap(() => {
       const v = this._argBuffer(args);
+      for (const m of store._moving) m._detach();
       const out = ll.func_call_on_new_thread(store._raw, this._ref, v.u8);
       return resultsOf(state.views(copyBuffer(out)), this._type, store, true);
     });
@@ -1056,7 +1078,11 @@ const bufferOwners = new WeakMap();
  * A linear memory. `buffer` is an ArrayBuffer over the memory itself (no
  * copy). When the memory grows (here or in wasm) the old buffer is
  * detached (byteLength 0) the next time `buffer` is read or `grow` returns,
- * and `buffer` gives a new one; `Store.close()` detaches it too.
+ * and `buffer` gives a new one; `Store.close()` detaches it too. A memory
+ * that may move when it grows (an engine without `staticMemoryGuard`, or a
+ * 64-bit memory without a maximum of at most 4 GiB) has its grown buffer
+ * detached as soon as the wasm call that grew it returns or calls a host
+ * function, and for the whole of an async call.
  */
 class Memory {
   constructor(store, type) {
@@ -1079,6 +1105,7 @@ class Memory {
     m._h = handle(h);
     m._buf = null;
     m._pageSize = undefined;
+    m._moves = undefined;
   }
   /** Size in pages (of 64 KiB, or of one byte for a memory with `pageSize` 1). */
   get size() {
@@ -1099,6 +1126,16 @@ class Memory {
       ll.detach(this._buf);
       this._buf = null;
     }
+    this.store._moving.delete(this);
+  }
+  /** Whether growth may move the memory (no guard region to grow into). */
+  _mayMove() {
+    if (this._moves === undefined) {
+      const t = this.type;
+      const bytes = t.max === undefined ? Infinity : t.max * t.pageSize;
+      this._moves = !this.store.engine._staticMemoryGuard || (t.is64 && bytes > 2 ** 32);
+    }
+    return this._moves;
   }
   _refresh() {
     if (!this._buf) return;
@@ -1112,6 +1149,7 @@ class Memory {
       this._buf = wrap(() => ll.memory_data(this.store._check(), this._h));
       bufferOwners.set(this._buf, this.store);
       this.store._memories.add(this);
+      if (this._mayMove()) this.store._moving.add(this);
     }
     return this._buf;
   }

@@ -151,6 +151,37 @@ test('64-bit memories and tables: i64 sizes, traps, types; byte-sized pages', ()
   assert.equal(new p.Table(store, { min: 1, max: 2 ** 40, is64: true }).type.is64, true);
 });
 
+test('a memory that may move: grown buffers are detached when the call returns or calls the host', () => {
+  for (const [config, decl] of [
+    [{}, 'i64 1'],
+    [{ staticMemoryGuard: false }, '1'],
+  ]) {
+    const engine = new p.Engine(config);
+    const store = new p.Store(engine);
+    const idx = decl.startsWith('i64') ? 'i64' : 'i32';
+    let seen;
+    let held;
+    const host = new p.Func(store, new p.FuncType([], []), () => {
+      seen = held.byteLength;
+    });
+    const wat = `(module (import "" "h" (func $h)) (memory (export "mem") ${decl})
+      (func (export "grow") (param ${idx}) (result ${idx}) local.get 0 memory.grow)
+      (func (export "grow_then_host") (param ${idx}) local.get 0 memory.grow drop call $h))`;
+    const x = new p.Instance(store, new p.Module(engine, wat), [host]).exports;
+    const arg = (n) => (idx === 'i64' ? BigInt(n) : n);
+    held = x.mem.buffer;
+    new Uint8Array(held)[7] = 42;
+    x.grow.call(arg(7));
+    assert.equal(held.byteLength, 0);
+    held = x.mem.buffer;
+    assert.equal(held.byteLength, 8 * 65536);
+    assert.equal(new Uint8Array(held)[7], 42);
+    x.grow_then_host.call(arg(8));
+    assert.equal(seen, 0);
+    assert.equal(x.mem.buffer.byteLength, 16 * 65536);
+  }
+});
+
 test('globals and tables', () => {
   const { x, store } = setup();
   assert.equal(x.g.value, 7n);
