@@ -211,6 +211,7 @@ fn smith_config(all: bool, invalid_funcs: bool, export_everything: bool) -> wasm
         max_memories: 1,
         max_tables: if all { 3 } else { 1 },
         max_memory32_bytes: 16 << 20,
+        max_memory64_bytes: 16 << 20,
         max_table_elements: 10_000,
         max_instructions: 500,
         max_type_size: 1000,
@@ -223,7 +224,10 @@ fn smith_config(all: bool, invalid_funcs: bool, export_everything: bool) -> wasm
         relaxed_simd_enabled: false,
         exceptions_enabled: false,
         gc_enabled: false,
-        memory64_enabled: false,
+        // 64-bit memories and tables (on by default in Petrel): each
+        // module also runs without guard regions, where every memory is
+        // dynamic, and the two runs are compared.
+        memory64_enabled: all,
         tail_call_enabled: false,
         threads_enabled: false,
         shared_everything_threads_enabled: false,
