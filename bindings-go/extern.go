@@ -77,7 +77,7 @@ type Memory struct{ h C.petrel_memory_t }
 
 // NewMemory creates a memory of type ty in store.
 func NewMemory(store Storelike, ty *MemoryType) (*Memory, error) {
-	m, err := cMemoryNew(store.storePtr(), C.petrel_memorytype_t{limits: ty.limits.toC()})
+	m, err := cMemoryNew(store.storePtr(), ty.toC())
 	runtime.KeepAlive(store)
 	if err != nil {
 		return nil, err
@@ -96,7 +96,7 @@ func (m *Memory) AsExtern() *Extern { return newExtern(m.externHandle()) }
 func (m *Memory) Type(store Storelike) *MemoryType {
 	t, _ := cMemoryType(store.storePtr(), m.h)
 	runtime.KeepAlive(store)
-	return &MemoryType{limitsFromC(t.limits)}
+	return memoryTypeFromC(t)
 }
 
 // Size returns the memory's size in 64 KiB pages (0 on error).
@@ -130,8 +130,9 @@ func (m *Memory) Data(store Storelike) unsafe.Pointer {
 
 // UnsafeData returns the memory's bytes as a Go slice, without copying.
 // The slice is valid until the memory grows (a memory with the default
-// guard region never moves, but the slice keeps its old length) or the
-// store is closed; fetch it again after any call that may grow memory.
+// guard region never moves, but the slice keeps its old length; a 64-bit
+// memory without a maximum of at most 4 GiB may move) or the store is
+// closed; fetch it again after any call that may grow memory.
 // It is nil on error (a closed store, a handle of another store).
 func (m *Memory) UnsafeData(store Storelike) []byte {
 	p, n, err := cMemoryData(store.storePtr(), m.h)
@@ -174,7 +175,7 @@ func NewTable(store Storelike, ty *TableType, init Val) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := cTableNew(st, C.petrel_tabletype_t{element: C.petrel_valkind_t(ty.element), limits: ty.limits.toC()}, &v)
+	t, err := cTableNew(st, ty.toC(), &v)
 	runtime.KeepAlive(store)
 	if err != nil {
 		return nil, err
@@ -193,7 +194,7 @@ func (t *Table) AsExtern() *Extern { return newExtern(t.externHandle()) }
 func (t *Table) Type(store Storelike) *TableType {
 	tt, _ := cTableType(store.storePtr(), t.h)
 	runtime.KeepAlive(store)
-	return &TableType{ValKind(tt.element), limitsFromC(tt.limits)}
+	return tableTypeFromC(tt)
 }
 
 // Size returns the table's size in elements (0 on error).

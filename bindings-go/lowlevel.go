@@ -295,17 +295,20 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_limits_t{}.minimum)-0]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_limits_t{}.maximum)-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_limits_t{}.has_maximum)-16]
-	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_memorytype_t{})-24]
+	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_memorytype_t{})-40]
 	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_memorytype_t{})-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_memorytype_t{}.limits)-0]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_memorytype_t{}.is_64)-24]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_memorytype_t{}.page_size)-32]
 	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_memory_t{})-16]
 	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_memory_t{})-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_memory_t{}.store_id)-0]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_memory_t{}.index)-8]
-	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_tabletype_t{})-32]
+	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_tabletype_t{})-40]
 	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_tabletype_t{})-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_tabletype_t{}.element)-0]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_tabletype_t{}.limits)-8]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_tabletype_t{}.is_64)-32]
 	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_func_t{})-16]
 	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_func_t{})-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_func_t{}.store_id)-0]
@@ -509,6 +512,28 @@ func cConfigWasmTailCall(config *C.petrel_config_t, enable bool) error {
 // `config` is a live configuration.
 func cConfigWasmMultiMemory(config *C.petrel_config_t, enable bool) error {
 	err := takeError(C.petrel_config_wasm_multi_memory(config, C.bool(enable)))
+	return err
+}
+
+// cConfigWasmMemory64 calls petrel_config_wasm_memory64: enables or disables memory64: memories and tables indexed with i64 (on
+// by default, as in Wasmtime). Accesses to a 64-bit memory are checked
+// against its current size; 32-bit memories keep their guard region.
+//
+// # Safety
+// `config` is a live configuration.
+func cConfigWasmMemory64(config *C.petrel_config_t, enable bool) error {
+	err := takeError(C.petrel_config_wasm_memory64(config, C.bool(enable)))
+	return err
+}
+
+// cConfigWasmCustomPageSizes calls petrel_config_wasm_custom_page_sizes: enables or disables custom page sizes: memories declared with
+// `(pagesize 1)`, sized and grown in bytes (off by default, as in
+// Wasmtime).
+//
+// # Safety
+// `config` is a live configuration.
+func cConfigWasmCustomPageSizes(config *C.petrel_config_t, enable bool) error {
+	err := takeError(C.petrel_config_wasm_custom_page_sizes(config, C.bool(enable)))
 	return err
 }
 
@@ -915,7 +940,8 @@ func cMemoryType(store *C.petrel_store_t, memory C.petrel_memory_t) (C.petrel_me
 	return memorytypeOut, err
 }
 
-// cMemorySize calls petrel_memory_size: the memory's size in 64 KiB pages.
+// cMemorySize calls petrel_memory_size: the memory's size in pages of its page size (64 KiB, or one byte for a
+// memory of `page_size` 1).
 //
 // # Safety
 // `store` is a live store; `pages_out` is writable.
@@ -927,9 +953,9 @@ func cMemorySize(store *C.petrel_store_t, memory C.petrel_memory_t) (uint64, err
 
 // cMemoryData calls petrel_memory_data: the memory's bytes: `len_out` bytes at `data_out`, readable and
 // writable without copies. Valid until the memory grows (a memory with a
-// guard region, the default, never moves, but its length changes) or
-// the store is deleted; fetch them again after any call that may grow
-// memory.
+// guard region, the default, never moves, but its length changes; a
+// 64-bit memory without a maximum of at most 4 GiB may move) or the store
+// is deleted; fetch them again after any call that may grow memory.
 //
 // # Safety
 // `store` is a live store; the out-parameters are writable.
@@ -940,8 +966,8 @@ func cMemoryData(store *C.petrel_store_t, memory C.petrel_memory_t) (*C.uint8_t,
 	return dataOut, uint(lenOut), err
 }
 
-// cMemoryGrow calls petrel_memory_grow: grows the memory by `delta` pages; the old size in pages goes to
-// `old_pages_out`.
+// cMemoryGrow calls petrel_memory_grow: grows the memory by `delta` pages (of its page size); the old size in
+// pages goes to `old_pages_out`.
 //
 // # Errors
 // Beyond the maximum, refused by the store's limiter, or out of memory.

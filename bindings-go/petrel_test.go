@@ -357,6 +357,53 @@ func TestMemoryTableGlobal(t *testing.T) {
 	}
 }
 
+func TestMemory64_TypesSizesAndTraps(t *testing.T) {
+	store := NewStore(NewEngine())
+	inst := instantiate(t, store, `(module (memory (export "m") i64 1 4) (table (export "t") i64 2 funcref)
+		(func (export "grow") (param i64) (result i64) local.get 0 memory.grow)
+		(func (export "load") (param i64) (result i32) local.get 0 i32.load8_u))`)
+	mem := inst.GetExport(store, "m").Memory()
+	if ty := mem.Type(store); !ty.Is64() || ty.PageSize() != 65536 || ty.Minimum() != 1 {
+		t.Fatalf("memory type: %+v", ty)
+	}
+	grow := inst.GetFunc(store, "grow")
+	if old, err := grow.Call(store, int64(2)); err != nil || old.(int64) != 1 {
+		t.Fatalf("memory.grow: %v %v", old, err)
+	}
+	if old, err := grow.Call(store, int64(2)); err != nil || old.(int64) != -1 {
+		t.Fatalf("memory.grow past the maximum: %v %v", old, err)
+	}
+	if mem.Size(store) != 3 {
+		t.Fatalf("size %d", mem.Size(store))
+	}
+	var trap *Trap
+	if _, err := inst.GetFunc(store, "load").Call(store, int64(1)<<32); !errors.As(err, &trap) || *trap.Code() != MemoryOutOfBounds {
+		t.Fatalf("load with high bits set: %v", err)
+	}
+	if ty := inst.GetExport(store, "t").Table().Type(store); !ty.Is64() || ty.Minimum64() != 2 {
+		t.Fatalf("table type: %+v", ty)
+	}
+	own, err := NewMemory(store, NewMemoryType64(1, true, 1<<40))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ty := own.Type(store); !ty.Is64() {
+		t.Fatalf("host memory type: %+v", ty)
+	} else if has, max := ty.Maximum(); !has || max != 1<<40 {
+		t.Fatalf("host memory maximum: %v %d", has, max)
+	}
+	if _, err := NewMemory(store, NewMemoryType(1, false, 0)); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := NewTable(store, NewTableType64(NewValType(KindFuncref), 1, true, 1<<40), ValFuncref(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if has, max := tab.Type(store).Maximum64(); !tab.Type(store).Is64() || !has || max != 1<<40 {
+		t.Fatalf("host table type: %+v", tab.Type(store))
+	}
+}
+
 func TestExternref_RoundTrip(t *testing.T) {
 	store := NewStore(NewEngine())
 	id := instantiate(t, store, `(module (func (export "id") (param externref) (result externref) local.get 0))`).GetFunc(store, "id")

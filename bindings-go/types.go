@@ -6,6 +6,7 @@ package petrel
 import "C"
 
 import (
+	"math"
 	"runtime"
 	"unsafe"
 )
@@ -95,7 +96,8 @@ func funcTypeFromC(ft *C.petrel_functype_t) *FuncType {
 	return ty
 }
 
-// Limits are size limits: of a memory in 64 KiB pages, of a table in elements.
+// Limits are size limits: of a memory in pages (of its page size), of a
+// table in elements.
 type Limits struct {
 	// Min is the minimum (initial) size.
 	Min uint64
@@ -113,13 +115,32 @@ func limitsFromC(l C.petrel_limits_t) Limits {
 	return Limits{Min: uint64(l.minimum), Max: uint64(l.maximum), HasMax: bool(l.has_maximum)}
 }
 
-// MemoryType is the type of a linear memory.
-type MemoryType struct{ limits Limits }
+// MemoryType is the type of a linear memory: limits in pages, index type
+// (32- or 64-bit) and page size.
+type MemoryType struct {
+	limits   Limits
+	is64     bool
+	pageSize uint64
+}
 
-// NewMemoryType creates a memory type of minimum pages, with a maximum when
-// hasMaximum.
+// NewMemoryType creates a 32-bit memory type of minimum 64 KiB pages, with
+// a maximum when hasMaximum.
 func NewMemoryType(minimum uint32, hasMaximum bool, maximum uint32) *MemoryType {
-	return &MemoryType{Limits{uint64(minimum), uint64(maximum), hasMaximum}}
+	return &MemoryType{Limits{uint64(minimum), uint64(maximum), hasMaximum}, false, 65536}
+}
+
+// NewMemoryType64 creates a 64-bit memory type (memory64: indexed with
+// i64) of minimum 64 KiB pages, with a maximum when hasMaximum.
+func NewMemoryType64(minimum uint64, hasMaximum bool, maximum uint64) *MemoryType {
+	return &MemoryType{Limits{minimum, maximum, hasMaximum}, true, 65536}
+}
+
+func memoryTypeFromC(t C.petrel_memorytype_t) *MemoryType {
+	return &MemoryType{limitsFromC(t.limits), bool(t.is_64), uint64(t.page_size)}
+}
+
+func (t *MemoryType) toC() C.petrel_memorytype_t {
+	return C.petrel_memorytype_t{limits: t.limits.toC(), is_64: C.bool(t.is64), page_size: C.uint64_t(t.pageSize)}
 }
 
 // Minimum returns the minimum size in pages.
@@ -128,25 +149,65 @@ func (t *MemoryType) Minimum() uint64 { return t.limits.Min }
 // Maximum returns whether there is a maximum, and the maximum in pages.
 func (t *MemoryType) Maximum() (bool, uint64) { return t.limits.HasMax, t.limits.Max }
 
+// Is64 reports whether the memory is indexed with i64 (memory64).
+func (t *MemoryType) Is64() bool { return t.is64 }
+
+// PageSize returns the page size in bytes: 65536, or 1 for a memory declared
+// with (pagesize 1) (custom page sizes).
+func (t *MemoryType) PageSize() uint64 { return t.pageSize }
+
 // TableType is the type of a table.
 type TableType struct {
 	element ValKind
 	limits  Limits
+	is64    bool
 }
 
 // NewTableType creates a table type of element references.
 func NewTableType(element *ValType, minimum uint32, hasMaximum bool, maximum uint32) *TableType {
-	return &TableType{element.kind, Limits{uint64(minimum), uint64(maximum), hasMaximum}}
+	return &TableType{element.kind, Limits{uint64(minimum), uint64(maximum), hasMaximum}, false}
 }
+
+// NewTableType64 creates the type of a 64-bit table (memory64: indexed with
+// i64) of element references.
+func NewTableType64(element *ValType, minimum uint64, hasMaximum bool, maximum uint64) *TableType {
+	return &TableType{element.kind, Limits{minimum, maximum, hasMaximum}, true}
+}
+
+func tableTypeFromC(t C.petrel_tabletype_t) *TableType {
+	return &TableType{ValKind(t.element), limitsFromC(t.limits), bool(t.is_64)}
+}
+
+func (t *TableType) toC() C.petrel_tabletype_t {
+	return C.petrel_tabletype_t{element: C.petrel_valkind_t(t.element), limits: t.limits.toC(), is_64: C.bool(t.is64)}
+}
+
+// Is64 reports whether the table is indexed with i64 (memory64).
+func (t *TableType) Is64() bool { return t.is64 }
 
 // Element returns the type of the table's elements.
 func (t *TableType) Element() *ValType { return &ValType{t.element} }
 
-// Minimum returns the minimum size in elements.
-func (t *TableType) Minimum() uint32 { return uint32(t.limits.Min) }
+// Minimum returns the minimum size in elements (saturated to 32 bits; see
+// Minimum64 for a 64-bit table's).
+func (t *TableType) Minimum() uint32 { return saturate32(t.limits.Min) }
 
-// Maximum returns whether there is a maximum, and the maximum.
-func (t *TableType) Maximum() (bool, uint32) { return t.limits.HasMax, uint32(t.limits.Max) }
+// Maximum returns whether there is a maximum, and the maximum (saturated to
+// 32 bits; see Maximum64).
+func (t *TableType) Maximum() (bool, uint32) { return t.limits.HasMax, saturate32(t.limits.Max) }
+
+// Minimum64 returns the minimum size in elements.
+func (t *TableType) Minimum64() uint64 { return t.limits.Min }
+
+// Maximum64 returns whether there is a maximum, and the maximum.
+func (t *TableType) Maximum64() (bool, uint64) { return t.limits.HasMax, t.limits.Max }
+
+func saturate32(n uint64) uint32 {
+	if n > math.MaxUint32 {
+		return math.MaxUint32
+	}
+	return uint32(n)
+}
 
 // GlobalType is the type of a global.
 type GlobalType struct {
@@ -206,11 +267,11 @@ func externTypeFromC(et *C.petrel_externtype_t) *ExternType {
 		}
 	case ExternKindTable:
 		if tt, err := cExterntypeTabletype(et); err == nil {
-			t.table = &TableType{ValKind(tt.element), limitsFromC(tt.limits)}
+			t.table = tableTypeFromC(tt)
 		}
 	case ExternKindMemory:
 		if mt, err := cExterntypeMemorytype(et); err == nil {
-			t.memory = &MemoryType{limitsFromC(mt.limits)}
+			t.memory = memoryTypeFromC(mt)
 		}
 	}
 	return t

@@ -17,13 +17,19 @@
 //!
 //! ```text
 //! petrel-bench [--short] [--runs N] [--only NAME]... [--dir BENCH_WASM] [--no-pooling]
+//! petrel-bench --memory64 [--runs N]
 //! petrel-bench --wasi-errno [--bless]
+//!
+//! A full run (no `--only`, not `--short`) ends with the memory64 table:
+//! a memory-heavy kernel as memory32 and memory64 modules under both
+//! runtimes (`memory64.rs`); `--memory64` prints only that table.
 //!
 //! Programs whose measured region is under 10 µs (`noop`, `nestedloop`)
 //! are run at least 51 times: at that size the clock and cold caches of
 //! freshly compiled code dominate, and a median of 5 swings by ±20%.
 //! ```
 
+mod memory64;
 mod wasi_errno;
 
 use anyhow::{Context, Result, bail};
@@ -444,6 +450,7 @@ struct Options {
     only: Vec<String>,
     short: bool,
     pooling: bool,
+    memory64_only: bool,
 }
 
 fn parse_options() -> Result<Options> {
@@ -453,6 +460,7 @@ fn parse_options() -> Result<Options> {
         only: Vec::new(),
         short: false,
         pooling: true,
+        memory64_only: false,
     };
     let mut args = std::env::args().skip(1);
     let mut runs_given = false;
@@ -472,11 +480,15 @@ fn parse_options() -> Result<Options> {
                 .push(args.next().context("`--only` needs a name")?),
             "--dir" => opts.root = PathBuf::from(args.next().context("`--dir` needs a path")?),
             "--no-pooling" => opts.pooling = false,
+            "--memory64" => opts.memory64_only = true,
             "-h" | "--help" => {
                 println!(
                     "petrel-bench [--short] [--runs N] [--only NAME]... [--dir BENCH_WASM] [--no-pooling]\n\
+                     petrel-bench --memory64 [--runs N]\n\
                      Runs the bench-wasm programs under Petrel and Wasmtime (median of N runs, default 5;\n\
-                     --short: {} with 1 run each) and prints a Markdown table.",
+                     --short: {} with 1 run each) and prints a Markdown table; a full run then\n\
+                     times a memory-heavy kernel as memory32 and memory64 modules under both\n\
+                     (--memory64: only that table).",
                     SHORT.join(", ")
                 );
                 std::process::exit(0);
@@ -526,6 +538,9 @@ fn main() -> Result<()> {
         return wasi_errno::run(bless);
     }
     let opts = parse_options()?;
+    if opts.memory64_only {
+        return memory64::run(opts.runs);
+    }
     let wall = Instant::now();
     let mut programs = discover(&opts.root)?;
     if !opts.only.is_empty() {
@@ -687,6 +702,9 @@ fn main() -> Result<()> {
             "| **geometric mean** | | | **{:.1}** | | |",
             geomean(speedups.into_iter())
         );
+    }
+    if opts.only.is_empty() && !opts.short {
+        memory64::run(opts.runs)?;
     }
     eprintln!("total time: {:.1} s", wall.elapsed().as_secs_f64());
     if !failures.is_empty() {

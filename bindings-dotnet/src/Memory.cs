@@ -12,11 +12,14 @@ namespace Petrel
     /// </summary>
     public sealed unsafe class Memory
     {
-        /// <summary>The size of a page in bytes (64 KiB).</summary>
+        /// <summary>The default size of a page in bytes (64 KiB; see <see cref="MemoryType.PageSize"/> for a memory's own).</summary>
         public const long PageSize = 65536;
 
-        /// <summary>Creates a memory of <paramref name="minimum"/> pages (at most <paramref name="maximum"/>) in <paramref name="store"/>.</summary>
-        public Memory(Store store, ulong minimum = 0, ulong? maximum = null)
+        /// <summary>
+        /// Creates a memory of <paramref name="minimum"/> 64 KiB pages (at most <paramref name="maximum"/>) in
+        /// <paramref name="store"/>; with <paramref name="is64Bit"/> a 64-bit memory (memory64: indexed with i64).
+        /// </summary>
+        public Memory(Store store, ulong minimum = 0, ulong? maximum = null, bool is64Bit = false)
         {
             if (store == null)
             {
@@ -26,6 +29,7 @@ namespace Petrel
             t.limits.minimum = minimum;
             t.limits.maximum = maximum ?? 0;
             t.limits.has_maximum = maximum.HasValue ? (byte)1 : (byte)0;
+            t.is_64 = is64Bit ? (byte)1 : (byte)0;
             petrel_memory_t h;
             Interop.Check(NativeMethods.petrel_memory_new(store.Ptr, t, out h));
             GC.KeepAlive(store);
@@ -64,9 +68,12 @@ namespace Petrel
                 petrel_memorytype_t t;
                 Interop.Check(NativeMethods.petrel_memory_type(Store.Ptr, Handle, out t));
                 GC.KeepAlive(Store);
-                return new MemoryType(t.limits.minimum, t.limits.has_maximum != 0 ? (ulong?)t.limits.maximum : null);
+                return MemoryType.FromNative(t);
             }
         }
+
+        /// <summary>Whether the memory is indexed with i64 (memory64).</summary>
+        public bool Is64Bit => Type.Is64Bit;
 
         /// <summary>The minimum size in pages from the memory's type.</summary>
         public ulong Minimum => Type.Minimum;
@@ -125,8 +132,9 @@ namespace Petrel
         /// <summary>
         /// The address of the memory's first byte, for no-copy access. Valid until
         /// the memory grows (a memory with the default guard region never moves, but
-        /// its length changes) or the store is disposed; fetch it again after any
-        /// call that may grow memory.
+        /// its length changes; a 64-bit memory without a maximum of at most 4 GiB may
+        /// move) or the store is disposed; fetch it again after any call that may grow
+        /// memory.
         /// </summary>
         public IntPtr GetPointer()
         {

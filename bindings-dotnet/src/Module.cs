@@ -31,11 +31,11 @@ namespace Petrel
                     case ExternKind.Memory:
                         petrel_memorytype_t m;
                         Interop.Check(NativeMethods.petrel_externtype_memorytype(t, out m));
-                        return new MemoryType(m.limits.minimum, m.limits.has_maximum != 0 ? (ulong?)m.limits.maximum : null);
+                        return MemoryType.FromNative(m);
                     default:
                         petrel_tabletype_t tt;
                         Interop.Check(NativeMethods.petrel_externtype_tabletype(t, out tt));
-                        return new TableType(tt.element, (uint)tt.limits.minimum, tt.limits.has_maximum != 0 ? (uint?)(uint)tt.limits.maximum : null);
+                        return TableType.FromNative(tt);
                 }
             }
             finally
@@ -137,14 +137,23 @@ namespace Petrel
         public Mutability Mutability { get; }
     }
 
-    /// <summary>The type of a linear memory (sizes in 64 KiB pages).</summary>
+    /// <summary>The type of a linear memory (sizes in pages of <see cref="PageSize"/> bytes).</summary>
     public sealed class MemoryType : ExternType
     {
-        internal MemoryType(ulong minimum, ulong? maximum)
+        internal MemoryType(ulong minimum, ulong? maximum, bool is64Bit = false, ulong pageSize = 65536)
         {
             Minimum = minimum;
             Maximum = maximum;
+            Is64Bit = is64Bit;
+            PageSize = pageSize;
         }
+
+        internal static MemoryType FromNative(petrel_memorytype_t t) =>
+            new MemoryType(
+                t.limits.minimum,
+                t.limits.has_maximum != 0 ? (ulong?)t.limits.maximum : null,
+                t.is_64 != 0,
+                t.page_size == 0 ? 65536 : t.page_size);
 
         /// <inheritdoc/>
         public override ExternKind Kind => ExternKind.Memory;
@@ -154,17 +163,29 @@ namespace Petrel
 
         /// <summary>The maximum size in pages, if any.</summary>
         public ulong? Maximum { get; }
+
+        /// <summary>Whether the memory is indexed with i64 (memory64).</summary>
+        public bool Is64Bit { get; }
+
+        /// <summary>The page size in bytes: 65536, or 1 for a memory declared with <c>(pagesize 1)</c>.</summary>
+        public ulong PageSize { get; }
     }
 
     /// <summary>The type of a table (sizes in elements).</summary>
     public sealed class TableType : ExternType
     {
-        internal TableType(ValKind element, uint minimum, uint? maximum)
+        internal TableType(ValKind element, ulong minimum, ulong? maximum, bool is64Bit = false)
         {
             Element = element;
-            Minimum = minimum;
-            Maximum = maximum;
+            Minimum64 = minimum;
+            Maximum64 = maximum;
+            Is64Bit = is64Bit;
         }
+
+        internal static TableType FromNative(petrel_tabletype_t t) =>
+            new TableType(t.element, t.limits.minimum, t.limits.has_maximum != 0 ? (ulong?)t.limits.maximum : null, t.is_64 != 0);
+
+        private static uint Saturate(ulong n) => n > uint.MaxValue ? uint.MaxValue : (uint)n;
 
         /// <inheritdoc/>
         public override ExternKind Kind => ExternKind.Table;
@@ -172,11 +193,20 @@ namespace Petrel
         /// <summary><see cref="ValKind.Funcref"/> or <see cref="ValKind.Externref"/>.</summary>
         public ValKind Element { get; }
 
+        /// <summary>The minimum (for a live table: current) size (saturated to 32 bits; see <see cref="Minimum64"/>).</summary>
+        public uint Minimum => Saturate(Minimum64);
+
+        /// <summary>The maximum size, if any (saturated to 32 bits; see <see cref="Maximum64"/>).</summary>
+        public uint? Maximum => Maximum64.HasValue ? (uint?)Saturate(Maximum64.Value) : null;
+
         /// <summary>The minimum (for a live table: current) size.</summary>
-        public uint Minimum { get; }
+        public ulong Minimum64 { get; }
 
         /// <summary>The maximum size, if any.</summary>
-        public uint? Maximum { get; }
+        public ulong? Maximum64 { get; }
+
+        /// <summary>Whether the table is indexed with i64 (memory64).</summary>
+        public bool Is64Bit { get; }
     }
 
     /// <summary>

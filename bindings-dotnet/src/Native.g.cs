@@ -318,7 +318,8 @@ namespace Petrel.Native
     }
 
     /// <summary>
-    /// Size limits: of a memory in 64 KiB pages, of a table in elements.
+    /// Size limits: of a memory in pages (of its page size), of a table in
+    /// elements.
     /// </summary>
     [StructLayout(LayoutKind.Explicit, Size = 24)]
     internal unsafe struct petrel_limits_t
@@ -339,15 +340,30 @@ namespace Petrel.Native
     }
 
     /// <summary>
-    /// The type of a linear memory.
+    /// The type of a linear memory. A zero-initialised record (but for its
+    /// limits) is a 32-bit memory with 64 KiB pages.
     /// </summary>
-    [StructLayout(LayoutKind.Explicit, Size = 24)]
+    [StructLayout(LayoutKind.Explicit, Size = 40)]
     internal unsafe struct petrel_memorytype_t
     {
         /// <summary>
-        /// Limits in 64 KiB pages (32-bit memories: at most 65536).
+        /// Limits in pages of `page_size` (32-bit memories: at most 2^32
+        /// bytes' worth; 64-bit memories: 2^64 bytes' worth).
         /// </summary>
         [FieldOffset(0)] public petrel_limits_t limits;
+        /// <summary>
+        /// Whether the memory is indexed with i64 (memory64; false, the zero
+        /// value, is a 32-bit memory).
+        /// A C bool: 0 or 1.
+        /// </summary>
+        [FieldOffset(24)] public byte is_64;
+        /// <summary>
+        /// The page size in bytes: 65536 (0 is read as 65536, so a zeroed
+        /// field means the default) or 1 (custom-page-sizes; modules need
+        /// `petrel_config_wasm_custom_page_sizes` to declare such memories).
+        /// Written as 65536 or 1.
+        /// </summary>
+        [FieldOffset(32)] public ulong page_size;
     }
 
     /// <summary>
@@ -372,7 +388,7 @@ namespace Petrel.Native
     /// <summary>
     /// The type of a table.
     /// </summary>
-    [StructLayout(LayoutKind.Explicit, Size = 32)]
+    [StructLayout(LayoutKind.Explicit, Size = 40)]
     internal unsafe struct petrel_tabletype_t
     {
         /// <summary>
@@ -380,9 +396,15 @@ namespace Petrel.Native
         /// </summary>
         [FieldOffset(0)] public ValKind element;
         /// <summary>
-        /// Limits in elements (32-bit).
+        /// Limits in elements (at most 2^32-1 unless `is_64`).
         /// </summary>
         [FieldOffset(8)] public petrel_limits_t limits;
+        /// <summary>
+        /// Whether the table is indexed with i64 (memory64's 64-bit tables;
+        /// false, the zero value, is a 32-bit table).
+        /// A C bool: 0 or 1.
+        /// </summary>
+        [FieldOffset(32)] public byte is_64;
     }
 
     /// <summary>
@@ -723,6 +745,28 @@ namespace Petrel.Native
         /// </summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern IntPtr petrel_config_wasm_multi_memory(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
+        /// Enables or disables memory64: memories and tables indexed with i64 (on
+        /// by default, as in Wasmtime). Accesses to a 64-bit memory are checked
+        /// against its current size; 32-bit memories keep their guard region.
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_wasm_memory64(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
+        /// Enables or disables custom page sizes: memories declared with
+        /// `(pagesize 1)`, sized and grown in bytes (off by default, as in
+        /// Wasmtime).
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_wasm_custom_page_sizes(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
 
         /// <summary>
         /// Enables or disables non-trapping float-to-int conversions (on by default).
@@ -1115,7 +1159,8 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_memory_type(IntPtr store, petrel_memory_t memory, out petrel_memorytype_t memorytype_out);
 
         /// <summary>
-        /// The memory's size in 64 KiB pages.
+        /// The memory's size in pages of its page size (64 KiB, or one byte for a
+        /// memory of `page_size` 1).
         /// <para/>
         /// # Safety
         /// `store` is a live store; `pages_out` is writable.
@@ -1126,9 +1171,9 @@ namespace Petrel.Native
         /// <summary>
         /// The memory's bytes: `len_out` bytes at `data_out`, readable and
         /// writable without copies. Valid until the memory grows (a memory with a
-        /// guard region, the default, never moves, but its length changes) or
-        /// the store is deleted; fetch them again after any call that may grow
-        /// memory.
+        /// guard region, the default, never moves, but its length changes; a
+        /// 64-bit memory without a maximum of at most 4 GiB may move) or the store
+        /// is deleted; fetch them again after any call that may grow memory.
         /// <para/>
         /// # Safety
         /// `store` is a live store; the out-parameters are writable.
@@ -1137,8 +1182,8 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_memory_data(IntPtr store, petrel_memory_t memory, out byte* data_out, out UIntPtr len_out);
 
         /// <summary>
-        /// Grows the memory by `delta` pages; the old size in pages goes to
-        /// `old_pages_out`.
+        /// Grows the memory by `delta` pages (of its page size); the old size in
+        /// pages goes to `old_pages_out`.
         /// <para/>
         /// # Errors
         /// Beyond the maximum, refused by the store's limiter, or out of memory.

@@ -56,7 +56,7 @@ namespace Petrel
                 petrel_tabletype_t t;
                 Interop.Check(NativeMethods.petrel_table_type(Store.Ptr, Handle, out t));
                 GC.KeepAlive(Store);
-                return new TableType(t.element, (uint)t.limits.minimum, t.limits.has_maximum != 0 ? (uint?)(uint)t.limits.maximum : null);
+                return TableType.FromNative(t);
             }
         }
 

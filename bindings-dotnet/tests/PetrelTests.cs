@@ -352,6 +352,32 @@ namespace Petrel.Tests
         }
 
         [Test]
+        public void Memory64_TypesSizesAndTraps()
+        {
+            var i = Instantiate("(module (memory (export \"mem\") i64 1 4) (table (export \"t\") i64 2 funcref)"
+                + " (func (export \"grow\") (param i64) (result i64) local.get 0 memory.grow)"
+                + " (func (export \"load\") (param i64) (result i32) local.get 0 i32.load8_u))");
+            var mem = i.GetMemory("mem");
+            Assert.IsTrue(mem.Is64Bit);
+            Assert.AreEqual(65536UL, mem.Type.PageSize);
+            var grow = i.GetFunction<long, long>("grow");
+            Assert.AreEqual(1L, grow(2));
+            Assert.AreEqual(-1L, grow(2));
+            Assert.AreEqual(3UL, mem.GetSize());
+            var load = i.GetFunction<long, int>("load");
+            var oob = Assert.Throws<TrapException>(() => load(1L << 32));
+            Assert.AreEqual(TrapCode.MemoryOutOfBounds, oob.Type);
+            var t = i.GetTable("t");
+            Assert.IsTrue(t.Type.Is64Bit);
+            Assert.AreEqual(2UL, t.Type.Minimum64);
+            var own = new Memory(store, 1, 1UL << 40, is64Bit: true);
+            Assert.IsTrue(own.Is64Bit);
+            Assert.AreEqual(1UL << 40, own.Maximum);
+            Assert.Throws<PetrelException>(() => new Memory(store, 1, 1UL << 40));
+            Assert.IsFalse(new Memory(store, 1).Is64Bit);
+        }
+
+        [Test]
         public void TableAndGlobal_GetSetGrow()
         {
             var i = Instantiate("(module (table (export \"t\") 2 10 funcref) (global (export \"g\") (mut i64) (i64.const 7)) (global (export \"c\") f32 (f32.const 1.5)) (func (export \"f\") (result i32) i32.const 3))");

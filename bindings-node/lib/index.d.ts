@@ -138,12 +138,26 @@ export interface GlobalType {
 }
 export interface TableType extends Limits {
   element: string;
+  /** A 64-bit table (memory64: indexed with i64). */
+  is64: boolean;
+}
+/** A memory's type: limits in pages, index type, page size. */
+export interface MemoryType extends Limits {
+  /** A 64-bit memory (memory64: indexed with i64). */
+  is64: boolean;
+  /** Bytes per page: 65536, or 1 (custom page sizes). */
+  pageSize: number;
+}
+/** What `new Memory` takes: limits in pages, optionally 64-bit or with 1-byte pages. */
+export interface MemoryTypeInit extends Limits {
+  is64?: boolean;
+  pageSize?: number;
 }
 export type ExternType =
   | { kind: 'func'; type: FuncType }
   | { kind: 'global'; type: GlobalType }
   | { kind: 'table'; type: TableType }
-  | { kind: 'memory'; type: Limits };
+  | { kind: 'memory'; type: MemoryType };
 export type ImportType = { module: string | null; name: string | null } & ExternType;
 export type ExportType = { name: string | null } & ExternType;
 
@@ -224,10 +238,10 @@ export declare class Func {
 }
 
 export declare class Memory {
-  constructor(store: Store, type: Limits);
+  constructor(store: Store, type: MemoryTypeInit);
   readonly store: Store;
   readonly size: number;
-  readonly type: Limits;
+  readonly type: MemoryType;
   /** The memory itself (no copy); detached after growth or Store.close(), then read it again. */
   readonly buffer: ArrayBuffer;
   grow(delta: number): number;
@@ -236,7 +250,7 @@ export declare class Memory {
 }
 
 export declare class Table {
-  constructor(store: Store, type: { element?: ValType; min?: number; max?: number }, init?: Arg);
+  constructor(store: Store, type: { element?: ValType; min?: number; max?: number; is64?: boolean }, init?: Arg);
   readonly store: Store;
   readonly type: TableType;
   readonly size: number;

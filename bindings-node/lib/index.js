@@ -110,8 +110,11 @@ class Config {
       parallelCompilation: 'config_parallel_compilation',
       staticMemoryGuard: 'config_static_memory_guard',
     };
+    // Whether memories reserve a guard region (and so never move).
+    this._staticMemoryGuard = true;
     for (const [k, v] of Object.entries(options)) {
-      if (k in flags) this._flag(flags[k], v);
+      if (k === 'staticMemoryGuard') this.staticMemoryGuard = v;
+      else if (k in flags) this._flag(flags[k], v);
       else if (k === 'maxWasmStack') this.maxWasmStack = v;
       else if (k === 'optLevel') this.optLevel = v;
       else if (k === 'moduleKey') this.moduleKey = v;
@@ -130,7 +133,10 @@ class Config {
   set consumeFuel(v) { wrap(() => ll.config_consume_fuel(this._raw, Boolean(v))); }
   set epochInterruption(v) { wrap(() => ll.config_epoch_interruption(this._raw, Boolean(v))); }
   set parallelCompilation(v) { wrap(() => ll.config_parallel_compilation(this._raw, Boolean(v))); }
-  set staticMemoryGuard(v) { wrap(() => ll.config_static_memory_guard(this._raw, Boolean(v))); }
+  set staticMemoryGuard(v) {
+    wrap(() => ll.config_static_memory_guard(this._raw, Boolean(v)));
+    this._staticMemoryGuard = Boolean(v);
+  }
   set maxWasmStack(bytes) { wrap(() => ll.config_max_wasm_stack(this._raw, Number(bytes))); }
   /**
    * The 32-byte secret key that seals serialized modules and authenticates
@@ -158,6 +164,7 @@ class Engine {
   constructor(config) {
     const c = config instanceof Config ? config : new Config(config ?? {});
     this._raw = wrap(() => ll.engine_new(c._raw));
+    this._staticMemoryGuard = c._staticMemoryGuard;
   }
   /** Advances the epoch (see Store.setEpochDeadline). */
   incrementEpoch() {
@@ -202,6 +209,16 @@ function limitsOf(l) {
   };
 }
 
+/** A memory type from C: limits in pages, `is64`, `pageSize` in bytes. */
+function memoryTypeOf(mt) {
+  return { ...limitsOf(mt.limits), is64: mt.is64, pageSize: Number(mt.pageSize) || 65536 };
+}
+
+/** A table type from C: element, limits, `is64`. */
+function tableTypeOf(tt) {
+  return { element: KIND_NAMES[tt.element], ...limitsOf(tt.limits), is64: tt.is64 };
+}
+
 function externType(raw) {
   const kind = ll.externtype_kind(raw);
   let t;
@@ -214,13 +231,11 @@ function externType(raw) {
       t = { kind: 'global', type: { content: KIND_NAMES[g.content], mutable: g.mutability === Mutability.VAR } };
       break;
     }
-    case ExternKind.TABLE: {
-      const tt = ll.externtype_tabletype(raw);
-      t = { kind: 'table', type: { element: KIND_NAMES[tt.element], ...limitsOf(tt.limits) } };
+    case ExternKind.TABLE:
+      t = { kind: 'table', type: tableTypeOf(ll.externtype_tabletype(raw)) };
       break;
-    }
     default:
-      t = { kind: 'memory', type: limitsOf(ll.externtype_memorytype(raw).limits) };
+      t = { kind: 'memory', type: memoryTypeOf(ll.externtype_memorytype(raw)) };
   }
   raw.delete();
   return t;
@@ -305,6 +320,10 @@ class Store {
     this.id = wrap(() => ll.store_id(this._raw));
     this._busy = false;
     this._memories = new Set();
+    // Memories with a live buffer that may move when they grow (see
+    // Memory): their buffers are checked after every call and before every
+    // host function, so JS never reads a mapping that is gone.
+    this._moving = new Set();
   }
   _check() {
     if (this._busy) throw new StoreBusyError();
@@ -791,14 +810,20 @@ class Caller {
   }
 }
 
+/** Detaches the buffers of `store`'s memories that grew (and may have moved). */
+function refreshMoving(store) {
+  for (const m of store._moving) m._refresh();
+}
+
 state.dispatch = (id, nargs, _nresults, token) => {
   try {
     const h = hostFuncs.get(id);
+    const store = h.store ?? activeStores[activeStores.length - 1];
+    if (store !== undefined && store._moving.size !== 0) refreshMoving(store);
     if (h.fast) {
       h.fast();
       return 0;
     }
-    const store = h.store ?? activeStores[activeStores.length - 1];
     const args = new Array(nargs);
     const read = h.vals ? readVal : readValue;
     for (let i = 0; i < nargs; i++) args[i] = read(H, i, h.type.params[i], store);
@@ -934,6 +959,7 @@ class Func {
         throw convert(e);
       } finally {
         activeStores.pop();
+        if (store._moving.size !== 0) refreshMoving(store);
       }
     };
     this._invoke = invoke;
@@ -1003,6 +1029,9 @@ class Func {
     const store = this.store;
     try {
       const v = this._argBuffer(args);
+      // The call may move a memory while JS runs: no buffer of a memory
+      // that can move stays readable meanwhile.
+      for (const m of store._moving) m._detach();
       const p = ll.func_call_async(store._raw, this._ref, v.u8);
       store._busy = true;
       return p.then(
@@ -1028,6 +1057,7 @@ class Func {
     const store = this.store;
     return wrap(() => {
       const v = this._argBuffer(args);
+      for (const m of store._moving) m._detach();
       const out = ll.func_call_on_new_thread(store._raw, this._ref, v.u8);
       return resultsOf(state.views(copyBuffer(out)), this._type, store, true);
     });
@@ -1048,7 +1078,11 @@ const bufferOwners = new WeakMap();
  * A linear memory. `buffer` is an ArrayBuffer over the memory itself (no
  * copy). When the memory grows (here or in wasm) the old buffer is
  * detached (byteLength 0) the next time `buffer` is read or `grow` returns,
- * and `buffer` gives a new one; `Store.close()` detaches it too.
+ * and `buffer` gives a new one; `Store.close()` detaches it too. A memory
+ * that may move when it grows (an engine without `staticMemoryGuard`, or a
+ * 64-bit memory without a maximum of at most 4 GiB) has its grown buffer
+ * detached as soon as the wasm call that grew it returns or calls a host
+ * function, and for the whole of an async call.
  */
 class Memory {
   constructor(store, type) {
@@ -1056,6 +1090,8 @@ class Memory {
     const t = type ?? {};
     const mt = {
       limits: { minimum: BigInt(t.min ?? t.minimum ?? 0), maximum: BigInt(t.max ?? t.maximum ?? 0), hasMaximum: (t.max ?? t.maximum) !== undefined },
+      is64: Boolean(t.is64),
+      pageSize: BigInt(t.pageSize ?? 65536),
     };
     Memory._init(this, store, wrap(() => ll.memory_new(store._check(), mt)));
   }
@@ -1068,15 +1104,18 @@ class Memory {
     m.store = store;
     m._h = handle(h);
     m._buf = null;
+    m._pageSize = undefined;
+    m._moves = undefined;
   }
-  /** Size in 64 KiB pages. */
+  /** Size in pages (of 64 KiB, or of one byte for a memory with `pageSize` 1). */
   get size() {
     return Number(wrap(() => ll.memory_size(this.store._check(), this._h)));
   }
+  /** Limits in pages, `is64` (memory64) and `pageSize` in bytes. */
   get type() {
-    return limitsOf(wrap(() => ll.memory_type(this.store._check(), this._h)).limits);
+    return memoryTypeOf(wrap(() => ll.memory_type(this.store._check(), this._h)));
   }
-  /** Grows by `delta` pages; returns the old size in pages. */
+  /** Grows by `delta` pages (of its page size); returns the old size in pages. */
   grow(delta) {
     const old = Number(wrap(() => ll.memory_grow(this.store._check(), this._h, BigInt(delta))));
     this._refresh();
@@ -1087,9 +1126,21 @@ class Memory {
       ll.detach(this._buf);
       this._buf = null;
     }
+    this.store._moving.delete(this);
+  }
+  /** Whether growth may move the memory (no guard region to grow into). */
+  _mayMove() {
+    if (this._moves === undefined) {
+      const t = this.type;
+      const bytes = t.max === undefined ? Infinity : t.max * t.pageSize;
+      this._moves = !this.store.engine._staticMemoryGuard || (t.is64 && bytes > 2 ** 32);
+    }
+    return this._moves;
   }
   _refresh() {
-    if (this._buf && this._buf.byteLength !== this.size * 65536) this._detach();
+    if (!this._buf) return;
+    this._pageSize ??= this.type.pageSize;
+    if (this._buf.byteLength !== this.size * this._pageSize) this._detach();
   }
   /** The memory's bytes, without copying (see the class documentation). */
   get buffer() {
@@ -1098,6 +1149,7 @@ class Memory {
       this._buf = wrap(() => ll.memory_data(this.store._check(), this._h));
       bufferOwners.set(this._buf, this.store);
       this.store._memories.add(this);
+      if (this._mayMove()) this.store._moving.add(this);
     }
     return this._buf;
   }
@@ -1120,6 +1172,7 @@ class Table {
     const tt = {
       element: kindOf(type.element ?? 'funcref'),
       limits: { minimum: BigInt(type.min ?? 0), maximum: BigInt(type.max ?? 0), hasMaximum: type.max !== undefined },
+      is64: Boolean(type.is64),
     };
     Table._init(this, store, wrap(() => ll.table_new(store._check(), tt, valToC(store, tt.element, init))));
   }
@@ -1133,8 +1186,7 @@ class Table {
     t._h = handle(h);
   }
   get type() {
-    const tt = wrap(() => ll.table_type(this.store._check(), this._h));
-    return { element: KIND_NAMES[tt.element], ...limitsOf(tt.limits) };
+    return tableTypeOf(wrap(() => ll.table_type(this.store._check(), this._h)));
   }
   get size() {
     return wrap(() => ll.table_size(this.store._check(), this._h));

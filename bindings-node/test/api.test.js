@@ -126,6 +126,62 @@ test('memory buffer is a view without copy; detached on growth', () => {
   assert.throws(() => mem.read(3 * 65536, 1), p.Trap);
 });
 
+test('64-bit memories and tables: i64 sizes, traps, types; byte-sized pages', () => {
+  const store = new p.Store(new p.Engine());
+  const wat = `(module (memory (export "mem") i64 1 4) (table (export "t") i64 2 funcref)
+    (func (export "grow") (param i64) (result i64) local.get 0 memory.grow)
+    (func (export "load") (param i64) (result i32) local.get 0 i32.load8_u))`;
+  const x = new p.Instance(store, new p.Module(store.engine, wat), []).exports;
+  assert.equal(x.grow.call(2n), 1n);
+  assert.equal(x.grow.call(2n), -1n);
+  assert.equal(x.mem.size, 3);
+  assert.deepEqual(x.mem.type, { min: 3, max: 4, is64: true, pageSize: 65536 });
+  assert.throws(() => x.load.call(1n << 32n), (e) => e instanceof p.Trap && e.codeName === 'memory_out_of_bounds');
+  assert.equal(x.t.type.is64, true);
+  const m = new p.Module(store.engine, wat);
+  assert.equal(m.exports.find((e) => e.name === 'mem').type.is64, true);
+  const own = new p.Memory(store, { min: 1, max: 2 ** 40, is64: true });
+  assert.deepEqual(own.type, { min: 1, max: 2 ** 40, is64: true, pageSize: 65536 });
+  assert.throws(() => new p.Memory(store, { min: 1, max: 2 ** 40 }), p.PetrelError);
+  const bytes = new p.Memory(store, { min: 3, pageSize: 1 });
+  assert.equal(bytes.buffer.byteLength, 3);
+  assert.equal(bytes.grow(2), 3);
+  assert.equal(bytes.buffer.byteLength, 5);
+  assert.equal(bytes.type.pageSize, 1);
+  assert.equal(new p.Table(store, { min: 1, max: 2 ** 40, is64: true }).type.is64, true);
+});
+
+test('a memory that may move: grown buffers are detached when the call returns or calls the host', () => {
+  for (const [config, decl] of [
+    [{}, 'i64 1'],
+    [{ staticMemoryGuard: false }, '1'],
+  ]) {
+    const engine = new p.Engine(config);
+    const store = new p.Store(engine);
+    const idx = decl.startsWith('i64') ? 'i64' : 'i32';
+    let seen;
+    let held;
+    const host = new p.Func(store, new p.FuncType([], []), () => {
+      seen = held.byteLength;
+    });
+    const wat = `(module (import "" "h" (func $h)) (memory (export "mem") ${decl})
+      (func (export "grow") (param ${idx}) (result ${idx}) local.get 0 memory.grow)
+      (func (export "grow_then_host") (param ${idx}) local.get 0 memory.grow drop call $h))`;
+    const x = new p.Instance(store, new p.Module(engine, wat), [host]).exports;
+    const arg = (n) => (idx === 'i64' ? BigInt(n) : n);
+    held = x.mem.buffer;
+    new Uint8Array(held)[7] = 42;
+    x.grow.call(arg(7));
+    assert.equal(held.byteLength, 0);
+    held = x.mem.buffer;
+    assert.equal(held.byteLength, 8 * 65536);
+    assert.equal(new Uint8Array(held)[7], 42);
+    x.grow_then_host.call(arg(8));
+    assert.equal(seen, 0);
+    assert.equal(x.mem.buffer.byteLength, 16 * 65536);
+  }
+});
+
 test('globals and tables', () => {
   const { x, store } = setup();
   assert.equal(x.g.value, 7n);

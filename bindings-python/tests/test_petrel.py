@@ -212,6 +212,88 @@ def test_wide_arithmetic_is_off_by_default() -> None:
     assert ((hi & (2**64 - 1)) << 64 | (lo & (2**64 - 1))) == (2**64 - 1) ** 2
 
 
+MEMORY64 = """(module
+  (memory (export "mem") i64 1 4)
+  (table (export "tab") i64 2 funcref)
+  (func (export "size") (result i64) memory.size)
+  (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
+  (func (export "load") (param i64) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "load_far") (param i64) (result i32) (i32.load offset=0xfffffffffffffffc (local.get 0))))"""
+
+
+def test_memory64_is_on_by_default_with_i64_sizes_and_traps() -> None:
+    engine = Engine()
+    store = Store(engine)
+    ex = Instance(store, Module(engine, MEMORY64), []).exports(store)
+    assert ex["size"](store) == 1
+    assert ex["grow"](store, 2) == 1
+    assert ex["grow"](store, 2) == -1  # beyond the maximum of 4: -1 as an i64
+    assert ex["size"](store) == 3
+    mem = ex["mem"]
+    assert isinstance(mem, Memory)
+    ty = mem.type(store)
+    assert ty.is_64 and ty.limits == Limits(3, 4) and ty.page_size == 65536 and not ty.is_shared
+    assert mem.size(store) == 3 and mem.data_len(store) == 3 * 65536
+    mem.write(store, b"\x2a", 3 * 65536 - 1)
+    assert ex["load"](store, 3 * 65536 - 1) == 42
+    # Indices with high bits set, and index + offset wrapping past 2**64.
+    for index in (3 * 65536, 1 << 32, 2**63, 2**64 - 1, -1):
+        with pytest.raises(Trap) as info:
+            ex["load"](store, index)
+        assert info.value.trap_code == TrapCode.MEMORY_OUT_OF_BOUNDS
+    for index in (0, 4, 8):
+        with pytest.raises(Trap) as info:
+            ex["load_far"](store, index)
+        assert info.value.trap_code == TrapCode.MEMORY_OUT_OF_BOUNDS
+    tab = ex["tab"]
+    assert isinstance(tab, Table) and tab.type(store).is_64 and tab.size(store) == 2
+    exported = Module(engine, MEMORY64).exports
+    assert exported[0].type.is_64 and exported[1].type.is_64
+    c = Config()
+    c.wasm_memory64 = False
+    with pytest.raises(PetrelError, match="memory64"):
+        Module(Engine(c), MEMORY64)
+
+
+def test_host_memory_types_64_bit_and_byte_pages() -> None:
+    c = Config()
+    c.wasm_custom_page_sizes = True
+    engine = Engine(c)
+    store = Store(engine)
+    m64 = Memory(store, MemoryType(Limits(1, 2**40), is_64=True))
+    assert m64.type(store) == MemoryType(Limits(1, 2**40), is_64=True)
+    with pytest.raises(PetrelError, match="index space"):
+        Memory(store, MemoryType(Limits(1, 2**40)))
+    small = Memory(store, MemoryType(Limits(3, 10), page_size_log2=0))
+    assert small.size(store) == 3 and small.data_len(store) == 3
+    assert small.grow(store, 4) == 3 and small.data_len(store) == 7
+    assert small.type(store).page_size == 1
+    with pytest.raises(PetrelError):
+        MemoryType(Limits(1), page_size_log2=12)
+    with pytest.raises(PetrelError):
+        MemoryType(Limits(1), shared=True)
+    # Linking checks index type and page size.
+    importer = Module(engine, '(module (import "" "m" (memory i64 1)))')
+    Instance(store, importer, [m64])
+    with pytest.raises(PetrelError, match="incompatible import type"):
+        Instance(store, importer, [small])
+    bytes_importer = Module(engine, '(module (import "" "m" (memory 1 (pagesize 1))))')
+    Instance(store, bytes_importer, [small])
+    t64 = Table(store, TableType(ValType.funcref(), Limits(1, 2**40), is_64=True), None)
+    assert t64.type(store).is_64 and t64.type(store).limits == Limits(1, 2**40)
+    wat = """(module (memory (export "mem") 0 (pagesize 1))
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+        (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"""
+    with pytest.raises(PetrelError):
+        Module(Engine(), wat)
+    ex = Instance(store, Module(engine, wat), []).exports(store)
+    assert ex["grow"](store, 6) == 0
+    assert ex["load"](store, 2) == 0
+    with pytest.raises(Trap) as info:
+        ex["load"](store, 3)
+    assert info.value.trap_code == TrapCode.MEMORY_OUT_OF_BOUNDS
+
+
 def test_exports_by_name_and_index(engine: Engine) -> None:
     store = Store(engine)
     ex = instantiate(engine, store).exports(store)

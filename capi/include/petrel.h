@@ -161,7 +161,8 @@ typedef struct petrel_instance_t {
   size_t index;
 } petrel_instance_t;
 
-// Size limits: of a memory in 64 KiB pages, of a table in elements.
+// Size limits: of a memory in pages (of its page size), of a table in
+// elements.
 typedef struct petrel_limits_t {
   // The minimum (initial) size.
   uint64_t minimum;
@@ -171,10 +172,20 @@ typedef struct petrel_limits_t {
   bool has_maximum;
 } petrel_limits_t;
 
-// The type of a linear memory.
+// The type of a linear memory. A zero-initialised record (but for its
+// limits) is a 32-bit memory with 64 KiB pages.
 typedef struct petrel_memorytype_t {
-  // Limits in 64 KiB pages (32-bit memories: at most 65536).
+  // Limits in pages of `page_size` (32-bit memories: at most 2^32
+  // bytes' worth; 64-bit memories: 2^64 bytes' worth).
   struct petrel_limits_t limits;
+  // Whether the memory is indexed with i64 (memory64; false, the zero
+  // value, is a 32-bit memory).
+  bool is_64;
+  // The page size in bytes: 65536 (0 is read as 65536, so a zeroed
+  // field means the default) or 1 (custom-page-sizes; modules need
+  // `petrel_config_wasm_custom_page_sizes` to declare such memories).
+  // Written as 65536 or 1.
+  uint64_t page_size;
 } petrel_memorytype_t;
 
 // A linear memory of a store.
@@ -197,8 +208,11 @@ typedef uint8_t petrel_valkind_t;
 typedef struct petrel_tabletype_t {
   // `PETREL_FUNCREF` or `PETREL_EXTERNREF`.
   petrel_valkind_t element;
-  // Limits in elements (32-bit).
+  // Limits in elements (at most 2^32-1 unless `is_64`).
   struct petrel_limits_t limits;
+  // Whether the table is indexed with i64 (memory64's 64-bit tables;
+  // false, the zero value, is a 32-bit table).
+  bool is_64;
 } petrel_tabletype_t;
 
 // A function of a store.
@@ -531,6 +545,23 @@ struct petrel_error_t *petrel_config_wasm_tail_call(struct petrel_config_t *conf
 // # Safety
 // `config` is a live configuration.
 struct petrel_error_t *petrel_config_wasm_multi_memory(struct petrel_config_t *config, bool enable);
+
+// Enables or disables memory64: memories and tables indexed with i64 (on
+// by default, as in Wasmtime). Accesses to a 64-bit memory are checked
+// against its current size; 32-bit memories keep their guard region.
+//
+// # Safety
+// `config` is a live configuration.
+struct petrel_error_t *petrel_config_wasm_memory64(struct petrel_config_t *config, bool enable);
+
+// Enables or disables custom page sizes: memories declared with
+// `(pagesize 1)`, sized and grown in bytes (off by default, as in
+// Wasmtime).
+//
+// # Safety
+// `config` is a live configuration.
+struct petrel_error_t *petrel_config_wasm_custom_page_sizes(struct petrel_config_t *config,
+                                                            bool enable);
 
 // Enables or disables non-trapping float-to-int conversions (on by default).
 //
@@ -865,7 +896,8 @@ struct petrel_error_t *petrel_memory_type(struct petrel_store_t *store,
                                           struct petrel_memory_t memory,
                                           struct petrel_memorytype_t *memorytype_out);
 
-// The memory's size in 64 KiB pages.
+// The memory's size in pages of its page size (64 KiB, or one byte for a
+// memory of `page_size` 1).
 //
 // # Safety
 // `store` is a live store; `pages_out` is writable.
@@ -875,9 +907,9 @@ struct petrel_error_t *petrel_memory_size(struct petrel_store_t *store,
 
 // The memory's bytes: `len_out` bytes at `data_out`, readable and
 // writable without copies. Valid until the memory grows (a memory with a
-// guard region, the default, never moves, but its length changes) or
-// the store is deleted; fetch them again after any call that may grow
-// memory.
+// guard region, the default, never moves, but its length changes; a
+// 64-bit memory without a maximum of at most 4 GiB may move) or the store
+// is deleted; fetch them again after any call that may grow memory.
 //
 // @borrowed data_out
 //
@@ -888,8 +920,8 @@ struct petrel_error_t *petrel_memory_data(struct petrel_store_t *store,
                                           uint8_t **data_out,
                                           size_t *len_out);
 
-// Grows the memory by `delta` pages; the old size in pages goes to
-// `old_pages_out`.
+// Grows the memory by `delta` pages (of its page size); the old size in
+// pages goes to `old_pages_out`.
 //
 // # Errors
 // Beyond the maximum, refused by the store's limiter, or out of memory.

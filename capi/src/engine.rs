@@ -258,6 +258,44 @@ pub unsafe extern "C" fn petrel_config_wasm_multi_memory(
     }
 }
 
+/// Enables or disables memory64: memories and tables indexed with i64 (on
+/// by default, as in Wasmtime). Accesses to a 64-bit memory are checked
+/// against its current size; 32-bit memories keep their guard region.
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_memory64(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_memory64(enable);
+        })
+    }
+}
+
+/// Enables or disables custom page sizes: memories declared with
+/// `(pagesize 1)`, sized and grown in bytes (off by default, as in
+/// Wasmtime).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_wasm_custom_page_sizes(
+    config: *mut petrel_config_t,
+    enable: bool,
+) -> *mut petrel_error_t {
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            c.wasm_custom_page_sizes(enable);
+        })
+    }
+}
+
 /// Enables or disables non-trapping float-to-int conversions (on by default).
 ///
 /// # Safety

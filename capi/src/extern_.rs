@@ -225,7 +225,8 @@ pub unsafe extern "C" fn petrel_memory_type(
     })
 }
 
-/// The memory's size in 64 KiB pages.
+/// The memory's size in pages of its page size (64 KiB, or one byte for a
+/// memory of `page_size` 1).
 ///
 /// # Safety
 /// `store` is a live store; `pages_out` is writable.
@@ -246,9 +247,9 @@ pub unsafe extern "C" fn petrel_memory_size(
 
 /// The memory's bytes: `len_out` bytes at `data_out`, readable and
 /// writable without copies. Valid until the memory grows (a memory with a
-/// guard region, the default, never moves, but its length changes) or
-/// the store is deleted; fetch them again after any call that may grow
-/// memory.
+/// guard region, the default, never moves, but its length changes; a
+/// 64-bit memory without a maximum of at most 4 GiB may move) or the store
+/// is deleted; fetch them again after any call that may grow memory.
 ///
 /// @borrowed data_out
 ///
@@ -282,8 +283,8 @@ pub unsafe extern "C" fn petrel_memory_data(
     })
 }
 
-/// Grows the memory by `delta` pages; the old size in pages goes to
-/// `old_pages_out`.
+/// Grows the memory by `delta` pages (of its page size); the old size in
+/// pages goes to `old_pages_out`.
 ///
 /// # Errors
 /// Beyond the maximum, refused by the store's limiter, or out of memory.
@@ -417,7 +418,9 @@ pub unsafe extern "C" fn petrel_table_size(
         // SAFETY: the caller guarantees `size_out` is writable.
         let out = unsafe { Out::new(size_out, "size_out")? };
         // SAFETY: live per the precondition.
-        out.set(unsafe { with_store(store, |cx| Ok(table.get(&cx)?.size(&cx)))? });
+        let size = unsafe { with_store(store, |cx| Ok(table.get(&cx)?.size(&cx)))? };
+        // A table has at most 10,000,000 elements, whatever its index type.
+        out.set(u32::try_from(size)?);
         Ok(())
     })
 }
@@ -440,7 +443,11 @@ pub unsafe extern "C" fn petrel_table_get(
         // SAFETY: the caller guarantees `value_out` is writable.
         let out = unsafe { Out::new(value_out, "value_out")? };
         // SAFETY: live per the precondition.
-        let r = unsafe { with_store(store, |mut cx| Ok(table.get(&cx)?.get(&mut cx, index)))? };
+        let r = unsafe {
+            with_store(store, |mut cx| {
+                Ok(table.get(&cx)?.get(&mut cx, u64::from(index)))
+            })?
+        };
         match r {
             Some(r) => out.set(petrel_val_t::from_core(&r.into())),
             None => return Err(petrel::Trap::new(petrel::TrapCode::TableOutOfBounds).into()),
@@ -471,7 +478,7 @@ pub unsafe extern "C" fn petrel_table_set(
             with_store(store, |mut cx| {
                 let t = table.get(&cx)?;
                 let r = value.to_ref(&cx)?;
-                t.set(&mut cx, index, r)
+                t.set(&mut cx, u64::from(index), r)
             })
         }
     })
@@ -501,10 +508,10 @@ pub unsafe extern "C" fn petrel_table_grow(
             with_store(store, |mut cx| {
                 let t = table.get(&cx)?;
                 let r = init.to_ref(&cx)?;
-                t.grow(&mut cx, delta, r)
+                t.grow(&mut cx, u64::from(delta), r)
             })?
         };
-        out.set(old);
+        out.set(u32::try_from(old)?);
         Ok(())
     })
 }

@@ -416,7 +416,8 @@ impl petrel_val_t {
     }
 }
 
-/// Size limits: of a memory in 64 KiB pages, of a table in elements.
+/// Size limits: of a memory in pages (of its page size), of a table in
+/// elements.
 #[repr(C)]
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct petrel_limits_t {
@@ -444,16 +445,29 @@ pub struct petrel_globaltype_t {
 pub struct petrel_tabletype_t {
     /// `PETREL_FUNCREF` or `PETREL_EXTERNREF`.
     pub element: petrel_valkind_t,
-    /// Limits in elements (32-bit).
+    /// Limits in elements (at most 2^32-1 unless `is_64`).
     pub limits: petrel_limits_t,
+    /// Whether the table is indexed with i64 (memory64's 64-bit tables;
+    /// false, the zero value, is a 32-bit table).
+    pub is_64: bool,
 }
 
-/// The type of a linear memory.
+/// The type of a linear memory. A zero-initialised record (but for its
+/// limits) is a 32-bit memory with 64 KiB pages.
 #[repr(C)]
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct petrel_memorytype_t {
-    /// Limits in 64 KiB pages (32-bit memories: at most 65536).
+    /// Limits in pages of `page_size` (32-bit memories: at most 2^32
+    /// bytes' worth; 64-bit memories: 2^64 bytes' worth).
     pub limits: petrel_limits_t,
+    /// Whether the memory is indexed with i64 (memory64; false, the zero
+    /// value, is a 32-bit memory).
+    pub is_64: bool,
+    /// The page size in bytes: 65536 (0 is read as 65536, so a zeroed
+    /// field means the default) or 1 (custom-page-sizes; modules need
+    /// `petrel_config_wasm_custom_page_sizes` to declare such memories).
+    /// Written as 65536 or 1.
+    pub page_size: u64,
 }
 
 impl petrel_globaltype_t {
@@ -485,23 +499,24 @@ impl petrel_tabletype_t {
         petrel_tabletype_t {
             element: valkind_to_c(t.element().into()),
             limits: petrel_limits_t {
-                minimum: t.minimum().into(),
-                maximum: t.maximum().unwrap_or(0).into(),
+                minimum: t.minimum(),
+                maximum: t.maximum().unwrap_or(0),
                 has_maximum: t.maximum().is_some(),
             },
+            is_64: t.is_64(),
         }
     }
     pub(crate) fn to_core(self) -> Result<TableType> {
         let l = self.limits;
-        let max = if l.has_maximum {
-            Some(limit32(l.maximum, "table maximum")?)
-        } else {
-            None
-        };
+        let max = l.has_maximum.then_some(l.maximum);
+        let element = reftype_from_c(self.element)?;
+        if self.is_64 {
+            return Ok(TableType::new64(element, l.minimum, max));
+        }
         Ok(TableType::new(
-            reftype_from_c(self.element)?,
+            element,
             limit32(l.minimum, "table minimum")?,
-            max,
+            max.map(|m| limit32(m, "table maximum")).transpose()?,
         ))
     }
 }
@@ -514,15 +529,22 @@ impl petrel_memorytype_t {
                 maximum: t.maximum().unwrap_or(0),
                 has_maximum: t.maximum().is_some(),
             },
+            is_64: t.is_64(),
+            page_size: t.page_size(),
         }
     }
     pub(crate) fn to_core(self) -> Result<MemoryType> {
         let l = self.limits;
-        let max = if l.has_maximum {
-            Some(limit32(l.maximum, "memory maximum")?)
-        } else {
-            None
+        let log2 = match self.page_size {
+            0 | 65536 => 16,
+            1 => 0,
+            other => bail!("invalid page size {other}: only 65536 and 1 are valid"),
         };
-        Ok(MemoryType::new(limit32(l.minimum, "memory minimum")?, max))
+        MemoryType::builder()
+            .min(l.minimum)
+            .max(l.has_maximum.then_some(l.maximum))
+            .memory64(self.is_64)
+            .page_size_log2(log2)
+            .build()
     }
 }

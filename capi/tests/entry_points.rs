@@ -115,6 +115,8 @@ fn memories_tables_globals_and_references() {
         };
         let ty = petrel_memorytype_t {
             limits: limits(1, Some(2)),
+            is_64: false,
+            page_size: 65536,
         };
         ok(petrel_memory_new(store, ty, &mut memory));
         let mut pages = 0;
@@ -178,6 +180,7 @@ fn memories_tables_globals_and_references() {
         let ty = petrel_tabletype_t {
             element: PETREL_FUNCREF,
             limits: limits(2, Some(4)),
+            is_64: false,
         };
         let mut table = petrel_table_t {
             store_id: 0,
@@ -215,6 +218,7 @@ fn memories_tables_globals_and_references() {
         let ty = petrel_tabletype_t {
             element: PETREL_EXTERNREF,
             limits: limits(1, None),
+            is_64: false,
         };
         let init = petrel_val_t {
             kind: PETREL_EXTERNREF,

@@ -151,7 +151,9 @@ impl Profile {
         config.wasm_simd(true);
         match self {
             Profile::Latest => {
-                config.wasm_wide_arithmetic(true);
+                config
+                    .wasm_wide_arithmetic(true)
+                    .wasm_custom_page_sizes(true);
             }
             Profile::Wasm2 => {
                 config
@@ -159,7 +161,9 @@ impl Profile {
                     .wasm_multi_memory(false)
                     .wasm_relaxed_simd(false)
                     .wasm_tail_call(false)
-                    .wasm_wide_arithmetic(false);
+                    .wasm_wide_arithmetic(false)
+                    .wasm_memory64(false)
+                    .wasm_custom_page_sizes(false);
             }
         }
         config
@@ -925,6 +929,14 @@ fn define_spectest(linker: &mut Linker<()>, store: &mut Store<()>) -> anyhow::Re
         Ref::Func(None),
     )?;
     linker.define(&*store, "spectest", "table", table)?;
+    // The memory64 scripts import a 64-bit table too (as Wasmtime's
+    // `spectest` defines it).
+    let table64 = Table::new(
+        &mut *store,
+        TableType::new64(RefType::FuncRef, 10, Some(20)),
+        Ref::Func(None),
+    )?;
+    linker.define(&*store, "spectest", "table64", table64)?;
 
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define(&*store, "spectest", "memory", memory)?;

@@ -31,6 +31,8 @@ pub(crate) struct WasmFeatureSet {
     pub relaxed_simd: bool,
     pub tail_call: bool,
     pub multi_memory: bool,
+    pub memory64: bool,
+    pub custom_page_sizes: bool,
 }
 
 /// Settings for an [`Engine`](crate::Engine). Every module compiled by an
@@ -73,6 +75,8 @@ impl Default for Config {
                 relaxed_simd: true,
                 tail_call: true,
                 multi_memory: true,
+                memory64: true,
+                custom_page_sizes: false,
             },
             opt_level: OptLevel::Speed,
             consume_fuel: false,
@@ -172,6 +176,26 @@ impl Config {
     /// as in Wasmtime).
     pub fn wasm_multi_memory(&mut self, enable: bool) -> &mut Self {
         self.features.multi_memory = enable;
+        self
+    }
+
+    /// Enables or disables memory64: memories and tables indexed with
+    /// `i64` (on by default, as in Wasmtime, whose `Config::wasm_memory64`
+    /// switch this mirrors; WebAssembly 3.0 includes it). A 64-bit memory
+    /// checks every access against its current size (a 32-bit one keeps
+    /// relying on its guard region; see `notes/WASM3.md`).
+    pub fn wasm_memory64(&mut self, enable: bool) -> &mut Self {
+        self.features.memory64 = enable;
+        self
+    }
+
+    /// Enables or disables the custom-page-sizes proposal: memories whose
+    /// type says `(pagesize 1)` grow and are measured in bytes instead of
+    /// 64 KiB pages (off by default, as in Wasmtime). Such a memory's
+    /// accesses are checked explicitly, since its size need not be a
+    /// multiple of the host's page.
+    pub fn wasm_custom_page_sizes(&mut self, enable: bool) -> &mut Self {
+        self.features.custom_page_sizes = enable;
         self
     }
 

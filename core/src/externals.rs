@@ -4,9 +4,7 @@
 use crate::func::Func;
 use crate::store::{AsContext, AsContextMut, GlobalData, StoreContext, Stored};
 use crate::trap::{Trap, TrapCode};
-use crate::types::{
-    GlobalType, MemoryType, Mutability, TableType, WASM_PAGE_SIZE, WASM32_MAX_PAGES,
-};
+use crate::types::{GlobalType, MemoryType, Mutability, TableType};
 use crate::values::{Ref, Val};
 use crate::vm::{self, GlobalStorage, VMStore};
 use anyhow::{Context, Result, bail};
@@ -100,12 +98,12 @@ pub(crate) fn grow_memory(
     delta: u64,
 ) -> Result<Option<u64>> {
     let mem = &store.opaque_mut().memories[index];
+    let ty = mem.ty();
     let old = mem.pages();
-    let max = mem
-        .ty()
+    let max = ty
         .maximum()
-        .unwrap_or(WASM32_MAX_PAGES)
-        .min(WASM32_MAX_PAGES);
+        .unwrap_or(u64::MAX)
+        .min(ty.absolute_maximum_pages());
     let Some(new) = old.checked_add(delta) else {
         return Ok(None);
     };
@@ -115,12 +113,16 @@ pub(crate) fn grow_memory(
     if delta == 0 {
         return Ok(Some(old));
     }
-    let declared_max = mem.ty().maximum().map(|m| (m * WASM_PAGE_SIZE) as usize);
+    let bytes = |pages: u64| {
+        ty.pages_to_bytes(pages)
+            .and_then(|b| usize::try_from(b).ok())
+    };
+    let Some(want) = bytes(new) else {
+        return Ok(None);
+    };
+    let declared_max = ty.maximum().map(|m| bytes(m).unwrap_or(usize::MAX));
     if let Some(limiter) = store.limiter() {
-        let (cur, want) = (
-            (old * WASM_PAGE_SIZE) as usize,
-            (new * WASM_PAGE_SIZE) as usize,
-        );
+        let cur = mem_bytes(old, &ty);
         if !limiter.memory_growing(cur, want, declared_max)? {
             return Ok(None);
         }
@@ -131,8 +133,20 @@ pub(crate) fn grow_memory(
     }
 }
 
+/// `pages` of memory type `ty` in bytes (saturating: only sizes that
+/// exist are passed).
+fn mem_bytes(pages: u64, ty: &MemoryType) -> usize {
+    ty.pages_to_bytes(pages)
+        .and_then(|b| usize::try_from(b).ok())
+        .unwrap_or(usize::MAX)
+}
+
 impl Memory {
     /// Creates a memory of `ty.minimum()` pages.
+    ///
+    /// # Errors
+    /// Invalid limits (a maximum below the minimum, beyond the index
+    /// space) or page size, refused by the limiter, or out of host memory.
     pub fn new<S>(mut store: S, ty: MemoryType) -> Result<Memory>
     where
         S: AsContextMut,
@@ -144,8 +158,15 @@ impl Memory {
         {
             bail!("memory maximum is below its minimum");
         }
-        let bytes = (ty.minimum() * WASM_PAGE_SIZE) as usize;
-        let max = ty.maximum().map(|m| (m * WASM_PAGE_SIZE) as usize);
+        // The builder checks page size and limits against the index type.
+        let ty = MemoryType::builder()
+            .min(ty.minimum())
+            .max(ty.maximum())
+            .memory64(ty.is_64())
+            .page_size_log2(ty.page_size_log2())
+            .build()?;
+        let bytes = mem_bytes(ty.minimum(), &ty);
+        let max = ty.maximum().map(|m| mem_bytes(m, &ty));
         let count = inner.opaque.memories.len();
         if let Some(limiter) = VMStore::limiter(inner) {
             let most = limiter.memories();
@@ -167,20 +188,26 @@ impl Memory {
         Ok(&o.memories[o.check(self.0)?])
     }
 
-    /// The memory's type, with its current size as minimum.
+    /// The memory's type (index type, page size, maximum), with its
+    /// current size as minimum.
     pub fn ty(&self, store: impl AsContext) -> Result<MemoryType> {
         let s = store.as_context();
         let m = self.get(&s)?;
-        Ok(MemoryType::new(
-            m.pages() as u32,
-            m.ty().maximum().map(|x| x as u32),
-        ))
+        Ok(m.ty().with_minimum(m.pages()))
     }
 
-    /// Current size in pages (0 for a handle of another store).
+    /// Current size in pages of the memory's page size (0 for a handle of
+    /// another store).
     pub fn size(&self, store: impl AsContext) -> u64 {
         let s = store.as_context();
         self.get(&s).map(|m| m.pages()).unwrap_or(0)
+    }
+
+    /// The memory's page size in bytes: 65536, or 1 for byte-sized pages
+    /// (0 for a handle of another store).
+    pub fn page_size(&self, store: impl AsContext) -> u64 {
+        let s = store.as_context();
+        self.get(&s).map(|m| m.ty().page_size()).unwrap_or(0)
     }
 
     /// Current size in bytes (0 for a handle of another store).
@@ -189,11 +216,13 @@ impl Memory {
         self.get(&s).map(|m| m.byte_size()).unwrap_or(0)
     }
 
-    /// Grows by `delta` pages and returns the old size in pages.
+    /// Grows by `delta` pages (of the memory's page size) and returns the
+    /// old size in pages.
     ///
     /// # Errors
     /// Beyond the maximum, refused by the limiter, or out of host memory.
-    /// Growth may move a memory created without a guard region: re-fetch
+    /// Growth may move a memory created without a guard region, and a
+    /// 64-bit memory whose maximum is absent or above 4 GiB: re-fetch
     /// [`Memory::data`] or [`Memory::data_ptr`] after growing.
     pub fn grow<S>(&self, mut store: S, delta: u64) -> Result<u64>
     where
@@ -245,7 +274,8 @@ impl Memory {
     }
 
     /// Address of byte 0. Valid until the memory grows (a memory with a
-    /// guard region never moves) or the store is dropped.
+    /// guard region never moves, unless it is 64-bit without a maximum of
+    /// at most 4 GiB) or the store is dropped.
     pub fn data_ptr(&self, store: impl AsContext) -> *mut u8 {
         let s = store.as_context();
         self.get(&s)
@@ -323,22 +353,26 @@ fn ref_to_elem(store: &crate::store::StoreOpaque, ty: crate::RefType, r: &Ref) -
 pub(crate) fn grow_table(
     store: &mut dyn VMStore,
     index: usize,
-    delta: u32,
+    delta: u64,
     init: usize,
-) -> Result<Option<u32>> {
+) -> Result<Option<u64>> {
     let table = &store.opaque_mut().tables[index];
     let old = table.size();
-    let max = table.ty().maximum().unwrap_or(u32::MAX);
+    let max = table
+        .ty()
+        .maximum()
+        .unwrap_or(u64::MAX)
+        .min(table.ty().absolute_maximum());
     let Some(new) = old.checked_add(delta) else {
         return Ok(None);
     };
     if new > max {
         return Ok(None);
     }
-    let declared_max = table.ty().maximum().map(|m| m as usize);
+    let declared_max = table.ty().maximum().map(saturating_usize);
     if delta > 0
         && let Some(limiter) = store.limiter()
-        && !limiter.table_growing(old as usize, new as usize, declared_max)?
+        && !limiter.table_growing(saturating_usize(old), saturating_usize(new), declared_max)?
     {
         return Ok(None);
     }
@@ -348,8 +382,18 @@ pub(crate) fn grow_table(
     Ok(Some(old))
 }
 
+/// `n` as a `usize`, saturating (element counts for the limiter).
+fn saturating_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
 impl Table {
     /// Creates a table of `ty.minimum()` elements set to `init`.
+    ///
+    /// # Errors
+    /// A maximum below the minimum, a 32-bit table with limits beyond
+    /// `u32`, a wrong reference type, refused by the limiter, or more
+    /// elements than a table may have.
     pub fn new<S>(mut store: S, ty: TableType, init: Ref) -> Result<Table>
     where
         S: AsContextMut,
@@ -362,14 +406,19 @@ impl Table {
         {
             bail!("table maximum is below its minimum");
         }
+        if ty.minimum() > ty.absolute_maximum()
+            || ty.maximum().is_some_and(|m| m > ty.absolute_maximum())
+        {
+            bail!("table limits exceed the 32-bit index space");
+        }
         let count = inner.opaque.tables.len();
         if let Some(limiter) = VMStore::limiter(inner) {
             let most = limiter.tables();
             if count >= most {
                 bail!("resource limit exceeded: table count too high (at most {most})");
             }
-            let min = ty.minimum() as usize;
-            if !limiter.table_growing(0, min, ty.maximum().map(|m| m as usize))? {
+            let min = saturating_usize(ty.minimum());
+            if !limiter.table_growing(0, min, ty.maximum().map(saturating_usize))? {
                 bail!("resource limit exceeded: table of {min} elements refused by the limiter");
             }
         }
@@ -390,18 +439,18 @@ impl Table {
         let s = store.as_context();
         let o = &s.0.opaque;
         let t = &o.tables[o.check(self.0)?];
-        Ok(TableType::new(t.ty().element(), t.size(), t.ty().maximum()))
+        Ok(t.ty().with_minimum(t.size()))
     }
 
     /// Number of elements (0 for a handle of another store).
-    pub fn size(&self, store: impl AsContext) -> u32 {
+    pub fn size(&self, store: impl AsContext) -> u64 {
         let s = store.as_context();
         let o = &s.0.opaque;
         o.check(self.0).map(|i| o.tables[i].size()).unwrap_or(0)
     }
 
     /// Element `index`; None when out of bounds or of another store.
-    pub fn get(&self, mut store: impl AsContextMut, index: u32) -> Option<Ref> {
+    pub fn get(&self, mut store: impl AsContextMut, index: u64) -> Option<Ref> {
         let o = &mut store.as_context_mut().0.opaque;
         let i = o.check(self.0).ok()?;
         let t = &o.tables[i];
@@ -419,7 +468,7 @@ impl Table {
     ///
     /// # Errors
     /// Out of bounds, wrong reference type, or another store's handle.
-    pub fn set(&self, mut store: impl AsContextMut, index: u32, value: Ref) -> Result<()> {
+    pub fn set(&self, mut store: impl AsContextMut, index: u64, value: Ref) -> Result<()> {
         let o = &mut store.as_context_mut().0.opaque;
         let i = o.check(self.0)?;
         let raw = ref_to_elem(o, o.tables[i].ty().element(), &value)?;
@@ -433,7 +482,7 @@ impl Table {
     ///
     /// # Errors
     /// Beyond the maximum, refused by the limiter, wrong reference type.
-    pub fn grow<S>(&self, mut store: S, delta: u32, init: Ref) -> Result<u32>
+    pub fn grow<S>(&self, mut store: S, delta: u64, init: Ref) -> Result<u64>
     where
         S: AsContextMut,
         S::Data: 'static,

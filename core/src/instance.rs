@@ -135,20 +135,11 @@ pub(crate) fn extern_type(store: &StoreOpaque, ext: &Extern) -> Result<ExternTyp
         Extern::Global(g) => ExternType::Global(store.globals[store.check(g.0)?].ty),
         Extern::Table(t) => {
             let table = &store.tables[store.check(t.0)?];
-            let ty = table.ty();
-            ExternType::Table(crate::TableType::new(
-                ty.element(),
-                table.size(),
-                ty.maximum(),
-            ))
+            ExternType::Table(table.ty().with_minimum(table.size()))
         }
         Extern::Memory(m) => {
             let mem = &store.memories[store.check(m.0)?];
-            let ty = mem.ty();
-            ExternType::Memory(crate::MemoryType::new(
-                mem.pages() as u32,
-                ty.maximum().map(|m| m as u32),
-            ))
+            ExternType::Memory(mem.ty().with_minimum(mem.pages()))
         }
     })
 }
@@ -208,11 +199,14 @@ pub(crate) fn instantiate(
     }
     let offsets = module.offsets().clone();
     // Limits for the module's own memories and tables.
+    let in_bytes = |mem: &crate::MemoryType, pages: u64| {
+        mem.pages_to_bytes(pages)
+            .and_then(|b| usize::try_from(b).ok())
+            .unwrap_or(usize::MAX)
+    };
     for mem in &info.memories[info.num_imported_memories as usize..] {
-        let bytes = (mem.minimum() * crate::types::WASM_PAGE_SIZE) as usize;
-        let max = mem
-            .maximum()
-            .map(|m| (m * crate::types::WASM_PAGE_SIZE) as usize);
+        let bytes = in_bytes(mem, mem.minimum());
+        let max = mem.maximum().map(|m| in_bytes(mem, m));
         if let Some(limiter) = store.limiter()
             && !limiter.memory_growing(0, bytes, max)?
         {
@@ -221,8 +215,9 @@ pub(crate) fn instantiate(
     }
     for table in &info.tables[info.num_imported_tables as usize..] {
         if let Some(limiter) = store.limiter() {
-            let min = table.minimum() as usize;
-            if !limiter.table_growing(0, min, table.maximum().map(|m| m as usize))? {
+            let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+            let min = count(table.minimum());
+            if !limiter.table_growing(0, min, table.maximum().map(count))? {
                 bail!("resource limit exceeded: table of {min} elements refused by the limiter");
             }
         }
@@ -289,14 +284,14 @@ pub(crate) fn instantiate(
     }
 
     // Own memories and tables.
-    let is_static = opaque.engine.config().static_memory_guard;
+    let static_memory_guard = opaque.engine.config().static_memory_guard;
     let images = module.memory_images();
     for (def, mem) in info.memories[info.num_imported_memories as usize..]
         .iter()
         .enumerate()
     {
         let image = images[def].as_deref();
-        let m = vm::LinearMemory::with_image(*mem, is_static, image)?;
+        let m = vm::LinearMemory::with_image(*mem, static_memory_guard, image)?;
         opaque.memories.push(m);
         data.memories.push(opaque.memories.len() - 1);
     }
@@ -419,15 +414,19 @@ fn apply_segments(store: &mut StoreOpaque, instance: usize, data_done: &mut usiz
         match &seg.mode {
             ElementMode::Active { table, offset } => {
                 let inst = &store.instances[instance];
-                let offset = eval_const(store, inst, &inst.globals, offset)?.get_u32();
+                let offset = eval_const(store, inst, &inst.globals, offset)?;
+                let offset = if info.tables[*table as usize].is_64() {
+                    offset.get_u64()
+                } else {
+                    offset.get_u32().into()
+                };
                 let items = element_items(store, instance, i)?;
                 let t = store.instances[instance].tables[*table as usize];
                 let table = &mut store.tables[t];
-                let end = offset as usize + items.len();
-                if end > table.size() as usize {
+                let Some(range) = segment_range(offset, items.len(), table.elements().len()) else {
                     return Err(Trap::new(TrapCode::TableOutOfBounds).into());
-                }
-                table.elements_mut()[offset as usize..end].copy_from_slice(&items);
+                };
+                table.elements_mut()[range].copy_from_slice(&items);
                 store.instances[instance].dropped_elems[i] = true;
             }
             ElementMode::Declared => store.instances[instance].dropped_elems[i] = true,
@@ -449,19 +448,30 @@ fn apply_segments(store: &mut StoreOpaque, instance: usize, data_done: &mut usiz
                 continue;
             }
             let inst = &store.instances[instance];
-            let offset = eval_const(store, inst, &inst.globals, offset)?.get_u32() as usize;
+            let offset = eval_const(store, inst, &inst.globals, offset)?;
+            let offset = if info.memories[*memory as usize].is_64() {
+                offset.get_u64()
+            } else {
+                offset.get_u32().into()
+            };
             let m = inst.memories[*memory as usize];
             let mem = store.memories[m].as_mut_slice();
-            let end = offset + seg.data.len();
-            if end > mem.len() {
+            let Some(range) = segment_range(offset, seg.data.len(), mem.len()) else {
                 return Err(Trap::new(TrapCode::MemoryOutOfBounds).into());
-            }
-            mem[offset..end].copy_from_slice(&seg.data);
+            };
+            mem[range].copy_from_slice(&seg.data);
             store.instances[instance].dropped_data[i] = true;
         }
     }
     *data_done = info.data.len();
     Ok(())
+}
+
+/// The range `[offset, offset + len)` when it lies within `size`.
+fn segment_range(offset: u64, len: usize, size: usize) -> Option<std::ops::Range<usize>> {
+    let start = usize::try_from(offset).ok()?;
+    let end = start.checked_add(len)?;
+    (end <= size).then_some(start..end)
 }
 
 impl Instance {

@@ -21,13 +21,19 @@ fn in_bounds(start: u64, len: u64, size: usize) -> bool {
     start.checked_add(len).is_some_and(|end| end <= size as u64)
 }
 
-/// `memory.grow`.
-pub fn memory_grow(store: &mut dyn VMStore, instance: usize, mem: u32, delta: u32) -> Outcome {
+/// `memory.grow`: the old size, or `u64::MAX` (-1) when refused.
+pub fn memory_grow(
+    store: &mut dyn VMStore,
+    instance: usize,
+    mem: u32,
+    delta: u64,
+) -> Result<u64, Pending> {
     let index = store.opaque_mut().instances[instance].memories[mem as usize];
-    match grow_memory(store, index, u64::from(delta)) {
-        Ok(Some(old)) => Ok(old as u32),
-        Ok(None) => Ok(u32::MAX),
-        Err(e) => Err(Pending::Error(e)),
+    match grow_memory(store, index, delta) {
+        Ok(Some(old)) => Ok(old),
+        // A limiter's error refuses like `Ok(false)` (see
+        // `ResourceLimiter::memory_growing`).
+        Ok(None) | Err(_) => Ok(u64::MAX),
     }
 }
 
@@ -71,19 +77,19 @@ pub fn data_drop(store: &mut dyn VMStore, instance: usize, data: u32) -> Outcome
     OK
 }
 
-/// `table.grow`.
+/// `table.grow`: the old size, or `u64::MAX` (-1) when refused.
 pub fn table_grow(
     store: &mut dyn VMStore,
     instance: usize,
     table: u32,
-    delta: u32,
+    delta: u64,
     init: u64,
-) -> Outcome {
+) -> Result<u64, Pending> {
     let index = store.opaque_mut().instances[instance].tables[table as usize];
     match grow_table(store, index, delta, init as usize) {
         Ok(Some(old)) => Ok(old),
-        Ok(None) => Ok(u32::MAX),
-        Err(e) => Err(Pending::Error(e)),
+        // A limiter's error refuses like `Ok(false)`.
+        Ok(None) | Err(_) => Ok(u64::MAX),
     }
 }
 
@@ -92,17 +98,18 @@ pub fn table_fill(
     store: &mut dyn VMStore,
     instance: usize,
     table: u32,
-    dst: u32,
+    dst: u64,
     val: u64,
-    len: u32,
+    len: u64,
 ) -> Outcome {
     let o = store.opaque_mut();
     let index = o.instances[instance].tables[table as usize];
     let elems = o.tables[index].elements_mut();
-    if !in_bounds(u64::from(dst), u64::from(len), elems.len()) {
+    if !in_bounds(dst, len, elems.len()) {
         return trap(TrapCode::TableOutOfBounds);
     }
-    elems[dst as usize..(dst + len) as usize].fill(val as usize);
+    let (dst, len) = (dst as usize, len as usize);
+    elems[dst..dst + len].fill(val as usize);
     OK
 }
 
@@ -112,15 +119,15 @@ pub fn table_copy(
     instance: usize,
     dst_table: u32,
     src_table: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> Outcome {
     let o = store.opaque_mut();
     let d = o.instances[instance].tables[dst_table as usize];
     let s = o.instances[instance].tables[src_table as usize];
-    if !in_bounds(u64::from(src), u64::from(len), o.tables[s].size() as usize)
-        || !in_bounds(u64::from(dst), u64::from(len), o.tables[d].size() as usize)
+    if !in_bounds(src, len, o.tables[s].elements().len())
+        || !in_bounds(dst, len, o.tables[d].elements().len())
     {
         return trap(TrapCode::TableOutOfBounds);
     }
@@ -140,7 +147,7 @@ pub fn table_init(
     instance: usize,
     table: u32,
     elem: u32,
-    dst: u32,
+    dst: u64,
     src: u32,
     len: u32,
 ) -> Outcome {
@@ -152,7 +159,7 @@ pub fn table_init(
     let index = o.instances[instance].tables[table as usize];
     let elems = o.tables[index].elements_mut();
     if !in_bounds(u64::from(src), u64::from(len), items.len())
-        || !in_bounds(u64::from(dst), u64::from(len), elems.len())
+        || !in_bounds(dst, u64::from(len), elems.len())
     {
         return trap(TrapCode::TableOutOfBounds);
     }

@@ -17,6 +17,8 @@ pub trait ResourceLimiter: Send + Sync {
     ) -> Result<bool>;
 
     /// A table wants to grow from `current` to `desired` elements.
+    /// `Ok(false)` refuses: `table.grow` returns -1, creation fails. An
+    /// error refuses the same way.
     fn table_growing(
         &mut self,
         current: usize,

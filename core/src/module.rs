@@ -5,7 +5,7 @@ use crate::artifact::{self, ArtifactError, ArtifactKind, Expect};
 use crate::compiler::{self, CompiledArtifacts};
 use crate::engine::Engine;
 use crate::environ::parse::{module_error, parse, wasm_features};
-use crate::environ::{EntityIndex, ModuleInfo, VMOffsets};
+use crate::environ::{EntityIndex, MemoryPlan, ModuleInfo, VMOffsets};
 use crate::trap::FrameInfo;
 use crate::types::{ExportType, ImportType};
 use crate::vm::{self, CodeMemory};
@@ -256,10 +256,12 @@ impl Module {
     }
 
     /// The copy-on-write image of each defined memory, built once per
-    /// module (when it is made). A memory has one when the engine uses static memories with
-    /// `memory_init_cow`, every active data segment for it has a constant
-    /// offset, and all of them fit in its initial size; otherwise (or when
-    /// the image cannot be built) its segments are copied at instantiation.
+    /// module (when it is made). A memory has one when the engine has
+    /// `memory_init_cow`, the memory is static with 64 KiB pages (its
+    /// initial size then covers whole host pages), every active data
+    /// segment for it has a constant offset, and all of them fit in its
+    /// initial size; otherwise (or when the image cannot be built) its
+    /// segments are copied at instantiation.
     pub(crate) fn memory_images(&self) -> &MemoryImages {
         self.inner.memory_images.get_or_init(|| {
             let config = self.inner.engine.config();
@@ -270,6 +272,10 @@ impl Module {
             }
             defined
                 .map(|m| {
+                    let plan = MemoryPlan::new(&info.memories[m], config.static_memory_guard);
+                    if !plan.guard_faults() {
+                        return None;
+                    }
                     let segments = info.static_data_segments(m as u32)?;
                     vm::MemoryImage::new(segments.iter().copied())
                         .ok()

@@ -175,21 +175,34 @@ impl GlobalType {
     }
 }
 
-/// The type of a table: element type and limits (in elements).
+/// The type of a table: element type, limits (in elements) and index
+/// type (`i32`, or `i64` for a 64-bit table of the memory64 proposal).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TableType {
     element: RefType,
-    minimum: u32,
-    maximum: Option<u32>,
+    minimum: u64,
+    maximum: Option<u64>,
+    is_64: bool,
 }
 
 impl TableType {
-    /// Creates a table type.
+    /// Creates the type of a table indexed with `i32`.
     pub fn new(element: RefType, minimum: u32, maximum: Option<u32>) -> TableType {
+        TableType {
+            element,
+            minimum: minimum.into(),
+            maximum: maximum.map(Into::into),
+            is_64: false,
+        }
+    }
+    /// Creates the type of a 64-bit table (indexed with `i64`; the
+    /// memory64 proposal).
+    pub fn new64(element: RefType, minimum: u64, maximum: Option<u64>) -> TableType {
         TableType {
             element,
             minimum,
             maximum,
+            is_64: true,
         }
     }
     /// The element type.
@@ -197,33 +210,72 @@ impl TableType {
         self.element
     }
     /// The minimum (initial) size in elements.
-    pub fn minimum(&self) -> u32 {
+    pub fn minimum(&self) -> u64 {
         self.minimum
     }
     /// The maximum size in elements, if any.
-    pub fn maximum(&self) -> Option<u32> {
+    pub fn maximum(&self) -> Option<u64> {
         self.maximum
+    }
+    /// Whether the table is indexed with `i64`.
+    pub fn is_64(&self) -> bool {
+        self.is_64
+    }
+    /// The largest size the index type allows.
+    pub(crate) fn absolute_maximum(&self) -> u64 {
+        if self.is_64 {
+            u64::MAX
+        } else {
+            u32::MAX.into()
+        }
+    }
+    /// The same type with `minimum` as its minimum.
+    pub(crate) fn with_minimum(mut self, minimum: u64) -> TableType {
+        self.minimum = minimum;
+        self
     }
 }
 
-/// The size of a WebAssembly page in bytes.
+/// The default size of a WebAssembly page in bytes (64 KiB).
 pub const WASM_PAGE_SIZE: u64 = 65536;
-/// The most pages a 32-bit memory can have.
+/// The most 64 KiB pages a 32-bit memory can have.
 pub const WASM32_MAX_PAGES: u64 = 65536;
 
-/// The type of a linear memory: limits in 64 KiB pages.
+/// The type of a linear memory: limits in pages, index type (`i32`, or
+/// `i64` for a 64-bit memory of the memory64 proposal) and page size
+/// (64 KiB, or 1 byte with the custom-page-sizes proposal).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MemoryType {
     minimum: u64,
     maximum: Option<u64>,
+    is_64: bool,
+    page_size_log2: u8,
 }
 
 impl MemoryType {
-    /// Creates a 32-bit memory type with limits in pages.
+    /// Creates a 32-bit memory type with limits in 64 KiB pages.
     pub fn new(minimum: u32, maximum: Option<u32>) -> MemoryType {
         MemoryType {
             minimum: minimum.into(),
             maximum: maximum.map(Into::into),
+            is_64: false,
+            page_size_log2: 16,
+        }
+    }
+    /// Creates a 64-bit memory type (indexed with `i64`) with limits in
+    /// 64 KiB pages.
+    pub fn new64(minimum: u64, maximum: Option<u64>) -> MemoryType {
+        MemoryType {
+            minimum,
+            maximum,
+            is_64: true,
+            page_size_log2: 16,
+        }
+    }
+    /// A builder for any memory type: 32- or 64-bit, any page size.
+    pub fn builder() -> MemoryTypeBuilder {
+        MemoryTypeBuilder {
+            ty: MemoryType::new(0, None),
         }
     }
     /// The minimum (initial) size in pages.
@@ -233,6 +285,99 @@ impl MemoryType {
     /// The maximum size in pages, if any.
     pub fn maximum(&self) -> Option<u64> {
         self.maximum
+    }
+    /// Whether the memory is indexed with `i64` (memory64).
+    pub fn is_64(&self) -> bool {
+        self.is_64
+    }
+    /// The page size in bytes: 65536, or 1 for a memory with byte-sized
+    /// pages (custom-page-sizes).
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+    /// The base-2 logarithm of [`MemoryType::page_size`]: 16 or 0.
+    pub fn page_size_log2(&self) -> u8 {
+        self.page_size_log2
+    }
+    /// The most pages the index type allows: 2^32 bytes' worth for a
+    /// 32-bit memory, 2^64 bytes' worth for a 64-bit one (each capped to
+    /// what the size's own type holds, as the spec's validation does).
+    pub fn absolute_maximum_pages(&self) -> u64 {
+        let bits = if self.is_64 { 64 } else { 32 };
+        let pages = (1u128 << bits) >> self.page_size_log2;
+        let cap = if self.is_64 {
+            u64::MAX
+        } else {
+            u32::MAX.into()
+        };
+        u64::try_from(pages).unwrap_or(u64::MAX).min(cap)
+    }
+    /// `pages` pages in bytes, if that fits in a `u64`.
+    pub(crate) fn pages_to_bytes(&self, pages: u64) -> Option<u64> {
+        pages.checked_mul(self.page_size())
+    }
+    /// The declared maximum in bytes, if there is one and it fits in a
+    /// `u64`.
+    pub(crate) fn maximum_bytes(&self) -> Option<u64> {
+        self.maximum.and_then(|m| self.pages_to_bytes(m))
+    }
+    /// The same type with `minimum` as its minimum.
+    pub(crate) fn with_minimum(mut self, minimum: u64) -> MemoryType {
+        self.minimum = minimum;
+        self
+    }
+}
+
+/// Builds a [`MemoryType`] (see [`MemoryType::builder`]).
+#[derive(Copy, Clone, Debug)]
+pub struct MemoryTypeBuilder {
+    ty: MemoryType,
+}
+
+impl MemoryTypeBuilder {
+    /// The minimum (initial) size in pages (0 unless set).
+    pub fn min(&mut self, pages: u64) -> &mut Self {
+        self.ty.minimum = pages;
+        self
+    }
+    /// The maximum size in pages (none unless set).
+    pub fn max(&mut self, pages: Option<u64>) -> &mut Self {
+        self.ty.maximum = pages;
+        self
+    }
+    /// Whether the memory is indexed with `i64` (false unless set).
+    pub fn memory64(&mut self, is_64: bool) -> &mut Self {
+        self.ty.is_64 = is_64;
+        self
+    }
+    /// The base-2 logarithm of the page size: 16 (64 KiB, the default) or
+    /// 0 (one byte).
+    pub fn page_size_log2(&mut self, log2: u8) -> &mut Self {
+        self.ty.page_size_log2 = log2;
+        self
+    }
+    /// The memory type.
+    ///
+    /// # Errors
+    /// A page size other than 64 KiB or one byte, or limits beyond what
+    /// the index type allows.
+    pub fn build(&self) -> anyhow::Result<MemoryType> {
+        let ty = self.ty;
+        if ty.page_size_log2 != 16 && ty.page_size_log2 != 0 {
+            anyhow::bail!(
+                "invalid page size 2^{}: only 65536 and 1 are valid",
+                ty.page_size_log2
+            );
+        }
+        let limit = ty.absolute_maximum_pages();
+        if ty.minimum > limit || ty.maximum.is_some_and(|m| m > limit) {
+            anyhow::bail!(
+                "memory limits exceed the {}-bit index space ({limit} pages of {} bytes)",
+                if ty.is_64 { 64 } else { 32 },
+                ty.page_size()
+            );
+        }
+        Ok(ty)
     }
 }
 
@@ -303,10 +448,27 @@ impl fmt::Display for ExternType {
                 },
                 g.content
             ),
-            ExternType::Table(t) => {
-                write!(f, "table {} {:?}..{:?}", t.element, t.minimum, t.maximum)
+            ExternType::Table(t) => write!(
+                f,
+                "table {}{} {:?}..{:?}",
+                if t.is_64 { "i64 " } else { "" },
+                t.element,
+                t.minimum,
+                t.maximum
+            ),
+            ExternType::Memory(m) => {
+                write!(
+                    f,
+                    "memory {}{:?}..{:?}",
+                    if m.is_64 { "i64 " } else { "" },
+                    m.minimum,
+                    m.maximum
+                )?;
+                if m.page_size_log2 != 16 {
+                    write!(f, " (pagesize {})", m.page_size())?;
+                }
+                Ok(())
             }
-            ExternType::Memory(m) => write!(f, "memory {:?}..{:?}", m.minimum, m.maximum),
         }
     }
 }
@@ -368,15 +530,13 @@ pub(crate) fn extern_type_matches(actual: &ExternType, expected: &ExternType) ->
         (ExternType::Global(a), ExternType::Global(e)) => a == e,
         (ExternType::Table(a), ExternType::Table(e)) => {
             a.element == e.element
-                && limits_match(
-                    a.minimum.into(),
-                    a.maximum.map(Into::into),
-                    e.minimum.into(),
-                    e.maximum.map(Into::into),
-                )
+                && a.is_64 == e.is_64
+                && limits_match(a.minimum, a.maximum, e.minimum, e.maximum)
         }
         (ExternType::Memory(a), ExternType::Memory(e)) => {
-            limits_match(a.minimum, a.maximum, e.minimum, e.maximum)
+            a.is_64 == e.is_64
+                && a.page_size_log2 == e.page_size_log2
+                && limits_match(a.minimum, a.maximum, e.minimum, e.maximum)
         }
         _ => false,
     }

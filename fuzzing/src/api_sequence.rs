@@ -967,6 +967,10 @@ fn command(st: &mut State, input: &mut Input<'_>, top: bool) {
                         },
                         has_maximum: input.byte().is_multiple_of(2),
                     },
+                    // 32-bit with 64 KiB pages (the zero values), so the
+                    // corpora's bytes keep their meaning.
+                    is_64: false,
+                    page_size: 0,
                 };
                 let mut m = petrel_memory_t {
                     store_id: 0,
@@ -1004,6 +1008,7 @@ fn command(st: &mut State, input: &mut Input<'_>, top: bool) {
                         maximum: min + input.below(4) as u64,
                         has_maximum: input.byte().is_multiple_of(2),
                     },
+                    is_64: false,
                 };
                 let init_kind = if input.byte() % 8 == 7 {
                     PETREL_I32
@@ -1425,6 +1430,8 @@ unsafe fn memory_op(st: &mut State, input: &mut Input<'_>) {
                         maximum: 0,
                         has_maximum: false,
                     },
+                    is_64: false,
+                    page_size: 0,
                 };
                 let o = outcome(petrel_memory_type(store, m, &mut ty));
                 st.check_total(&o, false, "petrel_memory_type");
@@ -1498,6 +1505,7 @@ unsafe fn table_op(st: &mut State, input: &mut Input<'_>) {
                 maximum: 0,
                 has_maximum: false,
             },
+            is_64: false,
         };
         let o = outcome(petrel_table_type(store, t, &mut ty));
         st.check_total(&o, false, "petrel_table_type");

@@ -132,8 +132,17 @@ fn setups() -> &'static [Setup] {
             let mut config = Config::new();
             config.consume_fuel(true).parallel_compilation(false);
             f(&mut config);
-            let mut features = WasmFeatures::WASM2;
+            // Petrel's default set: WebAssembly 2.0 plus the 3.0
+            // proposals it turns on by default (a mutated module may use
+            // any of them, and Petrel then compiles it).
+            let mut features = WasmFeatures::WASM2
+                | WasmFeatures::EXTENDED_CONST
+                | WasmFeatures::MULTI_MEMORY
+                | WasmFeatures::TAIL_CALL
+                | WasmFeatures::RELAXED_SIMD
+                | WasmFeatures::MEMORY64;
             if !all_features {
+                features = WasmFeatures::WASM2;
                 for feature in [
                     WasmFeatures::SIMD,
                     WasmFeatures::REFERENCE_TYPES,
@@ -178,7 +187,12 @@ fn setups() -> &'static [Setup] {
                         .wasm_bulk_memory(false)
                         .wasm_multi_value(false)
                         .wasm_sign_extension(false)
-                        .wasm_saturating_float_to_int(false);
+                        .wasm_saturating_float_to_int(false)
+                        .wasm_extended_const(false)
+                        .wasm_multi_memory(false)
+                        .wasm_tail_call(false)
+                        .wasm_relaxed_simd(false)
+                        .wasm_memory64(false);
                 },
                 false,
             ),
@@ -197,6 +211,7 @@ fn smith_config(all: bool, invalid_funcs: bool, export_everything: bool) -> wasm
         max_memories: 1,
         max_tables: if all { 3 } else { 1 },
         max_memory32_bytes: 16 << 20,
+        max_memory64_bytes: 16 << 20,
         max_table_elements: 10_000,
         max_instructions: 500,
         max_type_size: 1000,
@@ -209,7 +224,10 @@ fn smith_config(all: bool, invalid_funcs: bool, export_everything: bool) -> wasm
         relaxed_simd_enabled: false,
         exceptions_enabled: false,
         gc_enabled: false,
-        memory64_enabled: false,
+        // 64-bit memories and tables (on by default in Petrel): each
+        // module also runs without guard regions, where every memory is
+        // dynamic, and the two runs are compared.
+        memory64_enabled: all,
         tail_call_enabled: false,
         threads_enabled: false,
         shared_everything_threads_enabled: false,

@@ -216,7 +216,8 @@ pub mod sys {
     const _: () = assert!(size_of::<petrel_instance_t>() == 16 && align_of::<petrel_instance_t>() == 8);
     const _: () = assert!(std::mem::offset_of!(petrel_instance_t, store_id) == 0);
     const _: () = assert!(std::mem::offset_of!(petrel_instance_t, index) == 8);
-    /// Size limits: of a memory in 64 KiB pages, of a table in elements.
+    /// Size limits: of a memory in pages (of its page size), of a table in
+    /// elements.
     #[repr(C)]
     #[derive(Clone, Copy)]
     pub struct petrel_limits_t {
@@ -228,14 +229,19 @@ pub mod sys {
     const _: () = assert!(std::mem::offset_of!(petrel_limits_t, minimum) == 0);
     const _: () = assert!(std::mem::offset_of!(petrel_limits_t, maximum) == 8);
     const _: () = assert!(std::mem::offset_of!(petrel_limits_t, has_maximum) == 16);
-    /// The type of a linear memory.
+    /// The type of a linear memory. A zero-initialised record (but for its
+    /// limits) is a 32-bit memory with 64 KiB pages.
     #[repr(C)]
     #[derive(Clone, Copy)]
     pub struct petrel_memorytype_t {
         pub limits: petrel_limits_t,
+        pub is_64: bool,
+        pub page_size: u64,
     }
-    const _: () = assert!(size_of::<petrel_memorytype_t>() == 24 && align_of::<petrel_memorytype_t>() == 8);
+    const _: () = assert!(size_of::<petrel_memorytype_t>() == 40 && align_of::<petrel_memorytype_t>() == 8);
     const _: () = assert!(std::mem::offset_of!(petrel_memorytype_t, limits) == 0);
+    const _: () = assert!(std::mem::offset_of!(petrel_memorytype_t, is_64) == 24);
+    const _: () = assert!(std::mem::offset_of!(petrel_memorytype_t, page_size) == 32);
     /// A linear memory of a store.
     ///
     /// A plain `{store_id, index}` value: copy it freely, it needs no
@@ -255,10 +261,12 @@ pub mod sys {
     pub struct petrel_tabletype_t {
         pub element: petrel_valkind_t,
         pub limits: petrel_limits_t,
+        pub is_64: bool,
     }
-    const _: () = assert!(size_of::<petrel_tabletype_t>() == 32 && align_of::<petrel_tabletype_t>() == 8);
+    const _: () = assert!(size_of::<petrel_tabletype_t>() == 40 && align_of::<petrel_tabletype_t>() == 8);
     const _: () = assert!(std::mem::offset_of!(petrel_tabletype_t, element) == 0);
     const _: () = assert!(std::mem::offset_of!(petrel_tabletype_t, limits) == 8);
+    const _: () = assert!(std::mem::offset_of!(petrel_tabletype_t, is_64) == 32);
     /// A function of a store.
     ///
     /// A plain `{store_id, index}` value: copy it freely, it needs no
@@ -391,6 +399,8 @@ pub mod sys {
         pub fn petrel_config_wasm_relaxed_simd(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_tail_call(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_multi_memory(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_wasm_memory64(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_wasm_custom_page_sizes(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_wasm_saturating_float_to_int(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_consume_fuel(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_epoch_interruption(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
@@ -972,7 +982,8 @@ impl From<sys::petrel_instance_t> for Instance {
     }
 }
 
-/// Size limits: of a memory in 64 KiB pages, of a table in elements.
+/// Size limits: of a memory in pages (of its page size), of a table in
+/// elements.
 #[napi(object)]
 #[derive(Clone)]
 pub struct Limits {
@@ -1004,18 +1015,30 @@ impl From<sys::petrel_limits_t> for Limits {
     }
 }
 
-/// The type of a linear memory.
+/// The type of a linear memory. A zero-initialised record (but for its
+/// limits) is a 32-bit memory with 64 KiB pages.
 #[napi(object)]
 #[derive(Clone)]
 pub struct Memorytype {
-    /// Limits in 64 KiB pages (32-bit memories: at most 65536).
+    /// Limits in pages of `page_size` (32-bit memories: at most 2^32
+    /// bytes' worth; 64-bit memories: 2^64 bytes' worth).
     pub limits: Limits,
+    /// Whether the memory is indexed with i64 (memory64; false, the zero
+    /// value, is a 32-bit memory).
+    pub is_64: bool,
+    /// The page size in bytes: 65536 (0 is read as 65536, so a zeroed
+    /// field means the default) or 1 (custom-page-sizes; modules need
+    /// `petrel_config_wasm_custom_page_sizes` to declare such memories).
+    /// Written as 65536 or 1.
+    pub page_size: BigInt,
 }
 
 impl From<Memorytype> for sys::petrel_memorytype_t {
     fn from(r: Memorytype) -> Self {
         Self {
             limits: { let v = r.limits; sys::petrel_limits_t::from(v) },
+            is_64: { let v = r.is_64; v },
+            page_size: { let v = r.page_size; u64_of(&v).unwrap_or_default() },
         }
     }
 }
@@ -1024,6 +1047,8 @@ impl From<sys::petrel_memorytype_t> for Memorytype {
     fn from(r: sys::petrel_memorytype_t) -> Self {
         Self {
             limits: { let v = r.limits; Limits::from(v) },
+            is_64: { let v = r.is_64; v },
+            page_size: { let v = r.page_size; BigInt::from(v) },
         }
     }
 }
@@ -1065,8 +1090,11 @@ impl From<sys::petrel_memory_t> for Memory {
 pub struct Tabletype {
     /// `PETREL_FUNCREF` or `PETREL_EXTERNREF`.
     pub element: u32,
-    /// Limits in elements (32-bit).
+    /// Limits in elements (at most 2^32-1 unless `is_64`).
     pub limits: Limits,
+    /// Whether the table is indexed with i64 (memory64's 64-bit tables;
+    /// false, the zero value, is a 32-bit table).
+    pub is_64: bool,
 }
 
 impl From<Tabletype> for sys::petrel_tabletype_t {
@@ -1074,6 +1102,7 @@ impl From<Tabletype> for sys::petrel_tabletype_t {
         Self {
             element: { let v = r.element; v.try_into().map_err(range).unwrap_or_default() },
             limits: { let v = r.limits; sys::petrel_limits_t::from(v) },
+            is_64: { let v = r.is_64; v },
         }
     }
 }
@@ -1083,6 +1112,7 @@ impl From<sys::petrel_tabletype_t> for Tabletype {
         Self {
             element: { let v = r.element; v.into() },
             limits: { let v = r.limits; Limits::from(v) },
+            is_64: { let v = r.is_64; v },
         }
     }
 }
@@ -1438,6 +1468,46 @@ pub fn config_wasm_multi_memory(config: &Config, enable: bool) -> Result<()> {
     // values as its length says; out-parameters are writable locals.
     check(unsafe {
         sys::petrel_config_wasm_multi_memory(
+            config.raw()?,
+            enable
+        )
+    })?;
+    Ok(())
+}
+
+/// Enables or disables memory64: memories and tables indexed with i64 (on
+/// by default, as in Wasmtime). Accesses to a 64-bit memory are checked
+/// against its current size; 32-bit memories keep their guard region.
+///
+/// # Safety
+/// `config` is a live configuration.
+#[napi(js_name = "config_wasm_memory64")]
+pub fn config_wasm_memory64(config: &Config, enable: bool) -> Result<()> {
+    let enable = { let v = enable; v };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_wasm_memory64(
+            config.raw()?,
+            enable
+        )
+    })?;
+    Ok(())
+}
+
+/// Enables or disables custom page sizes: memories declared with
+/// `(pagesize 1)`, sized and grown in bytes (off by default, as in
+/// Wasmtime).
+///
+/// # Safety
+/// `config` is a live configuration.
+#[napi(js_name = "config_wasm_custom_page_sizes")]
+pub fn config_wasm_custom_page_sizes(config: &Config, enable: bool) -> Result<()> {
+    let enable = { let v = enable; v };
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_config_wasm_custom_page_sizes(
             config.raw()?,
             enable
         )
@@ -2009,7 +2079,8 @@ pub fn memory_type(store: &Store, memory: Memory) -> Result<Memorytype> {
     Ok(Memorytype::from(memorytype_out))
 }
 
-/// The memory's size in 64 KiB pages.
+/// The memory's size in pages of its page size (64 KiB, or one byte for a
+/// memory of `page_size` 1).
 ///
 /// # Safety
 /// `store` is a live store; `pages_out` is writable.
@@ -2028,8 +2099,8 @@ pub fn memory_size(store: &Store, memory: Memory) -> Result<BigInt> {
     Ok({ let v = pages_out; BigInt::from(v) })
 }
 
-/// Grows the memory by `delta` pages; the old size in pages goes to
-/// `old_pages_out`.
+/// Grows the memory by `delta` pages (of its page size); the old size in
+/// pages goes to `old_pages_out`.
 ///
 /// # Errors
 /// Beyond the maximum, refused by the store's limiter, or out of memory.

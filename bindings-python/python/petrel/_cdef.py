@@ -54,6 +54,8 @@ typedef struct petrel_limits_t {
 } petrel_limits_t;
 typedef struct petrel_memorytype_t {
     petrel_limits_t limits;
+    bool is_64;
+    uint64_t page_size;
 } petrel_memorytype_t;
 typedef struct petrel_memory_t {
     uint64_t store_id;
@@ -62,6 +64,7 @@ typedef struct petrel_memory_t {
 typedef struct petrel_tabletype_t {
     petrel_valkind_t element;
     petrel_limits_t limits;
+    bool is_64;
 } petrel_tabletype_t;
 typedef struct petrel_func_t {
     uint64_t store_id;
@@ -153,6 +156,8 @@ petrel_error_t * petrel_config_wasm_wide_arithmetic(petrel_config_t * config, bo
 petrel_error_t * petrel_config_wasm_relaxed_simd(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_wasm_tail_call(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_wasm_multi_memory(petrel_config_t * config, bool enable);
+petrel_error_t * petrel_config_wasm_memory64(petrel_config_t * config, bool enable);
+petrel_error_t * petrel_config_wasm_custom_page_sizes(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_wasm_saturating_float_to_int(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_consume_fuel(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_epoch_interruption(petrel_config_t * config, bool enable);

@@ -20,7 +20,6 @@ _MISSING = {
     "wasm_exceptions": "the exception-handling proposal",
     "wasm_function_references": "the typed function references proposal",
     "wasm_gc": "the GC proposal",
-    "wasm_custom_page_sizes": "the custom-page-sizes proposal",
     "wasm_stack_switching": "the stack-switching proposal",
     "wasm_component_model": "the component model",
     "wasm_component_model_map": "the component model",
@@ -83,6 +82,8 @@ class Config(Settings):
     wasm_tail_call = _flag("wasm_tail_call", "Enables return_call and return_call_indirect.")
     wasm_relaxed_simd = _flag("wasm_relaxed_simd", "Enables relaxed SIMD (deterministic results).")
     wasm_wide_arithmetic = _flag("wasm_wide_arithmetic", "Enables i64.add128, i64.sub128 and i64.mul_wide_*.")
+    wasm_memory64 = _flag("wasm_memory64", "Enables 64-bit memories and tables (on by default).")
+    wasm_custom_page_sizes = _flag("wasm_custom_page_sizes", "Enables memories with 1-byte pages (off by default).")
     consume_fuel = _flag("consume_fuel", "Makes wasm count fuel (see Store.set_fuel).")
     epoch_interruption = _flag("epoch_interruption", "Makes wasm check the epoch deadline.")
     parallel_compilation = _flag("parallel_compilation", "Compiles functions on several threads.")
@@ -102,7 +103,6 @@ class Config(Settings):
     wasm_exceptions = _missing("wasm_exceptions", _MISSING["wasm_exceptions"])
     wasm_function_references = _missing("wasm_function_references", _MISSING["wasm_function_references"])
     wasm_gc = _missing("wasm_gc", _MISSING["wasm_gc"])
-    wasm_custom_page_sizes = _missing("wasm_custom_page_sizes", _MISSING["wasm_custom_page_sizes"])
     wasm_stack_switching = _missing("wasm_stack_switching", _MISSING["wasm_stack_switching"])
     wasm_component_model = _missing("wasm_component_model", _MISSING["wasm_component_model"])
     wasm_component_model_map = _missing("wasm_component_model_map", _MISSING["wasm_component_model_map"])

@@ -292,6 +292,28 @@ def config_wasm_multi_memory(config: Any, enable: bool) -> None:
     check(lib.petrel_config_wasm_multi_memory(config, enable))
 
 
+def config_wasm_memory64(config: Any, enable: bool) -> None:
+    """Enables or disables memory64: memories and tables indexed with i64 (on
+    by default, as in Wasmtime). Accesses to a 64-bit memory are checked
+    against its current size; 32-bit memories keep their guard region.
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_wasm_memory64(config, enable))
+
+
+def config_wasm_custom_page_sizes(config: Any, enable: bool) -> None:
+    """Enables or disables custom page sizes: memories declared with
+    `(pagesize 1)`, sized and grown in bytes (off by default, as in
+    Wasmtime).
+
+    # Safety
+    `config` is a live configuration.
+    """
+    check(lib.petrel_config_wasm_custom_page_sizes(config, enable))
+
+
 def config_wasm_saturating_float_to_int(config: Any, enable: bool) -> None:
     """Enables or disables non-trapping float-to-int conversions (on by default).
 
@@ -719,7 +741,8 @@ def memory_type(store: Any, memory: Any) -> Any:
 
 
 def memory_size(store: Any, memory: Any) -> int:
-    """The memory's size in 64 KiB pages.
+    """The memory's size in pages of its page size (64 KiB, or one byte for a
+    memory of `page_size` 1).
 
     # Safety
     `store` is a live store; `pages_out` is writable.
@@ -732,9 +755,9 @@ def memory_size(store: Any, memory: Any) -> int:
 def memory_data(store: Any, memory: Any) -> tuple[Any, int]:
     """The memory's bytes: `len_out` bytes at `data_out`, readable and
     writable without copies. Valid until the memory grows (a memory with a
-    guard region, the default, never moves, but its length changes) or
-    the store is deleted; fetch them again after any call that may grow
-    memory.
+    guard region, the default, never moves, but its length changes; a
+    64-bit memory without a maximum of at most 4 GiB may move) or the store
+    is deleted; fetch them again after any call that may grow memory.
 
     # Safety
     `store` is a live store; the out-parameters are writable.
@@ -746,8 +769,8 @@ def memory_data(store: Any, memory: Any) -> tuple[Any, int]:
 
 
 def memory_grow(store: Any, memory: Any, delta: int) -> int:
-    """Grows the memory by `delta` pages; the old size in pages goes to
-    `old_pages_out`.
+    """Grows the memory by `delta` pages (of its page size); the old size in
+    pages goes to `old_pages_out`.
 
     # Errors
     Beyond the maximum, refused by the store's limiter, or out of memory.
@@ -1946,4 +1969,4 @@ def store_wasi_stderr(store: Any) -> Any:
     return contents_out[0]
 
 
-__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "OptLevel", "TrapCode", "ExternKind", "ValKind", "Mutability", "DirPerms", "FilePerms", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_extended_const", "config_wasm_wide_arithmetic", "config_wasm_relaxed_simd", "config_wasm_tail_call", "config_wasm_multi_memory", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_memory_init_cow", "config_cranelift_nan_canonicalization", "config_cranelift_debug_verifier", "config_target", "config_opt_level", "config_max_wasm_stack", "config_module_key", "config_generate_module_key", "config_cache", "engine_cache_statistics", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "linker_module", "linker_get_default", "linker_define_unknown_imports_as_traps", "linker_define_unknown_imports_as_default_values", "linker_instantiate_pre", "instance_pre_instantiate", "instance_pre_module", "instance_pre_delete", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "store_limits", "store_gc", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "wasi_config_set_stdout_custom", "wasi_config_set_stderr_custom", "wasi_config_preopen_dir_with_perms", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]
+__all__ = ["ffi", "lib", "check", "set_error_hook", "LowLevelError", "OptLevel", "TrapCode", "ExternKind", "ValKind", "Mutability", "DirPerms", "FilePerms", "config_new", "config_delete", "config_wasm_simd", "config_wasm_reference_types", "config_wasm_bulk_memory", "config_wasm_multi_value", "config_wasm_sign_extension", "config_wasm_extended_const", "config_wasm_wide_arithmetic", "config_wasm_relaxed_simd", "config_wasm_tail_call", "config_wasm_multi_memory", "config_wasm_memory64", "config_wasm_custom_page_sizes", "config_wasm_saturating_float_to_int", "config_consume_fuel", "config_epoch_interruption", "config_parallel_compilation", "config_static_memory_guard", "config_memory_init_cow", "config_cranelift_nan_canonicalization", "config_cranelift_debug_verifier", "config_target", "config_opt_level", "config_max_wasm_stack", "config_module_key", "config_generate_module_key", "config_cache", "engine_cache_statistics", "engine_new", "engine_increment_epoch", "engine_delete", "error_new", "error_new_host", "error_new_trap", "error_message", "error_as_trap", "error_host_tag", "error_exit_status", "error_delete", "trap_code", "trap_frame_count", "trap_frame", "instance_new", "instance_export_get", "instance_export_count", "instance_export_nth", "extern_type", "memory_new", "memory_type", "memory_size", "memory_data", "memory_grow", "memory_read", "memory_write", "table_new", "table_type", "table_size", "table_get", "table_set", "table_grow", "global_new", "global_type", "global_get", "global_set", "externref_new", "externref_data", "functype_new", "functype_params", "functype_results", "functype_delete", "func_new", "func_type", "func_call", "func_call_raw", "linker_new", "linker_delete", "linker_allow_shadowing", "linker_define", "linker_define_func", "linker_define_instance", "linker_instantiate", "linker_get", "linker_module", "linker_get_default", "linker_define_unknown_imports_as_traps", "linker_define_unknown_imports_as_default_values", "linker_instantiate_pre", "instance_pre_instantiate", "instance_pre_module", "instance_pre_delete", "bytes_delete", "wat2wasm", "module_new", "module_validate", "module_serialize", "module_deserialize", "module_name", "module_import_count", "module_import", "module_export_count", "module_export", "module_delete", "externtype_kind", "externtype_functype", "externtype_globaltype", "externtype_tabletype", "externtype_memorytype", "externtype_delete", "store_new", "store_close", "store_delete", "store_id", "store_data", "store_set_fuel", "store_get_fuel", "store_set_epoch_deadline", "store_limiter", "store_limits", "store_gc", "caller_data", "caller_export_get", "caller_store", "wasi_config_new", "wasi_config_delete", "wasi_config_set_argv", "wasi_config_inherit_argv", "wasi_config_set_env", "wasi_config_inherit_env", "wasi_config_set_stdin_bytes", "wasi_config_set_stdin_file", "wasi_config_inherit_stdin", "wasi_config_set_stdout_file", "wasi_config_inherit_stdout", "wasi_config_set_stdout_capture", "wasi_config_set_stderr_file", "wasi_config_inherit_stderr", "wasi_config_set_stderr_capture", "wasi_config_preopen_dir", "wasi_config_set_stdout_custom", "wasi_config_set_stderr_custom", "wasi_config_preopen_dir_with_perms", "store_set_wasi", "linker_define_wasi", "store_wasi_stdout", "store_wasi_stderr"]

@@ -76,8 +76,8 @@ class Managed:
 class Settings(Managed):
     """A ``Managed`` whose public attributes are settings (properties):
     assigning any other public name raises ``AttributeError`` instead of
-    silently making an attribute nobody reads (``config.wasm_memory64 =
-    True`` on a build without it)."""
+    silently making an attribute nobody reads (a misspelt
+    ``config.wasm_memory_64 = True``)."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if not name.startswith("_") and not isinstance(getattr(type(self), name, None), property):

@@ -21,8 +21,9 @@ class Memory(Handle):
     View rule: a view covers the memory as it was when made. Growth never
     moves a memory with the default guard region (``static_memory_guard``),
     so old views stay valid but do not see the new pages: make a new view
-    after growth. With ``static_memory_guard = False`` growth may move the
-    memory; do not use views made before growth then. Closing the store
+    after growth. With ``static_memory_guard = False``, and for a 64-bit
+    memory without a maximum of at most 4 GiB, growth may move the memory;
+    do not use views made before growth then. Closing the store
     releases every view (using one then raises ``ValueError``). The same
     holds for ``data_ptr`` and ``get_buffer_ptr``.
     """
@@ -43,7 +44,7 @@ class Memory(Handle):
         return MemoryType._from_c(ll.memory_type(store_pointer(store), self._c[0]))
 
     def size(self, store: StoreLike) -> int:
-        """Size in 64 KiB pages."""
+        """Size in pages of the memory's page size (64 KiB, or 1 byte)."""
         return ll.memory_size(store_pointer(store), self._c[0])
 
     def page_size(self, store: StoreLike) -> int:

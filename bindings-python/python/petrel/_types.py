@@ -12,9 +12,6 @@ from ._lowlevel import ExternKind, Mutability, ValKind, ffi, lib
 
 _NAMES = {kind.value: kind.name.lower() for kind in ValKind}
 
-# The most 64 KiB pages a 32-bit memory can have.
-_MAX_PAGES = 1 << 16
-
 
 class ValType:
     """The type of a wasm value."""
@@ -111,7 +108,8 @@ class FuncType:
 
 
 class Limits:
-    """Size limits: of a memory in 64 KiB pages, of a table in elements."""
+    """Size limits: of a memory in pages (of its page size), of a table in
+    elements."""
 
     def __init__(self, min: int, max: Optional[int] = None) -> None:  # noqa: A002 (wasmtime-py names)
         self.min = min
@@ -136,32 +134,43 @@ class Limits:
 
 
 class MemoryType:
-    """The type of a linear memory: its limits in pages of 64 KiB.
+    """The type of a linear memory, as wasmtime-py's ``MemoryType(limits,
+    is_64=False, shared=False, page_size_log2=16)``.
 
-    ``shared`` and ``page_size_log2`` are wasmtime-py's. A shared memory
-    type can be described (it must have a maximum), but Petrel does not
-    implement the threads proposal, so making a ``Memory`` of one raises
-    ``PetrelError``; a page size other than 64 KiB (the custom-page-sizes
-    proposal, which Petrel lacks) raises here.
+    ``is_64`` makes a 64-bit memory (memory64: indexed with i64, limits up
+    to 2**48 pages of 64 KiB). ``page_size_log2`` is 16 (64 KiB pages, the
+    default) or 0 (byte-sized pages: custom page sizes, which modules
+    declaring such memories need ``Config.wasm_custom_page_sizes`` for).
+    A shared memory type can be described (it must have a maximum), but
+    Petrel does not implement the threads proposal, so making a ``Memory``
+    of one raises ``PetrelError``.
     """
 
-    def __init__(self, limits: Limits, *, shared: bool = False, page_size_log2: int = 16) -> None:
+    def __init__(
+        self, limits: Limits, is_64: bool = False, shared: bool = False, page_size_log2: int = 16
+    ) -> None:
         if not isinstance(limits, Limits):
             raise ArgumentTypeError(f"expected Limits, got {type(limits).__name__}")
-        if limits.min > _MAX_PAGES:
+        if page_size_log2 not in (0, 16):
+            raise PetrelError(f"invalid page size log2 {page_size_log2}: must be 0 or 16")
+        most = 1 << ((64 if is_64 else 32) - page_size_log2)
+        if limits.min > most:
             raise PetrelError("minimum size is too large for this memory type's index type")
-        if limits.max is not None and limits.max > _MAX_PAGES:
+        if limits.max is not None and limits.max > most:
             raise PetrelError("maximum size is too large for this memory type's index type")
         if limits.max is not None and limits.max < limits.min:
             raise PetrelError("memory size minimum must not be greater than maximum")
         if shared and limits.max is None:
             raise PetrelError("shared memories must have a maximum size")
-        if page_size_log2 not in (0, 16):
-            raise PetrelError(f"invalid page size log2 {page_size_log2}: must be 0 or 16")
-        if page_size_log2 != 16:
-            raise PetrelError("Petrel does not implement the custom-page-sizes proposal")
         self.limits = limits
+        self._is_64 = bool(is_64)
         self._shared = bool(shared)
+        self._page_size = 1 << page_size_log2
+
+    @property
+    def is_64(self) -> bool:
+        """Whether the memory is indexed with i64."""
+        return self._is_64
 
     @property
     def is_shared(self) -> bool:
@@ -170,59 +179,82 @@ class MemoryType:
 
     @property
     def page_size(self) -> int:
-        """The page size in bytes: 65536."""
-        return 1 << 16
+        """The page size in bytes: 65536, or 1."""
+        return self._page_size
 
     @property
     def page_size_log2(self) -> int:
-        """The page size's log2: 16."""
-        return 16
+        """The page size's log2: 16, or 0."""
+        return self._page_size.bit_length() - 1
 
     def _to_c(self) -> Any:
         c = ffi.new("petrel_memorytype_t *")
         c.limits = self.limits._to_c()
+        c.is_64 = self._is_64
+        c.page_size = self._page_size
         return c[0]
 
     @staticmethod
     def _from_c(c: Any) -> "MemoryType":
         ty = MemoryType.__new__(MemoryType)
         ty.limits = Limits._from_c(c.limits)
+        ty._is_64 = bool(c.is_64)
         ty._shared = False
+        ty._page_size = c.page_size or 65536
         return ty
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, MemoryType) and (other.limits, other._shared) == (self.limits, self._shared)
+        return isinstance(other, MemoryType) and (
+            self.limits,
+            self._is_64,
+            self._shared,
+            self._page_size,
+        ) == (other.limits, other._is_64, other._shared, other._page_size)
 
     def __repr__(self) -> str:
-        return f"MemoryType({self.limits!r}{', shared=True' if self._shared else ''})"
+        extra = ", is_64=True" if self._is_64 else ""
+        if self._shared:
+            extra += ", shared=True"
+        if self._page_size != 65536:
+            extra += f", page_size_log2={self.page_size_log2}"
+        return f"MemoryType({self.limits!r}{extra})"
 
 
 class TableType:
-    """The type of a table: element type and limits."""
+    """The type of a table: element type and limits; ``is_64`` makes a
+    64-bit table (memory64: indexed with i64)."""
 
-    def __init__(self, valtype: ValType, limits: Limits) -> None:
+    def __init__(self, valtype: ValType, limits: Limits, is_64: bool = False) -> None:
         if not isinstance(valtype, ValType):
             raise ArgumentTypeError(f"expected a ValType, got {type(valtype).__name__}")
         if not isinstance(limits, Limits):
             raise ArgumentTypeError(f"expected Limits, got {type(limits).__name__}")
         self.element = valtype
         self.limits = limits
+        self._is_64 = bool(is_64)
+
+    @property
+    def is_64(self) -> bool:
+        """Whether the table is indexed with i64."""
+        return self._is_64
 
     def _to_c(self) -> Any:
         c = ffi.new("petrel_tabletype_t *")
         c.element = self.element.kind
         c.limits = self.limits._to_c()
+        c.is_64 = self._is_64
         return c[0]
 
     @staticmethod
     def _from_c(c: Any) -> "TableType":
-        return TableType(ValType(c.element), Limits._from_c(c.limits))
+        return TableType(ValType(c.element), Limits._from_c(c.limits), is_64=bool(c.is_64))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TableType) and (other.element, other.limits) == (self.element, self.limits)
 
     def __repr__(self) -> str:
-        return f"TableType({self.element!r}, {self.limits!r})"
+        extra = ", is_64=True" if self._is_64 else ""
+        return f"TableType({self.element!r}, {self.limits!r}{extra})"
 
 
 class GlobalType:

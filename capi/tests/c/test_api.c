@@ -4,7 +4,8 @@
  * calls, traps with backtraces, memory, tables, globals, linker, fuel,
  * epochs, limits, serialization, authenticated serialized modules (shared
  * keys, refusal of modified, truncated, foreign and re-labelled blobs), a
- * store used from two threads, WASI
+ * store used from two threads, 64-bit memories and tables and byte-sized
+ * pages (memory64, custom-page-sizes), WASI
  * (captured output, exit status, the preopen sandbox), and misuse. Run by
  * test.sh under valgrind (no definite leaks allowed).
  *
@@ -359,7 +360,7 @@ static void test_full(void) {
     ERR(petrel_memory_grow(store, mem, 10, &old), "failed to grow");
     petrel_func_t grow = get_func(store, inst, "grow");
     CHECK(call_i32(store, grow, 1, 0, &err) == 2 && err == NULL);
-    petrel_memorytype_t mt = {{1, 2, true}};
+    petrel_memorytype_t mt = {{1, 2, true}, false, 65536};
     petrel_memory_t mem2;
     OK(petrel_memory_new(store, mt, &mem2));
     OK(petrel_memory_type(store, mem2, &mt));
@@ -387,7 +388,7 @@ static void test_full(void) {
     v.kind = PETREL_I32;
     v.of.i32 = 1;
     ERR(petrel_table_set(store, tab, 0, &v), "must be a reference");
-    petrel_tabletype_t tt = {PETREL_EXTERNREF, {1, 0, false}};
+    petrel_tabletype_t tt = {PETREL_EXTERNREF, {1, 0, false}, false};
     petrel_val_t null_ext;
     memset(&null_ext, 0, sizeof null_ext);
     null_ext.kind = PETREL_EXTERNREF;
@@ -1294,11 +1295,148 @@ static void test_wasmtime_parity(void) {
     (void)host;
 }
 
+/* memory64 and custom-page-sizes: the switches, 64-bit and byte-page
+ * memory types through the C records, sizes and growth in 64 bits, traps
+ * for indices with high bits set, 64-bit tables' types. */
+static void test_memory64(void) {
+    petrel_config_t *config = NULL;
+    OK(petrel_config_new(&config));
+    OK(petrel_config_wasm_custom_page_sizes(config, true));
+    petrel_engine_t *engine = NULL;
+    OK(petrel_engine_new(config, &engine));
+    OK(petrel_config_wasm_memory64(config, false));
+    petrel_engine_t *no64 = NULL;
+    OK(petrel_engine_new(config, &no64));
+    petrel_config_delete(config);
+
+    const char *wat =
+        "(module (memory (export \"mem\") i64 1 4)"
+        " (memory (export \"bytes\") 3 (pagesize 1))"
+        " (table (export \"tab\") i64 2 funcref)"
+        " (func (export \"grow\") (param i64) (result i64) local.get 0 memory.grow)"
+        " (func (export \"load\") (param i64) (result i32) local.get 0 i32.load8_u))";
+    petrel_module_t *module = NULL;
+    ERR(petrel_module_new(no64, (const uint8_t *)wat, strlen(wat), &module), "memory64");
+    petrel_engine_delete(no64);
+    OK(petrel_module_new(engine, (const uint8_t *)wat, strlen(wat), &module));
+    size_t n = 0;
+    OK(petrel_module_export_count(module, &n));
+    for (size_t i = 0; i < n; i++) {
+        petrel_str_t name;
+        petrel_externtype_t *et = NULL;
+        OK(petrel_module_export(module, i, &name, &et));
+        if (name.len == 3 && memcmp(name.data, "mem", 3) == 0) {
+            petrel_memorytype_t mt;
+            OK(petrel_externtype_memorytype(et, &mt));
+            CHECK(mt.is_64 && mt.page_size == 65536 && mt.limits.minimum == 1 &&
+                  mt.limits.maximum == 4);
+        } else if (name.len == 5 && memcmp(name.data, "bytes", 5) == 0) {
+            petrel_memorytype_t mt;
+            OK(petrel_externtype_memorytype(et, &mt));
+            CHECK(!mt.is_64 && mt.page_size == 1 && mt.limits.minimum == 3);
+        } else if (name.len == 3 && memcmp(name.data, "tab", 3) == 0) {
+            petrel_tabletype_t tt;
+            OK(petrel_externtype_tabletype(et, &tt));
+            CHECK(tt.is_64 && tt.limits.minimum == 2 && !tt.limits.has_maximum);
+        }
+        petrel_externtype_delete(et);
+    }
+
+    petrel_store_t *store = NULL;
+    OK(petrel_store_new(engine, NULL, NULL, &store));
+    petrel_instance_t inst;
+    OK(petrel_instance_new(store, module, NULL, 0, &inst));
+    petrel_func_t grow = get_func(store, inst, "grow");
+    petrel_func_t load = get_func(store, inst, "load");
+    petrel_valraw_t v[1];
+    memset(v, 0, sizeof v);
+    v[0].i64 = 2;
+    OK(petrel_func_call_raw(store, &grow, v, 1));
+    CHECK(v[0].i64 == 1);
+    v[0].i64 = 5;
+    OK(petrel_func_call_raw(store, &grow, v, 1));
+    CHECK(v[0].i64 == -1);
+    v[0].i64 = (int64_t)(UINT64_C(1) << 32);
+    petrel_error_t *e = petrel_func_call_raw(store, &load, v, 1);
+    CHECK(e != NULL && petrel_trap_code(petrel_error_as_trap(e)) == PETREL_TRAP_MEMORY_OUT_OF_BOUNDS);
+    petrel_error_delete(e);
+
+    petrel_extern_t item;
+    bool found = false;
+    OK(petrel_instance_export_get(store, inst, "mem", 3, &item, &found));
+    petrel_memory_t mem = {item.store_id, item.index};
+    petrel_memorytype_t mt;
+    OK(petrel_memory_type(store, mem, &mt));
+    CHECK(mt.is_64 && mt.limits.minimum == 3 && mt.page_size == 65536);
+    uint64_t pages = 0;
+    OK(petrel_memory_size(store, mem, &pages));
+    CHECK(pages == 3);
+    OK(petrel_instance_export_get(store, inst, "bytes", 5, &item, &found));
+    petrel_memory_t bytes = {item.store_id, item.index};
+    uint64_t old = 0;
+    OK(petrel_memory_grow(store, bytes, 2, &old));
+    CHECK(old == 3);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    OK(petrel_memory_data(store, bytes, &data, &len));
+    CHECK(len == 5);
+
+    /* Host-made memories: a zeroed record (but for its limits) is a 32-bit
+     * memory with 64 KiB pages; 64-bit limits and byte pages by field. */
+    petrel_memorytype_t plain;
+    memset(&plain, 0, sizeof plain);
+    plain.limits.minimum = 1;
+    petrel_memory_t m;
+    OK(petrel_memory_new(store, plain, &m));
+    OK(petrel_memory_type(store, m, &mt));
+    CHECK(!mt.is_64 && mt.page_size == 65536);
+    petrel_memorytype_t big = plain;
+    big.is_64 = true;
+    big.limits.minimum = 2;
+    big.limits.maximum = UINT64_C(1) << 40;
+    big.limits.has_maximum = true;
+    OK(petrel_memory_new(store, big, &m));
+    OK(petrel_memory_type(store, m, &mt));
+    CHECK(mt.is_64 && mt.limits.maximum == (UINT64_C(1) << 40));
+    big.is_64 = false;
+    ERR(petrel_memory_new(store, big, &m), "index space");
+    petrel_memorytype_t odd = plain;
+    odd.page_size = 4096;
+    ERR(petrel_memory_new(store, odd, &m), "invalid page size");
+    odd.page_size = 1;
+    odd.limits.minimum = 7;
+    OK(petrel_memory_new(store, odd, &m));
+    OK(petrel_memory_data(store, m, &data, &len));
+    CHECK(len == 7);
+    petrel_tabletype_t tt;
+    memset(&tt, 0, sizeof tt);
+    tt.element = PETREL_FUNCREF;
+    tt.is_64 = true;
+    tt.limits.minimum = 1;
+    tt.limits.maximum = UINT64_C(1) << 40;
+    tt.limits.has_maximum = true;
+    petrel_val_t null_func;
+    memset(&null_func, 0, sizeof null_func);
+    null_func.kind = PETREL_FUNCREF;
+    petrel_table_t t;
+    OK(petrel_table_new(store, tt, &null_func, &t));
+    petrel_tabletype_t back;
+    OK(petrel_table_type(store, t, &back));
+    CHECK(back.is_64 && back.limits.maximum == (UINT64_C(1) << 40));
+    tt.is_64 = false;
+    ERR(petrel_table_new(store, tt, &null_func, &t), "does not fit in 32 bits");
+
+    OK(petrel_store_delete(store));
+    petrel_module_delete(module);
+    petrel_engine_delete(engine);
+}
+
 int main(void) {
     test_full();
     test_authenticated_modules();
     test_fuel_epoch_limits();
     test_store_used_from_two_threads();
+    test_memory64();
     test_wasi();
     test_wasi_stdin();
     test_wasmtime_parity();

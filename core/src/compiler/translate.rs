@@ -11,32 +11,31 @@
 //! not translated (`unreachable_depth` counts the blocks opened inside it).
 //!
 //! Everything the code needs from the instance comes from `vmctx`, at the
-//! offsets of [`VMOffsets`]. Memory accesses carry no explicit bounds check
-//! when the memory is reserved with a guard region: a fault is the check.
+//! offsets of [`VMOffsets`]. Each memory access gets the bounds check its
+//! memory's [`MemoryPlan`] asks for (see `environ::memory`): none for a
+//! 32-bit memory reserved with a guard region (a fault is the check), one
+//! compare of the index for a reserved 64-bit memory, index plus offset
+//! plus size against the current length otherwise.
 
 use super::{TRAP_BAD_SIGNATURE, TRAP_INDIRECT_CALL_TO_NULL, TRAP_LIBCALL, TRAP_OUT_OF_FUEL};
 use super::{TRAP_TABLE_OUT_OF_BOUNDS, TRAP_UNREACHABLE};
 use crate::config::Config;
 use crate::environ::builtins::{BuiltinFunction, BuiltinType};
 use crate::environ::vmoffsets::{func_ref, memory_definition, store_context, table_definition};
-use crate::environ::{ModuleInfo, VMOffsets};
+use crate::environ::{BoundsCheck, MemoryPlan, ModuleInfo, VMOffsets};
 use crate::types::{FuncType, ValType};
 use anyhow::{Result, bail};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
 use cranelift_codegen::ir::{
-    self, AbiParam, ArgumentPurpose, BlockArg, ExtFuncData, ExternalName, FuncRef, GlobalValueData,
-    InstBuilder, JumpTableData, LibCall, MemFlagsData as MemFlags, SigRef, Signature, TrapCode,
-    Type, UserExternalName, Value, types,
+    self, AbiParam, AliasRegion, AliasRegionData, ArgumentPurpose, BlockArg, ExtFuncData,
+    ExternalName, FuncRef, GlobalValueData, InstBuilder, JumpTableData, LibCall,
+    MemFlagsData as MemFlags, SigRef, Signature, TrapCode, Type, UserExternalName, Value, types,
 };
 use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use std::collections::HashMap;
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
-
-/// Guard region after a reserved 32-bit memory: accesses whose static
-/// offset plus size fits in it need no explicit check.
-pub const MEMORY_GUARD_SIZE: u64 = 2 << 30;
 
 /// What the translator needs to know about the module being compiled.
 pub struct ModuleEnv<'a> {
@@ -153,6 +152,8 @@ pub fn translate_function(
         func_refs: HashMap::new(),
         builtin_sigs: HashMap::new(),
         fuel_pending: 0,
+        heap_region: None,
+        memory_definitions_region: None,
     };
     t.translate(func_index, body, validator)?;
     t.builder.finalize(env.isa.frontend_config());
@@ -175,6 +176,11 @@ pub(super) struct FuncTranslator<'a, 'f> {
     builtin_sigs: HashMap<u32, SigRef>,
     /// Fuel used by operators since the last flush.
     fuel_pending: i64,
+    /// The alias region of every linear memory access, and the one of the
+    /// loads of memories' `base` and `current_length` (see
+    /// [`FuncTranslator::alias_regions`]).
+    heap_region: Option<AliasRegion>,
+    memory_definitions_region: Option<AliasRegion>,
 }
 
 fn block_type(info: &ModuleInfo, ty: BlockType) -> Result<(Vec<Type>, Vec<Type>)> {
@@ -243,6 +249,8 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         });
         self.builder.func.stack_limit = Some(gv_limit);
 
+        self.alias_regions();
+
         let entry = self.builder.create_block();
         self.builder.append_block_params_for_function_params(entry);
         self.builder.switch_to_block(entry);
@@ -302,6 +310,28 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         let rest = ops.get_binary_reader();
         rest.finish_expression(&validator.visitor(rest.original_position()))?;
         Ok(())
+    }
+
+    /// Declares the function's two alias regions. Linear memory lives in
+    /// mappings nothing else points into, and a memory's `base` and
+    /// `current_length` live in its `VMMemoryDefinition`, which only the
+    /// runtime writes (during a call: `memory.grow`, a host function). So a
+    /// store to linear memory cannot change a definition, nor a global, a
+    /// table or the `VMContext` (left in Cranelift's default region), and
+    /// Cranelift may reuse an earlier load of a memory's length or base
+    /// across such stores (in a loop, the load before the loop): a 64-bit
+    /// or explicitly checked memory then costs a compare per access, not a
+    /// load and a compare. Calls still invalidate everything.
+    fn alias_regions(&mut self) {
+        let regions = &mut self.builder.func.dfg.alias_regions;
+        self.heap_region = Some(regions.insert(AliasRegionData {
+            user_id: 0,
+            description: "linear memories".into(),
+        }));
+        self.memory_definitions_region = Some(regions.insert(AliasRegionData {
+            user_id: 1,
+            description: "memory definitions".into(),
+        }));
     }
 
     fn zero(&mut self, ty: Type) -> Value {
@@ -472,94 +502,166 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
 
     // ---- memories ------------------------------------------------------------
 
+    /// How memory `mem` is laid out (the runtime makes the same plan).
+    fn memory_plan(&self, mem: u32) -> MemoryPlan {
+        MemoryPlan::new(
+            &self.env.info.memories[mem as usize],
+            self.env.config.static_memory_guard,
+        )
+    }
+
+    /// Memory `mem`'s index (an `i32` or `i64` operand) as an `i64`.
+    fn memory_index(&mut self, mem: u32, index: Value) -> Value {
+        if self.memory_plan(mem).is_64 {
+            index
+        } else {
+            self.builder.ins().uextend(types::I64, index)
+        }
+    }
+
+    /// Loads the base address of memory `mem` through its definition `def`.
+    fn memory_base(&mut self, mem: u32, def: Value) -> Value {
+        // A base that never moves is loaded once; one that may move is
+        // reloaded after anything that may grow the memory.
+        let flags = if self.memory_plan(mem).base_is_fixed() {
+            readonly()
+        } else {
+            trusted()
+        };
+        let flags = flags.with_alias_region(self.memory_definitions_region);
+        self.builder
+            .ins()
+            .load(types::I64, flags, def, memory_definition::BASE)
+    }
+
+    /// Loads the current length in bytes of a memory through `def`.
+    fn memory_length(&mut self, def: Value) -> Value {
+        let flags = trusted().with_alias_region(self.memory_definitions_region);
+        self.builder
+            .ins()
+            .load(types::I64, flags, def, memory_definition::CURRENT_LENGTH)
+    }
+
     /// Computes the native address of a memory access and the static offset
-    /// to use with it. Checks bounds explicitly where the guard region does
-    /// not cover the access.
+    /// to use with it, emitting the bounds check the memory's plan asks for.
     pub(super) fn mem_addr(
         &mut self,
         memarg: &wasmparser::MemArg,
         size: u32,
     ) -> (Value, i32, MemFlags) {
-        let index = self.pop();
-        let index = self.builder.ins().uextend(types::I64, index);
         let memory = match memarg.target {
             wasmparser::MemArgTarget::Memory(m) => m,
             wasmparser::MemArgTarget::Array(_) => {
-                unreachable!("validated: no GC arrays in Wasm 2.0")
+                unreachable!("validated: no GC arrays")
             }
         };
+        let index = self.pop();
+        let index = self.memory_index(memory, index);
         let def = self.load_vmctx_ptr(self.env.offsets.memory_ptr(memory));
         let offset = memarg.offset;
+        // An access the guard region checks traps through the fault; one
+        // checked here cannot fault.
         let fault_flags = MemFlags::new()
             .with_endianness(ir::Endianness::Little)
-            .with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS));
-        let checked_flags = MemFlags::trusted().with_endianness(ir::Endianness::Little);
-        let guarded = self.env.config.static_memory_guard;
-        let base_flags = if guarded { readonly() } else { trusted() };
-        let base = self
-            .builder
-            .ins()
-            .load(types::I64, base_flags, def, memory_definition::BASE);
-        if guarded && offset + u64::from(size) <= MEMORY_GUARD_SIZE {
-            let addr = self.builder.ins().iadd(base, index);
-            return (addr, offset as i32, fault_flags);
-        }
-        let len = self.builder.ins().load(
-            types::I64,
-            trusted(),
-            def,
-            memory_definition::CURRENT_LENGTH,
-        );
-        // index < 2^32 and offset < 2^32, so this cannot overflow.
-        let end = self
-            .builder
-            .ins()
-            .iadd_imm_s(index, (offset + u64::from(size)) as i64);
-        let oob = self
-            .builder
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThan, end, len);
-        self.builder.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
+            .with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS))
+            .with_alias_region(self.heap_region);
+        let checked_flags = MemFlags::trusted()
+            .with_endianness(ir::Endianness::Little)
+            .with_alias_region(self.heap_region);
+        let plan = self.memory_plan(memory);
+        let check = plan.bounds_check(offset, size);
+        let base = self.memory_base(memory, def);
+        let flags = match check {
+            BoundsCheck::None => fault_flags,
+            BoundsCheck::IndexOnly => {
+                // index <= length, and offset + size fits in the guard.
+                let len = self.memory_length(def);
+                let oob = self
+                    .builder
+                    .ins()
+                    .icmp(IntCC::UnsignedGreaterThan, index, len);
+                self.builder.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
+                fault_flags
+            }
+            BoundsCheck::Full => {
+                let len = self.memory_length(def);
+                match offset.checked_add(u64::from(size)) {
+                    // Past the end of any memory a 64-bit index can name.
+                    None => {
+                        let yes = self.builder.ins().iconst(types::I8, 1);
+                        self.builder.ins().trapnz(yes, TrapCode::HEAP_OUT_OF_BOUNDS);
+                    }
+                    Some(bound) => {
+                        let bound = self.builder.ins().iconst(types::I64, bound as i64);
+                        let end = if plan.is_64 {
+                            // A sum that wraps is out of bounds too.
+                            self.builder.ins().uadd_overflow_trap(
+                                index,
+                                bound,
+                                TrapCode::HEAP_OUT_OF_BOUNDS,
+                            )
+                        } else {
+                            // index < 2^32 and offset < 2^32: no overflow.
+                            self.builder.ins().iadd(index, bound)
+                        };
+                        let oob = self
+                            .builder
+                            .ins()
+                            .icmp(IntCC::UnsignedGreaterThan, end, len);
+                        self.builder.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
+                    }
+                }
+                checked_flags
+            }
+        };
         let addr = self.builder.ins().iadd(base, index);
         if offset <= i32::MAX as u64 {
-            (addr, offset as i32, checked_flags)
+            (addr, offset as i32, flags)
         } else {
             let addr = self.builder.ins().iadd_imm_s(addr, offset as i64);
-            (addr, 0, checked_flags)
+            (addr, 0, flags)
         }
     }
 
     /// Base address and current size in bytes of memory `mem`.
     fn memory_base_and_size(&mut self, mem: u32) -> (Value, Value) {
         let def = self.load_vmctx_ptr(self.env.offsets.memory_ptr(mem));
-        let base_flags = if self.env.config.static_memory_guard {
-            readonly()
-        } else {
-            trusted()
-        };
-        let base = self
-            .builder
-            .ins()
-            .load(types::I64, base_flags, def, memory_definition::BASE);
-        let size = self.builder.ins().load(
-            types::I64,
-            trusted(),
-            def,
-            memory_definition::CURRENT_LENGTH,
-        );
+        let base = self.memory_base(mem, def);
+        let size = self.memory_length(def);
         (base, size)
     }
 
-    /// Traps with `HEAP_OUT_OF_BOUNDS` unless `[start, start + len)` lies
-    /// within `size` bytes. `start` and `len` are zero-extended 32-bit
-    /// values, so their 64-bit sum cannot overflow.
-    fn trap_unless_in_bounds(&mut self, start: Value, len: Value, size: Value) {
-        let end = self.builder.ins().iadd(start, len);
+    /// Traps with `code` unless `[start, start + len)` lies within `size`.
+    /// `start` and `len` are `i64`; when both are zero-extended 32-bit
+    /// values (`wide` false) their sum cannot overflow, otherwise an
+    /// overflowing sum traps too.
+    fn trap_unless_in_bounds(
+        &mut self,
+        start: Value,
+        len: Value,
+        size: Value,
+        wide: bool,
+        code: TrapCode,
+    ) {
+        let end = if wide {
+            self.builder.ins().uadd_overflow_trap(start, len, code)
+        } else {
+            self.builder.ins().iadd(start, len)
+        };
         let oob = self
             .builder
             .ins()
             .icmp(IntCC::UnsignedGreaterThan, end, size);
-        self.builder.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
+        self.builder.ins().trapnz(oob, code);
+    }
+
+    /// `value` (an `i32` or `i64` operand) as an `i64`.
+    fn widen_i64(&mut self, value: Value) -> Value {
+        if self.builder.func.dfg.value_type(value) == types::I64 {
+            value
+        } else {
+            self.builder.ins().uextend(types::I64, value)
+        }
     }
 
     /// Calls a C library function (`memset`, `memmove`) whose address is
@@ -611,8 +713,8 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
 
     // ---- tables ----------------------------------------------------------------
 
-    /// Bounds-checks `index` against table `table` and returns the address
-    /// of the element.
+    /// Bounds-checks `index` (an `i32`, or `i64` for a 64-bit table)
+    /// against table `table` and returns the address of the element.
     fn table_elem_addr(&mut self, table: u32, index: Value, code: u8) -> Value {
         let def = self.load_vmctx_ptr(self.env.offsets.table_ptr(table));
         let len = self.builder.ins().load(
@@ -621,7 +723,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             def,
             table_definition::CURRENT_ELEMENTS,
         );
-        let index = self.builder.ins().uextend(types::I64, index);
+        let index = self.widen_i64(index);
         let oob = self
             .builder
             .ins()
@@ -633,6 +735,21 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             .load(types::I64, trusted(), def, table_definition::BASE);
         let scaled = self.builder.ins().ishl_imm_u(index, 3);
         self.builder.ins().iadd(base, scaled)
+    }
+
+    /// Whether table `table` is indexed with `i64`.
+    fn table_is_64(&self, table: u32) -> bool {
+        self.env.info.tables[table as usize].is_64()
+    }
+
+    /// A 64-bit size or old size from a builtin, as table `table`'s index
+    /// type (-1 stays -1).
+    fn table_result(&mut self, table: u32, value: Value) -> Value {
+        if self.table_is_64(table) {
+            value
+        } else {
+            self.builder.ins().ireduce(types::I32, value)
+        }
     }
 
     // ---- calls -----------------------------------------------------------------
@@ -1144,17 +1261,21 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                     def,
                     table_definition::CURRENT_ELEMENTS,
                 );
-                let v = self.builder.ins().ireduce(types::I32, len);
+                let v = self.table_result(*table, len);
                 self.push(v);
             }
             O::TableGrow { table } => {
                 let (init, delta) = self.pop2();
+                let delta = self.widen_i64(delta);
                 let t = self.builder.ins().iconst(types::I32, i64::from(*table));
                 let v = self.call_builtin(BuiltinFunction::table_grow, &[t, delta, init]);
+                let v = self.table_result(*table, v);
                 self.push(v);
             }
             O::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
+                let dst = self.widen_i64(dst);
+                let len = self.widen_i64(len);
                 let t = self.builder.ins().iconst(types::I32, i64::from(*table));
                 let ok = self.call_builtin(BuiltinFunction::table_fill, &[t, dst, val, len]);
                 self.check_builtin(ok);
@@ -1164,6 +1285,11 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 src_table,
             } => {
                 let (dst, src, len) = self.pop3();
+                let (dst, src, len) = (
+                    self.widen_i64(dst),
+                    self.widen_i64(src),
+                    self.widen_i64(len),
+                );
                 let d = self.builder.ins().iconst(types::I32, i64::from(*dst_table));
                 let s = self.builder.ins().iconst(types::I32, i64::from(*src_table));
                 let ok = self.call_builtin(BuiltinFunction::table_copy, &[d, s, dst, src, len]);
@@ -1171,6 +1297,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             }
             O::TableInit { elem_index, table } => {
                 let (dst, src, len) = self.pop3();
+                let dst = self.widen_i64(dst);
                 let t = self.builder.ins().iconst(types::I32, i64::from(*table));
                 let e = self
                     .builder
@@ -1208,41 +1335,56 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2),
             O::I64Store32 { memarg } => self.store(memarg, 4),
             O::MemorySize { mem } => {
+                let plan = self.memory_plan(*mem);
                 let def = self.load_vmctx_ptr(self.env.offsets.memory_ptr(*mem));
-                let len = self.builder.ins().load(
-                    types::I64,
-                    trusted(),
-                    def,
-                    memory_definition::CURRENT_LENGTH,
-                );
-                let pages = self.builder.ins().ushr_imm_u(len, 16);
-                let v = self.builder.ins().ireduce(types::I32, pages);
+                let len = self.memory_length(def);
+                let pages = self
+                    .builder
+                    .ins()
+                    .ushr_imm_u(len, i64::from(plan.page_size_log2));
+                let v = if plan.is_64 {
+                    pages
+                } else {
+                    self.builder.ins().ireduce(types::I32, pages)
+                };
                 self.push(v);
             }
             O::MemoryGrow { mem } => {
                 let delta = self.pop();
+                let delta = self.widen_i64(delta);
                 let m = self.builder.ins().iconst(types::I32, i64::from(*mem));
                 let v = self.call_builtin(BuiltinFunction::memory_grow, &[m, delta]);
+                let v = if self.memory_plan(*mem).is_64 {
+                    v
+                } else {
+                    // -1 (failure) stays -1.
+                    self.builder.ins().ireduce(types::I32, v)
+                };
                 self.push(v);
             }
             O::MemoryFill { mem } => {
                 let (dst, val, len) = self.pop3();
-                let dst = self.builder.ins().uextend(types::I64, dst);
-                let len = self.builder.ins().uextend(types::I64, len);
+                let wide = self.memory_plan(*mem).is_64;
+                let dst = self.widen_i64(dst);
+                let len = self.widen_i64(len);
                 let (base, size) = self.memory_base_and_size(*mem);
-                self.trap_unless_in_bounds(dst, len, size);
+                self.trap_unless_in_bounds(dst, len, size, wide, TrapCode::HEAP_OUT_OF_BOUNDS);
                 let addr = self.builder.ins().iadd(base, dst);
                 self.call_native(LibCall::Memset, &[addr, val, len]);
             }
             O::MemoryCopy { dst_mem, src_mem } => {
+                // The length is 64-bit only when both memories are.
                 let (dst, src, len) = self.pop3();
-                let dst = self.builder.ins().uextend(types::I64, dst);
-                let src = self.builder.ins().uextend(types::I64, src);
-                let len = self.builder.ins().uextend(types::I64, len);
+                let dst_wide = self.memory_plan(*dst_mem).is_64;
+                let src_wide = self.memory_plan(*src_mem).is_64;
+                let dst = self.widen_i64(dst);
+                let src = self.widen_i64(src);
+                let len = self.widen_i64(len);
                 let (dst_base, dst_size) = self.memory_base_and_size(*dst_mem);
                 let (src_base, src_size) = self.memory_base_and_size(*src_mem);
-                self.trap_unless_in_bounds(src, len, src_size);
-                self.trap_unless_in_bounds(dst, len, dst_size);
+                let code = TrapCode::HEAP_OUT_OF_BOUNDS;
+                self.trap_unless_in_bounds(src, len, src_size, src_wide, code);
+                self.trap_unless_in_bounds(dst, len, dst_size, dst_wide, code);
                 let to = self.builder.ins().iadd(dst_base, dst);
                 let from = self.builder.ins().iadd(src_base, src);
                 self.call_native(LibCall::Memmove, &[to, from, len]);
@@ -1254,7 +1396,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                     .builder
                     .ins()
                     .iconst(types::I32, i64::from(*data_index));
-                let dst = self.builder.ins().uextend(types::I64, dst);
+                let dst = self.widen_i64(dst);
                 let ok = self.call_builtin(BuiltinFunction::memory_init, &[m, d, dst, src, len]);
                 self.check_builtin(ok);
             }

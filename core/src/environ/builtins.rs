@@ -8,7 +8,9 @@
 //!
 //! Every builtin takes the caller's `vmctx` first. Builtins that can fail
 //! return an `i32` that is 1 on success and 0 when a trap is pending; the
-//! JIT code then raises the pending trap.
+//! JIT code then raises the pending trap. Indices and sizes of memories and
+//! tables travel as `i64` whatever the index type (32-bit ones are
+//! zero-extended), so one builtin serves both.
 
 /// Invokes `$mac` with the full builtin list:
 /// `name(param types) -> result type;` where types are `vmctx`, `i32`, `i64`.
@@ -17,20 +19,23 @@
 macro_rules! foreach_builtin_function {
     ($mac:ident) => {
         $mac! {
-            /// `memory.grow`: returns the old size in pages or -1.
-            memory_grow(vmctx, i32, i32) -> i32;
+            /// `memory.grow`: (memory, delta) -> old size in pages or -1
+            /// (64-bit; 32-bit memories extend and wrap).
+            memory_grow(vmctx, i32, i64) -> i64;
             /// `memory.init`: (memory, data segment, dst, src, len).
             memory_init(vmctx, i32, i32, i64, i32, i32) -> i32;
             /// `data.drop`: (data segment).
             data_drop(vmctx, i32) -> i32;
-            /// `table.grow`: (table, delta, init) -> old size or -1.
-            table_grow(vmctx, i32, i32, i64) -> i32;
-            /// `table.fill`: (table, dst, value, len).
-            table_fill(vmctx, i32, i32, i64, i32) -> i32;
-            /// `table.copy`: (dst table, src table, dst, src, len).
-            table_copy(vmctx, i32, i32, i32, i32, i32) -> i32;
+            /// `table.grow`: (table, delta, init) -> old size or -1
+            /// (64-bit; 32-bit tables extend and wrap).
+            table_grow(vmctx, i32, i64, i64) -> i64;
+            /// `table.fill`: (table, dst, value, len); indices 64-bit.
+            table_fill(vmctx, i32, i64, i64, i64) -> i32;
+            /// `table.copy`: (dst table, src table, dst, src, len); indices
+            /// 64-bit.
+            table_copy(vmctx, i32, i32, i64, i64, i64) -> i32;
             /// `table.init`: (table, element segment, dst, src, len).
-            table_init(vmctx, i32, i32, i32, i32, i32) -> i32;
+            table_init(vmctx, i32, i32, i64, i32, i32) -> i32;
             /// `elem.drop`: (element segment).
             elem_drop(vmctx, i32) -> i32;
             /// The epoch deadline was reached: ask the store what to do.

@@ -86,7 +86,7 @@ pub enum ElementMode {
     Active {
         /// Table index.
         table: u32,
-        /// Offset expression (i32).
+        /// Offset expression (i32, or i64 for a 64-bit table).
         offset: ConstExpr,
     },
     /// Only declares functions referenceable by `ref.func`; dropped at once.
@@ -113,7 +113,7 @@ pub enum DataMode {
     Active {
         /// Memory index.
         memory: u32,
-        /// Offset expression (i32).
+        /// Offset expression (i32, or i64 for a 64-bit memory).
         offset: ConstExpr,
     },
 }
@@ -172,11 +172,8 @@ impl ModuleInfo {
     /// the memory's initial size (so instantiation cannot trap on them and
     /// their effect is known without running anything); `None` otherwise.
     pub fn static_data_segments(&self, memory: u32) -> Option<Vec<(usize, &[u8])>> {
-        let initial = self
-            .memories
-            .get(memory as usize)?
-            .minimum()
-            .checked_mul(crate::types::WASM_PAGE_SIZE)?;
+        let ty = self.memories.get(memory as usize)?;
+        let initial = ty.pages_to_bytes(ty.minimum())?;
         let mut segments = Vec::new();
         for seg in &self.data {
             let DataMode::Active { memory: m, offset } = &seg.mode else {
@@ -185,14 +182,16 @@ impl ModuleInfo {
             if *m != memory {
                 continue;
             }
-            let [ConstOp::I32(offset)] = offset.0.as_slice() else {
-                return None;
+            let offset = match offset.0.as_slice() {
+                [ConstOp::I32(offset)] if !ty.is_64() => u64::from(*offset as u32),
+                [ConstOp::I64(offset)] if ty.is_64() => *offset as u64,
+                _ => return None,
             };
-            let offset = u64::from(*offset as u32);
-            if offset + seg.data.len() as u64 > initial {
+            let end = offset.checked_add(seg.data.len() as u64)?;
+            if end > initial {
                 return None;
             }
-            segments.push((offset as usize, seg.data.as_slice()));
+            segments.push((usize::try_from(offset).ok()?, seg.data.as_slice()));
         }
         Some(segments)
     }

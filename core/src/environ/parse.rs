@@ -41,24 +41,33 @@ fn ref_type(ty: wasmparser::RefType) -> Result<RefType> {
 }
 
 fn table_type(ty: &wasmparser::TableType) -> Result<TableType> {
-    if ty.table64 {
-        return unsupported("a 64-bit table");
+    if ty.shared {
+        return unsupported("a shared table");
     }
-    Ok(TableType::new(
-        ref_type(ty.element_type)?,
-        u32::try_from(ty.initial)?,
-        ty.maximum.map(u32::try_from).transpose()?,
-    ))
+    let element = ref_type(ty.element_type)?;
+    Ok(if ty.table64 {
+        TableType::new64(element, ty.initial, ty.maximum)
+    } else {
+        TableType::new(
+            element,
+            u32::try_from(ty.initial)?,
+            ty.maximum.map(u32::try_from).transpose()?,
+        )
+    })
 }
 
 fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryType> {
-    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
-        return unsupported("a 64-bit, shared or custom-page-size memory");
+    if ty.shared {
+        return unsupported("a shared memory");
     }
-    Ok(MemoryType::new(
-        u32::try_from(ty.initial)?,
-        ty.maximum.map(u32::try_from).transpose()?,
-    ))
+    let log2 = ty.page_size_log2.unwrap_or(16);
+    let log2 = u8::try_from(log2).map_err(|_| anyhow!("invalid custom page size 2^{log2}"))?;
+    MemoryType::builder()
+        .min(ty.initial)
+        .max(ty.maximum)
+        .memory64(ty.memory64)
+        .page_size_log2(log2)
+        .build()
 }
 
 fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
@@ -122,6 +131,8 @@ pub(crate) fn wasm_features(cfg: &crate::config::WasmFeatureSet) -> WasmFeatures
     f.set(WasmFeatures::TAIL_CALL, cfg.tail_call);
     f.set(WasmFeatures::MULTI_MEMORY, cfg.multi_memory);
     f.set(WasmFeatures::RELAXED_SIMD, cfg.relaxed_simd && cfg.simd);
+    f.set(WasmFeatures::MEMORY64, cfg.memory64);
+    f.set(WasmFeatures::CUSTOM_PAGE_SIZES, cfg.custom_page_sizes);
     f
 }
 
@@ -313,17 +324,27 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
 }
 
 /// Reads table or memory limits, requiring the 32-bit LEB128 encoding
-/// (at most 5 bytes) of Wasm 2.0. `wasmparser` reads limits as 64-bit
-/// numbers for the memory64 proposal, which would accept overlong
-/// encodings the spec calls malformed.
+/// (at most 5 bytes) for the limits of 32-bit memories and tables.
+/// `wasmparser` reads all limits as 64-bit numbers for the memory64
+/// proposal, which would accept overlong encodings the spec calls
+/// malformed. Runs after the validator accepted the section, so the flags
+/// are known-good: bit 0 a maximum, bit 2 64-bit limits, bit 3 a custom
+/// page size after the limits.
 fn check_limits(reader: &mut wasmparser::BinaryReader<'_>) -> Result<()> {
     let flags = reader.read_u8()?;
-    if flags & 0x04 != 0 {
-        // 64-bit limits: the validator rejects them with a clear message.
-        return Ok(());
-    }
-    reader.read_var_u32()?;
+    let read = |reader: &mut wasmparser::BinaryReader<'_>| -> Result<()> {
+        if flags & 0x04 != 0 {
+            reader.read_var_u64()?;
+        } else {
+            reader.read_var_u32()?;
+        }
+        Ok(())
+    };
+    read(reader)?;
     if flags & 0x01 != 0 {
+        read(reader)?;
+    }
+    if flags & 0x08 != 0 {
         reader.read_var_u32()?;
     }
     Ok(())

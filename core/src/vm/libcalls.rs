@@ -34,15 +34,16 @@ macro_rules! declare_table {
 
 crate::foreach_builtin_function!(declare_table);
 
-/// Runs `f` with the store and calling instance behind `vmctx`.
+/// Runs `f` with the store and calling instance behind `vmctx`; 0 when it
+/// fails (the reason is left pending in the store).
 ///
 /// # Safety
 /// `vmctx` is a live instance `VMContext` whose store pointer was set by
 /// the call that entered wasm.
-unsafe fn with_store(
+unsafe fn with_store<R: Default>(
     vmctx: *mut u8,
-    f: impl FnOnce(&mut dyn VMStore, usize) -> Result<u32, Pending>,
-) -> u32 {
+    f: impl FnOnce(&mut dyn VMStore, usize) -> Result<R, Pending>,
+) -> R {
     // SAFETY: per the contract, the vmctx header holds the store context
     // and the instance index; the store pointer is the exclusive access
     // handed down by the entering call.
@@ -55,7 +56,7 @@ unsafe fn with_store(
             .cast::<usize>();
         match (*ctx).store {
             Some(s) => (s, instance),
-            None => return 0,
+            None => return R::default(),
         }
     };
     // SAFETY: see above.
@@ -67,7 +68,7 @@ unsafe fn with_store(
     };
     // SAFETY: see above; the closure's borrow has ended.
     unsafe { store.as_mut().opaque_mut().set_pending(pending) };
-    0
+    R::default()
 }
 
 mod raw {
@@ -75,27 +76,27 @@ mod raw {
     use crate::libcalls as imp;
 
     macro_rules! entry {
-        ($name:ident($($arg:ident: $ty:ty),*)) => {
+        ($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty) => {
             /// Builtin entry called by compiled code.
             ///
             /// # Safety
             /// Called only by compiled code with its own live `vmctx`.
-            pub unsafe extern "C" fn $name(vmctx: *mut u8, $($arg: $ty),*) -> u32 {
+            pub unsafe extern "C" fn $name(vmctx: *mut u8, $($arg: $ty),*) -> $ret {
                 // SAFETY: compiled code passes its own live vmctx.
                 unsafe { with_store(vmctx, |store, instance| imp::$name(store, instance, $($arg),*)) }
             }
         };
     }
 
-    entry!(memory_grow(mem: u32, delta: u32));
-    entry!(memory_init(mem: u32, data: u32, dst: u64, src: u32, len: u32));
-    entry!(data_drop(data: u32));
-    entry!(table_grow(table: u32, delta: u32, init: u64));
-    entry!(table_fill(table: u32, dst: u32, val: u64, len: u32));
-    entry!(table_copy(dst_table: u32, src_table: u32, dst: u32, src: u32, len: u32));
-    entry!(table_init(table: u32, elem: u32, dst: u32, src: u32, len: u32));
-    entry!(elem_drop(elem: u32));
-    entry!(epoch_interrupt());
+    entry!(memory_grow(mem: u32, delta: u64) -> u64);
+    entry!(memory_init(mem: u32, data: u32, dst: u64, src: u32, len: u32) -> u32);
+    entry!(data_drop(data: u32) -> u32);
+    entry!(table_grow(table: u32, delta: u64, init: u64) -> u64);
+    entry!(table_fill(table: u32, dst: u64, val: u64, len: u64) -> u32);
+    entry!(table_copy(dst_table: u32, src_table: u32, dst: u64, src: u64, len: u64) -> u32);
+    entry!(table_init(table: u32, elem: u32, dst: u64, src: u32, len: u32) -> u32);
+    entry!(elem_drop(elem: u32) -> u32);
+    entry!(epoch_interrupt() -> u32);
 }
 
 /// Float helpers Cranelift calls by address on CPUs without SSE4.1.
@@ -224,7 +225,7 @@ mod tests {
             unsafe {
                 // memory.grow returns the old size, or -1 past the maximum.
                 assert_eq!((b.memory_grow)(vmctx, 0, 1), 1);
-                assert_eq!((b.memory_grow)(vmctx, 0, 5), u32::MAX);
+                assert_eq!((b.memory_grow)(vmctx, 0, 5), u64::MAX);
                 assert!(take_pending().is_none());
                 // memory.init copies from the segment; out of bounds traps.
                 assert_eq!((b.memory_init)(vmctx, 0, 0, 10, 1, 3), 1);
@@ -246,7 +247,7 @@ mod tests {
                 assert_eq!((b.table_copy)(vmctx, 1, 0, 3, 0, 2), 0);
                 assert!(trap(TableOutOfBounds));
                 assert_eq!((b.table_grow)(vmctx, 0, 3, 0), 2);
-                assert_eq!((b.table_grow)(vmctx, 0, 6, 0), u32::MAX);
+                assert_eq!((b.table_grow)(vmctx, 0, 6, 0), u64::MAX);
                 assert_eq!((b.table_fill)(vmctx, 0, 4, 0, 1), 1);
                 assert_eq!((b.table_fill)(vmctx, 0, 4, 0, 2), 0);
                 assert!(trap(TableOutOfBounds));

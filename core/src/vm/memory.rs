@@ -1,24 +1,29 @@
-//! Linear memories.
+//! Linear memories, laid out as `environ::memory` plans them.
 //!
-//! A *static* memory reserves its whole 4 GiB index space plus a 2 GiB
-//! guard region up front, all inaccessible, and makes pages accessible as
-//! it grows. Its base never moves, so compiled code needs no bounds checks
-//! for accesses whose offset fits in the guard: anything out of bounds
-//! faults, and the fault becomes a trap.
+//! A *static* memory reserves 4 GiB of address space plus a 2 GiB guard
+//! region up front, all inaccessible, and makes pages accessible as it
+//! grows. Its base never moves, so compiled code needs no bounds checks
+//! for 32-bit accesses whose offset fits in the guard (64 KiB pages): the
+//! fault is the check, and the fault becomes a trap.
 //!
 //! A *dynamic* memory maps just what it needs; growing past its capacity
 //! moves it, and compiled code checks every access against the current
 //! length.
 //!
+//! The accessible part of a static memory is its size rounded up to the
+//! host's page: with byte-sized pages (custom-page-sizes) a few bytes past
+//! the size are readable, which is why compiled code checks such memories
+//! explicitly.
+//!
 //! Compiled code reads `base` and `current_length` from a
 //! [`VMMemoryDefinition`] this type owns at a stable heap address.
 
 use super::cow::MemoryImage;
-use super::mmap::Mmap;
+use super::mmap::{Mmap, page_size};
 use super::vmcontext::VMMemoryDefinition;
-use crate::compiler::translate::MEMORY_GUARD_SIZE;
-use crate::types::{MemoryType, WASM_PAGE_SIZE, WASM32_MAX_PAGES};
-use anyhow::{Result, bail};
+use crate::environ::memory::{GUARD_SIZE, MemoryPlan, MemoryStyle, STATIC_RESERVATION};
+use crate::types::MemoryType;
+use anyhow::{Context, Result, bail};
 use std::ptr::NonNull;
 
 /// One linear memory and the definition compiled code reads.
@@ -26,7 +31,10 @@ pub struct LinearMemory {
     mmap: Mmap,
     definition: NonNull<VMMemoryDefinition>,
     ty: MemoryType,
-    is_static: bool,
+    plan: MemoryPlan,
+    /// Bytes made accessible from the start of a static memory's
+    /// reservation: the size rounded up to the host's page.
+    accessible: usize,
 }
 
 // SAFETY: the memory exclusively owns its mapping and its definition; the
@@ -35,10 +43,16 @@ unsafe impl Send for LinearMemory {}
 // SAFETY: shared access only reads (`&self` methods never write).
 unsafe impl Sync for LinearMemory {}
 
+/// `bytes` rounded up to the host's page, if that fits.
+fn round_to_host_page(bytes: usize) -> Option<usize> {
+    bytes.checked_next_multiple_of(page_size())
+}
+
 impl LinearMemory {
-    /// Creates a memory of `ty.minimum()` pages, zeroed.
-    pub fn new(ty: MemoryType, is_static: bool) -> Result<LinearMemory> {
-        LinearMemory::with_image(ty, is_static, None)
+    /// Creates a memory of `ty.minimum()` pages, zeroed, laid out for an
+    /// engine whose `static_memory_guard` is `static_memory_guard`.
+    pub fn new(ty: MemoryType, static_memory_guard: bool) -> Result<LinearMemory> {
+        LinearMemory::with_image(ty, static_memory_guard, None)
     }
 
     /// Creates a memory of `ty.minimum()` pages whose initial contents are
@@ -46,29 +60,50 @@ impl LinearMemory {
     /// static memory and must lie within the initial size.
     pub fn with_image(
         ty: MemoryType,
-        is_static: bool,
+        static_memory_guard: bool,
         image: Option<&MemoryImage>,
     ) -> Result<LinearMemory> {
-        if ty.minimum() > WASM32_MAX_PAGES {
-            bail!("memory minimum of {} pages is too large", ty.minimum());
-        }
-        let initial = (ty.minimum() * WASM_PAGE_SIZE) as usize;
-        let mut mmap = if is_static {
-            let mut m =
-                Mmap::reserve((WASM32_MAX_PAGES * WASM_PAGE_SIZE + MEMORY_GUARD_SIZE) as usize)?;
-            m.make_accessible(0, initial)?;
-            if let Some(image) = image {
-                if image.offset() + image.len() > initial {
-                    bail!("the memory image does not fit in the initial memory");
-                }
-                m.map_image(image)?;
-            }
-            m
-        } else if image.is_some() {
-            bail!("a memory image needs a static memory");
-        } else {
-            Mmap::accessible(initial)?
+        let plan = MemoryPlan::new(&ty, static_memory_guard);
+        let too_large = || {
+            format!(
+                "memory minimum of {} pages of {} bytes is too large",
+                ty.minimum(),
+                ty.page_size()
+            )
         };
+        if ty.minimum() > ty.absolute_maximum_pages() {
+            bail!("{}", too_large());
+        }
+        let initial = ty
+            .pages_to_bytes(ty.minimum())
+            .and_then(|b| usize::try_from(b).ok())
+            .with_context(too_large)?;
+        let (mmap, accessible) = match plan.style {
+            MemoryStyle::Static => {
+                if initial as u64 > STATIC_RESERVATION {
+                    bail!("{}", too_large());
+                }
+                let mut m = Mmap::reserve((STATIC_RESERVATION + GUARD_SIZE) as usize)?;
+                let accessible = round_to_host_page(initial).with_context(too_large)?;
+                m.make_accessible(0, accessible)?;
+                if let Some(image) = image {
+                    if image.offset() + image.len() > initial {
+                        bail!("the memory image does not fit in the initial memory");
+                    }
+                    m.map_image(image)?;
+                }
+                (m, accessible)
+            }
+            MemoryStyle::Dynamic => {
+                if image.is_some() {
+                    bail!("a memory image needs a static memory");
+                }
+                let m = Mmap::accessible(initial).with_context(too_large)?;
+                let len = m.len();
+                (m, len)
+            }
+        };
+        let mut mmap = mmap;
         let base = if mmap.is_empty() {
             NonNull::dangling().as_ptr()
         } else {
@@ -82,13 +117,19 @@ impl LinearMemory {
             mmap,
             definition,
             ty,
-            is_static,
+            plan,
+            accessible,
         })
     }
 
     /// The memory's type as created.
     pub fn ty(&self) -> MemoryType {
         self.ty
+    }
+
+    /// How the memory is laid out.
+    pub fn plan(&self) -> MemoryPlan {
+        self.plan
     }
 
     /// The definition compiled code reads; valid as long as `self`.
@@ -103,9 +144,9 @@ impl LinearMemory {
         unsafe { self.definition.as_ref().current_length }
     }
 
-    /// Current size in pages.
+    /// Current size in pages (of the memory's page size).
     pub fn pages(&self) -> u64 {
-        self.byte_size() as u64 / WASM_PAGE_SIZE
+        self.byte_size() as u64 >> self.ty.page_size_log2()
     }
 
     /// Address of byte 0.
@@ -140,34 +181,63 @@ impl LinearMemory {
     /// Zeroes the range `image` covers (for an instantiation that failed
     /// before its data segments would have run).
     pub fn clear_image(&mut self, image: &MemoryImage) -> Result<()> {
-        if !self.is_static || image.offset() + image.len() > self.byte_size() {
+        if self.plan.style != MemoryStyle::Static || image.offset() + image.len() > self.byte_size()
+        {
             bail!("the memory image is not part of this memory");
         }
         self.mmap.zero_range(image.offset(), image.len())
     }
 
     /// Grows to `new_pages` pages. The caller has checked the maximum and
-    /// any resource limiter; this fails only when the host is out of memory.
+    /// any resource limiter; this fails when the layout cannot hold that
+    /// many bytes or the host is out of memory, leaving the memory as it
+    /// was.
     pub fn grow_to(&mut self, new_pages: u64) -> Result<()> {
         let old = self.byte_size();
-        let new = (new_pages * WASM_PAGE_SIZE) as usize;
+        let Some(new) = self
+            .ty
+            .pages_to_bytes(new_pages)
+            .and_then(|b| usize::try_from(b).ok())
+        else {
+            bail!("{new_pages} pages do not fit in the address space");
+        };
         if new <= old {
             return Ok(());
         }
-        if self.is_static {
-            self.mmap.make_accessible(old, new - old)?;
-        } else if new > self.mmap.len() {
-            // Move to a larger mapping with room to grow again.
-            let capacity = new
-                .max(self.mmap.len().saturating_mul(2))
-                .min((WASM32_MAX_PAGES * WASM_PAGE_SIZE) as usize);
-            let mut bigger = Mmap::accessible(capacity)?;
-            // SAFETY: both mappings are accessible for `old` bytes and are
-            // distinct allocations.
-            unsafe {
-                std::ptr::copy_nonoverlapping(self.mmap.as_ptr(), bigger.as_mut_ptr(), old);
+        match self.plan.style {
+            MemoryStyle::Static => {
+                if new as u64 > STATIC_RESERVATION {
+                    bail!("a static memory holds at most {STATIC_RESERVATION} bytes");
+                }
+                let Some(want) = round_to_host_page(new) else {
+                    bail!("{new} bytes do not fit in the address space");
+                };
+                if want > self.accessible {
+                    self.mmap
+                        .make_accessible(self.accessible, want - self.accessible)?;
+                    self.accessible = want;
+                }
             }
-            self.mmap = bigger;
+            MemoryStyle::Dynamic if new > self.mmap.len() => {
+                // Move to a larger mapping with room to grow again (never
+                // past what the type allows).
+                let limit = self.ty.maximum_bytes().unwrap_or(u64::MAX).min(
+                    self.ty
+                        .pages_to_bytes(self.ty.absolute_maximum_pages())
+                        .unwrap_or(u64::MAX),
+                );
+                let limit = usize::try_from(limit).unwrap_or(usize::MAX).max(new);
+                let capacity = new.max(self.mmap.len().saturating_mul(2)).min(limit);
+                let mut bigger = Mmap::accessible(capacity)?;
+                // SAFETY: both mappings are accessible for `old` bytes and
+                // are distinct allocations.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(self.mmap.as_ptr(), bigger.as_mut_ptr(), old);
+                }
+                self.accessible = bigger.len();
+                self.mmap = bigger;
+            }
+            MemoryStyle::Dynamic => {}
         }
         let base = self.mmap.as_mut_ptr();
         // SAFETY: `definition` is owned by `self` (leaked Box) and `&mut
@@ -204,6 +274,39 @@ mod tests {
         assert_eq!(m.pages(), 3);
         assert_eq!(m.as_slice()[100], 7);
         assert_eq!(m.as_slice()[3 * 65536 - 1], 0);
+    }
+
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "needs an address-space reservation (mmap), which Miri cannot emulate"
+    )]
+    fn byte_pages_grow_by_bytes_and_stay_zeroed() {
+        let ty = MemoryType::builder()
+            .min(3)
+            .page_size_log2(0)
+            .build()
+            .unwrap();
+        let mut m = LinearMemory::new(ty, true).unwrap();
+        assert_eq!(m.byte_size(), 3);
+        assert_eq!(m.pages(), 3);
+        m.as_mut_slice()[2] = 1;
+        m.grow_to(page_size() as u64 + 5).unwrap();
+        assert_eq!(m.pages(), page_size() as u64 + 5);
+        assert_eq!(m.as_slice()[2], 1);
+        assert!(m.as_slice()[3..].iter().all(|b| *b == 0));
+    }
+
+    #[test]
+    fn dynamic_64_bit_memory_grows_past_its_mapping() {
+        let mut m = LinearMemory::new(MemoryType::new64(1, None), true).unwrap();
+        assert_eq!(m.plan().style, MemoryStyle::Dynamic);
+        m.as_mut_slice()[7] = 3;
+        m.grow_to(3).unwrap();
+        assert_eq!(m.byte_size(), 3 * 65536);
+        assert_eq!(m.as_slice()[7], 3);
+        assert!(m.grow_to(u64::MAX).is_err());
+        assert_eq!(m.byte_size(), 3 * 65536);
     }
 
     #[test]

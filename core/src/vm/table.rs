@@ -41,10 +41,11 @@ impl Table {
     /// Creates a table of `ty.minimum()` elements, each `init`; `None` when
     /// that many cannot be allocated (see [`MAX_TABLE_ELEMENTS`]).
     pub fn new(ty: TableType, init: usize) -> Option<Table> {
-        let elements = NonNull::from(Box::leak(allocate(ty.minimum() as usize, init)?));
+        let len = usize::try_from(ty.minimum()).ok()?;
+        let elements = NonNull::from(Box::leak(allocate(len, init)?));
         let definition = NonNull::from(Box::leak(Box::new(VMTableDefinition {
             base: elements.as_ptr().cast::<usize>(),
-            current_elements: ty.minimum() as usize,
+            current_elements: len,
         })));
         Some(Table {
             elements,
@@ -78,18 +79,21 @@ impl Table {
     }
 
     /// Number of elements.
-    pub fn size(&self) -> u32 {
-        self.elements().len() as u32
+    pub fn size(&self) -> u64 {
+        self.elements().len() as u64
     }
 
     /// Element `index`, if in bounds.
-    pub fn get(&self, index: u32) -> Option<usize> {
-        self.elements().get(index as usize).copied()
+    pub fn get(&self, index: u64) -> Option<usize> {
+        self.elements().get(usize::try_from(index).ok()?).copied()
     }
 
     /// Sets element `index`; false when out of bounds.
-    pub fn set(&mut self, index: u32, value: usize) -> bool {
-        match self.elements_mut().get_mut(index as usize) {
+    pub fn set(&mut self, index: u64, value: usize) -> bool {
+        let Ok(index) = usize::try_from(index) else {
+            return false;
+        };
+        match self.elements_mut().get_mut(index) {
             Some(slot) => {
                 *slot = value;
                 true
@@ -102,12 +106,18 @@ impl Table {
     /// unchanged, when that many cannot be allocated (see
     /// [`MAX_TABLE_ELEMENTS`]). The caller has checked the maximum and any
     /// limiter.
-    pub fn grow(&mut self, delta: u32, init: usize) -> bool {
+    pub fn grow(&mut self, delta: u64, init: usize) -> bool {
         if delta == 0 {
             return true;
         }
         let old = self.elements();
-        let Some(mut grown) = allocate(old.len() + delta as usize, init) else {
+        let Some(len) = usize::try_from(delta)
+            .ok()
+            .and_then(|d| d.checked_add(old.len()))
+        else {
+            return false;
+        };
+        let Some(mut grown) = allocate(len, init) else {
             return false;
         };
         grown[..old.len()].copy_from_slice(old);
@@ -163,8 +173,9 @@ mod tests {
     fn growth_and_creation_past_the_limit_fail_cleanly() {
         let max = MAX_TABLE_ELEMENTS as u32;
         let mut t = Table::new(TableType::new(RefType::FuncRef, 3, None), 1).unwrap();
-        assert!(!t.grow(u32::MAX - 3, 0));
-        assert!(!t.grow(max, 0));
+        assert!(!t.grow(u64::from(u32::MAX - 3), 0));
+        assert!(!t.grow(max.into(), 0));
+        assert!(!t.grow(u64::MAX, 0));
         assert_eq!(t.elements(), &[1, 1, 1]);
         // SAFETY: reading the definition owned by `t` while `t` is alive.
         let def = unsafe { &*t.definition() };
