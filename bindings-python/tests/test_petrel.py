@@ -262,7 +262,7 @@ def test_host_memory_types_64_bit_and_byte_pages() -> None:
     store = Store(engine)
     m64 = Memory(store, MemoryType(Limits(1, 2**40), is_64=True))
     assert m64.type(store) == MemoryType(Limits(1, 2**40), is_64=True)
-    with pytest.raises(PetrelError, match="index space"):
+    with pytest.raises(PetrelError, match="too large for this memory type.s index type"):
         Memory(store, MemoryType(Limits(1, 2**40)))
     small = Memory(store, MemoryType(Limits(3, 10), page_size_log2=0))
     assert small.size(store) == 3 and small.data_len(store) == 3

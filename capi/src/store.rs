@@ -207,10 +207,14 @@ pub unsafe extern "C" fn petrel_store_new(
             owner: AtomicUsize::new(0),
             caller: Cell::new(std::ptr::null_mut()),
         });
+        // `gate` is set below, from the Box in its final place: a pointer
+        // taken before the Box moves would not be derived from the moved
+        // Box, and writing through it (the Cell) would invalidate the Box
+        // under the aliasing model (Miri, Tree Borrows).
         let data = StoreData {
             user,
             limits: StoreLimits::default(),
-            gate: &*gate,
+            gate: std::ptr::null(),
             wrapper: std::ptr::null_mut(),
             wasi: None,
             wasi_stdout: None,
@@ -224,8 +228,11 @@ pub unsafe extern "C" fn petrel_store_new(
             id,
         }));
         // SAFETY: just made, not shared yet.
+        let gate: *const Gate = unsafe { &*(*wrapper).gate };
+        // SAFETY: as above.
         if let Some(st) = unsafe { &mut *(*wrapper).store.get() } {
             st.data_mut().wrapper = wrapper;
+            st.data_mut().gate = gate;
         }
         out.set(wrapper);
         Ok(())

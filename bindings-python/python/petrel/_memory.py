@@ -12,8 +12,6 @@ from ._managed import Handle
 from ._store import Store, StoreLike, store_objects, store_pointer
 from ._types import MemoryType
 
-PAGE_SIZE = 1 << 16
-
 
 class Memory(Handle):
     """A linear memory. ``buffer(store)`` is a zero-copy ``memoryview``.
@@ -43,19 +41,17 @@ class Memory(Handle):
         """The memory's type (with its current limits)."""
         return MemoryType._from_c(ll.memory_type(store_pointer(store), self._c[0]))
 
+    def page_size(self, store: StoreLike) -> int:
+        """The memory's page size in bytes: 65536, or 1."""
+        return self.type(store).page_size
+
+    def page_size_log2(self, store: StoreLike) -> int:
+        """The log2 of the memory's page size: 16, or 0."""
+        return self.type(store).page_size_log2
+
     def size(self, store: StoreLike) -> int:
         """Size in pages of the memory's page size (64 KiB, or 1 byte)."""
         return ll.memory_size(store_pointer(store), self._c[0])
-
-    def page_size(self, store: StoreLike) -> int:
-        """The page size in bytes: 65536."""
-        store_pointer(store)
-        return PAGE_SIZE
-
-    def page_size_log2(self, store: StoreLike) -> int:
-        """The page size's log2: 16."""
-        store_pointer(store)
-        return 16
 
     def grow(self, store: StoreLike, delta: int) -> int:
         """Grows by ``delta`` pages; returns the old size in pages

@@ -146,9 +146,7 @@ class MemoryType:
     of one raises ``PetrelError``.
     """
 
-    def __init__(
-        self, limits: Limits, is_64: bool = False, shared: bool = False, page_size_log2: int = 16
-    ) -> None:
+    def __init__(self, limits: Limits, is_64: bool = False, shared: bool = False, page_size_log2: int = 16) -> None:
         if not isinstance(limits, Limits):
             raise ArgumentTypeError(f"expected Limits, got {type(limits).__name__}")
         if page_size_log2 not in (0, 16):
