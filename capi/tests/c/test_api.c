@@ -1237,7 +1237,7 @@ static void test_wasmtime_parity(void) {
 
     /* Count limits. */
     OK(petrel_store_limits(store, -1, -1, -1, -1, 0));
-    petrel_memorytype_t mt = {{1, 0, false}};
+    petrel_memorytype_t mt = {{1, 0, false}, false, 0};
     petrel_memory_t mem;
     ERR(petrel_memory_new(store, mt, &mem), "memory count");
 
