@@ -277,10 +277,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(
-        miri,
-        ignore = "needs an address-space reservation (mmap), which Miri cannot emulate"
-    )]
     fn byte_pages_grow_by_bytes_and_stay_zeroed() {
         let ty = MemoryType::builder()
             .min(3)
