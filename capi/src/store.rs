@@ -423,27 +423,8 @@ pub unsafe extern "C" fn petrel_store_limiter(
     table_elements: i64,
     instances: i64,
 ) -> *mut petrel_error_t {
-    guard(|| {
-        let mut b = StoreLimitsBuilder::new();
-        if let Ok(n) = usize::try_from(memory_size) {
-            b = b.memory_size(n);
-        }
-        if let Ok(n) = usize::try_from(table_elements) {
-            b = b.table_elements(n);
-        }
-        if let Ok(n) = usize::try_from(instances) {
-            b = b.instances(n);
-        }
-        let limits = b.build();
-        // SAFETY: live per the precondition.
-        unsafe {
-            with_store(store, |mut cx| {
-                cx.data_mut().limits = limits;
-                cx.limiter(|d: &mut StoreData| &mut d.limits);
-                Ok(())
-            })
-        }
-    })
+    // SAFETY: forwarded precondition; no table or memory count limit.
+    unsafe { petrel_store_limits(store, memory_size, table_elements, instances, -1, -1) }
 }
 
 /// Caps the store's resources like `petrel_store_limiter`, plus the number
