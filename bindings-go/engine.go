@@ -158,6 +158,8 @@ func (c *Config) GenerateModuleKey() ([]byte, error) {
 type Engine struct {
 	mu  sync.RWMutex
 	ptr *C.petrel_engine_t
+	// ownNeed is the own stack its calls need (ownstack.go).
+	ownNeed uintptr
 }
 
 // NewEngine creates an engine with the default configuration.
@@ -186,7 +188,7 @@ func newEngine(config *C.petrel_config_t) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{ptr: ptr}
+	e := &Engine{ptr: ptr, ownNeed: ownStackNeed(ptr)}
 	runtime.SetFinalizer(e, (*Engine).Close)
 	return e, nil
 }

@@ -34,21 +34,46 @@ import "C"
 import (
 	"runtime"
 	"unsafe"
+
+	"github.com/petrel-runtime/petrel/bindings-go/internal/stackcall"
 )
 
-// bitsOf is v's raw form: its bytes in the low bytes of a uint64.
+// bitsOf is v's raw form: its bytes in the low bytes of a uint64. (It
+// reads v at its own size and widens: writing v into a zeroed uint64 and
+// reading that back makes the CPU wait for two stores to merge.)
 func bitsOf[T Number](v T) uint64 {
-	var u uint64
-	*(*T)(unsafe.Pointer(&u)) = v
-	return u
+	if unsafe.Sizeof(v) == 4 {
+		return uint64(*(*uint32)(unsafe.Pointer(&v)))
+	}
+	return *(*uint64)(unsafe.Pointer(&v))
 }
 
 // fromBits reads a T from the low bytes of a raw value.
 func fromBits[T Number](u uint64) T { return *(*T)(unsafe.Pointer(&u)) }
 
 // call3 calls h in store with up to three arguments given as raw bits;
-// n is the larger of the parameter and result counts (at least 1).
-func call3(store Storelike, h *C.petrel_func_t, n int, a, b, c uint64) (uint64, error) {
+// n is the larger of the parameter and result counts (at least 1). With
+// own, the call runs on an own stack when the store allows it
+// (ownstack.go): in the common case one assembly call, with nothing but a
+// refusal or an error left to ownCallSlow.
+func call3(store Storelike, h *C.petrel_func_t, n int, a, b, c uint64, own bool) (uint64, error) {
+	if s := ownStore(store); own && s != nil {
+		need := s.engine.ownNeed
+		e, r := stackcall.Call(ownEntryAddr, unsafe.Pointer(s.storePtr()), unsafe.Pointer(h), need|uintptr(n), uintptr(a), uintptr(b), uintptr(c))
+		runtime.KeepAlive(s)
+		runtime.KeepAlive(h)
+		if e == nil {
+			return uint64(r), nil
+		}
+		if bits, err, ok := ownCallSlow(s, h, need, n, a, b, c, e); ok {
+			return bits, err
+		}
+	}
+	return cgoCall3(store, h, n, a, b, c)
+}
+
+// cgoCall3 is call3 through cgo.
+func cgoCall3(store Storelike, h *C.petrel_func_t, n int, a, b, c uint64) (uint64, error) {
 	st := uintptr(unsafe.Pointer(store.storePtr()))
 	r := C.petrel_go_call3(C.uintptr_t(st), h.store_id, h.index, C.size_t(n), C.uint64_t(a), C.uint64_t(b), C.uint64_t(c))
 	runtime.KeepAlive(store)

@@ -46,19 +46,46 @@ func (f *Func) classify(ty *FuncType) bool {
 func (f *Func) callScalar(store Storelike, ty *FuncType, n int, args []any) (out any, err error, ok bool) {
 	var bits [3]uint64
 	for i, a := range args {
-		var raw rawVal
-		if !writeNumber(ty.params[i], a, &raw) {
+		b, ok := numberBits(ty.params[i], a)
+		if !ok {
 			return nil, nil, false
 		}
-		bits[i] = *(*uint64)(unsafePointer(&raw))
+		bits[i] = b
 	}
-	u, err := call3(store, &f.h, n, bits[0], bits[1], bits[2])
+	u, err := call3(store, &f.h, n, bits[0], bits[1], bits[2], ownStackOrdinary)
 	if err != nil || len(ty.results) == 0 {
 		return nil, err, true
 	}
-	var raw rawVal
-	*(*uint64)(unsafePointer(&raw)) = u
-	return resultValue(nil, ty.results[0], &raw), nil, true
+	return numberFromBits(ty.results[0], u), nil, true
+}
+
+// numberBits is the raw form of a plain Go number of the parameter's kind
+// (the common case of Call); ok is false for anything else.
+func numberBits(k ValKind, a any) (bits uint64, ok bool) {
+	switch x := a.(type) {
+	case int32:
+		return uint64(uint32(x)), k == KindI32
+	case int64:
+		return uint64(x), k == KindI64
+	case float32:
+		return uint64(math.Float32bits(x)), k == KindF32
+	case float64:
+		return math.Float64bits(x), k == KindF64
+	}
+	return 0, false
+}
+
+// numberFromBits is the Go value of a numeric result's raw form.
+func numberFromBits(k ValKind, u uint64) any {
+	switch k {
+	case KindI32:
+		return int32(uint32(u))
+	case KindI64:
+		return int64(u)
+	case KindF32:
+		return math.Float32frombits(uint32(u))
+	}
+	return math.Float64frombits(u)
 }
 
 func (f *Func) externHandle() C.petrel_extern_t {
@@ -255,6 +282,7 @@ func newHostFunc(store Storelike, h *hostFunc) (*Func, error) {
 		handles.remove(idx)
 		return nil, err
 	}
+	markReachesGo(store)
 	f := &Func{h: fn}
 	f.ty.Store(h.ty)
 	return f, nil

@@ -8,6 +8,7 @@ import "C"
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Linker resolves a module's imports by (module, name).
@@ -15,6 +16,9 @@ type Linker struct {
 	mu     sync.RWMutex
 	ptr    *C.petrel_linker_t
 	engine *Engine
+	// hasHost is set once the linker defines a Go host function or WASI:
+	// a store it instantiates into may then call back into Go.
+	hasHost atomic.Bool
 }
 
 // NewLinker creates an empty linker for engine.
@@ -93,8 +97,10 @@ func (l *Linker) defineHost(module, name string, h *hostFunc) error {
 	})
 	if err != nil {
 		handles.remove(idx)
+		return err
 	}
-	return err
+	l.hasHost.Store(true)
+	return nil
 }
 
 // FuncWrap defines module::name as a host function made from a Go function
@@ -128,11 +134,15 @@ func (l *Linker) DefineInstance(store Storelike, module string, instance *Instan
 // DefineWasi defines every function of wasi_snapshot_preview1; each works
 // on the WASI configuration of the store it runs in (Store.SetWasi).
 func (l *Linker) DefineWasi() error {
+	l.hasHost.Store(true)
 	return l.with(cLinkerDefineWasi)
 }
 
 // Instantiate instantiates module in store, resolving imports by name.
 func (l *Linker) Instantiate(store Storelike, module *Module) (*Instance, error) {
+	if l.hasHost.Load() {
+		markReachesGo(store)
+	}
 	var inst C.petrel_instance_t
 	err := l.with(func(p *C.petrel_linker_t) error {
 		return module.with(func(m *C.petrel_module_t) error {
@@ -151,6 +161,9 @@ func (l *Linker) Instantiate(store Storelike, module *Module) (*Instance, error)
 // Get returns the item defined as module::name, placed in store, and
 // whether there is one.
 func (l *Linker) Get(store Storelike, module, name string) (*Extern, bool) {
+	if l.hasHost.Load() {
+		markReachesGo(store)
+	}
 	var item C.petrel_extern_t
 	var found bool
 	err := l.with(func(p *C.petrel_linker_t) error {

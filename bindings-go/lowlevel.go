@@ -738,6 +738,19 @@ func cEngineIncrementEpoch(engine *C.petrel_engine_t) error {
 	return err
 }
 
+// cEngineMaxWasmStack calls petrel_engine_max_wasm_stack: the most stack, in bytes, wasm may use in one call from the host
+// (`petrel_config_max_wasm_stack`; 512 KiB by default). An embedder that
+// calls wasm on a stack of its own makes it at least this large, plus room
+// for the host's own frames.
+//
+// # Safety
+// `engine` is a live engine; `bytes_out` is writable.
+func cEngineMaxWasmStack(engine *C.petrel_engine_t) (uint, error) {
+	var bytesOut C.size_t
+	err := takeError(C.petrel_engine_max_wasm_stack(engine, &bytesOut))
+	return uint(bytesOut), err
+}
+
 // cEngineDelete calls petrel_engine_delete: frees an engine. Modules and stores made with it keep working. NULL
 // is ignored.
 //

@@ -8,6 +8,7 @@ import "C"
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -27,6 +28,9 @@ type Store struct {
 	id     uint64
 	engine *Engine
 	data   *storeData
+	// noOwnStack holds the reasons (reachesGo, ownOff) that rule out
+	// own-stack calls into the store (ownstack.go); 0 allows them.
+	noOwnStack atomic.Uint32
 }
 
 // storeData is the Go side of the store's C data pointer: the registry

@@ -74,7 +74,7 @@ func NewTypedFunc0[R Number](store Storelike, f *Func) (*TypedFunc0[R], error) {
 
 // Call calls the function.
 func (t *TypedFunc0[R]) Call(store Storelike) (R, error) {
-	u, err := call3(store, &t.c.h, 1, 0, 0, 0)
+	u, err := call3(store, &t.c.h, 1, 0, 0, 0, true)
 	return fromBits[R](u), err
 }
 
@@ -92,7 +92,7 @@ func NewTypedFunc1[P1, R Number](store Storelike, f *Func) (*TypedFunc1[P1, R], 
 
 // Call calls the function.
 func (t *TypedFunc1[P1, R]) Call(store Storelike, a P1) (R, error) {
-	u, err := call3(store, &t.c.h, 1, bitsOf(a), 0, 0)
+	u, err := call3(store, &t.c.h, 1, bitsOf(a), 0, 0, true)
 	return fromBits[R](u), err
 }
 
@@ -110,7 +110,7 @@ func NewTypedFunc2[P1, P2, R Number](store Storelike, f *Func) (*TypedFunc2[P1, 
 
 // Call calls the function.
 func (t *TypedFunc2[P1, P2, R]) Call(store Storelike, a P1, b P2) (R, error) {
-	u, err := call3(store, &t.c.h, 2, bitsOf(a), bitsOf(b), 0)
+	u, err := call3(store, &t.c.h, 2, bitsOf(a), bitsOf(b), 0, true)
 	return fromBits[R](u), err
 }
 
@@ -128,6 +128,6 @@ func NewTypedFunc3[P1, P2, P3, R Number](store Storelike, f *Func) (*TypedFunc3[
 
 // Call calls the function.
 func (t *TypedFunc3[P1, P2, P3, R]) Call(store Storelike, a P1, b P2, c P3) (R, error) {
-	u, err := call3(store, &t.c.h, 3, bitsOf(a), bitsOf(b), bitsOf(c))
+	u, err := call3(store, &t.c.h, 3, bitsOf(a), bitsOf(b), bitsOf(c), true)
 	return fromBits[R](u), err
 }

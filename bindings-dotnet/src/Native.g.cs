@@ -964,6 +964,18 @@ namespace Petrel.Native
         internal static extern IntPtr petrel_engine_increment_epoch(IntPtr engine);
 
         /// <summary>
+        /// The most stack, in bytes, wasm may use in one call from the host
+        /// (`petrel_config_max_wasm_stack`; 512 KiB by default). An embedder that
+        /// calls wasm on a stack of its own makes it at least this large, plus room
+        /// for the host's own frames.
+        /// <para/>
+        /// # Safety
+        /// `engine` is a live engine; `bytes_out` is writable.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_engine_max_wasm_stack(IntPtr engine, out UIntPtr bytes_out);
+
+        /// <summary>
         /// Frees an engine. Modules and stores made with it keep working. NULL
         /// is ignored.
         /// <para/>

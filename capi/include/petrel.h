@@ -728,6 +728,16 @@ struct petrel_error_t *petrel_engine_new(const struct petrel_config_t *config,
 // `engine` is a live engine.
 struct petrel_error_t *petrel_engine_increment_epoch(const struct petrel_engine_t *engine);
 
+// The most stack, in bytes, wasm may use in one call from the host
+// (`petrel_config_max_wasm_stack`; 512 KiB by default). An embedder that
+// calls wasm on a stack of its own makes it at least this large, plus room
+// for the host's own frames.
+//
+// # Safety
+// `engine` is a live engine; `bytes_out` is writable.
+struct petrel_error_t *petrel_engine_max_wasm_stack(const struct petrel_engine_t *engine,
+                                                    size_t *bytes_out);
+
 // Frees an engine. Modules and stores made with it keep working. NULL
 // is ignored.
 //

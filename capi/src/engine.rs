@@ -696,6 +696,27 @@ pub unsafe extern "C" fn petrel_engine_increment_epoch(
     })
 }
 
+/// The most stack, in bytes, wasm may use in one call from the host
+/// (`petrel_config_max_wasm_stack`; 512 KiB by default). An embedder that
+/// calls wasm on a stack of its own makes it at least this large, plus room
+/// for the host's own frames.
+///
+/// # Safety
+/// `engine` is a live engine; `bytes_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_engine_max_wasm_stack(
+    engine: *const petrel_engine_t,
+    bytes_out: *mut usize,
+) -> *mut petrel_error_t {
+    guard(|| {
+        // SAFETY: the caller guarantees `bytes_out` is writable.
+        let out = unsafe { Out::new(bytes_out, "bytes_out")? };
+        // SAFETY: live per the precondition.
+        out.set(unsafe { engine_ref(engine)? }.max_wasm_stack());
+        Ok(())
+    })
+}
+
 /// Frees an engine. Modules and stores made with it keep working. NULL
 /// is ignored.
 ///

@@ -145,6 +145,14 @@ impl Engine {
         &self.inner.config
     }
 
+    /// The most stack, in bytes, wasm may use in one call from the host
+    /// ([`Config::max_wasm_stack`]). An embedder that runs calls on a stack
+    /// of its own makes that stack at least this large, plus room for the
+    /// host's frames.
+    pub fn max_wasm_stack(&self) -> usize {
+        self.inner.config.max_wasm_stack
+    }
+
     /// Advances the epoch by one. Stores whose deadline this reaches are
     /// interrupted at the next function entry or loop header (when
     /// [`Config::epoch_interruption`] is on). Safe from any thread.

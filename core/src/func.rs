@@ -99,11 +99,9 @@ pub(crate) fn new_host_func(
     let boxed = vm::HostFuncBox::new(host, type_id, trampoline);
     let func_ref = boxed.func_ref() as usize;
     let index = opaque.funcs.len();
-    opaque.funcs.push(FuncData {
-        func_ref,
-        ty,
-        kind: FuncKind::Host(boxed),
-    });
+    opaque
+        .funcs
+        .push(FuncData::new(func_ref, ty, FuncKind::Host(boxed)));
     opaque.func_by_ref.insert(func_ref, index);
     Ok(Func(Stored::new(opaque.id, index)))
 }
@@ -263,7 +261,23 @@ impl Func {
                 values.len()
             );
         }
-        let has_refs = ty.params().iter().chain(ty.results()).any(|t| t.is_ref());
+        let has_refs = data.has_refs;
+        if !has_refs && matches!(data.kind, FuncKind::Wasm) {
+            // The common case, without the generic entry's second lookup:
+            // numbers in and out, compiled code called directly.
+            let func_ref = data.func_ref as *const vm::VMFuncRef;
+            let max_stack = opaque.engine.config().max_wasm_stack;
+            // SAFETY: `func_ref` is the live `VMFuncRef` of a wasm function
+            // owned by this store, and `values` holds at least
+            // max(params, results) slots (checked above); the raw values'
+            // types are the caller's contract, as for `call_func`.
+            return match unsafe {
+                vm::call::invoke_wasm(inner, func_ref, values.as_mut_ptr(), max_stack)
+            } {
+                Ok(()) => Ok(()),
+                Err(record) => Err(inner.opaque.trap_from_record(*record)),
+            };
+        }
         if has_refs {
             for (i, value) in values.iter_mut().enumerate().take(params) {
                 let t = opaque.funcs[index].ty.params()[i];

@@ -51,7 +51,24 @@ pub(crate) struct FuncData {
     /// Address of its `VMFuncRef`.
     pub(crate) func_ref: usize,
     pub(crate) ty: FuncType,
+    /// Whether a parameter or result is a reference (whose raw form must
+    /// be translated at the API boundary); kept so a call need not scan
+    /// the type.
+    pub(crate) has_refs: bool,
     pub(crate) kind: FuncKind,
+}
+
+impl FuncData {
+    /// A function entry of type `ty`.
+    pub(crate) fn new(func_ref: usize, ty: FuncType, kind: FuncKind) -> FuncData {
+        let has_refs = ty.params().iter().chain(ty.results()).any(|t| t.is_ref());
+        FuncData {
+            func_ref,
+            ty,
+            has_refs,
+            kind,
+        }
+    }
 }
 
 pub(crate) enum FuncKind {
@@ -88,6 +105,7 @@ pub struct StoreOpaque {
 
 impl StoreOpaque {
     /// Checks that `item` belongs to this store and returns its index.
+    #[inline]
     pub(crate) fn check(&self, item: Stored) -> Result<usize> {
         if item.store_id != self.id {
             bail!("object used with the wrong store");
@@ -141,11 +159,7 @@ impl StoreOpaque {
         let func_ref = inst.func_ref_address(func_index);
         let ty = inst.module.info().func_type(func_index).clone();
         let index = self.funcs.len();
-        self.funcs.push(FuncData {
-            func_ref,
-            ty,
-            kind: FuncKind::Wasm,
-        });
+        self.funcs.push(FuncData::new(func_ref, ty, FuncKind::Wasm));
         self.func_by_ref.insert(func_ref, index);
         self.instances[instance].funcs[func_index as usize] = Some(index);
         Func(Stored::new(self.id, index))
@@ -645,6 +659,7 @@ pub(crate) enum ItemKind {
 
 impl StoreOpaque {
     /// Checks that `item` names an existing item of `kind` in this store.
+    #[inline]
     pub(crate) fn check_exists(&self, item: Stored, kind: ItemKind) -> Result<()> {
         let index = self.check(item)?;
         let len = match kind {

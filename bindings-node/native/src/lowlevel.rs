@@ -418,6 +418,7 @@ pub mod sys {
         pub fn petrel_engine_cache_statistics(engine: *const petrel_engine_t, hits_out: *mut u64, misses_out: *mut u64, rejected_out: *mut u64, enabled_out: *mut bool) -> *mut petrel_error_t;
         pub fn petrel_engine_new(config: *const petrel_config_t, engine_out: *mut *mut petrel_engine_t) -> *mut petrel_error_t;
         pub fn petrel_engine_increment_epoch(engine: *const petrel_engine_t) -> *mut petrel_error_t;
+        pub fn petrel_engine_max_wasm_stack(engine: *const petrel_engine_t, bytes_out: *mut usize) -> *mut petrel_error_t;
         pub fn petrel_engine_delete(engine: *mut petrel_engine_t);
         pub fn petrel_error_new(message: *const c_char, message_len: usize) -> *mut petrel_error_t;
         pub fn petrel_error_new_host(message: *const c_char, message_len: usize, tag: u64) -> *mut petrel_error_t;
@@ -1891,6 +1892,27 @@ pub fn engine_increment_epoch(engine: &Engine) -> Result<()> {
         )
     })?;
     Ok(())
+}
+
+/// The most stack, in bytes, wasm may use in one call from the host
+/// (`petrel_config_max_wasm_stack`; 512 KiB by default). An embedder that
+/// calls wasm on a stack of its own makes it at least this large, plus room
+/// for the host's own frames.
+///
+/// # Safety
+/// `engine` is a live engine; `bytes_out` is writable.
+#[napi(js_name = "engine_max_wasm_stack")]
+pub fn engine_max_wasm_stack(engine: &Engine) -> Result<f64> {
+    let mut bytes_out: usize = 0 as _;
+    // SAFETY: every pointer is live for the call and points to as many
+    // values as its length says; out-parameters are writable locals.
+    check(unsafe {
+        sys::petrel_engine_max_wasm_stack(
+            engine.raw()?,
+            &mut bytes_out
+        )
+    })?;
+    Ok({ let v = bytes_out; v as f64 })
 }
 
 /// Instantiates `module` in `store` with `imports` given in the module's

@@ -175,6 +175,7 @@ petrel_error_t * petrel_config_cache(petrel_config_t * config, const char * dire
 petrel_error_t * petrel_engine_cache_statistics(const petrel_engine_t * engine, uint64_t * hits_out, uint64_t * misses_out, uint64_t * rejected_out, bool * enabled_out);
 petrel_error_t * petrel_engine_new(const petrel_config_t * config, petrel_engine_t * * engine_out);
 petrel_error_t * petrel_engine_increment_epoch(const petrel_engine_t * engine);
+petrel_error_t * petrel_engine_max_wasm_stack(const petrel_engine_t * engine, size_t * bytes_out);
 void petrel_engine_delete(petrel_engine_t * engine);
 petrel_error_t * petrel_error_new(const char * message, size_t message_len);
 petrel_error_t * petrel_error_new_host(const char * message, size_t message_len, uint64_t tag);

@@ -510,6 +510,10 @@ static void test_fuel_epoch_limits(void) {
     petrel_engine_t *engine = NULL;
     OK(petrel_engine_new(config, &engine));
     petrel_config_delete(config);
+    size_t max_stack = 0;
+    OK(petrel_engine_max_wasm_stack(engine, &max_stack));
+    CHECK(max_stack == 256 * 1024);
+    ERR(petrel_engine_max_wasm_stack(engine, NULL), "bytes_out");
     const char *wat =
         "(module (memory (export \"mem\") 1)"
         " (func (export \"spin\") (loop br 0))"

@@ -16,6 +16,7 @@ type ArrayCall = unsafe extern "C" fn(usize, *mut u8, *mut u8, *mut ValRaw);
 /// `func_ref` must be a live `VMFuncRef` of a wasm function in `store`,
 /// with a non-null `array_call`, and `values` must hold at least
 /// max(params, results) slots typed as its signature requires.
+#[inline]
 pub unsafe fn invoke_wasm(
     store: &mut dyn VMStore,
     func_ref: *const VMFuncRef,
