@@ -77,6 +77,7 @@ __attribute__((visibility("hidden"), used)) petrel_go_own_result_t petrel_go_own
 // Otherwise it switches to the own stack (saving the Go stack pointer on
 // it), calls petrel_go_own_call, and switches back.
 #define PETREL_GO_OWN_REFUSED 1
+#if defined(__x86_64__)
 __asm__(
 	".text\n"
 	".globl petrel_go_own_entry\n"
@@ -109,6 +110,14 @@ __asm__(
 	".size petrel_go_own_entry, .-petrel_go_own_entry\n");
 
 __attribute__((visibility("hidden"))) void petrel_go_own_entry(void);
+#else
+// Own-stack calls are written for x86-64 only (internal/stackcall says so
+// to Go, which then never calls the entry); elsewhere it only refuses.
+__attribute__((visibility("hidden"))) petrel_go_own_result_t petrel_go_own_entry(void) {
+	petrel_go_own_result_t r = {(struct petrel_error_t *)PETREL_GO_OWN_REFUSED, 0};
+	return r;
+}
+#endif
 
 static uintptr_t petrel_go_own_entry_addr(void) { return (uintptr_t)&petrel_go_own_entry; }
 
