@@ -14,8 +14,6 @@
 
 /// Invokes `$mac` with the full builtin list:
 /// `name(param types) -> result type;` where types are `vmctx`, `i32`, `i64`.
-#[macro_export]
-#[doc(hidden)]
 macro_rules! foreach_builtin_function {
     ($mac:ident) => {
         $mac! {
@@ -79,6 +77,7 @@ macro_rules! declare_builtin_index {
 
         impl BuiltinFunction {
             /// Every builtin, in table order.
+            #[cfg(test)]
             pub const ALL: &'static [BuiltinFunction] = &[$(BuiltinFunction::$name,)*];
 
             /// The slot of this builtin in the table.
@@ -87,6 +86,7 @@ macro_rules! declare_builtin_index {
             }
 
             /// The builtin's name.
+            #[cfg(test)]
             pub fn name(self) -> &'static str {
                 match self {
                     $(BuiltinFunction::$name => stringify!($name),)*
@@ -109,6 +109,8 @@ macro_rules! declare_builtin_index {
         }
     };
 }
+
+pub(crate) use foreach_builtin_function;
 
 foreach_builtin_function!(declare_builtin_index);
 

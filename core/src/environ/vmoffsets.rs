@@ -32,6 +32,7 @@ pub mod store_context {
     /// `stack_limit: usize`: wasm may not push its stack below this.
     pub const STACK_LIMIT: i32 = 24;
     /// The size of the struct.
+    #[cfg(test)]
     pub const SIZE: usize = 48;
 }
 
@@ -40,6 +41,7 @@ pub mod func_ref {
     /// `native_call: *const u8`: entry with the wasm calling convention.
     pub const NATIVE_CALL: i32 = 0;
     /// `array_call: *const u8`: entry taking arguments in an array of `ValRaw`.
+    #[cfg(test)]
     pub const ARRAY_CALL: i32 = 8;
     /// `vmctx: *mut u8`: the callee's context.
     pub const VMCTX: i32 = 16;

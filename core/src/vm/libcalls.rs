@@ -32,7 +32,7 @@ macro_rules! declare_table {
     };
 }
 
-crate::foreach_builtin_function!(declare_table);
+crate::environ::builtins::foreach_builtin_function!(declare_table);
 
 /// Runs `f` with the store and calling instance behind `vmctx`; 0 when it
 /// fails (the reason is left pending in the store).
