@@ -9,7 +9,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::AtomicU64;
 
 /// An instance's `VMContext`: a zeroed, 16-aligned block whose layout is
-/// `environ::VMOffsets`.
+/// `environ::VMOffsets` for the host's pointer size.
 pub struct VMContextAlloc {
     ptr: NonNull<u8>,
     layout: Layout,
@@ -263,7 +263,6 @@ mod tests {
                 array_call: 2,
                 vmctx: std::ptr::null_mut(),
                 type_id: 3,
-                _pad: 0,
             },
         );
         // SAFETY: `f` points into `a`, which is alive.
@@ -300,7 +299,6 @@ mod tests {
             array_call: 0,
             vmctx: std::ptr::null_mut(),
             type_id: 0,
-            _pad: 0,
         };
         a.write_func_ref(4, f);
     }

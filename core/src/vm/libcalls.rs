@@ -6,8 +6,7 @@
 //! returns 0 with the trap pending in the store on failure.
 
 use super::VMStore;
-use super::vmcontext::VMStoreContext;
-use crate::environ::VMOffsets;
+use super::vmcontext::vmctx_store_context_and_instance;
 use crate::trap::Pending;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -44,16 +43,11 @@ unsafe fn with_store<R: Default>(
     vmctx: *mut u8,
     f: impl FnOnce(&mut dyn VMStore, usize) -> Result<R, Pending>,
 ) -> R {
-    // SAFETY: per the contract, the vmctx header holds the store context
-    // and the instance index; the store pointer is the exclusive access
-    // handed down by the entering call.
+    // SAFETY: per the contract `vmctx` is a live instance `VMContext`, whose
+    // store context outlives it; the store pointer there is the exclusive
+    // access handed down by the entering call.
     let (mut store, instance) = unsafe {
-        // The header stores the pointer as an integer (`write_usize`,
-        // which exposed it), so it is read back as one and cast.
-        let ctx = std::ptr::with_exposed_provenance_mut::<VMStoreContext>(*vmctx.cast::<usize>());
-        let instance = *vmctx
-            .add(VMOffsets::INSTANCE_INDEX as usize)
-            .cast::<usize>();
+        let (ctx, instance) = vmctx_store_context_and_instance(vmctx);
         match (*ctx).store {
             Some(s) => (s, instance),
             None => return R::default(),
