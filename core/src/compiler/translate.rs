@@ -505,6 +505,21 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         let fptr = self.load_ptr_field(readonly(), table, layout.builtin_function(b.index()));
         let mut all = vec![self.vmctx];
         all.extend_from_slice(args);
+        // The list's signature is the one contract between translator and
+        // runtime: an argument of the wrong type is a translator bug.
+        assert_eq!(
+            all.iter()
+                .map(|v| self.builder.func.dfg.value_type(*v))
+                .collect::<Vec<_>>(),
+            self.builder.func.dfg.signatures[sig]
+                .params
+                .iter()
+                .map(|p| p.value_type)
+                .collect::<Vec<_>>(),
+            "arguments of builtin {}({:?})",
+            b.name(),
+            b.param_names(),
+        );
         let call = self.builder.ins().call_indirect(sig, fptr, &all);
         self.builder.inst_results(call)[0]
     }
