@@ -8,7 +8,6 @@
 //! the writes already done, as the spec requires), and runs the start
 //! function.
 
-use crate::environ::VMOffsets;
 use crate::environ::{ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex};
 use crate::externals::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
@@ -55,7 +54,7 @@ impl InstanceData {
             .vmctx
             .address_of(self.module.offsets().defined_func_ref(0));
         let off = func_ref.checked_sub(start)?;
-        let size = crate::environ::vmoffsets::func_ref::SIZE as usize;
+        let size = self.module.offsets().layout.size_of_func_ref() as usize;
         if off % size != 0 || off / size >= defined as usize {
             return None;
         }
@@ -226,15 +225,16 @@ pub(crate) fn instantiate(
     let opaque = store.opaque_mut();
     let instance_index = opaque.instances.len();
     let mut vmctx = VMContextAlloc::new(offsets.size());
+    let layout = offsets.layout;
     vmctx.write_usize(
-        VMOffsets::STORE_CONTEXT,
-        opaque.vm_context().as_ptr() as usize,
+        layout.vmctx_store_context(),
+        opaque.vm_context().as_ptr().expose_provenance(),
     );
     vmctx.write_usize(
-        VMOffsets::BUILTINS,
-        &raw const vm::libcalls::BUILTINS as usize,
+        layout.vmctx_builtin_functions(),
+        (&raw const vm::libcalls::BUILTINS).expose_provenance(),
     );
-    vmctx.write_usize(VMOffsets::INSTANCE_INDEX, instance_index);
+    vmctx.write_usize(layout.vmctx_instance_index(), instance_index);
     for (i, id) in module.type_ids().iter().enumerate() {
         vmctx.write_u32(offsets.type_id(i as u32), *id);
     }
@@ -276,7 +276,6 @@ pub(crate) fn instantiate(
             array_call: module.trampoline_address(type_index),
             vmctx: vmctx_ptr,
             type_id: module.type_ids()[type_index as usize],
-            _pad: 0,
         };
         let at = data.vmctx.write_func_ref(offsets.defined_func_ref(def), f);
         data.vmctx

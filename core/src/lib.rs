@@ -23,16 +23,19 @@
 //! `compiler` translates wasm to Cranelift IR and compiles it, `vm` holds
 //! all unsafe code (mappings, trap handling, the structures compiled code
 //! reads), `wasi` is WASI preview 1 built on the public API, and the
-//! remaining modules are the safe embedding API.
+//! remaining modules are the safe embedding API. `environ`, `compiler` and
+//! `vm` are private to the crate: everything other crates use goes through
+//! the embedding API, so no safe public function can reach the runtime's
+//! raw structures.
 
 #![deny(missing_docs)]
 
 mod artifact;
 mod cache;
-pub mod compiler;
+mod compiler;
 mod config;
 mod engine;
-pub mod environ;
+mod environ;
 mod externals;
 mod func;
 mod instance;
@@ -44,7 +47,7 @@ mod store;
 mod trap;
 mod types;
 mod values;
-pub mod vm;
+mod vm;
 pub mod wasi;
 
 pub use anyhow::{Error, Result};

@@ -25,10 +25,10 @@ fn in_bounds(start: u64, len: u64, size: usize) -> bool {
 pub fn memory_grow(
     store: &mut dyn VMStore,
     instance: usize,
-    mem: u32,
+    memory: u32,
     delta: u64,
 ) -> Result<u64, Pending> {
-    let index = store.opaque_mut().instances[instance].memories[mem as usize];
+    let index = store.opaque_mut().instances[instance].memories[memory as usize];
     match grow_memory(store, index, delta) {
         Ok(Some(old)) => Ok(old),
         // A limiter's error refuses like `Ok(false)` (see
@@ -41,7 +41,7 @@ pub fn memory_grow(
 pub fn memory_init(
     store: &mut dyn VMStore,
     instance: usize,
-    mem: u32,
+    memory: u32,
     data: u32,
     dst: u64,
     src: u32,
@@ -55,7 +55,7 @@ pub fn memory_init(
         &inst.module.info().data[data as usize].data
     };
     let module = inst.module.clone();
-    let index = inst.memories[mem as usize];
+    let index = inst.memories[memory as usize];
     let seg_len = segment.len();
     let memory = o.memories[index].as_mut_slice();
     if !in_bounds(u64::from(src), u64::from(len), seg_len)
@@ -99,7 +99,7 @@ pub fn table_fill(
     instance: usize,
     table: u32,
     dst: u64,
-    val: u64,
+    value: u64,
     len: u64,
 ) -> Outcome {
     let o = store.opaque_mut();
@@ -109,7 +109,7 @@ pub fn table_fill(
         return trap(TrapCode::TableOutOfBounds);
     }
     let (dst, len) = (dst as usize, len as usize);
-    elems[dst..dst + len].fill(val as usize);
+    elems[dst..dst + len].fill(value as usize);
     OK
 }
 

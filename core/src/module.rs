@@ -5,6 +5,7 @@ use crate::artifact::{self, ArtifactError, ArtifactKind, Expect};
 use crate::compiler::{self, CompiledArtifacts};
 use crate::engine::Engine;
 use crate::environ::parse::{module_error, parse, wasm_features};
+use crate::environ::vmoffsets::VMLayout;
 use crate::environ::{EntityIndex, MemoryPlan, ModuleInfo, VMOffsets};
 use crate::trap::FrameInfo;
 use crate::types::{ExportType, ImportType};
@@ -114,7 +115,7 @@ impl Module {
     ) -> Result<Module> {
         let code = vm::load_code(&artifacts.text, &artifacts.libcall_relocs)?;
         let info = &artifacts.info;
-        let offsets = VMOffsets::new(info);
+        let offsets = VMOffsets::new(VMLayout::HOST, info);
         let type_ids = info.types.iter().map(|t| engine.signature_id(t)).collect();
         let exports = info
             .exports

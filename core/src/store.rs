@@ -98,7 +98,9 @@ pub struct StoreOpaque {
     /// [`Store::gc`] (indices are never reused, so a stale handle is an
     /// error, never another reference).
     pub(crate) externrefs: Vec<Option<Box<dyn Any + Send + Sync>>>,
-    /// Function handle of each `VMFuncRef` address handed out so far.
+    /// Function handle of each `VMFuncRef` address handed out so far:
+    /// every function in `funcs` is in it, which is what `vm::call` checks
+    /// `funcref` arguments against.
     pub(crate) func_by_ref: HashMap<usize, usize>,
     pending: Option<Pending>,
 }
@@ -141,12 +143,13 @@ impl StoreOpaque {
         if let Some(index) = self.func_by_ref.get(&func_ref) {
             return Some(Func(Stored::new(self.id, *index)));
         }
-        let vmctx = vm::func_ref_vmctx(func_ref);
-        let instance = self
+        // A wasm function's `VMFuncRef` lies in its instance's `VMContext`:
+        // found by address alone, without reading through `func_ref`.
+        let (instance, func_index) = self
             .instances
             .iter()
-            .position(|i| i.vmctx.as_ptr() as usize == vmctx)?;
-        let func_index = self.instances[instance].defined_func_index_of_ref(func_ref)?;
+            .enumerate()
+            .find_map(|(i, data)| Some((i, data.defined_func_index_of_ref(func_ref)?)))?;
         Some(self.instance_func(instance, func_index))
     }
 

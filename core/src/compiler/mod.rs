@@ -11,6 +11,7 @@ mod translate_simd;
 
 use crate::engine::Engine;
 use crate::environ::parse::{FunctionBodyInput, ParsedModule, function_error};
+use crate::environ::vmoffsets::VMLayout;
 use crate::environ::{ModuleInfo, VMOffsets};
 use anyhow::{Result, anyhow, bail};
 use cranelift_codegen::binemit::Reloc;
@@ -225,7 +226,7 @@ fn compile_body(
     let mut validator = input
         .validator
         .into_validator(FuncValidatorAllocations::default());
-    let sig = wasm_signature(info.func_type(index));
+    let sig = wasm_signature(info.func_type(index), engine.inner.isa.pointer_type());
     let mut func = ir::Function::with_name_signature(UserFuncName::user(0, index), sig);
     let mut fctx = FunctionBuilderContext::new();
     translate_function(
@@ -245,7 +246,7 @@ fn compile_body(
 /// Validates and compiles a parsed module.
 pub fn compile_module(engine: &Engine, parsed: ParsedModule<'_>) -> Result<CompiledArtifacts> {
     let ParsedModule { info, bodies } = parsed;
-    let offsets = VMOffsets::new(&info);
+    let offsets = VMOffsets::new(VMLayout::new(engine.inner.isa.pointer_bytes()), &info);
     let config = &engine.inner.config;
     let env = ModuleEnv {
         info: &info,

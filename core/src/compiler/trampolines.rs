@@ -13,7 +13,7 @@
 use super::TRAP_LIBCALL;
 use super::translate::{ir_type, wasm_signature};
 use crate::engine::Engine;
-use crate::environ::vmoffsets::VAL_RAW_SIZE;
+use crate::environ::vmoffsets::{VAL_RAW_SIZE, VMLayout};
 use crate::types::FuncType;
 use cranelift_codegen::ir::{
     self, AbiParam, InstBuilder, MemFlagsData as MemFlags, StackSlotData, StackSlotKind, TrapCode,
@@ -24,9 +24,10 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 /// Builds the array-call trampoline for `ty`.
 pub fn array_call_trampoline(engine: &Engine, ty: &FuncType) -> ir::Function {
     let call_conv = engine.inner.isa.default_call_conv();
+    let pointer_type = engine.inner.isa.pointer_type();
     let mut sig = ir::Signature::new(call_conv);
     for _ in 0..4 {
-        sig.params.push(AbiParam::new(types::I64));
+        sig.params.push(AbiParam::new(pointer_type));
     }
     let mut func = ir::Function::with_name_signature(UserFuncName::user(1, 0), sig);
     let mut fctx = FunctionBuilderContext::new();
@@ -45,7 +46,7 @@ pub fn array_call_trampoline(engine: &Engine, ty: &FuncType) -> ir::Function {
             .load(ir_type(*t), flags, values, (i as u32 * VAL_RAW_SIZE) as i32);
         args.push(v);
     }
-    let wasm_sig = b.import_signature(wasm_signature(ty));
+    let wasm_sig = b.import_signature(wasm_signature(ty, pointer_type));
     let call = b.ins().call_indirect(wasm_sig, code, &args);
     let results = b.inst_results(call).to_vec();
     for (i, r) in results.iter().enumerate() {
@@ -60,7 +61,12 @@ pub fn array_call_trampoline(engine: &Engine, ty: &FuncType) -> ir::Function {
 /// Builds the wasm-to-host trampoline for `ty`.
 pub fn wasm_to_host_trampoline(engine: &Engine, ty: &FuncType) -> ir::Function {
     let call_conv = engine.inner.isa.default_call_conv();
-    let mut func = ir::Function::with_name_signature(UserFuncName::user(2, 0), wasm_signature(ty));
+    let pointer_type = engine.inner.isa.pointer_type();
+    let layout = VMLayout::new(engine.inner.isa.pointer_bytes());
+    let mut func = ir::Function::with_name_signature(
+        UserFuncName::user(2, 0),
+        wasm_signature(ty, pointer_type),
+    );
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
     let block = b.create_block();
@@ -75,7 +81,7 @@ pub fn wasm_to_host_trampoline(engine: &Engine, ty: &FuncType) -> ir::Function {
         slots * VAL_RAW_SIZE,
         4,
     ));
-    let values = b.ins().stack_addr(types::I64, slot, 0);
+    let values = b.ins().stack_addr(pointer_type, slot, 0);
     let flags = MemFlags::trusted();
     for (i, v) in p[2..].iter().enumerate() {
         b.ins()
@@ -83,12 +89,15 @@ pub fn wasm_to_host_trampoline(engine: &Engine, ty: &FuncType) -> ir::Function {
     }
     let mut host_sig = ir::Signature::new(call_conv);
     for _ in 0..4 {
-        host_sig.params.push(AbiParam::new(types::I64));
+        host_sig.params.push(AbiParam::new(pointer_type));
     }
     host_sig.returns.push(AbiParam::new(types::I32));
     let host_sig = b.import_signature(host_sig);
-    let entry = b.ins().load(types::I64, flags.with_readonly(), ctx, 0);
-    let len = b.ins().iconst(types::I64, i64::from(slots));
+    let entry_offset = i32::try_from(layout.host_func_context_entry()).expect("small offset");
+    let entry = b
+        .ins()
+        .load(pointer_type, flags.with_readonly(), ctx, entry_offset);
+    let len = b.ins().iconst(pointer_type, i64::from(slots));
     let call = b
         .ins()
         .call_indirect(host_sig, entry, &[ctx, caller_vmctx, values, len]);

@@ -21,7 +21,7 @@ use super::{TRAP_BAD_SIGNATURE, TRAP_INDIRECT_CALL_TO_NULL, TRAP_LIBCALL, TRAP_O
 use super::{TRAP_TABLE_OUT_OF_BOUNDS, TRAP_UNREACHABLE};
 use crate::config::Config;
 use crate::environ::builtins::{BuiltinFunction, BuiltinType};
-use crate::environ::vmoffsets::{func_ref, memory_definition, store_context, table_definition};
+use crate::environ::vmoffsets::VMLayout;
 use crate::environ::{BoundsCheck, MemoryPlan, ModuleInfo, VMOffsets};
 use crate::types::{FuncType, ValType};
 use anyhow::{Result, bail};
@@ -62,12 +62,12 @@ pub fn ir_type(ty: ValType) -> Type {
 }
 
 /// The calling convention of wasm functions: `(callee vmctx, caller vmctx,
-/// params...) -> results`.
-pub fn wasm_signature(ty: &FuncType) -> Signature {
+/// params...) -> results`, the two contexts pointers of `pointer_type`.
+pub fn wasm_signature(ty: &FuncType, pointer_type: Type) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
     sig.params
-        .push(AbiParam::special(types::I64, ArgumentPurpose::VMContext));
-    sig.params.push(AbiParam::new(types::I64));
+        .push(AbiParam::special(pointer_type, ArgumentPurpose::VMContext));
+    sig.params.push(AbiParam::new(pointer_type));
     sig.params
         .extend(ty.params().iter().map(|t| AbiParam::new(ir_type(*t))));
     sig.returns
@@ -76,10 +76,11 @@ pub fn wasm_signature(ty: &FuncType) -> Signature {
 }
 
 /// The native signature of a builtin.
-pub fn builtin_signature(b: BuiltinFunction, call_conv: CallConv) -> Signature {
+pub fn builtin_signature(b: BuiltinFunction, call_conv: CallConv, pointer_type: Type) -> Signature {
     let mut sig = Signature::new(call_conv);
     let ty = |t: BuiltinType| match t {
-        BuiltinType::VMContext | BuiltinType::I64 => types::I64,
+        BuiltinType::VMContext => pointer_type,
+        BuiltinType::I64 => types::I64,
         BuiltinType::I32 => types::I32,
     };
     sig.params
@@ -90,6 +91,11 @@ pub fn builtin_signature(b: BuiltinFunction, call_conv: CallConv) -> Signature {
 
 fn trusted() -> MemFlags {
     MemFlags::trusted()
+}
+
+/// A VM layout offset as the `i32` Cranelift's loads and stores take.
+fn vm_offset(offset: u32) -> i32 {
+    i32::try_from(offset).expect("VMContext offsets fit in i32")
 }
 
 /// Flags for loads of values that never change while the code runs.
@@ -235,16 +241,17 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             .mem_flags
             .insert(readonly())
             .expect("few memory flag sets");
+        let layout = self.layout();
         let gv_store = self.builder.create_global_value(GlobalValueData::Load {
             base: gv_vmctx,
-            offset: Offset32::new(VMOffsets::STORE_CONTEXT as i32),
-            global_type: types::I64,
+            offset: Offset32::new(vm_offset(layout.vmctx_store_context())),
+            global_type: self.pointer_type(),
             flags: gv_flags,
         });
         let gv_limit = self.builder.create_global_value(GlobalValueData::Load {
             base: gv_store,
-            offset: Offset32::new(store_context::STACK_LIMIT),
-            global_type: types::I64,
+            offset: Offset32::new(vm_offset(layout.store_context_stack_limit())),
+            global_type: self.pointer_type(),
             flags: gv_flags,
         });
         self.builder.func.stack_limit = Some(gv_limit);
@@ -392,14 +399,32 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
 
     // ---- vmctx access --------------------------------------------------
 
+    /// The layout of the VM structures for the target's pointer size.
+    fn layout(&self) -> VMLayout {
+        self.env.offsets.layout
+    }
+
+    /// The type of a native pointer (and `usize`) on the target.
+    fn pointer_type(&self) -> Type {
+        self.env.isa.pointer_type()
+    }
+
+    /// Loads the pointer at `offset` in this instance's `VMContext`.
     fn load_vmctx_ptr(&mut self, offset: u32) -> Value {
+        let ty = self.pointer_type();
         self.builder
             .ins()
-            .load(types::I64, readonly(), self.vmctx, offset as i32)
+            .load(ty, readonly(), self.vmctx, vm_offset(offset))
+    }
+
+    /// Loads a pointer-sized field at `offset` of the structure at `base`.
+    fn load_ptr_field(&mut self, flags: MemFlags, base: Value, offset: u32) -> Value {
+        let ty = self.pointer_type();
+        self.builder.ins().load(ty, flags, base, vm_offset(offset))
     }
 
     fn store_context(&mut self) -> Value {
-        self.load_vmctx_ptr(VMOffsets::STORE_CONTEXT)
+        self.load_vmctx_ptr(self.layout().vmctx_store_context())
     }
 
     // ---- fuel and epochs -------------------------------------------------
@@ -411,14 +436,10 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             return;
         }
         let ctx = self.store_context();
-        let fuel =
-            self.builder
-                .ins()
-                .load(types::I64, trusted(), ctx, store_context::FUEL_REMAINING);
+        let at = vm_offset(self.layout().store_context_fuel_remaining());
+        let fuel = self.builder.ins().load(types::I64, trusted(), ctx, at);
         let fuel = self.builder.ins().iadd_imm_s(fuel, -self.fuel_pending);
-        self.builder
-            .ins()
-            .store(trusted(), fuel, ctx, store_context::FUEL_REMAINING);
+        self.builder.ins().store(trusted(), fuel, ctx, at);
         self.fuel_pending = 0;
     }
 
@@ -429,10 +450,8 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         }
         self.fuel_flush();
         let ctx = self.store_context();
-        let fuel =
-            self.builder
-                .ins()
-                .load(types::I64, trusted(), ctx, store_context::FUEL_REMAINING);
+        let at = vm_offset(self.layout().store_context_fuel_remaining());
+        let fuel = self.builder.ins().load(types::I64, trusted(), ctx, at);
         let out = self
             .builder
             .ins()
@@ -446,15 +465,11 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             return;
         }
         let ctx = self.store_context();
-        let counter =
-            self.builder
-                .ins()
-                .load(types::I64, readonly(), ctx, store_context::EPOCH_COUNTER);
+        let layout = self.layout();
+        let counter = self.load_ptr_field(readonly(), ctx, layout.store_context_epoch_counter());
         let epoch = self.builder.ins().load(types::I64, trusted(), counter, 0);
-        let deadline =
-            self.builder
-                .ins()
-                .load(types::I64, trusted(), ctx, store_context::EPOCH_DEADLINE);
+        let at = vm_offset(layout.store_context_epoch_deadline());
+        let deadline = self.builder.ins().load(types::I64, trusted(), ctx, at);
         let reached = self
             .builder
             .ins()
@@ -478,19 +493,33 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         let sig = match self.builtin_sigs.get(&b.index()) {
             Some(s) => *s,
             None => {
-                let sig = builtin_signature(b, self.env.isa.default_call_conv());
+                let sig =
+                    builtin_signature(b, self.env.isa.default_call_conv(), self.pointer_type());
                 let s = self.builder.import_signature(sig);
                 self.builtin_sigs.insert(b.index(), s);
                 s
             }
         };
-        let table = self.load_vmctx_ptr(VMOffsets::BUILTINS);
-        let fptr = self
-            .builder
-            .ins()
-            .load(types::I64, readonly(), table, (b.index() * 8) as i32);
+        let layout = self.layout();
+        let table = self.load_vmctx_ptr(layout.vmctx_builtin_functions());
+        let fptr = self.load_ptr_field(readonly(), table, layout.builtin_function(b.index()));
         let mut all = vec![self.vmctx];
         all.extend_from_slice(args);
+        // The list's signature is the one contract between translator and
+        // runtime: an argument of the wrong type is a translator bug.
+        assert_eq!(
+            all.iter()
+                .map(|v| self.builder.func.dfg.value_type(*v))
+                .collect::<Vec<_>>(),
+            self.builder.func.dfg.signatures[sig]
+                .params
+                .iter()
+                .map(|p| p.value_type)
+                .collect::<Vec<_>>(),
+            "arguments of builtin {}({:?})",
+            b.name(),
+            b.param_names(),
+        );
         let call = self.builder.ins().call_indirect(sig, fptr, &all);
         self.builder.inst_results(call)[0]
     }
@@ -529,17 +558,16 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             trusted()
         };
         let flags = flags.with_alias_region(self.memory_definitions_region);
-        self.builder
-            .ins()
-            .load(types::I64, flags, def, memory_definition::BASE)
+        self.load_ptr_field(flags, def, self.layout().memory_definition_base())
     }
 
-    /// Loads the current length in bytes of a memory through `def`.
+    /// Loads the current length in bytes of a memory through `def`, as an
+    /// `i64` like the indices it is compared with.
     fn memory_length(&mut self, def: Value) -> Value {
         let flags = trusted().with_alias_region(self.memory_definitions_region);
-        self.builder
-            .ins()
-            .load(types::I64, flags, def, memory_definition::CURRENT_LENGTH)
+        let offset = self.layout().memory_definition_current_length();
+        let len = self.load_ptr_field(flags, def, offset);
+        self.widen_i64(len)
     }
 
     /// Computes the native address of a memory access and the static offset
@@ -717,24 +745,28 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
     /// against table `table` and returns the address of the element.
     fn table_elem_addr(&mut self, table: u32, index: Value, code: u8) -> Value {
         let def = self.load_vmctx_ptr(self.env.offsets.table_ptr(table));
-        let len = self.builder.ins().load(
-            types::I64,
-            trusted(),
-            def,
-            table_definition::CURRENT_ELEMENTS,
-        );
+        let len = self.table_length(def);
         let index = self.widen_i64(index);
         let oob = self
             .builder
             .ins()
             .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.builder.ins().trapnz(oob, trap(code));
-        let base = self
+        let base = self.load_ptr_field(trusted(), def, self.layout().table_definition_base());
+        let element_size_log2 = self.layout().size_of_table_element().trailing_zeros();
+        let scaled = self
             .builder
             .ins()
-            .load(types::I64, trusted(), def, table_definition::BASE);
-        let scaled = self.builder.ins().ishl_imm_u(index, 3);
+            .ishl_imm_u(index, i64::from(element_size_log2));
         self.builder.ins().iadd(base, scaled)
+    }
+
+    /// Loads the current number of elements of a table through its
+    /// definition `def`, as an `i64`.
+    fn table_length(&mut self, def: Value) -> Value {
+        let offset = self.layout().table_definition_current_elements();
+        let len = self.load_ptr_field(trusted(), def, offset);
+        self.widen_i64(len)
     }
 
     /// Whether table `table` is indexed with `i64`.
@@ -758,7 +790,10 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         if let Some(s) = self.sig_refs.get(&type_index) {
             return *s;
         }
-        let sig = wasm_signature(&self.env.info.types[type_index as usize]);
+        let sig = wasm_signature(
+            &self.env.info.types[type_index as usize],
+            self.pointer_type(),
+        );
         let s = self.builder.import_signature(sig);
         self.sig_refs.insert(type_index, s);
         s
@@ -788,14 +823,9 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         self.fuel_flush();
         let call = if info.is_imported_func(func_index) {
             let fref = self.load_vmctx_ptr(self.env.offsets.func_ref_ptr(func_index));
-            let code = self
-                .builder
-                .ins()
-                .load(types::I64, readonly(), fref, func_ref::NATIVE_CALL);
-            let callee = self
-                .builder
-                .ins()
-                .load(types::I64, readonly(), fref, func_ref::VMCTX);
+            let layout = self.layout();
+            let code = self.load_ptr_field(readonly(), fref, layout.func_ref_native_call());
+            let callee = self.load_ptr_field(readonly(), fref, layout.func_ref_vmctx());
             let sig = self.wasm_sig_ref(type_index);
             let args = self.call_args(callee, n);
             if tail {
@@ -840,30 +870,27 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         let index = self.pop();
         self.fuel_flush();
         let addr = self.table_elem_addr(table, index, TRAP_TABLE_OUT_OF_BOUNDS);
-        let fref = self.builder.ins().load(types::I64, trusted(), addr, 0);
+        let fref = self.load_ptr_field(trusted(), addr, 0);
         self.builder
             .ins()
             .trapz(fref, trap(TRAP_INDIRECT_CALL_TO_NULL));
-        let actual = self
-            .builder
-            .ins()
-            .load(types::I32, trusted(), fref, func_ref::TYPE_ID);
+        let layout = self.layout();
+        let actual = self.builder.ins().load(
+            types::I32,
+            trusted(),
+            fref,
+            vm_offset(layout.func_ref_type_id()),
+        );
         let expected = self.builder.ins().load(
             types::I32,
             readonly(),
             self.vmctx,
-            self.env.offsets.type_id(type_index) as i32,
+            vm_offset(self.env.offsets.type_id(type_index)),
         );
         let same = self.builder.ins().icmp(IntCC::Equal, actual, expected);
         self.builder.ins().trapz(same, trap(TRAP_BAD_SIGNATURE));
-        let code = self
-            .builder
-            .ins()
-            .load(types::I64, trusted(), fref, func_ref::NATIVE_CALL);
-        let callee = self
-            .builder
-            .ins()
-            .load(types::I64, trusted(), fref, func_ref::VMCTX);
+        let code = self.load_ptr_field(trusted(), fref, layout.func_ref_native_call());
+        let callee = self.load_ptr_field(trusted(), fref, layout.func_ref_vmctx());
         let sig = self.wasm_sig_ref(type_index);
         let n = self.env.info.types[type_index as usize].params().len();
         let args = self.call_args(callee, n);
@@ -1215,13 +1242,15 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             O::GlobalGet { global_index } => {
                 let ptr = self.load_vmctx_ptr(self.env.offsets.global_ptr(*global_index));
                 let ty = ir_type(info.global_type(*global_index));
-                let v = self.builder.ins().load(ty, trusted(), ptr, 0);
+                let at = vm_offset(self.layout().global_definition_value());
+                let v = self.builder.ins().load(ty, trusted(), ptr, at);
                 self.push(v);
             }
             O::GlobalSet { global_index } => {
                 let v = self.pop();
                 let ptr = self.load_vmctx_ptr(self.env.offsets.global_ptr(*global_index));
-                self.builder.ins().store(trusted(), v, ptr, 0);
+                let at = vm_offset(self.layout().global_definition_value());
+                self.builder.ins().store(trusted(), v, ptr, at);
             }
 
             // ---- references
@@ -1255,12 +1284,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             }
             O::TableSize { table } => {
                 let def = self.load_vmctx_ptr(self.env.offsets.table_ptr(*table));
-                let len = self.builder.ins().load(
-                    types::I64,
-                    trusted(),
-                    def,
-                    table_definition::CURRENT_ELEMENTS,
-                );
+                let len = self.table_length(def);
                 let v = self.table_result(*table, len);
                 self.push(v);
             }

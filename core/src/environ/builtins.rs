@@ -1,7 +1,8 @@
 //! The list of builtin functions (libcalls) JIT code can call, defined
-//! once. The translator reads each one's index and signature from here; the
-//! runtime builds its table of function pointers from the same list, so the
-//! two can never disagree.
+//! once with named parameters. The translator reads each one's index and
+//! signature from here; the runtime builds its table of function pointers
+//! and its raw `extern "C"` entries from the same list, so none of them can
+//! disagree with it.
 //!
 //! `memory.fill` and `memory.copy` are not builtins: compiled code checks
 //! their bounds itself and calls `memset`/`memmove` directly.
@@ -12,37 +13,45 @@
 //! tables travel as `i64` whatever the index type (32-bit ones are
 //! zero-extended), so one builtin serves both.
 
-/// Invokes `$mac` with the full builtin list:
-/// `name(param types) -> result type;` where types are `vmctx`, `i32`, `i64`.
-#[macro_export]
-#[doc(hidden)]
+/// Invokes `$mac` with the full builtin list, each entry
+/// `name(param: type, ...) -> type;`, types `i32` or `i64`. Every builtin
+/// also takes the caller's `vmctx` first, which the list leaves implicit.
+/// From this one list come the translator's signatures
+/// ([`BuiltinFunction::params`]), the runtime's table of function pointers
+/// and the raw `extern "C"` entries (`vm::libcalls`), which pass the named
+/// parameters on to the safe implementation of the same name in
+/// `crate::libcalls`.
 macro_rules! foreach_builtin_function {
     ($mac:ident) => {
         $mac! {
-            /// `memory.grow`: (memory, delta) -> old size in pages or -1
-            /// (64-bit; 32-bit memories extend and wrap).
-            memory_grow(vmctx, i32, i64) -> i64;
-            /// `memory.init`: (memory, data segment, dst, src, len).
-            memory_init(vmctx, i32, i32, i64, i32, i32) -> i32;
-            /// `data.drop`: (data segment).
-            data_drop(vmctx, i32) -> i32;
-            /// `table.grow`: (table, delta, init) -> old size or -1
-            /// (64-bit; 32-bit tables extend and wrap).
-            table_grow(vmctx, i32, i64, i64) -> i64;
-            /// `table.fill`: (table, dst, value, len); indices 64-bit.
-            table_fill(vmctx, i32, i64, i64, i64) -> i32;
-            /// `table.copy`: (dst table, src table, dst, src, len); indices
-            /// 64-bit.
-            table_copy(vmctx, i32, i32, i64, i64, i64) -> i32;
-            /// `table.init`: (table, element segment, dst, src, len).
-            table_init(vmctx, i32, i32, i64, i32, i32) -> i32;
-            /// `elem.drop`: (element segment).
-            elem_drop(vmctx, i32) -> i32;
+            /// `memory.grow`: the old size in pages, or -1 when refused
+            /// (64-bit; a 32-bit memory's result is wrapped).
+            memory_grow(memory: i32, delta: i64) -> i64;
+            /// `memory.init`: copies `len` bytes of data segment `data` from
+            /// `src` to `dst` in memory `memory`.
+            memory_init(memory: i32, data: i32, dst: i64, src: i32, len: i32) -> i32;
+            /// `data.drop`.
+            data_drop(data: i32) -> i32;
+            /// `table.grow`: the old size, or -1 when refused (64-bit; a
+            /// 32-bit table's result is wrapped).
+            table_grow(table: i32, delta: i64, init: i64) -> i64;
+            /// `table.fill`: sets `len` elements from `dst` to `value`.
+            table_fill(table: i32, dst: i64, value: i64, len: i64) -> i32;
+            /// `table.copy`: `len` elements from `src` in `src_table` to
+            /// `dst` in `dst_table`.
+            table_copy(dst_table: i32, src_table: i32, dst: i64, src: i64, len: i64) -> i32;
+            /// `table.init`: `len` elements of element segment `elem` from
+            /// `src` to `dst` in `table`.
+            table_init(table: i32, elem: i32, dst: i64, src: i32, len: i32) -> i32;
+            /// `elem.drop`.
+            elem_drop(elem: i32) -> i32;
             /// The epoch deadline was reached: ask the store what to do.
-            epoch_interrupt(vmctx) -> i32;
+            epoch_interrupt() -> i32;
         }
     };
 }
+
+pub(crate) use foreach_builtin_function;
 
 /// A parameter or result type of a builtin.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -56,9 +65,6 @@ pub enum BuiltinType {
 }
 
 macro_rules! builtin_type {
-    (vmctx) => {
-        BuiltinType::VMContext
-    };
     (i32) => {
         BuiltinType::I32
     };
@@ -68,7 +74,7 @@ macro_rules! builtin_type {
 }
 
 macro_rules! declare_builtin_index {
-    ($( $(#[$attr:meta])* $name:ident( $($param:ident),* ) -> $result:ident; )*) => {
+    ($( $(#[$attr:meta])* $name:ident( $($param:ident: $ty:ident),* ) -> $result:ident; )*) => {
         /// Identifies one builtin: its slot in the runtime's table.
         #[allow(non_camel_case_types, reason = "variants are named after the builtin functions")]
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -79,6 +85,7 @@ macro_rules! declare_builtin_index {
 
         impl BuiltinFunction {
             /// Every builtin, in table order.
+            #[cfg(test)]
             pub const ALL: &'static [BuiltinFunction] = &[$(BuiltinFunction::$name,)*];
 
             /// The slot of this builtin in the table.
@@ -96,7 +103,16 @@ macro_rules! declare_builtin_index {
             /// Parameter types, `vmctx` first.
             pub fn params(self) -> &'static [BuiltinType] {
                 match self {
-                    $(BuiltinFunction::$name => &[$(builtin_type!($param)),*],)*
+                    $(BuiltinFunction::$name => {
+                        &[BuiltinType::VMContext, $(builtin_type!($ty)),*]
+                    })*
+                }
+            }
+
+            /// Parameter names, `vmctx` first (as in [`Self::params`]).
+            pub fn param_names(self) -> &'static [&'static str] {
+                match self {
+                    $(BuiltinFunction::$name => &["vmctx", $(stringify!($param)),*],)*
                 }
             }
 
@@ -121,6 +137,21 @@ mod tests {
         for (i, b) in BuiltinFunction::ALL.iter().enumerate() {
             assert_eq!(b.index() as usize, i);
             assert_eq!(b.params()[0], BuiltinType::VMContext, "{}", b.name());
+            assert_eq!(b.param_names()[0], "vmctx", "{}", b.name());
+            assert_eq!(b.params().len(), b.param_names().len(), "{}", b.name());
         }
+    }
+
+    #[test]
+    fn every_parameter_has_a_name_and_a_type() {
+        let b = BuiltinFunction::table_copy;
+        assert_eq!(
+            b.param_names(),
+            ["vmctx", "dst_table", "src_table", "dst", "src", "len"]
+        );
+        use BuiltinType::{I32, I64, VMContext};
+        assert_eq!(b.params(), [VMContext, I32, I32, I64, I64, I64]);
+        assert_eq!(b.result(), I32);
+        assert_eq!(BuiltinFunction::epoch_interrupt.params(), [VMContext]);
     }
 }

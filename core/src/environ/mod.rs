@@ -10,6 +10,6 @@ pub mod module;
 pub mod parse;
 pub mod vmoffsets;
 
-pub use memory::{BoundsCheck, MemoryPlan, MemoryStyle};
+pub use memory::{BoundsCheck, MemoryPlan};
 pub use module::*;
 pub use vmoffsets::VMOffsets;

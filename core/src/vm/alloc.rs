@@ -3,14 +3,13 @@
 //! Each is allocated once, written only through the raw pointer it was
 //! allocated as (or `&mut self`), and freed on drop.
 
-use super::VMStore;
 use super::vmcontext::{VMFuncRef, VMGlobalDefinition, VMStoreContext, ValRaw};
 use std::alloc::{Layout, alloc_zeroed, dealloc, handle_alloc_error};
 use std::ptr::NonNull;
 use std::sync::atomic::AtomicU64;
 
 /// An instance's `VMContext`: a zeroed, 16-aligned block whose layout is
-/// `environ::VMOffsets`.
+/// `environ::VMOffsets` for the host's pointer size.
 pub struct VMContextAlloc {
     ptr: NonNull<u8>,
     layout: Layout,
@@ -37,18 +36,28 @@ impl VMContextAlloc {
         self.ptr.as_ptr()
     }
 
-    fn check(&self, offset: u32, size: usize) {
+    /// Panics unless a `T` at `offset` lies inside the block and is
+    /// aligned for `T` (the block itself is 16-aligned), which is what
+    /// makes the typed reads and writes below sound for any `offset`.
+    fn check<T>(&self, offset: u32) {
+        let offset = offset as usize;
         assert!(
-            offset as usize + size <= self.layout.size(),
+            offset
+                .checked_add(size_of::<T>())
+                .is_some_and(|end| end <= self.layout.size()),
             "vmctx access out of range"
+        );
+        assert!(
+            offset.is_multiple_of(align_of::<T>()) && align_of::<T>() <= self.layout.align(),
+            "misaligned vmctx access"
         );
     }
 
     /// Writes a pointer-sized value at `offset`.
     pub fn write_usize(&mut self, offset: u32, value: usize) {
-        self.check(offset, 8);
-        // SAFETY: in bounds (checked), 8-aligned by the layout's design, and
-        // `&mut self` gives exclusive access to the owned block.
+        self.check::<usize>(offset);
+        // SAFETY: in bounds and aligned (checked), and `&mut self` gives
+        // exclusive access to the owned block.
         unsafe {
             self.ptr
                 .as_ptr()
@@ -60,8 +69,8 @@ impl VMContextAlloc {
 
     /// Reads a pointer-sized value at `offset`.
     pub fn read_usize(&self, offset: u32) -> usize {
-        self.check(offset, 8);
-        // SAFETY: in bounds (checked) and aligned; plain data.
+        self.check::<usize>(offset);
+        // SAFETY: in bounds and aligned (checked); plain data.
         unsafe {
             self.ptr
                 .as_ptr()
@@ -73,8 +82,8 @@ impl VMContextAlloc {
 
     /// Writes a `u32` at `offset`.
     pub fn write_u32(&mut self, offset: u32, value: u32) {
-        self.check(offset, 4);
-        // SAFETY: in bounds (checked), 4-aligned, exclusive via `&mut self`.
+        self.check::<u32>(offset);
+        // SAFETY: in bounds and aligned (checked), exclusive via `&mut self`.
         unsafe {
             self.ptr
                 .as_ptr()
@@ -86,8 +95,8 @@ impl VMContextAlloc {
 
     /// Writes a `VMFuncRef` at `offset` and returns its address.
     pub fn write_func_ref(&mut self, offset: u32, f: VMFuncRef) -> *const VMFuncRef {
-        self.check(offset, size_of::<VMFuncRef>());
-        // SAFETY: in bounds (checked), 8-aligned, exclusive via `&mut self`.
+        self.check::<VMFuncRef>(offset);
+        // SAFETY: in bounds and aligned (checked), exclusive via `&mut self`.
         unsafe {
             let p = self.ptr.as_ptr().add(offset as usize).cast::<VMFuncRef>();
             p.write(f);
@@ -167,6 +176,7 @@ impl VMStoreContextBox {
     }
 
     /// The epoch deadline.
+    #[cfg(test)]
     pub fn epoch_deadline(&self) -> u64 {
         self.get().epoch_deadline
     }
@@ -177,21 +187,9 @@ impl VMStoreContextBox {
     }
 
     /// The stack limit of the current call (0 when no wasm is running).
+    #[cfg(test)]
     pub fn stack_limit(&self) -> usize {
         self.get().stack_limit
-    }
-
-    /// Sets the stack limit.
-    pub fn set_stack_limit(&mut self, limit: usize) {
-        self.get_mut().stack_limit = limit;
-    }
-
-    /// Replaces the store pointer, returning the previous one.
-    pub fn replace_store(
-        &mut self,
-        store: Option<NonNull<dyn VMStore>>,
-    ) -> Option<NonNull<dyn VMStore>> {
-        std::mem::replace(&mut self.get_mut().store, store)
     }
 }
 
@@ -265,7 +263,6 @@ mod tests {
                 array_call: 2,
                 vmctx: std::ptr::null_mut(),
                 type_id: 3,
-                _pad: 0,
             },
         );
         // SAFETY: `f` points into `a`, which is alive.
@@ -277,6 +274,33 @@ mod tests {
     fn vmctx_alloc_rejects_out_of_range() {
         let mut a = VMContextAlloc::new(16);
         a.write_usize(16, 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "out of range")]
+    fn vmctx_alloc_rejects_offsets_that_overflow() {
+        let a = VMContextAlloc::new(16);
+        a.read_usize(u32::MAX);
+    }
+
+    #[test]
+    #[should_panic(expected = "misaligned")]
+    fn vmctx_alloc_rejects_misaligned_pointer_writes() {
+        let mut a = VMContextAlloc::new(64);
+        a.write_usize(4, 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "misaligned")]
+    fn vmctx_alloc_rejects_misaligned_func_refs() {
+        let mut a = VMContextAlloc::new(64);
+        let f = VMFuncRef {
+            native_call: 0,
+            array_call: 0,
+            vmctx: std::ptr::null_mut(),
+            type_id: 0,
+        };
+        a.write_func_ref(4, f);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use super::VMStore;
 use super::traphandler::{TrapRecord, catch_traps};
 use super::vmcontext::{VMFuncRef, ValRaw};
+use crate::types::ValType;
 use std::ptr::NonNull;
 
 type ArrayCall = unsafe extern "C" fn(usize, *mut u8, *mut u8, *mut ValRaw);
@@ -78,8 +79,15 @@ pub unsafe fn invoke_wasm(
 /// `values`: host functions directly, wasm functions through their
 /// array-call trampoline with trap catching.
 ///
+/// The arguments are checked where a wrong value could be undefined
+/// behaviour: compiled code calls through a `funcref`, so each `funcref`
+/// argument must be null or the `VMFuncRef` of a function of this store.
+/// Every other argument is plain bits, and any bits are a value of its
+/// type (an `externref` is an index the store checks when it is used).
+///
 /// # Errors
-/// A trap (as [`crate::Trap`]) or the error a host function raised.
+/// A `funcref` argument that is not a function of this store, a trap (as
+/// [`crate::Trap`]) or the error a host function raised.
 ///
 /// # Panics
 /// When `values` is shorter than the function's parameter or result count.
@@ -95,6 +103,12 @@ pub fn call_func(
 /// this way sees that instance as its caller (as it would if the instance
 /// called it from wasm). Instantiation calls a start function that is an
 /// imported host function this way.
+///
+/// # Errors
+/// As [`call_func`].
+///
+/// # Panics
+/// As [`call_func`].
 pub fn call_func_from(
     store: &mut dyn VMStore,
     index: usize,
@@ -107,6 +121,15 @@ pub fn call_func_from(
         values.len() >= data.ty.params().len().max(data.ty.results().len()),
         "value buffer too small"
     );
+    for (i, (value, ty)) in values.iter().zip(data.ty.params()).enumerate() {
+        let func_ref = value.get_u64();
+        if *ty == ValType::FuncRef
+            && func_ref != 0
+            && !usize::try_from(func_ref).is_ok_and(|r| opaque.func_by_ref.contains_key(&r))
+        {
+            anyhow::bail!("argument {i} is not a funcref of this store");
+        }
+    }
     match &data.kind {
         crate::store::FuncKind::Host(host) => {
             let host: *const super::HostFuncBox = host;
@@ -120,12 +143,37 @@ pub fn call_func_from(
             let func_ref = data.func_ref as *const VMFuncRef;
             let max_stack = opaque.engine.config().max_wasm_stack;
             // SAFETY: `func_ref` is a wasm function's live `VMFuncRef`
-            // owned by this store, and `values` is large enough (asserted
-            // above) with arguments typed by the caller.
+            // owned by this store, `values` is large enough (asserted
+            // above), and its `funcref` arguments are live `VMFuncRef`s of
+            // this store (checked above); other arguments are plain bits.
             match unsafe { invoke_wasm(store, func_ref, values.as_mut_ptr(), max_stack) } {
                 Ok(()) => Ok(()),
                 Err(record) => Err(store.opaque_mut().trap_from_record(*record)),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Engine, Instance, Module, Store};
+
+    /// A `funcref` argument that is no function of the store is refused
+    /// before any code runs (so this also runs under Miri).
+    #[test]
+    fn a_forged_funcref_argument_is_an_error_not_a_call() {
+        let engine = Engine::new(Config::new().parallel_compilation(false)).unwrap();
+        let mut store = Store::new(&engine, ());
+        let wat = r#"(module (func (export "f") (param i32 funcref)))"#;
+        let module = Module::new(&engine, wat).unwrap();
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let f = instance.get_func(&mut store, "f").unwrap();
+        let mut values = [ValRaw::from_u32(7), ValRaw::from_u64(0x1000)];
+        let err = call_func(&mut *store.inner, f.0.index, &mut values).unwrap_err();
+        assert!(
+            err.to_string().contains("argument 1 is not a funcref"),
+            "{err}"
+        );
     }
 }

@@ -165,6 +165,7 @@ impl CodeMemory {
     }
 
     /// The code bytes (read-only view of the executable mapping).
+    #[cfg(test)]
     pub fn text(&self) -> &[u8] {
         // SAFETY: the first `len` bytes are mapped readable (read+execute, or
         // an empty slice) and are never written after construction.

@@ -68,11 +68,6 @@ impl MemoryImage {
         self.len
     }
 
-    /// Whether the image covers nothing (never true for a built image).
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// The file descriptor to map.
     pub(super) fn fd(&self) -> i32 {
         self.file.as_raw_fd()

@@ -8,8 +8,8 @@
 //! pending error.
 
 use super::VMStore;
-use super::vmcontext::{VMFuncRef, VMStoreContext, ValRaw};
-use crate::environ::VMOffsets;
+use super::vmcontext::{VMFuncRef, ValRaw, vmctx_store_context_and_instance};
+use crate::environ::vmoffsets::VMLayout;
 use crate::trap::Pending;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::NonNull;
@@ -24,13 +24,18 @@ type HostEntry = unsafe extern "C" fn(*mut HostFuncContext, *mut u8, *mut ValRaw
 /// The context of one host function (its `vmctx`).
 #[repr(C)]
 pub struct HostFuncContext {
-    /// Read by the trampoline at offset 0.
+    /// Read by the trampoline at [`VMLayout::host_func_context_entry`].
     entry: HostEntry,
     func_ref: VMFuncRef,
     func: Box<HostFn>,
     /// Keeps the trampoline code alive.
     _trampoline: std::sync::Arc<super::HostTrampoline>,
 }
+
+const _: () = assert!(
+    std::mem::offset_of!(HostFuncContext, entry)
+        == VMLayout::HOST.host_func_context_entry() as usize
+);
 
 /// Owner of a [`HostFuncContext`] at a stable address.
 pub struct HostFuncBox {
@@ -59,7 +64,6 @@ impl HostFuncBox {
                 array_call: 0,
                 vmctx: std::ptr::null_mut(),
                 type_id,
-                _pad: 0,
             },
             func,
             _trampoline: trampoline,
@@ -113,20 +117,12 @@ unsafe extern "C" fn host_entry(
     values: *mut ValRaw,
     len: usize,
 ) -> u32 {
-    // SAFETY: per this function's contract, the caller's vmctx starts with
-    // the store context pointer and holds its instance index at a fixed
-    // offset; the store pointer was stored from `&mut` on entry and the
-    // store is not otherwise accessed while wasm runs.
-    let (store_ctx, instance) = unsafe {
-        (
-            // Stored as an integer (see `vm::libcalls::with_store`).
-            std::ptr::with_exposed_provenance_mut::<VMStoreContext>(*caller_vmctx.cast::<usize>()),
-            *caller_vmctx
-                .add(VMOffsets::INSTANCE_INDEX as usize)
-                .cast::<usize>(),
-        )
-    };
-    // SAFETY: see above; `store` is set for the whole call.
+    // SAFETY: per this function's contract `caller_vmctx` is a live
+    // instance `VMContext`.
+    let (store_ctx, instance) = unsafe { vmctx_store_context_and_instance(caller_vmctx) };
+    // SAFETY: the store context outlives every instance of its store; the
+    // store pointer was stored from `&mut` on entry, is set for the whole
+    // call, and the store is not otherwise accessed while wasm runs.
     let mut store = match unsafe { (*store_ctx).store } {
         Some(s) => s,
         None => return 0,

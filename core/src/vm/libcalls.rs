@@ -1,38 +1,72 @@
 //! The builtin functions compiled code calls, as `extern "C"` entries.
-//! The table and its field types are generated from the single list in
-//! `environ::builtins`, so a signature mismatch does not compile. Each
-//! entry recovers the store and the calling instance from `vmctx`, runs
-//! the safe implementation in `crate::libcalls` with panics caught, and
-//! returns 0 with the trap pending in the store on failure.
+//! The table, its field types and the entries themselves are generated
+//! from the single list in `environ::builtins`: an entry's signature is
+//! the list's, and one that disagrees with its safe implementation does
+//! not compile. Each entry recovers the store and the calling instance
+//! from `vmctx`, runs the safe implementation in `crate::libcalls` with
+//! panics caught, and returns 0 with the trap pending in the store on
+//! failure.
 
 use super::VMStore;
-use super::vmcontext::VMStoreContext;
-use crate::environ::VMOffsets;
+use super::vmcontext::vmctx_store_context_and_instance;
 use crate::trap::Pending;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 macro_rules! native_ty {
-    (vmctx) => { *mut u8 };
-    (i32) => { u32 };
-    (i64) => { u64 };
+    (i32) => {
+        u32
+    };
+    (i64) => {
+        u64
+    };
 }
 
-macro_rules! declare_table {
-    ($( $(#[$attr:meta])* $name:ident( $($param:ident),* ) -> $result:ident; )*) => {
+/// Generates, from the builtin list, the table type, the one table every
+/// `vmctx` points to, and the raw entries in [`raw`].
+macro_rules! declare_builtins {
+    ($( $(#[$attr:meta])* $name:ident( $($param:ident: $ty:ident),* ) -> $result:ident; )*) => {
         /// The table of builtin entries, in `BuiltinFunction` order.
         #[repr(C)]
         pub struct VMBuiltinFunctions {
-            $( $(#[$attr])* $name: unsafe extern "C" fn($(native_ty!($param)),*) -> native_ty!($result), )*
+            $(
+                $(#[$attr])*
+                $name: unsafe extern "C" fn(*mut u8, $(native_ty!($ty)),*) -> native_ty!($result),
+            )*
         }
 
         /// The one table every `vmctx` points to.
         pub static BUILTINS: VMBuiltinFunctions = VMBuiltinFunctions {
             $( $name: raw::$name, )*
         };
+
+        /// The raw entries compiled code calls: each passes its named
+        /// parameters to the safe implementation of the same name in
+        /// `crate::libcalls`, with the store and calling instance.
+        mod raw {
+            use super::with_store;
+            use crate::libcalls as imp;
+
+            $(
+                $(#[$attr])*
+                ///
+                /// # Safety
+                /// Called only by compiled code, with its own live `vmctx`.
+                pub unsafe extern "C" fn $name(
+                    vmctx: *mut u8,
+                    $($param: native_ty!($ty)),*
+                ) -> native_ty!($result) {
+                    // SAFETY: compiled code passes its own live vmctx, whose
+                    // store pointer the entering call set.
+                    unsafe {
+                        with_store(vmctx, |store, instance| imp::$name(store, instance, $($param),*))
+                    }
+                }
+            )*
+        }
     };
 }
 
-crate::foreach_builtin_function!(declare_table);
+crate::environ::builtins::foreach_builtin_function!(declare_builtins);
 
 /// Runs `f` with the store and calling instance behind `vmctx`; 0 when it
 /// fails (the reason is left pending in the store).
@@ -44,16 +78,11 @@ unsafe fn with_store<R: Default>(
     vmctx: *mut u8,
     f: impl FnOnce(&mut dyn VMStore, usize) -> Result<R, Pending>,
 ) -> R {
-    // SAFETY: per the contract, the vmctx header holds the store context
-    // and the instance index; the store pointer is the exclusive access
-    // handed down by the entering call.
+    // SAFETY: per the contract `vmctx` is a live instance `VMContext`, whose
+    // store context outlives it; the store pointer there is the exclusive
+    // access handed down by the entering call.
     let (mut store, instance) = unsafe {
-        // The header stores the pointer as an integer (`write_usize`,
-        // which exposed it), so it is read back as one and cast.
-        let ctx = std::ptr::with_exposed_provenance_mut::<VMStoreContext>(*vmctx.cast::<usize>());
-        let instance = *vmctx
-            .add(VMOffsets::INSTANCE_INDEX as usize)
-            .cast::<usize>();
+        let (ctx, instance) = vmctx_store_context_and_instance(vmctx);
         match (*ctx).store {
             Some(s) => (s, instance),
             None => return R::default(),
@@ -69,34 +98,6 @@ unsafe fn with_store<R: Default>(
     // SAFETY: see above; the closure's borrow has ended.
     unsafe { store.as_mut().opaque_mut().set_pending(pending) };
     R::default()
-}
-
-mod raw {
-    use super::with_store;
-    use crate::libcalls as imp;
-
-    macro_rules! entry {
-        ($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty) => {
-            /// Builtin entry called by compiled code.
-            ///
-            /// # Safety
-            /// Called only by compiled code with its own live `vmctx`.
-            pub unsafe extern "C" fn $name(vmctx: *mut u8, $($arg: $ty),*) -> $ret {
-                // SAFETY: compiled code passes its own live vmctx.
-                unsafe { with_store(vmctx, |store, instance| imp::$name(store, instance, $($arg),*)) }
-            }
-        };
-    }
-
-    entry!(memory_grow(mem: u32, delta: u64) -> u64);
-    entry!(memory_init(mem: u32, data: u32, dst: u64, src: u32, len: u32) -> u32);
-    entry!(data_drop(data: u32) -> u32);
-    entry!(table_grow(table: u32, delta: u64, init: u64) -> u64);
-    entry!(table_fill(table: u32, dst: u64, val: u64, len: u64) -> u32);
-    entry!(table_copy(dst_table: u32, src_table: u32, dst: u64, src: u64, len: u64) -> u32);
-    entry!(table_init(table: u32, elem: u32, dst: u64, src: u32, len: u32) -> u32);
-    entry!(elem_drop(elem: u32) -> u32);
-    entry!(epoch_interrupt() -> u32);
 }
 
 /// Float helpers Cranelift calls by address on CPUs without SSE4.1.

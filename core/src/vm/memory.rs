@@ -127,11 +127,6 @@ impl LinearMemory {
         self.ty
     }
 
-    /// How the memory is laid out.
-    pub fn plan(&self) -> MemoryPlan {
-        self.plan
-    }
-
     /// The definition compiled code reads; valid as long as `self`.
     pub fn definition(&self) -> *mut VMMemoryDefinition {
         self.definition.as_ptr()
@@ -296,7 +291,7 @@ mod tests {
     #[test]
     fn dynamic_64_bit_memory_grows_past_its_mapping() {
         let mut m = LinearMemory::new(MemoryType::new64(1, None), true).unwrap();
-        assert_eq!(m.plan().style, MemoryStyle::Dynamic);
+        assert_eq!(m.plan.style, MemoryStyle::Dynamic);
         m.as_mut_slice()[7] = 3;
         m.grow_to(3).unwrap();
         assert_eq!(m.byte_size(), 3 * 65536);

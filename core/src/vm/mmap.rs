@@ -150,12 +150,6 @@ impl Mmap {
         self.protect(start, len, libc::PROT_READ | libc::PROT_EXEC)
     }
 
-    /// Makes `[start, start + len)` read-only. Same range rules as
-    /// [`Mmap::make_accessible`].
-    pub fn make_readonly(&mut self, start: usize, len: usize) -> Result<()> {
-        self.protect(start, len, libc::PROT_READ)
-    }
-
     /// Maps `image` over its range of this mapping, private and writable:
     /// the range reads as the image, and a write copies the page it lands
     /// on. The range must lie inside the mapping.
@@ -225,39 +219,6 @@ impl Mmap {
         Ok(())
     }
 
-    /// Discards the contents of `[start, start + len)` (they read as zero when
-    /// made accessible again) and returns the pages to `PROT_NONE`. Same range
-    /// rules as [`Mmap::make_accessible`].
-    pub fn decommit(&mut self, start: usize, len: usize) -> Result<()> {
-        let rounded = self.check_range(start, len)?;
-        if rounded == 0 {
-            return Ok(());
-        }
-        if cfg!(miri) {
-            // SAFETY: heap-backed under Miri; the range is inside it and
-            // `&mut self` makes this the only access.
-            unsafe { self.ptr.as_ptr().add(start).write_bytes(0, rounded) };
-            return Ok(());
-        }
-        // SAFETY: the range is page-aligned and inside this private anonymous
-        // mapping, which we own exclusively; MADV_DONTNEED on such a mapping
-        // only drops its pages (later reads see zeros).
-        let rc = unsafe {
-            libc::madvise(
-                self.ptr.as_ptr().add(start).cast::<libc::c_void>(),
-                rounded,
-                libc::MADV_DONTNEED,
-            )
-        };
-        if rc != 0 {
-            bail!(
-                "madvise(DONTNEED) of [{start:#x}, +{rounded:#x}) failed: {}",
-                std::io::Error::last_os_error()
-            );
-        }
-        self.protect(start, rounded, libc::PROT_NONE)
-    }
-
     /// Start address of the mapping (dangling, never dereferenceable, when empty).
     pub fn as_ptr(&self) -> *const u8 {
         self.ptr.as_ptr()
@@ -283,6 +244,7 @@ impl Mmap {
     /// # Safety
     /// Every page of the mapping must currently be readable, and nothing may
     /// write to it (e.g. JIT code) while the slice is alive.
+    #[cfg(test)]
     pub unsafe fn as_slice(&self) -> &[u8] {
         // SAFETY: the pointer is non-null and valid for `len` bytes of this
         // mapping (or dangling with len 0); the caller guarantees the pages are
@@ -419,7 +381,7 @@ mod tests {
     }
 
     #[test]
-    fn reserve_then_make_accessible_then_decommit() {
+    fn reserve_then_make_accessible() {
         let p = page_size();
         let mut m = Mmap::reserve(4 * p).unwrap();
         m.make_accessible(p, 2 * p).unwrap();
@@ -430,13 +392,6 @@ mod tests {
             ptr.add(3 * p - 1).write(9);
             assert_eq!(ptr.add(p).read(), 7);
         }
-        m.decommit(p, 2 * p).unwrap();
-        m.make_accessible(p, 1).unwrap();
-        // SAFETY: page 1 is accessible again; decommit zeroed it.
-        assert_eq!(unsafe { ptr.add(p).read() }, 0);
-        m.make_readonly(p, p).unwrap();
-        // SAFETY: page 1 is readable.
-        assert_eq!(unsafe { ptr.add(p).read() }, 0);
     }
 
     #[test]
@@ -447,10 +402,9 @@ mod tests {
         assert!(m.make_accessible(p, 2 * p).is_err(), "past the end");
         assert!(m.make_executable(2 * p, 1).is_err(), "starts at the end");
         assert!(
-            m.make_readonly(usize::MAX & !(p - 1), p).is_err(),
+            m.make_executable(usize::MAX & !(p - 1), p).is_err(),
             "overflow"
         );
-        assert!(m.decommit(0, 3 * p).is_err());
         // Zero-length ranges inside the mapping are no-ops.
         m.make_accessible(2 * p, 0).unwrap();
         m.make_accessible(0, 2 * p).unwrap();

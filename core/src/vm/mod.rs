@@ -86,20 +86,3 @@ pub fn load_code(
         Ok(())
     })
 }
-
-/// Reads the store pointer of a function reference's callee, as a usize
-/// (used to map funcrefs back to handles).
-pub fn func_ref_vmctx(func_ref: usize) -> usize {
-    if func_ref == 0 {
-        return 0;
-    }
-    // SAFETY: non-null funcref values held by a store always point at live
-    // `VMFuncRef`s owned by that store.
-    unsafe { (*(func_ref as *const VMFuncRef)).vmctx as usize }
-}
-
-/// The signature id of a non-null function reference.
-pub fn func_ref_type_id(func_ref: usize) -> u32 {
-    // SAFETY: as in `func_ref_vmctx`.
-    unsafe { (*(func_ref as *const VMFuncRef)).type_id }
-}

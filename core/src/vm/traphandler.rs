@@ -270,7 +270,8 @@ pub fn init_traps() {
 }
 
 /// Whether the current thread is inside [`catch_traps`].
-pub fn in_wasm_call() -> bool {
+#[cfg(test)]
+fn in_wasm_call() -> bool {
     ACTIVATION
         .try_with(|t| !t.activation.get().is_null())
         .unwrap_or(false)

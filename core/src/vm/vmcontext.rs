@@ -1,6 +1,10 @@
-//! The `#[repr(C)]` structures JIT code reads and writes. Their offsets
-//! are declared in `environ::vmoffsets`; the tests below assert both agree.
+//! The `#[repr(C)]` structures JIT code reads and writes. Their layout is
+//! described once, in `environ::vmoffsets`, for any pointer size; the
+//! assertions below check at compile time that these structs are that
+//! layout for the host's pointer size ([`VMLayout::HOST`]).
 
+use crate::environ::vmoffsets::{VAL_RAW_SIZE, VMLayout};
+use std::mem::{offset_of, size_of};
 use std::sync::atomic::AtomicU64;
 
 /// Store-wide state JIT code reads: one per store, at a stable address.
@@ -30,8 +34,6 @@ pub struct VMFuncRef {
     pub vmctx: *mut u8,
     /// Engine-wide signature id.
     pub type_id: u32,
-    /// Padding to 32 bytes.
-    pub _pad: u32,
 }
 
 /// Base and size of a linear memory.
@@ -106,60 +108,111 @@ impl ValRaw {
     }
 }
 
+/// Reads the store context and the instance index from the header of an
+/// instance's `VMContext` (the first word and the instance-index word of
+/// [`VMLayout`]): how builtins and host functions, which get nothing but
+/// the caller's `vmctx`, find their store.
+///
+/// # Safety
+/// `vmctx` must be a live instance `VMContext` filled in by instantiation.
+pub unsafe fn vmctx_store_context_and_instance(vmctx: *mut u8) -> (*mut VMStoreContext, usize) {
+    let layout = VMLayout::HOST;
+    // SAFETY: per the contract the header is initialised; both words are
+    // pointer-aligned (the block is 16-aligned) and inside it. The store
+    // context pointer was written as an integer (`VMContextAlloc::
+    // write_usize`, which exposed its provenance), so it is read back as one.
+    unsafe {
+        let store_context = *vmctx
+            .add(layout.vmctx_store_context() as usize)
+            .cast::<usize>();
+        let instance = *vmctx
+            .add(layout.vmctx_instance_index() as usize)
+            .cast::<usize>();
+        (
+            std::ptr::with_exposed_provenance_mut(store_context),
+            instance,
+        )
+    }
+}
+
+/// Checks at compile time that the structs above are [`VMLayout::HOST`].
+const _: () = {
+    const L: VMLayout = VMLayout::HOST;
+    const fn at(offset: u32) -> usize {
+        offset as usize
+    }
+    assert!(offset_of!(VMStoreContext, fuel_remaining) == at(L.store_context_fuel_remaining()));
+    assert!(offset_of!(VMStoreContext, epoch_deadline) == at(L.store_context_epoch_deadline()));
+    assert!(offset_of!(VMStoreContext, epoch_counter) == at(L.store_context_epoch_counter()));
+    assert!(offset_of!(VMStoreContext, stack_limit) == at(L.store_context_stack_limit()));
+    assert!(offset_of!(VMStoreContext, store) == at(L.store_context_store()));
+    assert!(size_of::<VMStoreContext>() == at(L.size_of_store_context()));
+    assert!(offset_of!(VMFuncRef, native_call) == at(L.func_ref_native_call()));
+    assert!(offset_of!(VMFuncRef, array_call) == at(L.func_ref_array_call()));
+    assert!(offset_of!(VMFuncRef, vmctx) == at(L.func_ref_vmctx()));
+    assert!(offset_of!(VMFuncRef, type_id) == at(L.func_ref_type_id()));
+    assert!(size_of::<VMFuncRef>() == at(L.size_of_func_ref()));
+    assert!(offset_of!(VMMemoryDefinition, base) == at(L.memory_definition_base()));
+    assert!(
+        offset_of!(VMMemoryDefinition, current_length) == at(L.memory_definition_current_length())
+    );
+    assert!(size_of::<VMMemoryDefinition>() == at(L.size_of_memory_definition()));
+    assert!(offset_of!(VMTableDefinition, base) == at(L.table_definition_base()));
+    assert!(
+        offset_of!(VMTableDefinition, current_elements)
+            == at(L.table_definition_current_elements())
+    );
+    assert!(size_of::<VMTableDefinition>() == at(L.size_of_table_definition()));
+    assert!(size_of::<usize>() == at(L.size_of_table_element()));
+    assert!(offset_of!(VMGlobalDefinition, value) == at(L.global_definition_value()));
+    assert!(size_of::<VMGlobalDefinition>() == at(VAL_RAW_SIZE));
+    assert!(size_of::<ValRaw>() == at(VAL_RAW_SIZE));
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::environ::vmoffsets::{func_ref, memory_definition, store_context, table_definition};
-    use std::mem::{offset_of, size_of};
 
+    /// The compile-time checks above, again at run time (so the Miri lane
+    /// covers the layout description too).
     #[test]
-    fn layouts_match_vmoffsets() {
-        assert_eq!(
-            offset_of!(VMStoreContext, fuel_remaining),
-            store_context::FUEL_REMAINING as usize
-        );
-        assert_eq!(
-            offset_of!(VMStoreContext, epoch_deadline),
-            store_context::EPOCH_DEADLINE as usize
-        );
-        assert_eq!(
-            offset_of!(VMStoreContext, epoch_counter),
-            store_context::EPOCH_COUNTER as usize
-        );
+    fn structs_are_the_host_layout() {
+        let l = VMLayout::HOST;
+        let at = |offset: u32| offset as usize;
         assert_eq!(
             offset_of!(VMStoreContext, stack_limit),
-            store_context::STACK_LIMIT as usize
-        );
-        assert_eq!(size_of::<VMStoreContext>(), store_context::SIZE);
-        assert_eq!(
-            offset_of!(VMFuncRef, native_call),
-            func_ref::NATIVE_CALL as usize
+            at(l.store_context_stack_limit())
         );
         assert_eq!(
-            offset_of!(VMFuncRef, array_call),
-            func_ref::ARRAY_CALL as usize
+            offset_of!(VMStoreContext, store),
+            at(l.store_context_store())
         );
-        assert_eq!(offset_of!(VMFuncRef, vmctx), func_ref::VMCTX as usize);
-        assert_eq!(offset_of!(VMFuncRef, type_id), func_ref::TYPE_ID as usize);
-        assert_eq!(size_of::<VMFuncRef>(), func_ref::SIZE as usize);
-        assert_eq!(
-            offset_of!(VMMemoryDefinition, base),
-            memory_definition::BASE as usize
-        );
+        assert_eq!(size_of::<VMStoreContext>(), at(l.size_of_store_context()));
+        assert_eq!(offset_of!(VMFuncRef, vmctx), at(l.func_ref_vmctx()));
+        assert_eq!(offset_of!(VMFuncRef, type_id), at(l.func_ref_type_id()));
+        assert_eq!(size_of::<VMFuncRef>(), at(l.size_of_func_ref()));
         assert_eq!(
             offset_of!(VMMemoryDefinition, current_length),
-            memory_definition::CURRENT_LENGTH as usize
-        );
-        assert_eq!(
-            offset_of!(VMTableDefinition, base),
-            table_definition::BASE as usize
+            at(l.memory_definition_current_length())
         );
         assert_eq!(
             offset_of!(VMTableDefinition, current_elements),
-            table_definition::CURRENT_ELEMENTS as usize
+            at(l.table_definition_current_elements())
         );
-        assert_eq!(size_of::<ValRaw>(), 16);
-        assert_eq!(size_of::<VMGlobalDefinition>(), 16);
+        assert_eq!(size_of::<VMGlobalDefinition>(), at(VAL_RAW_SIZE));
+    }
+
+    #[test]
+    fn the_header_reader_finds_store_context_and_instance() {
+        let l = VMLayout::HOST;
+        let mut ctx = std::mem::MaybeUninit::<VMStoreContext>::uninit();
+        let ctx_ptr = ctx.as_mut_ptr();
+        let mut vmctx = crate::vm::VMContextAlloc::new(l.vmctx_header_size());
+        vmctx.write_usize(l.vmctx_store_context(), ctx_ptr.expose_provenance());
+        vmctx.write_usize(l.vmctx_instance_index(), 7);
+        // SAFETY: the header of `vmctx` is filled in above.
+        let (found, instance) = unsafe { vmctx_store_context_and_instance(vmctx.as_ptr()) };
+        assert_eq!((found, instance), (ctx_ptr, 7));
     }
 
     #[test]
