@@ -264,6 +264,15 @@ func (v FilePerms) String() string {
 // the record out as header-gen computed (LP64): a smaller value overflows
 // uintptr and a larger one is out of range, so a mismatch does not compile.
 var (
+	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_pooling_config_t{})-32]
+	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_pooling_config_t{})-8]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_pooling_config_t{}.total_memories)-0]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_pooling_config_t{}.total_tables)-4]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_pooling_config_t{}.total_core_instances)-8]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_pooling_config_t{}.max_memories_per_module)-12]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_pooling_config_t{}.max_tables_per_module)-16]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_pooling_config_t{}.table_elements)-20]
+	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_pooling_config_t{}.max_memory_size)-24]
 	_ = [1]struct{}{}[unsafe.Sizeof(C.petrel_bytes_t{})-16]
 	_ = [1]struct{}{}[unsafe.Alignof(C.petrel_bytes_t{})-8]
 	_ = [1]struct{}{}[unsafe.Offsetof(C.petrel_bytes_t{}.data)-0]
@@ -584,6 +593,18 @@ func cConfigParallelCompilation(config *C.petrel_config_t, enable bool) error {
 // `config` is a live configuration.
 func cConfigStaticMemoryGuard(config *C.petrel_config_t, enable bool) error {
 	err := takeError(C.petrel_config_static_memory_guard(config, C.bool(enable)))
+	return err
+}
+
+// cConfigPoolingAllocator calls petrel_config_pooling_allocator: makes engines made with `config` allocate instances, memories and
+// tables from a pool reserved when the engine is made and reused after a
+// store is deleted (`pooling`), or on demand (NULL, the default). Going
+// past a limit is an error of the call that tried.
+//
+// # Safety
+// `config` is a live configuration; `pooling` is NULL or readable.
+func cConfigPoolingAllocator(config *C.petrel_config_t, pooling *C.petrel_pooling_config_t) error {
+	err := takeError(C.petrel_config_pooling_allocator(config, pooling))
 	return err
 }
 

@@ -202,6 +202,47 @@ namespace Petrel
 namespace Petrel.Native
 {
     /// <summary>
+    /// Limits of the pooling instance allocator
+    /// (`petrel_config_pooling_allocator`). A zero field keeps its default,
+    /// which are Wasmtime's: 1000 memories, tables and instances alive at once
+    /// across an engine's stores, one memory and one table per module,
+    /// memories up to 4 GiB, tables up to 20,000 elements.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 32)]
+    internal unsafe struct petrel_pooling_config_t
+    {
+        /// <summary>
+        /// The most linear memories alive at once (each pooled one reserves
+        /// 6 GiB of address space when the engine is made).
+        /// </summary>
+        [FieldOffset(0)] public uint total_memories;
+        /// <summary>
+        /// The most tables alive at once.
+        /// </summary>
+        [FieldOffset(4)] public uint total_tables;
+        /// <summary>
+        /// The most instances alive at once.
+        /// </summary>
+        [FieldOffset(8)] public uint total_core_instances;
+        /// <summary>
+        /// The most memories one module may define.
+        /// </summary>
+        [FieldOffset(12)] public uint max_memories_per_module;
+        /// <summary>
+        /// The most tables one module may define.
+        /// </summary>
+        [FieldOffset(16)] public uint max_tables_per_module;
+        /// <summary>
+        /// The most elements a table may grow to.
+        /// </summary>
+        [FieldOffset(20)] public uint table_elements;
+        /// <summary>
+        /// The most bytes a pooled memory may grow to (at most 4 GiB).
+        /// </summary>
+        [FieldOffset(24)] public ulong max_memory_size;
+    }
+
+    /// <summary>
     /// Bytes owned by Petrel (a serialized module, a wasm binary): `len`
     /// bytes at `data`. Free with `petrel_bytes_delete`.
     /// </summary>
@@ -817,6 +858,18 @@ namespace Petrel.Native
         /// </summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern IntPtr petrel_config_static_memory_guard(IntPtr config, [MarshalAs(UnmanagedType.U1)] bool enable);
+
+        /// <summary>
+        /// Makes engines made with `config` allocate instances, memories and
+        /// tables from a pool reserved when the engine is made and reused after a
+        /// store is deleted (`pooling`), or on demand (NULL, the default). Going
+        /// past a limit is an error of the call that tried.
+        /// <para/>
+        /// # Safety
+        /// `config` is a live configuration; `pooling` is NULL or readable.
+        /// </summary>
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr petrel_config_pooling_allocator(IntPtr config, petrel_pooling_config_t* pooling);
 
         /// <summary>
         /// Whether a module's data segments become a copy-on-write memory image

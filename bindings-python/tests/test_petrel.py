@@ -813,3 +813,41 @@ def test_f32_signalling_nan_keeps_its_bits(engine: Engine) -> None:
     exports["g"].set_value(store, snan)
     assert bits(exports["g"].value(store)) == 0x7FF0000020000000
     assert exports["bits"](store, 1e300) == 0x7F800000  # rounds to infinity, as C does
+
+
+def test_pooling_allocator_reuses_slots_and_limits() -> None:
+    config = Config()
+    config.pooling_allocator(total_memories=1, total_core_instances=2, max_memory_size=2 * 65536)
+    engine = Engine(config)
+    module = Module(
+        engine,
+        """(module (memory (export "mem") 1) (data (i32.const 0) "hi")
+             (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))""",
+    )
+    for _ in range(5):
+        store = Store(engine)
+        exports = Instance(store, module, []).exports(store)
+        mem = exports["mem"]
+        assert isinstance(mem, Memory)
+        # Each store sees the image afresh, whatever the previous one wrote.
+        assert mem.read(store, 0, 3) == b"hi\x00"
+        mem.write(store, b"XY", 0)
+        assert exports["grow"](store, 1) == 1
+        assert exports["grow"](store, 1) == -1  # past max_memory_size
+        del store, exports, mem
+        gc.collect()  # the store's slot goes back to the pool
+    held = Store(engine)
+    Instance(held, module, [])
+    with pytest.raises(PetrelError, match="1 memories are all in use"):
+        Instance(Store(engine), module, [])
+    del held
+    gc.collect()
+    Instance(Store(engine), module, [])
+    with pytest.raises(ValueError, match="unsigned 32-bit"):
+        config2 = Config()
+        config2.pooling_allocator(total_memories=-1)
+    with pytest.raises(TypeError, match="expected an int"):
+        Config().pooling_allocator(table_elements="many")  # type: ignore[arg-type]
+    off = Config()
+    off.pooling_allocator(False)
+    Engine(off)

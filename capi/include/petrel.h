@@ -82,6 +82,29 @@ typedef struct petrel_trap_t petrel_trap_t;
 // `petrel_wasi_config_preopen_dir`, which adds a directory.
 typedef struct petrel_wasi_config_t petrel_wasi_config_t;
 
+// Limits of the pooling instance allocator
+// (`petrel_config_pooling_allocator`). A zero field keeps its default,
+// which are Wasmtime's: 1000 memories, tables and instances alive at once
+// across an engine's stores, one memory and one table per module,
+// memories up to 4 GiB, tables up to 20,000 elements.
+typedef struct petrel_pooling_config_t {
+  // The most linear memories alive at once (each pooled one reserves
+  // 6 GiB of address space when the engine is made).
+  uint32_t total_memories;
+  // The most tables alive at once.
+  uint32_t total_tables;
+  // The most instances alive at once.
+  uint32_t total_core_instances;
+  // The most memories one module may define.
+  uint32_t max_memories_per_module;
+  // The most tables one module may define.
+  uint32_t max_tables_per_module;
+  // The most elements a table may grow to.
+  uint32_t table_elements;
+  // The most bytes a pooled memory may grow to (at most 4 GiB).
+  uint64_t max_memory_size;
+} petrel_pooling_config_t;
+
 // Cranelift's optimisation level (see `PETREL_OPT_LEVEL_*`).
 //
 // @enum OptLevel PETREL_OPT_LEVEL_*
@@ -601,6 +624,16 @@ struct petrel_error_t *petrel_config_parallel_compilation(struct petrel_config_t
 // `config` is a live configuration.
 struct petrel_error_t *petrel_config_static_memory_guard(struct petrel_config_t *config,
                                                          bool enable);
+
+// Makes engines made with `config` allocate instances, memories and
+// tables from a pool reserved when the engine is made and reused after a
+// store is deleted (`pooling`), or on demand (NULL, the default). Going
+// past a limit is an error of the call that tried.
+//
+// # Safety
+// `config` is a live configuration; `pooling` is NULL or readable.
+struct petrel_error_t *petrel_config_pooling_allocator(struct petrel_config_t *config,
+                                                       const struct petrel_pooling_config_t *pooling);
 
 // Whether a module's data segments become a copy-on-write memory image
 // that instances map rather than copy (on by default).

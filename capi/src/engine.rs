@@ -4,7 +4,10 @@ use crate::error::petrel_error_t;
 use crate::module::petrel_bytes_t;
 use crate::util::{Out, guard, guard_void, obj, slice, str};
 use anyhow::{Result, anyhow, bail};
-use petrel::{CacheConfig, Config, Engine, MODULE_KEY_LEN, OptLevel};
+use petrel::{
+    CacheConfig, Config, Engine, InstanceAllocationStrategy, MODULE_KEY_LEN, OptLevel,
+    PoolingAllocationConfig,
+};
 use std::ffi::c_char;
 use std::sync::Mutex;
 
@@ -382,6 +385,88 @@ pub unsafe extern "C" fn petrel_config_static_memory_guard(
     unsafe {
         with_config(config, |c| {
             c.static_memory_guard(enable);
+        })
+    }
+}
+
+/// Limits of the pooling instance allocator
+/// (`petrel_config_pooling_allocator`). A zero field keeps its default,
+/// which are Wasmtime's: 1000 memories, tables and instances alive at once
+/// across an engine's stores, one memory and one table per module,
+/// memories up to 4 GiB, tables up to 20,000 elements.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct petrel_pooling_config_t {
+    /// The most linear memories alive at once (each pooled one reserves
+    /// 6 GiB of address space when the engine is made).
+    pub total_memories: u32,
+    /// The most tables alive at once.
+    pub total_tables: u32,
+    /// The most instances alive at once.
+    pub total_core_instances: u32,
+    /// The most memories one module may define.
+    pub max_memories_per_module: u32,
+    /// The most tables one module may define.
+    pub max_tables_per_module: u32,
+    /// The most elements a table may grow to.
+    pub table_elements: u32,
+    /// The most bytes a pooled memory may grow to (at most 4 GiB).
+    pub max_memory_size: u64,
+}
+
+/// Makes engines made with `config` allocate instances, memories and
+/// tables from a pool reserved when the engine is made and reused after a
+/// store is deleted (`pooling`), or on demand (NULL, the default). Going
+/// past a limit is an error of the call that tried.
+///
+/// # Safety
+/// `config` is a live configuration; `pooling` is NULL or readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn petrel_config_pooling_allocator(
+    config: *mut petrel_config_t,
+    pooling: *const petrel_pooling_config_t,
+) -> *mut petrel_error_t {
+    // SAFETY: the caller guarantees `pooling` is NULL or readable.
+    let pooling = unsafe { pooling.as_ref() }.copied();
+    // SAFETY: forwarded precondition.
+    unsafe {
+        with_config(config, |c| {
+            let strategy = match pooling {
+                None => InstanceAllocationStrategy::OnDemand,
+                Some(p) => {
+                    let mut pool = PoolingAllocationConfig::new();
+                    let set = |v: u32, f: &mut dyn FnMut(u32)| {
+                        if v != 0 {
+                            f(v)
+                        }
+                    };
+                    set(p.total_memories, &mut |v| {
+                        pool.total_memories(v);
+                    });
+                    set(p.total_tables, &mut |v| {
+                        pool.total_tables(v);
+                    });
+                    set(p.total_core_instances, &mut |v| {
+                        pool.total_core_instances(v);
+                    });
+                    set(p.max_memories_per_module, &mut |v| {
+                        pool.max_memories_per_module(v);
+                    });
+                    set(p.max_tables_per_module, &mut |v| {
+                        pool.max_tables_per_module(v);
+                    });
+                    set(p.table_elements, &mut |v| {
+                        pool.table_elements(v as usize);
+                    });
+                    if p.max_memory_size != 0 {
+                        pool.max_memory_size(
+                            usize::try_from(p.max_memory_size).unwrap_or(usize::MAX),
+                        );
+                    }
+                    InstanceAllocationStrategy::Pooling(pool)
+                }
+            };
+            c.allocation_strategy(strategy);
         })
     }
 }

@@ -58,6 +58,117 @@ pub struct Config {
     /// serializes (a path of this machine).
     #[serde(skip)]
     pub(crate) cache: Option<CacheConfig>,
+    /// How instances, memories and tables are allocated. Compiled code is
+    /// the same either way, so it is not part of what a serialized module
+    /// must match.
+    #[serde(skip)]
+    pub(crate) allocation: InstanceAllocationStrategy,
+}
+
+/// How an engine allocates instances and their memories and tables
+/// ([`Config::allocation_strategy`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum InstanceAllocationStrategy {
+    /// Each instance maps its memories and allocates its tables when it is
+    /// created and frees them when its store is dropped (the default).
+    #[default]
+    OnDemand,
+    /// Slots reserved when the engine is made and reused: see
+    /// [`PoolingAllocationConfig`].
+    Pooling(PoolingAllocationConfig),
+}
+
+/// The pooling instance allocator: the engine reserves address space for
+/// `total_memories` linear memories up front, and counts instances and
+/// tables against fixed totals. A store's memories, tables and instances
+/// go back to the pool when the store is dropped; a memory slot is reset
+/// with `madvise` (its pages read as zero, or as the module's data image,
+/// again) and keeps its protection and image for the next instance, so
+/// instantiating the same module again makes no system call for its
+/// memory. Allocation beyond a total, or a module beyond a per-module
+/// limit, is a clean error.
+///
+/// Memories that need bounds checks anyway (64-bit memories without a
+/// small maximum, one-byte pages, or an engine with `static_memory_guard`
+/// off) are not pooled; they are mapped on demand and count against
+/// `total_memories` all the same.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PoolingAllocationConfig {
+    pub(crate) total_memories: u32,
+    pub(crate) total_tables: u32,
+    pub(crate) total_core_instances: u32,
+    pub(crate) max_memories_per_module: u32,
+    pub(crate) max_tables_per_module: u32,
+    pub(crate) max_memory_size: usize,
+    pub(crate) table_elements: usize,
+}
+
+impl Default for PoolingAllocationConfig {
+    fn default() -> PoolingAllocationConfig {
+        PoolingAllocationConfig {
+            total_memories: 1000,
+            total_tables: 1000,
+            total_core_instances: 1000,
+            max_memories_per_module: 1,
+            max_tables_per_module: 1,
+            max_memory_size: 4 << 30,
+            table_elements: 20_000,
+        }
+    }
+}
+
+impl PoolingAllocationConfig {
+    /// Wasmtime's defaults: 1000 memories, tables and instances, one memory
+    /// and one table per module, memories up to 4 GiB, tables up to 20,000
+    /// elements.
+    pub fn new() -> PoolingAllocationConfig {
+        PoolingAllocationConfig::default()
+    }
+
+    /// The most linear memories alive at once across the engine's stores
+    /// (each pooled one reserves 6 GiB of address space when the engine is
+    /// made).
+    pub fn total_memories(&mut self, n: u32) -> &mut Self {
+        self.total_memories = n;
+        self
+    }
+
+    /// The most tables alive at once across the engine's stores.
+    pub fn total_tables(&mut self, n: u32) -> &mut Self {
+        self.total_tables = n;
+        self
+    }
+
+    /// The most instances alive at once across the engine's stores.
+    pub fn total_core_instances(&mut self, n: u32) -> &mut Self {
+        self.total_core_instances = n;
+        self
+    }
+
+    /// The most memories one module may define.
+    pub fn max_memories_per_module(&mut self, n: u32) -> &mut Self {
+        self.max_memories_per_module = n;
+        self
+    }
+
+    /// The most tables one module may define.
+    pub fn max_tables_per_module(&mut self, n: u32) -> &mut Self {
+        self.max_tables_per_module = n;
+        self
+    }
+
+    /// The most bytes a pooled memory may grow to (at most 4 GiB, the
+    /// static reservation; rounded down to 64 KiB).
+    pub fn max_memory_size(&mut self, bytes: usize) -> &mut Self {
+        self.max_memory_size = bytes;
+        self
+    }
+
+    /// The most elements a table may grow to.
+    pub fn table_elements(&mut self, n: usize) -> &mut Self {
+        self.table_elements = n;
+        self
+    }
 }
 
 impl Default for Config {
@@ -89,6 +200,7 @@ impl Default for Config {
             debug_verifier: cfg!(debug_assertions),
             module_key: None,
             cache: None,
+            allocation: InstanceAllocationStrategy::OnDemand,
         }
     }
 }
@@ -241,6 +353,13 @@ impl Config {
     /// access is checked explicitly.
     pub fn static_memory_guard(&mut self, enable: bool) -> &mut Self {
         self.static_memory_guard = enable;
+        self
+    }
+
+    /// How instances, memories and tables are allocated: on demand (the
+    /// default) or from a pool reserved when the engine is made.
+    pub fn allocation_strategy(&mut self, strategy: InstanceAllocationStrategy) -> &mut Self {
+        self.allocation = strategy;
         self
     }
 

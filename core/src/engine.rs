@@ -35,6 +35,8 @@ pub(crate) struct EngineInner {
     pub(crate) module_key: ModuleKey,
     /// The compilation cache, when configured.
     pub(crate) cache: Option<Cache>,
+    /// The pooling allocator's slots, when configured.
+    pub(crate) pool: Option<Arc<crate::vm::InstancePool>>,
 }
 
 #[derive(Default)]
@@ -120,6 +122,10 @@ impl Engine {
                 .map_err(|e| anyhow!("cannot generate the engine's module key: {e}"))?,
         };
         let cache = config.cache.as_ref().map(Cache::open).transpose()?;
+        let pool = match &config.allocation {
+            crate::InstanceAllocationStrategy::OnDemand => None,
+            crate::InstanceAllocationStrategy::Pooling(p) => Some(crate::vm::InstancePool::new(p)?),
+        };
         Ok(Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
@@ -130,8 +136,14 @@ impl Engine {
                 fingerprint,
                 module_key,
                 cache,
+                pool,
             }),
         })
+    }
+
+    /// The pooling allocator's slots, when the engine has them.
+    pub(crate) fn pool(&self) -> Option<&Arc<crate::vm::InstancePool>> {
+        self.inner.pool.as_ref()
     }
 
     /// What the compilation cache has done so far (`None` without a

@@ -178,7 +178,11 @@ impl Memory {
             }
         }
         let opaque = &mut inner.opaque;
-        let m = vm::LinearMemory::new(ty, opaque.engine.config().static_memory_guard)?;
+        let guard = opaque.engine.config().static_memory_guard;
+        let m = match opaque.engine.pool() {
+            Some(pool) => vm::LinearMemory::in_pool(pool, ty, guard, None)?,
+            None => vm::LinearMemory::new(ty, guard)?,
+        };
         opaque.memories.push(m);
         Ok(Memory(Stored::new(opaque.id, opaque.memories.len() - 1)))
     }
@@ -423,7 +427,11 @@ impl Table {
             }
         }
         let opaque = &mut inner.opaque;
-        let table = vm::Table::new(ty, init).with_context(|| {
+        let table = match opaque.engine.pool() {
+            Some(pool) => vm::Table::in_pool(pool, ty, init)?,
+            None => vm::Table::new(ty, init),
+        };
+        let table = table.with_context(|| {
             format!(
                 "a table of {} elements cannot be allocated (at most {})",
                 ty.minimum(),

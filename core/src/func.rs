@@ -72,38 +72,67 @@ fn downcast<T: 'static>(store: &mut dyn VMStore) -> &mut StoreInner<T> {
         .expect("a host function only runs in the store that created it")
 }
 
+/// What every store's copy of a host function of one type shares: its
+/// signature id and its wasm-to-host trampoline.
+#[derive(Clone)]
+pub(crate) struct PreparedHostFunc {
+    type_id: u32,
+    trampoline: Arc<vm::HostTrampoline>,
+}
+
+impl PreparedHostFunc {
+    /// Looks both up in `engine` (compiling the trampoline the first time
+    /// the engine sees the type).
+    pub(crate) fn new(engine: &crate::Engine, ty: &FuncType) -> Result<PreparedHostFunc> {
+        let trampoline = {
+            let mut cache = engine
+                .inner
+                .host_trampolines
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            match cache.get(ty) {
+                Some(t) => t.clone(),
+                None => {
+                    let code = crate::compiler::compile_host_trampoline(engine, ty)?;
+                    let t = Arc::new(vm::HostTrampoline::new(&code)?);
+                    cache.insert(ty.clone(), t.clone());
+                    t
+                }
+            }
+        };
+        Ok(PreparedHostFunc {
+            type_id: engine.signature_id(ty),
+            trampoline,
+        })
+    }
+}
+
 /// Registers a host function in `opaque`.
 pub(crate) fn new_host_func(
     opaque: &mut StoreOpaque,
     ty: FuncType,
     host: Box<HostFn>,
 ) -> Result<Func> {
-    let engine = opaque.engine.clone();
-    let trampoline = {
-        let mut cache = engine
-            .inner
-            .host_trampolines
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        match cache.get(&ty) {
-            Some(t) => t.clone(),
-            None => {
-                let code = crate::compiler::compile_host_trampoline(&engine, &ty)?;
-                let t = Arc::new(vm::HostTrampoline::new(&code)?);
-                cache.insert(ty.clone(), t.clone());
-                t
-            }
-        }
-    };
-    let type_id = engine.signature_id(&ty);
-    let boxed = vm::HostFuncBox::new(host, type_id, trampoline);
+    let prepared = PreparedHostFunc::new(&opaque.engine, &ty)?;
+    Ok(push_host_func(opaque, ty, host, &prepared))
+}
+
+/// Registers a host function of type `ty` in `opaque`, `prepared` for
+/// that type by this store's engine.
+pub(crate) fn push_host_func(
+    opaque: &mut StoreOpaque,
+    ty: FuncType,
+    host: Box<HostFn>,
+    prepared: &PreparedHostFunc,
+) -> Func {
+    let boxed = vm::HostFuncBox::new(host, prepared.type_id, prepared.trampoline.clone());
     let func_ref = boxed.func_ref() as usize;
     let index = opaque.funcs.len();
     opaque
         .funcs
         .push(FuncData::new(func_ref, ty, FuncKind::Host(boxed)));
     opaque.func_by_ref.insert(func_ref, index);
-    Ok(Func(Stored::new(opaque.id, index)))
+    Func(Stored::new(opaque.id, index))
 }
 
 /// Wraps an untyped host closure: converts raw arguments to [`Val`]s and

@@ -34,6 +34,8 @@ pub(crate) struct InstanceData {
     pub(crate) globals: Vec<usize>,
     pub(crate) dropped_data: Vec<bool>,
     pub(crate) dropped_elems: Vec<bool>,
+    /// Its place in the engine's pool, for a pooling engine.
+    pub(crate) _pool_permit: Option<vm::PoolPermit>,
 }
 
 impl InstanceData {
@@ -223,6 +225,28 @@ pub(crate) fn instantiate(
     }
 
     let opaque = store.opaque_mut();
+    let pool = opaque.engine.pool().cloned();
+    let pool_permit = match &pool {
+        Some(pool) => {
+            let limits = pool.config();
+            let memories = info.memories.len() - info.num_imported_memories as usize;
+            let tables = info.tables.len() - info.num_imported_tables as usize;
+            if memories > limits.max_memories_per_module as usize {
+                bail!(
+                    "the module defines {memories} memories; the pooling allocator allows {} per module",
+                    limits.max_memories_per_module
+                );
+            }
+            if tables > limits.max_tables_per_module as usize {
+                bail!(
+                    "the module defines {tables} tables; the pooling allocator allows {} per module",
+                    limits.max_tables_per_module
+                );
+            }
+            Some(pool.take_instance()?)
+        }
+        None => None,
+    };
     let instance_index = opaque.instances.len();
     let mut vmctx = VMContextAlloc::new(offsets.size());
     let layout = offsets.layout;
@@ -248,6 +272,7 @@ pub(crate) fn instantiate(
         globals: Vec::new(),
         dropped_data: vec![false; info.data.len()],
         dropped_elems: vec![false; info.elements.len()],
+        _pool_permit: pool_permit,
     };
 
     // Imports.
@@ -289,13 +314,20 @@ pub(crate) fn instantiate(
         .iter()
         .enumerate()
     {
-        let image = images[def].as_deref();
-        let m = vm::LinearMemory::with_image(*mem, static_memory_guard, image)?;
+        let image = images[def].as_ref();
+        let m = match &pool {
+            Some(pool) => vm::LinearMemory::in_pool(pool, *mem, static_memory_guard, image)?,
+            None => vm::LinearMemory::with_image(*mem, static_memory_guard, image.map(|i| &**i))?,
+        };
         opaque.memories.push(m);
         data.memories.push(opaque.memories.len() - 1);
     }
     for table in &info.tables[info.num_imported_tables as usize..] {
-        let allocated = vm::Table::new(*table, 0).with_context(|| {
+        let allocated = match &pool {
+            Some(pool) => vm::Table::in_pool(pool, *table, 0)?,
+            None => vm::Table::new(*table, 0),
+        };
+        let allocated = allocated.with_context(|| {
             format!(
                 "a table of {} elements cannot be allocated (at most {})",
                 table.minimum(),

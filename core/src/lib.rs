@@ -54,7 +54,7 @@ pub use anyhow::{Error, Result};
 pub use artifact::{ArtifactError, MODULE_KEY_LEN};
 pub use cache::{CacheConfig, CacheStatistics};
 pub use cache::{key_to_hex as module_key_to_hex, parse_key as parse_module_key};
-pub use config::{Config, OptLevel};
+pub use config::{Config, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 pub use engine::Engine;
 pub use externals::{Extern, Global, Memory, Table};
 pub use func::{

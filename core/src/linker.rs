@@ -20,20 +20,43 @@ use crate::values::{Ref, Val};
 use crate::vm::HostFn;
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A definition the linker holds: an item of a store, or a host function
 /// not yet placed in any store.
 #[derive(Clone)]
 enum Definition {
     Extern(Extern),
-    HostFunc(Arc<dyn Fn() -> (FuncType, Box<HostFn>) + Send + Sync>),
+    HostFunc(Arc<HostFuncDef>),
+}
+
+/// A host function a linker places in every store that uses it.
+struct HostFuncDef {
+    /// Makes the store's copy: its type and closure.
+    make: Box<dyn Fn() -> (FuncType, Box<HostFn>) + Send + Sync>,
+    /// The signature id and wasm-to-host trampoline every copy shares,
+    /// found on first use (two engine-wide lookups that instantiation then
+    /// skips), with the engine they belong to.
+    prepared: OnceLock<(Engine, crate::func::PreparedHostFunc)>,
+}
+
+impl HostFuncDef {
+    fn definition(
+        make: impl Fn() -> (FuncType, Box<HostFn>) + Send + Sync + 'static,
+    ) -> Definition {
+        Definition::HostFunc(Arc::new(HostFuncDef {
+            make: Box::new(make),
+            prepared: OnceLock::new(),
+        }))
+    }
 }
 
 /// Resolves imports by `(module, name)`.
 pub struct Linker<T> {
     engine: Engine,
-    map: HashMap<(String, String), Definition>,
+    /// Definitions by module name, then item name (looked up by `&str`,
+    /// without building a key).
+    map: HashMap<String, HashMap<String, Definition>>,
     allow_shadowing: bool,
     _marker: std::marker::PhantomData<fn(T)>,
 }
@@ -62,12 +85,18 @@ impl<T: 'static> Linker<T> {
     }
 
     fn insert(&mut self, module: &str, name: &str, def: Definition) -> Result<()> {
-        let key = (module.to_string(), name.to_string());
-        if !self.allow_shadowing && self.map.contains_key(&key) {
+        if !self.allow_shadowing && self.lookup(module, name).is_some() {
             bail!("`{module}::{name}` is already defined");
         }
-        self.map.insert(key, def);
+        self.map
+            .entry(module.to_string())
+            .or_default()
+            .insert(name.to_string(), def);
         Ok(())
+    }
+
+    fn lookup(&self, module: &str, name: &str) -> Option<&Definition> {
+        self.map.get(module)?.get(name)
     }
 
     /// Defines `module::name` as an item of `store`.
@@ -100,7 +129,7 @@ impl<T: 'static> Linker<T> {
             let host = crate::func::untyped_host_fn::<T>(ty2.clone(), move |c, p, r| f(c, p, r));
             (ty2, host)
         };
-        self.insert(module, name, Definition::HostFunc(Arc::new(make)))?;
+        self.insert(module, name, HostFuncDef::definition(make))?;
         Ok(self)
     }
 
@@ -112,7 +141,7 @@ impl<T: 'static> Linker<T> {
         f: impl IntoFunc<T, Params, Results> + Clone,
     ) -> Result<&mut Self> {
         let make = move || f.clone().into_host_fn();
-        self.insert(module, name, Definition::HostFunc(Arc::new(make)))?;
+        self.insert(module, name, HostFuncDef::definition(make))?;
         Ok(self)
     }
 
@@ -244,8 +273,7 @@ impl<T: 'static> Linker<T> {
     }
 
     fn definition_of(&self, import: &ImportType<'_>) -> Result<&Definition> {
-        let key = (import.module().to_string(), import.name().to_string());
-        self.map.get(&key).ok_or_else(|| {
+        self.lookup(import.module(), import.name()).ok_or_else(|| {
             anyhow!(
                 "unknown import: `{}::{}` has not been defined",
                 import.module(),
@@ -349,7 +377,7 @@ impl<T: 'static> Linker<T> {
         module: &str,
         name: &str,
     ) -> Option<Extern> {
-        let def = self.map.get(&(module.to_string(), name.to_string()))?;
+        let def = self.lookup(module, name)?;
         self.resolve(&mut store, def).ok()
     }
 
@@ -376,7 +404,9 @@ impl<T: 'static> Linker<T> {
 
     /// Every definition's name.
     pub fn names(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.map.keys().map(|(m, n)| (m.as_str(), n.as_str()))
+        self.map
+            .iter()
+            .flat_map(|(m, items)| items.keys().map(move |n| (m.as_str(), n.as_str())))
     }
 }
 
@@ -388,10 +418,29 @@ fn resolve<T: 'static>(
 ) -> Result<Extern> {
     Ok(match def {
         Definition::Extern(e) => *e,
-        Definition::HostFunc(make) => {
-            let (ty, host) = make();
+        Definition::HostFunc(def) => {
+            let (ty, host) = (def.make)();
             let inner = store.as_context_mut().0;
-            Extern::Func(crate::func::new_host_func(&mut inner.opaque, ty, host)?)
+            let engine = &inner.opaque.engine;
+            let fresh;
+            let prepared = match def.prepared.get() {
+                Some((e, p)) if Engine::same(e, engine) => p,
+                Some(_) => {
+                    // A store of another engine: its own ids and trampoline.
+                    fresh = crate::func::PreparedHostFunc::new(engine, &ty)?;
+                    &fresh
+                }
+                None => {
+                    let p = crate::func::PreparedHostFunc::new(engine, &ty)?;
+                    &def.prepared.get_or_init(|| (engine.clone(), p)).1
+                }
+            };
+            Extern::Func(crate::func::push_host_func(
+                &mut inner.opaque,
+                ty,
+                host,
+                prepared,
+            ))
         }
     })
 }

@@ -146,6 +146,30 @@ pub mod sys {
     pub type petrel_file_perms_t = u8;
     pub const PETREL_FILE_PERMS_READ: petrel_file_perms_t = 1;
     pub const PETREL_FILE_PERMS_WRITE: petrel_file_perms_t = 2;
+    /// Limits of the pooling instance allocator
+    /// (`petrel_config_pooling_allocator`). A zero field keeps its default,
+    /// which are Wasmtime's: 1000 memories, tables and instances alive at once
+    /// across an engine's stores, one memory and one table per module,
+    /// memories up to 4 GiB, tables up to 20,000 elements.
+    #[repr(C)]
+    #[derive(Clone, Copy)]
+    pub struct petrel_pooling_config_t {
+        pub total_memories: u32,
+        pub total_tables: u32,
+        pub total_core_instances: u32,
+        pub max_memories_per_module: u32,
+        pub max_tables_per_module: u32,
+        pub table_elements: u32,
+        pub max_memory_size: u64,
+    }
+    const _: () = assert!(size_of::<petrel_pooling_config_t>() == 32 && align_of::<petrel_pooling_config_t>() == 8);
+    const _: () = assert!(std::mem::offset_of!(petrel_pooling_config_t, total_memories) == 0);
+    const _: () = assert!(std::mem::offset_of!(petrel_pooling_config_t, total_tables) == 4);
+    const _: () = assert!(std::mem::offset_of!(petrel_pooling_config_t, total_core_instances) == 8);
+    const _: () = assert!(std::mem::offset_of!(petrel_pooling_config_t, max_memories_per_module) == 12);
+    const _: () = assert!(std::mem::offset_of!(petrel_pooling_config_t, max_tables_per_module) == 16);
+    const _: () = assert!(std::mem::offset_of!(petrel_pooling_config_t, table_elements) == 20);
+    const _: () = assert!(std::mem::offset_of!(petrel_pooling_config_t, max_memory_size) == 24);
     /// Bytes owned by Petrel (a serialized module, a wasm binary): `len`
     /// bytes at `data`. Free with `petrel_bytes_delete`.
     #[repr(C)]
@@ -406,6 +430,7 @@ pub mod sys {
         pub fn petrel_config_epoch_interruption(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_parallel_compilation(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_static_memory_guard(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
+        pub fn petrel_config_pooling_allocator(config: *mut petrel_config_t, pooling: *const petrel_pooling_config_t) -> *mut petrel_error_t;
         pub fn petrel_config_memory_init_cow(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_cranelift_nan_canonicalization(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
         pub fn petrel_config_cranelift_debug_verifier(config: *mut petrel_config_t, enable: bool) -> *mut petrel_error_t;
@@ -914,6 +939,59 @@ impl Drop for WasiConfig {
         if !self.ptr.is_null() {
             // SAFETY: the pointer is live and owned by this object.
             unsafe { sys::petrel_wasi_config_delete(self.ptr) };
+        }
+    }
+}
+
+/// Limits of the pooling instance allocator
+/// (`petrel_config_pooling_allocator`). A zero field keeps its default,
+/// which are Wasmtime's: 1000 memories, tables and instances alive at once
+/// across an engine's stores, one memory and one table per module,
+/// memories up to 4 GiB, tables up to 20,000 elements.
+#[napi(object)]
+#[derive(Clone)]
+pub struct PoolingConfig {
+    /// The most linear memories alive at once (each pooled one reserves
+    /// 6 GiB of address space when the engine is made).
+    pub total_memories: u32,
+    /// The most tables alive at once.
+    pub total_tables: u32,
+    /// The most instances alive at once.
+    pub total_core_instances: u32,
+    /// The most memories one module may define.
+    pub max_memories_per_module: u32,
+    /// The most tables one module may define.
+    pub max_tables_per_module: u32,
+    /// The most elements a table may grow to.
+    pub table_elements: u32,
+    /// The most bytes a pooled memory may grow to (at most 4 GiB).
+    pub max_memory_size: BigInt,
+}
+
+impl From<PoolingConfig> for sys::petrel_pooling_config_t {
+    fn from(r: PoolingConfig) -> Self {
+        Self {
+            total_memories: { let v = r.total_memories; v.try_into().map_err(range).unwrap_or_default() },
+            total_tables: { let v = r.total_tables; v.try_into().map_err(range).unwrap_or_default() },
+            total_core_instances: { let v = r.total_core_instances; v.try_into().map_err(range).unwrap_or_default() },
+            max_memories_per_module: { let v = r.max_memories_per_module; v.try_into().map_err(range).unwrap_or_default() },
+            max_tables_per_module: { let v = r.max_tables_per_module; v.try_into().map_err(range).unwrap_or_default() },
+            table_elements: { let v = r.table_elements; v.try_into().map_err(range).unwrap_or_default() },
+            max_memory_size: { let v = r.max_memory_size; u64_of(&v).unwrap_or_default() },
+        }
+    }
+}
+
+impl From<sys::petrel_pooling_config_t> for PoolingConfig {
+    fn from(r: sys::petrel_pooling_config_t) -> Self {
+        Self {
+            total_memories: { let v = r.total_memories; v.into() },
+            total_tables: { let v = r.total_tables; v.into() },
+            total_core_instances: { let v = r.total_core_instances; v.into() },
+            max_memories_per_module: { let v = r.max_memories_per_module; v.into() },
+            max_tables_per_module: { let v = r.max_tables_per_module; v.into() },
+            table_elements: { let v = r.table_elements; v.into() },
+            max_memory_size: { let v = r.max_memory_size; BigInt::from(v) },
         }
     }
 }
@@ -3594,6 +3672,7 @@ pub fn store_wasi_stderr(store: &Store) -> Result<Buffer> {
 /// pointers, borrowed objects, errors, destructors): `host.rs` and the
 /// classes above cover them.
 pub const HAND_WRITTEN: &[&str] = &[
+    "petrel_config_pooling_allocator",
     "petrel_error_new",
     "petrel_error_new_host",
     "petrel_error_new_trap",

@@ -21,6 +21,15 @@ typedef uint8_t petrel_valkind_t;
 typedef uint8_t petrel_mutability_t;
 typedef uint8_t petrel_dir_perms_t;
 typedef uint8_t petrel_file_perms_t;
+typedef struct petrel_pooling_config_t {
+    uint32_t total_memories;
+    uint32_t total_tables;
+    uint32_t total_core_instances;
+    uint32_t max_memories_per_module;
+    uint32_t max_tables_per_module;
+    uint32_t table_elements;
+    uint64_t max_memory_size;
+} petrel_pooling_config_t;
 typedef struct petrel_bytes_t {
     uint8_t * data;
     size_t len;
@@ -163,6 +172,7 @@ petrel_error_t * petrel_config_consume_fuel(petrel_config_t * config, bool enabl
 petrel_error_t * petrel_config_epoch_interruption(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_parallel_compilation(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_static_memory_guard(petrel_config_t * config, bool enable);
+petrel_error_t * petrel_config_pooling_allocator(petrel_config_t * config, const petrel_pooling_config_t * pooling);
 petrel_error_t * petrel_config_memory_init_cow(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_cranelift_nan_canonicalization(petrel_config_t * config, bool enable);
 petrel_error_t * petrel_config_cranelift_debug_verifier(petrel_config_t * config, bool enable);

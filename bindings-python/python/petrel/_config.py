@@ -178,6 +178,52 @@ class Config(Settings):
         can read it. Without a key each engine uses a random one of its own.""",
     )
 
+    def pooling_allocator(
+        self,
+        enable: bool = True,
+        *,
+        total_memories: int = 0,
+        total_tables: int = 0,
+        total_core_instances: int = 0,
+        max_memories_per_module: int = 0,
+        max_tables_per_module: int = 0,
+        table_elements: int = 0,
+        max_memory_size: int = 0,
+    ) -> None:
+        """Makes the engine allocate instances, memories and tables from a
+        pool reserved when it is made, reused after a store is dropped
+        (``enable=False`` goes back to allocating on demand, the default).
+        A limit left at 0 keeps its default, Wasmtime's: 1000 memories,
+        tables and instances alive at once, one memory and one table per
+        module, memories up to 4 GiB, tables up to 20,000 elements. Each
+        pooled memory reserves 6 GiB of address space when the engine is
+        made. Going past a limit raises ``PetrelError`` from the call that
+        tried (instantiation, ``Memory(...)``, ``Table(...)``), and growth
+        past one fails as wasm's ``memory.grow`` does."""
+        p = self._p()
+        _bool(enable)
+        if not enable:
+            ll.config_pooling_allocator(p, ffi.NULL)
+            return
+        limits = {
+            "total_memories": total_memories,
+            "total_tables": total_tables,
+            "total_core_instances": total_core_instances,
+            "max_memories_per_module": max_memories_per_module,
+            "max_tables_per_module": max_tables_per_module,
+            "table_elements": table_elements,
+            "max_memory_size": max_memory_size,
+        }
+        record = ffi.new("petrel_pooling_config_t *")
+        for name, value in limits.items():
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(f"{name}: expected an int, got {type(value).__name__}")
+            bits = 64 if name == "max_memory_size" else 32
+            if not 0 <= value < 1 << bits:
+                raise ValueError(f"{name}: {value} is not an unsigned {bits}-bit integer")
+            setattr(record, name, value)
+        ll.config_pooling_allocator(p, record)
+
     def generate_module_key(self) -> bytes:
         """Draws a fresh random module key, sets it (as ``module_key = ...``
         does) and returns it, so it can be stored for other processes."""

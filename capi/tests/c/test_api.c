@@ -1435,6 +1435,66 @@ static void test_memory64(void) {
     petrel_engine_delete(engine);
 }
 
+/* The pooling allocator: a store's slot is reused with fresh contents by
+ * the next store, and the totals are clean errors. */
+static void test_pooling_allocator(void) {
+    petrel_config_t *config = NULL;
+    OK(petrel_config_new(&config));
+    petrel_pooling_config_t pool;
+    memset(&pool, 0, sizeof pool);
+    pool.total_memories = 1;
+    pool.total_core_instances = 4;
+    pool.max_memory_size = 2 * 65536;
+    OK(petrel_config_pooling_allocator(config, &pool));
+    petrel_engine_t *engine = NULL;
+    OK(petrel_engine_new(config, &engine));
+    petrel_config_delete(config);
+    const char *wat =
+        "(module (memory (export \"mem\") 1) (data (i32.const 0) \"ab\")"
+        " (func (export \"load\") (param i32) (result i32) local.get 0 i32.load8_u)"
+        " (func (export \"store\") (param i32 i32) local.get 0 local.get 1 i32.store8)"
+        " (func (export \"grow\") (param i32) (result i32) local.get 0 memory.grow))";
+    petrel_module_t *module = NULL;
+    OK(petrel_module_new(engine, (const uint8_t *)wat, strlen(wat), &module));
+    for (int round = 0; round < 3; round++) {
+        petrel_store_t *store = NULL;
+        OK(petrel_store_new(engine, NULL, NULL, &store));
+        petrel_instance_t inst;
+        OK(petrel_instance_new(store, module, NULL, 0, &inst));
+        petrel_func_t load = get_func(store, inst, "load");
+        petrel_func_t store_fn = get_func(store, inst, "store");
+        petrel_func_t grow = get_func(store, inst, "grow");
+        _Alignas(16) petrel_valraw_t v[2];
+        memset(v, 0, sizeof v);
+        v[0].i32 = 0;
+        OK(petrel_func_call_raw(store, &load, v, 2));
+        CHECK(v[0].i32 == 'a'); /* the image, whatever the last store wrote */
+        v[0].i32 = 0;
+        v[1].i32 = 'z';
+        OK(petrel_func_call_raw(store, &store_fn, v, 2));
+        v[0].i32 = 1;
+        OK(petrel_func_call_raw(store, &grow, v, 1));
+        CHECK(v[0].i32 == 1);
+        v[0].i32 = 1;
+        OK(petrel_func_call_raw(store, &grow, v, 1));
+        CHECK(v[0].i32 == -1); /* past max_memory_size */
+        if (round == 2) {
+            petrel_store_t *other = NULL;
+            OK(petrel_store_new(engine, NULL, NULL, &other));
+            petrel_instance_t inst2;
+            ERR(petrel_instance_new(other, module, NULL, 0, &inst2), "memories are all in use");
+            OK(petrel_store_delete(other));
+        }
+        OK(petrel_store_delete(store));
+    }
+    OK(petrel_config_new(&config));
+    OK(petrel_config_pooling_allocator(config, &pool));
+    OK(petrel_config_pooling_allocator(config, NULL)); /* back to on demand */
+    petrel_config_delete(config);
+    petrel_module_delete(module);
+    petrel_engine_delete(engine);
+}
+
 int main(void) {
     test_full();
     test_authenticated_modules();
@@ -1444,6 +1504,7 @@ int main(void) {
     test_wasi();
     test_wasi_stdin();
     test_wasmtime_parity();
+    test_pooling_allocator();
     printf("%d passed, %d failed\n", passed, failures);
     return failures == 0 ? 0 : 1;
 }

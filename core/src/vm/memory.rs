@@ -20,15 +20,37 @@
 
 use super::cow::MemoryImage;
 use super::mmap::{Mmap, page_size};
+use super::pool::{InstancePool, MemorySlot, PoolPermit};
 use super::vmcontext::VMMemoryDefinition;
 use crate::environ::memory::{GUARD_SIZE, MemoryPlan, MemoryStyle, STATIC_RESERVATION};
 use crate::types::MemoryType;
 use anyhow::{Context, Result, bail};
 use std::ptr::NonNull;
+use std::sync::Arc;
+
+/// Where a memory's bytes live.
+enum Mapping {
+    /// A mapping of its own, unmapped when the memory is dropped.
+    Own(Mmap),
+    /// A slot of the engine's pool, given back when the memory is dropped.
+    Pooled(MemorySlot),
+}
+
+impl Mapping {
+    fn mmap(&mut self) -> &mut Mmap {
+        match self {
+            Mapping::Own(m) => m,
+            Mapping::Pooled(slot) => slot.mmap(),
+        }
+    }
+}
 
 /// One linear memory and the definition compiled code reads.
 pub struct LinearMemory {
-    mmap: Mmap,
+    mapping: Mapping,
+    /// The memory's place in the engine's pool, for a memory of a pooling
+    /// engine that is not in a slot (a slot holds its own).
+    _permit: Option<PoolPermit>,
     definition: NonNull<VMMemoryDefinition>,
     ty: MemoryType,
     plan: MemoryPlan,
@@ -42,6 +64,16 @@ pub struct LinearMemory {
 unsafe impl Send for LinearMemory {}
 // SAFETY: shared access only reads (`&self` methods never write).
 unsafe impl Sync for LinearMemory {}
+
+/// The first byte of an own mapping (dangling when it is empty).
+fn mapping_base(mapping: &mut Mapping) -> *mut u8 {
+    let m = mapping.mmap();
+    if m.is_empty() {
+        NonNull::dangling().as_ptr()
+    } else {
+        m.as_mut_ptr()
+    }
+}
 
 /// `bytes` rounded up to the host's page, if that fits.
 fn round_to_host_page(bytes: usize) -> Option<usize> {
@@ -78,7 +110,7 @@ impl LinearMemory {
             .pages_to_bytes(ty.minimum())
             .and_then(|b| usize::try_from(b).ok())
             .with_context(too_large)?;
-        let (mmap, accessible) = match plan.style {
+        let (mut mapping, accessible) = match plan.style {
             MemoryStyle::Static => {
                 if initial as u64 > STATIC_RESERVATION {
                     bail!("{}", too_large());
@@ -92,7 +124,7 @@ impl LinearMemory {
                     }
                     m.map_image(image)?;
                 }
-                (m, accessible)
+                (Mapping::Own(m), accessible)
             }
             MemoryStyle::Dynamic => {
                 if image.is_some() {
@@ -100,26 +132,79 @@ impl LinearMemory {
                 }
                 let m = Mmap::accessible(initial).with_context(too_large)?;
                 let len = m.len();
-                (m, len)
+                (Mapping::Own(m), len)
             }
         };
-        let mut mmap = mmap;
-        let base = if mmap.is_empty() {
-            NonNull::dangling().as_ptr()
-        } else {
-            mmap.as_mut_ptr()
-        };
+        Ok(LinearMemory::finish(
+            mapping_base(&mut mapping),
+            mapping,
+            None,
+            initial,
+            ty,
+            plan,
+            accessible,
+        ))
+    }
+
+    /// Creates a memory like [`LinearMemory::with_image`] for an engine
+    /// with a pool: a static memory takes a slot of `pool` (the image
+    /// mapped in it); any other is mapped on its own but still counts
+    /// against the pool's memories.
+    pub fn in_pool(
+        pool: &Arc<InstancePool>,
+        ty: MemoryType,
+        static_memory_guard: bool,
+        image: Option<&Arc<MemoryImage>>,
+    ) -> Result<LinearMemory> {
+        let plan = MemoryPlan::new(&ty, static_memory_guard);
+        if plan.style != MemoryStyle::Static {
+            let permit = pool.take_unpooled_memory()?;
+            let mut m = LinearMemory::with_image(ty, static_memory_guard, image.map(|i| &**i))?;
+            m._permit = Some(permit);
+            return Ok(m);
+        }
+        let initial = ty
+            .pages_to_bytes(ty.minimum())
+            .and_then(|b| usize::try_from(b).ok())
+            .filter(|&b| b as u64 <= STATIC_RESERVATION)
+            .with_context(|| format!("memory minimum of {} pages is too large", ty.minimum()))?;
+        let accessible = round_to_host_page(initial)
+            .with_context(|| format!("memory minimum of {} pages is too large", ty.minimum()))?;
+        let mut slot = pool.allocate_memory(accessible, image)?;
+        let base = slot.base();
+        Ok(LinearMemory::finish(
+            base,
+            Mapping::Pooled(slot),
+            None,
+            initial,
+            ty,
+            plan,
+            accessible,
+        ))
+    }
+
+    /// The memory over `mapping`, whose first byte is `base`.
+    fn finish(
+        base: *mut u8,
+        mapping: Mapping,
+        permit: Option<PoolPermit>,
+        initial: usize,
+        ty: MemoryType,
+        plan: MemoryPlan,
+        accessible: usize,
+    ) -> LinearMemory {
         let definition = NonNull::from(Box::leak(Box::new(VMMemoryDefinition {
             base,
             current_length: initial,
         })));
-        Ok(LinearMemory {
-            mmap,
+        LinearMemory {
+            mapping,
+            _permit: permit,
             definition,
             ty,
             plan,
             accessible,
-        })
+        }
     }
 
     /// The memory's type as created.
@@ -180,7 +265,13 @@ impl LinearMemory {
         {
             bail!("the memory image is not part of this memory");
         }
-        self.mmap.zero_range(image.offset(), image.len())
+        self.mapping
+            .mmap()
+            .zero_range(image.offset(), image.len())?;
+        if let Mapping::Pooled(slot) = &mut self.mapping {
+            slot.forget_image();
+        }
+        Ok(())
     }
 
     /// Grows to `new_pages` pages. The caller has checked the maximum and
@@ -204,16 +295,28 @@ impl LinearMemory {
                 if new as u64 > STATIC_RESERVATION {
                     bail!("a static memory holds at most {STATIC_RESERVATION} bytes");
                 }
+                if let Mapping::Pooled(slot) = &self.mapping
+                    && new > slot.max_memory_size()
+                {
+                    bail!(
+                        "the pooling allocator's memories hold at most {} bytes",
+                        slot.max_memory_size()
+                    );
+                }
                 let Some(want) = round_to_host_page(new) else {
                     bail!("{new} bytes do not fit in the address space");
                 };
                 if want > self.accessible {
-                    self.mmap
+                    self.mapping
+                        .mmap()
                         .make_accessible(self.accessible, want - self.accessible)?;
                     self.accessible = want;
+                    if let Mapping::Pooled(slot) = &mut self.mapping {
+                        slot.accessible = want;
+                    }
                 }
             }
-            MemoryStyle::Dynamic if new > self.mmap.len() => {
+            MemoryStyle::Dynamic if new > self.mapping.mmap().len() => {
                 // Move to a larger mapping with room to grow again (never
                 // past what the type allows).
                 let limit = self.ty.maximum_bytes().unwrap_or(u64::MAX).min(
@@ -222,19 +325,20 @@ impl LinearMemory {
                         .unwrap_or(u64::MAX),
                 );
                 let limit = usize::try_from(limit).unwrap_or(usize::MAX).max(new);
-                let capacity = new.max(self.mmap.len().saturating_mul(2)).min(limit);
+                let current = self.mapping.mmap();
+                let capacity = new.max(current.len().saturating_mul(2)).min(limit);
                 let mut bigger = Mmap::accessible(capacity)?;
                 // SAFETY: both mappings are accessible for `old` bytes and
                 // are distinct allocations.
                 unsafe {
-                    std::ptr::copy_nonoverlapping(self.mmap.as_ptr(), bigger.as_mut_ptr(), old);
+                    std::ptr::copy_nonoverlapping(current.as_ptr(), bigger.as_mut_ptr(), old);
                 }
                 self.accessible = bigger.len();
-                self.mmap = bigger;
+                self.mapping = Mapping::Own(bigger);
             }
             MemoryStyle::Dynamic => {}
         }
-        let base = self.mmap.as_mut_ptr();
+        let base = self.mapping.mmap().as_mut_ptr();
         // SAFETY: `definition` is owned by `self` (leaked Box) and `&mut
         // self` guarantees no other Rust access; compiled code only reads it
         // while a call holds the store exclusively.

@@ -144,6 +144,59 @@ impl Mmap {
         self.protect(start, len, libc::PROT_READ | libc::PROT_WRITE)
     }
 
+    /// Makes `[start, start + len)` inaccessible again. Same range rules as
+    /// [`Mmap::make_accessible`].
+    pub fn make_inaccessible(&mut self, start: usize, len: usize) -> Result<()> {
+        self.protect(start, len, libc::PROT_NONE)
+    }
+
+    /// Discards the contents of `[start, start + len)` without changing its
+    /// protection: anonymous pages read as zero again and pages of a mapped
+    /// image as the image (`madvise(MADV_DONTNEED)`). Same range rules as
+    /// [`Mmap::make_accessible`].
+    pub fn discard(&mut self, start: usize, len: usize) -> Result<()> {
+        let rounded = self.check_range(start, len)?;
+        if rounded == 0 {
+            return Ok(());
+        }
+        if cfg!(miri) {
+            // SAFETY: heap-backed under Miri (no images there); the range is
+            // inside it and `&mut self` makes this the only access.
+            unsafe { self.ptr.as_ptr().add(start).write_bytes(0, rounded) };
+            return Ok(());
+        }
+        // SAFETY: the range is page-aligned and inside this mapping, which we
+        // own exclusively (`&mut self`); MADV_DONTNEED on a private mapping
+        // only drops its pages' contents.
+        let rc = unsafe {
+            libc::madvise(
+                self.ptr.as_ptr().add(start).cast::<libc::c_void>(),
+                rounded,
+                libc::MADV_DONTNEED,
+            )
+        };
+        if rc != 0 {
+            bail!(
+                "madvise of [{start:#x}, +{rounded:#x}) failed: {}",
+                std::io::Error::last_os_error()
+            );
+        }
+        Ok(())
+    }
+
+    /// A value describing `len` bytes at `ptr`, part of a larger mapping
+    /// another `Mmap` owns, so that the methods above work on that part.
+    /// It must never be dropped (its owner unmaps the whole): keep it in a
+    /// `ManuallyDrop`.
+    ///
+    /// # Safety
+    /// `[ptr, ptr + len)` is page-aligned and lies inside a live mapping
+    /// that outlives the returned value, and nothing else uses that range
+    /// while the value exists.
+    pub unsafe fn part_of(ptr: NonNull<u8>, len: usize) -> std::mem::ManuallyDrop<Mmap> {
+        std::mem::ManuallyDrop::new(Mmap { ptr, len })
+    }
+
     /// Makes `[start, start + len)` readable and executable (not writable).
     /// Same range rules as [`Mmap::make_accessible`].
     pub fn make_executable(&mut self, start: usize, len: usize) -> Result<()> {

@@ -2,9 +2,12 @@
 //! externref id + 1, or 0 for null) that compiled code indexes through a
 //! [`VMTableDefinition`] this type owns at a stable address.
 
+use super::pool::{InstancePool, PoolPermit};
 use super::vmcontext::VMTableDefinition;
 use crate::types::TableType;
+use anyhow::Result;
 use std::ptr::NonNull;
+use std::sync::Arc;
 
 /// One table and the definition compiled code reads.
 pub struct Table {
@@ -12,6 +15,11 @@ pub struct Table {
     elements: NonNull<[usize]>,
     definition: NonNull<VMTableDefinition>,
     ty: TableType,
+    /// The most elements it may grow to: [`MAX_TABLE_ELEMENTS`], or the
+    /// pool's limit.
+    max_elements: usize,
+    /// Its place in the engine's pool, for a pooling engine.
+    _permit: Option<PoolPermit>,
 }
 
 // SAFETY: the table exclusively owns its storage; raw pointers are only
@@ -51,7 +59,21 @@ impl Table {
             elements,
             definition,
             ty,
+            max_elements: MAX_TABLE_ELEMENTS,
+            _permit: None,
         })
+    }
+
+    /// Creates a table like [`Table::new`] for an engine with a pool: it
+    /// takes one of the pool's tables and grows at most to the pool's
+    /// element limit. `Ok(None)` when the elements cannot be allocated.
+    pub fn in_pool(pool: &Arc<InstancePool>, ty: TableType, init: usize) -> Result<Option<Table>> {
+        let permit = pool.take_table(ty.minimum())?;
+        Ok(Table::new(ty, init).map(|mut t| {
+            t.max_elements = pool.config().table_elements.min(MAX_TABLE_ELEMENTS);
+            t._permit = Some(permit);
+            t
+        }))
     }
 
     /// The table's type as created.
@@ -114,6 +136,7 @@ impl Table {
         let Some(len) = usize::try_from(delta)
             .ok()
             .and_then(|d| d.checked_add(old.len()))
+            .filter(|&len| len <= self.max_elements)
         else {
             return false;
         };
