@@ -5,6 +5,7 @@
 //! The result, [`CompiledArtifacts`], is plain data: it is what a serialized
 //! module contains, and what `vm::CodeMemory` maps executable.
 
+mod func_environ;
 pub mod trampolines;
 pub mod translate;
 mod translate_simd;
@@ -19,9 +20,10 @@ use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{self, ExternalName, LibCall, UserFuncName};
 use cranelift_codegen::{Context, FinalizedRelocTarget};
 use cranelift_frontend::FunctionBuilderContext;
+use func_environ::{ModuleEnv, wasm_signature};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use translate::{ModuleEnv, translate_function, wasm_signature};
+use translate::translate_function;
 use wasmparser::FuncValidatorAllocations;
 
 /// User trap code: `call_indirect` or `table.get`/`set` out of bounds.

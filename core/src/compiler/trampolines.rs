@@ -11,7 +11,7 @@
 //!   means the host function failed and its error is pending in the store.
 
 use super::TRAP_LIBCALL;
-use super::translate::{ir_type, wasm_signature};
+use super::func_environ::{ir_type, wasm_signature};
 use crate::engine::Engine;
 use crate::environ::vmoffsets::{VAL_RAW_SIZE, VMLayout};
 use crate::types::FuncType;
