@@ -32,7 +32,7 @@ use crate::config::Config;
 use crate::environ::builtins::{BuiltinFunction, BuiltinType};
 use crate::environ::vmoffsets::VMLayout;
 use crate::environ::{BoundsCheck, MemoryPlan, ModuleInfo, VMOffsets};
-use crate::types::{FuncType, ValType};
+use crate::environ::{WasmFuncType, WasmValType};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::immediates::Offset32;
 use cranelift_codegen::ir::{
@@ -58,20 +58,20 @@ pub struct ModuleEnv<'a> {
 
 /// The Cranelift type that carries a wasm value type. References are
 /// carried as `i64` (a `VMFuncRef` address, or an externref's id + 1).
-pub fn ir_type(ty: ValType) -> Type {
+pub fn ir_type(ty: WasmValType) -> Type {
     match ty {
-        ValType::I32 => types::I32,
-        ValType::I64 => types::I64,
-        ValType::F32 => types::F32,
-        ValType::F64 => types::F64,
-        ValType::V128 => types::I8X16,
-        ValType::FuncRef | ValType::ExternRef => types::I64,
+        WasmValType::I32 => types::I32,
+        WasmValType::I64 => types::I64,
+        WasmValType::F32 => types::F32,
+        WasmValType::F64 => types::F64,
+        WasmValType::V128 => types::I8X16,
+        WasmValType::Ref(_) => types::I64,
     }
 }
 
 /// The calling convention of wasm functions: `(callee vmctx, caller vmctx,
 /// params...) -> results`, the two contexts pointers of `pointer_type`.
-pub fn wasm_signature(ty: &FuncType, pointer_type: Type) -> Signature {
+pub fn wasm_signature(ty: &WasmFuncType, pointer_type: Type) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
     sig.params
         .push(AbiParam::special(pointer_type, ArgumentPurpose::VMContext));

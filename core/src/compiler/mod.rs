@@ -352,7 +352,8 @@ fn link(
 /// Compiles the wasm-to-host trampoline for one signature into its own
 /// code: the entry host functions are called through from wasm.
 pub fn compile_host_trampoline(engine: &Engine, ty: &crate::FuncType) -> Result<Vec<u8>> {
-    let f = compile_ir(engine, trampolines::wasm_to_host_trampoline(engine, ty))?;
+    let ty = crate::environ::WasmFuncType::from(ty);
+    let f = compile_ir(engine, trampolines::wasm_to_host_trampoline(engine, &ty))?;
     if !f.relocs.is_empty() {
         bail!("host trampoline unexpectedly needs relocations");
     }

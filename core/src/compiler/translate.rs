@@ -18,7 +18,7 @@
 use super::TRAP_UNREACHABLE;
 use super::func_environ::{Callee, FuncEnvironment, ModuleEnv, ir_type, trap};
 use crate::environ::ModuleInfo;
-use crate::types::ValType;
+use crate::environ::WasmValType;
 use anyhow::{Result, bail};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
@@ -101,7 +101,7 @@ fn block_type(info: &ModuleInfo, ty: BlockType) -> Result<(Vec<Type>, Vec<Type>)
     Ok(match ty {
         BlockType::Empty => (vec![], vec![]),
         BlockType::Type(t) => {
-            let t = ValType::from_wasmparser(t)
+            let t = WasmValType::from_wasmparser(t)
                 .ok_or_else(|| anyhow::anyhow!("unsupported block type"))?;
             (vec![], vec![ir_type(t)])
         }
@@ -163,7 +163,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             let count = reader.read_var_u32()?;
             let wty = reader.read()?;
             validator.define_locals(offset, count, wty)?;
-            let ty = ValType::from_wasmparser(wty)
+            let ty = WasmValType::from_wasmparser(wty)
                 .ok_or_else(|| anyhow::anyhow!("unsupported local type"))?;
             let ir_ty = ir_type(ty);
             for _ in 0..count {
