@@ -248,7 +248,14 @@ fn compile_body(
 /// Validates and compiles a parsed module.
 pub fn compile_module(engine: &Engine, parsed: ParsedModule<'_>) -> Result<CompiledArtifacts> {
     let ParsedModule { info, bodies } = parsed;
-    let offsets = VMOffsets::new(VMLayout::new(engine.inner.isa.pointer_bytes()), &info);
+    let layout = VMLayout::new(engine.inner.isa.pointer_bytes());
+    // The runtime fills in `VMContext`s with the host's layout (see
+    // `Module::from_artifacts`): code for another pointer size could not
+    // run against them.
+    if layout != VMLayout::HOST {
+        bail!("cannot compile for a target whose pointers differ from the host's");
+    }
+    let offsets = VMOffsets::new(layout, &info);
     let config = &engine.inner.config;
     let env = ModuleEnv {
         info: &info,
