@@ -116,7 +116,11 @@ impl Module {
         let code = vm::load_code(&artifacts.text, &artifacts.libcall_relocs)?;
         let info = &artifacts.info;
         let offsets = VMOffsets::new(VMLayout::HOST, info);
-        let type_ids = info.types.iter().map(|t| engine.signature_id(t)).collect();
+        let type_ids = info
+            .types
+            .iter()
+            .map(|t| engine.signature_id(&t.into()))
+            .collect();
         let exports = info
             .exports
             .iter()

@@ -160,7 +160,7 @@ impl StoreOpaque {
         }
         let inst = &self.instances[instance];
         let func_ref = inst.func_ref_address(func_index);
-        let ty = inst.module.info().func_type(func_index).clone();
+        let ty = inst.module.info().func_type(func_index).into();
         let index = self.funcs.len();
         self.funcs.push(FuncData::new(func_ref, ty, FuncKind::Wasm));
         self.func_by_ref.insert(func_ref, index);

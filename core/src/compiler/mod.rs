@@ -5,6 +5,7 @@
 //! The result, [`CompiledArtifacts`], is plain data: it is what a serialized
 //! module contains, and what `vm::CodeMemory` maps executable.
 
+mod func_environ;
 pub mod trampolines;
 pub mod translate;
 mod translate_simd;
@@ -19,9 +20,10 @@ use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{self, ExternalName, LibCall, UserFuncName};
 use cranelift_codegen::{Context, FinalizedRelocTarget};
 use cranelift_frontend::FunctionBuilderContext;
+use func_environ::{ModuleEnv, wasm_signature};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use translate::{ModuleEnv, translate_function, wasm_signature};
+use translate::translate_function;
 use wasmparser::FuncValidatorAllocations;
 
 /// User trap code: `call_indirect` or `table.get`/`set` out of bounds.
@@ -246,7 +248,14 @@ fn compile_body(
 /// Validates and compiles a parsed module.
 pub fn compile_module(engine: &Engine, parsed: ParsedModule<'_>) -> Result<CompiledArtifacts> {
     let ParsedModule { info, bodies } = parsed;
-    let offsets = VMOffsets::new(VMLayout::new(engine.inner.isa.pointer_bytes()), &info);
+    let layout = VMLayout::new(engine.inner.isa.pointer_bytes());
+    // The runtime fills in `VMContext`s with the host's layout (see
+    // `Module::from_artifacts`): code for another pointer size could not
+    // run against them.
+    if layout != VMLayout::HOST {
+        bail!("cannot compile for a target whose pointers differ from the host's");
+    }
+    let offsets = VMOffsets::new(layout, &info);
     let config = &engine.inner.config;
     let env = ModuleEnv {
         info: &info,
@@ -350,7 +359,8 @@ fn link(
 /// Compiles the wasm-to-host trampoline for one signature into its own
 /// code: the entry host functions are called through from wasm.
 pub fn compile_host_trampoline(engine: &Engine, ty: &crate::FuncType) -> Result<Vec<u8>> {
-    let f = compile_ir(engine, trampolines::wasm_to_host_trampoline(engine, ty))?;
+    let ty = crate::environ::WasmFuncType::from(ty);
+    let f = compile_ir(engine, trampolines::wasm_to_host_trampoline(engine, &ty))?;
     if !f.relocs.is_empty() {
         bail!("host trampoline unexpectedly needs relocations");
     }

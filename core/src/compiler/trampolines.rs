@@ -11,10 +11,10 @@
 //!   means the host function failed and its error is pending in the store.
 
 use super::TRAP_LIBCALL;
-use super::translate::{ir_type, wasm_signature};
+use super::func_environ::{ir_type, wasm_signature};
 use crate::engine::Engine;
+use crate::environ::WasmFuncType;
 use crate::environ::vmoffsets::{VAL_RAW_SIZE, VMLayout};
-use crate::types::FuncType;
 use cranelift_codegen::ir::{
     self, AbiParam, InstBuilder, MemFlagsData as MemFlags, StackSlotData, StackSlotKind, TrapCode,
     UserFuncName, types,
@@ -22,7 +22,7 @@ use cranelift_codegen::ir::{
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
 /// Builds the array-call trampoline for `ty`.
-pub fn array_call_trampoline(engine: &Engine, ty: &FuncType) -> ir::Function {
+pub fn array_call_trampoline(engine: &Engine, ty: &WasmFuncType) -> ir::Function {
     let call_conv = engine.inner.isa.default_call_conv();
     let pointer_type = engine.inner.isa.pointer_type();
     let mut sig = ir::Signature::new(call_conv);
@@ -59,7 +59,7 @@ pub fn array_call_trampoline(engine: &Engine, ty: &FuncType) -> ir::Function {
 }
 
 /// Builds the wasm-to-host trampoline for `ty`.
-pub fn wasm_to_host_trampoline(engine: &Engine, ty: &FuncType) -> ir::Function {
+pub fn wasm_to_host_trampoline(engine: &Engine, ty: &WasmFuncType) -> ir::Function {
     let call_conv = engine.inner.isa.default_call_conv();
     let pointer_type = engine.inner.isa.pointer_type();
     let layout = VMLayout::new(engine.inner.isa.pointer_bytes());

@@ -10,102 +10,24 @@
 //! Code after an unconditional branch is unreachable; it is validated but
 //! not translated (`unreachable_depth` counts the blocks opened inside it).
 //!
-//! Everything the code needs from the instance comes from `vmctx`, at the
-//! offsets of [`VMOffsets`]. Each memory access gets the bounds check its
-//! memory's [`MemoryPlan`] asks for (see `environ::memory`): none for a
-//! 32-bit memory reserved with a guard region (a fault is the check), one
-//! compare of the index for a reserved 64-bit memory, index plus offset
-//! plus size against the current length otherwise.
+//! This file decides what each operator means; everything that depends on
+//! how the runtime lays out the instance (`vmctx` loads, memory addresses
+//! and their bounds checks, tables, the call sequence, builtins, fuel and
+//! epochs) is emitted by the [`FuncEnvironment`] in `func_environ.rs`.
 
-use super::{TRAP_BAD_SIGNATURE, TRAP_INDIRECT_CALL_TO_NULL, TRAP_LIBCALL, TRAP_OUT_OF_FUEL};
-use super::{TRAP_TABLE_OUT_OF_BOUNDS, TRAP_UNREACHABLE};
-use crate::config::Config;
-use crate::environ::builtins::{BuiltinFunction, BuiltinType};
-use crate::environ::vmoffsets::VMLayout;
-use crate::environ::{BoundsCheck, MemoryPlan, ModuleInfo, VMOffsets};
-use crate::types::{FuncType, ValType};
+use super::TRAP_UNREACHABLE;
+use super::func_environ::{Callee, FuncEnvironment, ModuleEnv, ir_type, trap};
+use crate::environ::ModuleInfo;
+use crate::environ::WasmValType;
 use anyhow::{Result, bail};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{
-    self, AbiParam, AliasRegion, AliasRegionData, ArgumentPurpose, BlockArg, ExtFuncData,
-    ExternalName, FuncRef, GlobalValueData, InstBuilder, JumpTableData, LibCall,
-    MemFlagsData as MemFlags, SigRef, Signature, TrapCode, Type, UserExternalName, Value, types,
+    self, BlockArg, InstBuilder, JumpTableData, MemFlagsData as MemFlags, Type, Value, types,
 };
-use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use std::collections::HashMap;
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
-
-/// What the translator needs to know about the module being compiled.
-pub struct ModuleEnv<'a> {
-    /// Module metadata.
-    pub info: &'a ModuleInfo,
-    /// The `VMContext` layout.
-    pub offsets: &'a VMOffsets,
-    /// The engine's settings.
-    pub config: &'a Config,
-    /// The target.
-    pub isa: &'a dyn TargetIsa,
-}
-
-/// The Cranelift type that carries a wasm value type.
-pub fn ir_type(ty: ValType) -> Type {
-    match ty {
-        ValType::I32 => types::I32,
-        ValType::I64 => types::I64,
-        ValType::F32 => types::F32,
-        ValType::F64 => types::F64,
-        ValType::V128 => types::I8X16,
-        ValType::FuncRef | ValType::ExternRef => types::I64,
-    }
-}
-
-/// The calling convention of wasm functions: `(callee vmctx, caller vmctx,
-/// params...) -> results`, the two contexts pointers of `pointer_type`.
-pub fn wasm_signature(ty: &FuncType, pointer_type: Type) -> Signature {
-    let mut sig = Signature::new(CallConv::Tail);
-    sig.params
-        .push(AbiParam::special(pointer_type, ArgumentPurpose::VMContext));
-    sig.params.push(AbiParam::new(pointer_type));
-    sig.params
-        .extend(ty.params().iter().map(|t| AbiParam::new(ir_type(*t))));
-    sig.returns
-        .extend(ty.results().iter().map(|t| AbiParam::new(ir_type(*t))));
-    sig
-}
-
-/// The native signature of a builtin.
-pub fn builtin_signature(b: BuiltinFunction, call_conv: CallConv, pointer_type: Type) -> Signature {
-    let mut sig = Signature::new(call_conv);
-    let ty = |t: BuiltinType| match t {
-        BuiltinType::VMContext => pointer_type,
-        BuiltinType::I64 => types::I64,
-        BuiltinType::I32 => types::I32,
-    };
-    sig.params
-        .extend(b.params().iter().map(|t| AbiParam::new(ty(*t))));
-    sig.returns.push(AbiParam::new(ty(b.result())));
-    sig
-}
-
-fn trusted() -> MemFlags {
-    MemFlags::trusted()
-}
-
-/// A VM layout offset as the `i32` Cranelift's loads and stores take.
-fn vm_offset(offset: u32) -> i32 {
-    i32::try_from(offset).expect("VMContext offsets fit in i32")
-}
-
-/// Flags for loads of values that never change while the code runs.
-fn readonly() -> MemFlags {
-    MemFlags::trusted().with_readonly().with_can_move()
-}
-
-fn trap(code: u8) -> TrapCode {
-    TrapCode::unwrap_user(code)
-}
 
 #[derive(Debug)]
 enum ControlKind {
@@ -146,20 +68,14 @@ pub fn translate_function(
 ) -> Result<()> {
     let builder = FunctionBuilder::new(func, fctx);
     let mut t = FuncTranslator {
-        env,
+        env: FuncEnvironment::new(env),
         builder,
         stack: Vec::new(),
         control: Vec::new(),
         reachable: true,
         unreachable_depth: 0,
-        vmctx: Value::from_u32(0),
         locals: Vec::new(),
-        sig_refs: HashMap::new(),
-        func_refs: HashMap::new(),
-        builtin_sigs: HashMap::new(),
         fuel_pending: 0,
-        heap_region: None,
-        memory_definitions_region: None,
     };
     t.translate(func_index, body, validator)?;
     t.builder.finalize(env.isa.frontend_config());
@@ -169,31 +85,23 @@ pub fn translate_function(
 /// The state of translating one function body; the SIMD operators are
 /// translated in `translate_simd.rs`.
 pub(super) struct FuncTranslator<'a, 'f> {
-    env: &'a ModuleEnv<'a>,
+    /// Everything that depends on the runtime's layout.
+    env: FuncEnvironment<'a>,
     pub(super) builder: FunctionBuilder<'f>,
     stack: Vec<Value>,
     control: Vec<ControlFrame>,
     reachable: bool,
     unreachable_depth: u32,
-    vmctx: Value,
     locals: Vec<Variable>,
-    sig_refs: HashMap<u32, SigRef>,
-    func_refs: HashMap<u32, FuncRef>,
-    builtin_sigs: HashMap<u32, SigRef>,
     /// Fuel used by operators since the last flush.
     fuel_pending: i64,
-    /// The alias region of every linear memory access, and the one of the
-    /// loads of memories' `base` and `current_length` (see
-    /// [`FuncTranslator::alias_regions`]).
-    heap_region: Option<AliasRegion>,
-    memory_definitions_region: Option<AliasRegion>,
 }
 
 fn block_type(info: &ModuleInfo, ty: BlockType) -> Result<(Vec<Type>, Vec<Type>)> {
     Ok(match ty {
         BlockType::Empty => (vec![], vec![]),
         BlockType::Type(t) => {
-            let t = ValType::from_wasmparser(t)
+            let t = WasmValType::from_wasmparser(t)
                 .ok_or_else(|| anyhow::anyhow!("unsupported block type"))?;
             (vec![], vec![ir_type(t)])
         }
@@ -229,41 +137,18 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         body: &FunctionBody<'_>,
         validator: &mut FuncValidator<ValidatorResources>,
     ) -> Result<()> {
-        let info = self.env.info;
+        let info = self.env.module().info;
         let fty = info.func_type(func_index).clone();
 
-        // Stack limit: the prologue traps with STACK_OVERFLOW below it.
-        let gv_vmctx = self.builder.create_global_value(GlobalValueData::VMContext);
-        let gv_flags = self
-            .builder
-            .func
-            .dfg
-            .mem_flags
-            .insert(readonly())
-            .expect("few memory flag sets");
-        let layout = self.layout();
-        let gv_store = self.builder.create_global_value(GlobalValueData::Load {
-            base: gv_vmctx,
-            offset: Offset32::new(vm_offset(layout.vmctx_store_context())),
-            global_type: self.pointer_type(),
-            flags: gv_flags,
-        });
-        let gv_limit = self.builder.create_global_value(GlobalValueData::Load {
-            base: gv_store,
-            offset: Offset32::new(vm_offset(layout.store_context_stack_limit())),
-            global_type: self.pointer_type(),
-            flags: gv_flags,
-        });
-        self.builder.func.stack_limit = Some(gv_limit);
-
-        self.alias_regions();
+        // Stack limit and alias regions.
+        self.env.prepare_function(&mut self.builder);
 
         let entry = self.builder.create_block();
         self.builder.append_block_params_for_function_params(entry);
         self.builder.switch_to_block(entry);
         self.builder.seal_block(entry);
         let params = self.builder.block_params(entry).to_vec();
-        self.vmctx = params[0];
+        self.env.set_vmctx(params[0]);
 
         // Parameters, then declared locals (zero-initialised).
         for (i, ty) in fty.params().iter().enumerate() {
@@ -278,7 +163,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             let count = reader.read_var_u32()?;
             let wty = reader.read()?;
             validator.define_locals(offset, count, wty)?;
-            let ty = ValType::from_wasmparser(wty)
+            let ty = WasmValType::from_wasmparser(wty)
                 .ok_or_else(|| anyhow::anyhow!("unsupported local type"))?;
             let ir_ty = ir_type(ty);
             for _ in 0..count {
@@ -317,28 +202,6 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         let rest = ops.get_binary_reader();
         rest.finish_expression(&validator.visitor(rest.original_position()))?;
         Ok(())
-    }
-
-    /// Declares the function's two alias regions. Linear memory lives in
-    /// mappings nothing else points into, and a memory's `base` and
-    /// `current_length` live in its `VMMemoryDefinition`, which only the
-    /// runtime writes (during a call: `memory.grow`, a host function). So a
-    /// store to linear memory cannot change a definition, nor a global, a
-    /// table or the `VMContext` (left in Cranelift's default region), and
-    /// Cranelift may reuse an earlier load of a memory's length or base
-    /// across such stores (in a loop, the load before the loop): a 64-bit
-    /// or explicitly checked memory then costs a compare per access, not a
-    /// load and a compare. Calls still invalidate everything.
-    fn alias_regions(&mut self) {
-        let regions = &mut self.builder.func.dfg.alias_regions;
-        self.heap_region = Some(regions.insert(AliasRegionData {
-            user_id: 0,
-            description: "linear memories".into(),
-        }));
-        self.memory_definitions_region = Some(regions.insert(AliasRegionData {
-            user_id: 1,
-            description: "memory definitions".into(),
-        }));
     }
 
     fn zero(&mut self, ty: Type) -> Value {
@@ -397,181 +260,37 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         b
     }
 
-    // ---- vmctx access --------------------------------------------------
-
-    /// The layout of the VM structures for the target's pointer size.
-    fn layout(&self) -> VMLayout {
-        self.env.offsets.layout
-    }
-
-    /// The type of a native pointer (and `usize`) on the target.
-    fn pointer_type(&self) -> Type {
-        self.env.isa.pointer_type()
-    }
-
-    /// Loads the pointer at `offset` in this instance's `VMContext`.
-    fn load_vmctx_ptr(&mut self, offset: u32) -> Value {
-        let ty = self.pointer_type();
-        self.builder
-            .ins()
-            .load(ty, readonly(), self.vmctx, vm_offset(offset))
-    }
-
-    /// Loads a pointer-sized field at `offset` of the structure at `base`.
-    fn load_ptr_field(&mut self, flags: MemFlags, base: Value, offset: u32) -> Value {
-        let ty = self.pointer_type();
-        self.builder.ins().load(ty, flags, base, vm_offset(offset))
-    }
-
-    fn store_context(&mut self) -> Value {
-        self.load_vmctx_ptr(self.layout().vmctx_store_context())
-    }
-
     // ---- fuel and epochs -------------------------------------------------
 
     /// Subtracts the fuel used since the last flush from the store.
     fn fuel_flush(&mut self) {
-        if !self.env.config.consume_fuel || self.fuel_pending == 0 || !self.reachable {
+        if !self.env.config().consume_fuel || self.fuel_pending == 0 || !self.reachable {
             self.fuel_pending = 0;
             return;
         }
-        let ctx = self.store_context();
-        let at = vm_offset(self.layout().store_context_fuel_remaining());
-        let fuel = self.builder.ins().load(types::I64, trusted(), ctx, at);
-        let fuel = self.builder.ins().iadd_imm_s(fuel, -self.fuel_pending);
-        self.builder.ins().store(trusted(), fuel, ctx, at);
+        self.env.consume_fuel(&mut self.builder, self.fuel_pending);
         self.fuel_pending = 0;
     }
 
     /// Flushes pending fuel and traps if the store has run out.
     fn fuel_check(&mut self) {
-        if !self.env.config.consume_fuel {
+        if !self.env.config().consume_fuel {
             return;
         }
         self.fuel_flush();
-        let ctx = self.store_context();
-        let at = vm_offset(self.layout().store_context_fuel_remaining());
-        let fuel = self.builder.ins().load(types::I64, trusted(), ctx, at);
-        let out = self
-            .builder
-            .ins()
-            .icmp_imm_s(IntCC::SignedLessThan, fuel, 0);
-        self.builder.ins().trapnz(out, trap(TRAP_OUT_OF_FUEL));
+        self.env.trap_if_out_of_fuel(&mut self.builder);
     }
 
     /// Calls into the runtime when the engine's epoch reached the deadline.
     fn epoch_check(&mut self) {
-        if !self.env.config.epoch_interruption {
-            return;
-        }
-        let ctx = self.store_context();
-        let layout = self.layout();
-        let counter = self.load_ptr_field(readonly(), ctx, layout.store_context_epoch_counter());
-        let epoch = self.builder.ins().load(types::I64, trusted(), counter, 0);
-        let at = vm_offset(layout.store_context_epoch_deadline());
-        let deadline = self.builder.ins().load(types::I64, trusted(), ctx, at);
-        let reached = self
-            .builder
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
-        let slow = self.builder.create_block();
-        let cont = self.builder.create_block();
-        self.builder.set_cold_block(slow);
-        self.builder.ins().brif(reached, slow, &[], cont, &[]);
-        self.builder.seal_block(slow);
-        self.builder.switch_to_block(slow);
-        let ok = self.call_builtin(BuiltinFunction::epoch_interrupt, &[]);
-        self.check_builtin(ok);
-        self.builder.ins().jump(cont, &[]);
-        self.builder.seal_block(cont);
-        self.builder.switch_to_block(cont);
-    }
-
-    // ---- builtins ----------------------------------------------------------
-
-    fn call_builtin(&mut self, b: BuiltinFunction, args: &[Value]) -> Value {
-        let sig = match self.builtin_sigs.get(&b.index()) {
-            Some(s) => *s,
-            None => {
-                let sig =
-                    builtin_signature(b, self.env.isa.default_call_conv(), self.pointer_type());
-                let s = self.builder.import_signature(sig);
-                self.builtin_sigs.insert(b.index(), s);
-                s
-            }
-        };
-        let layout = self.layout();
-        let table = self.load_vmctx_ptr(layout.vmctx_builtin_functions());
-        let fptr = self.load_ptr_field(readonly(), table, layout.builtin_function(b.index()));
-        let mut all = vec![self.vmctx];
-        all.extend_from_slice(args);
-        // The list's signature is the one contract between translator and
-        // runtime: an argument of the wrong type is a translator bug.
-        assert_eq!(
-            all.iter()
-                .map(|v| self.builder.func.dfg.value_type(*v))
-                .collect::<Vec<_>>(),
-            self.builder.func.dfg.signatures[sig]
-                .params
-                .iter()
-                .map(|p| p.value_type)
-                .collect::<Vec<_>>(),
-            "arguments of builtin {}({:?})",
-            b.name(),
-            b.param_names(),
-        );
-        let call = self.builder.ins().call_indirect(sig, fptr, &all);
-        self.builder.inst_results(call)[0]
-    }
-
-    /// Raises the trap a builtin left pending when it returned 0.
-    fn check_builtin(&mut self, ok: Value) {
-        self.builder.ins().trapz(ok, trap(TRAP_LIBCALL));
+        self.env.check_epoch(&mut self.builder);
     }
 
     // ---- memories ------------------------------------------------------------
 
-    /// How memory `mem` is laid out (the runtime makes the same plan).
-    fn memory_plan(&self, mem: u32) -> MemoryPlan {
-        MemoryPlan::new(
-            &self.env.info.memories[mem as usize],
-            self.env.config.static_memory_guard,
-        )
-    }
-
-    /// Memory `mem`'s index (an `i32` or `i64` operand) as an `i64`.
-    fn memory_index(&mut self, mem: u32, index: Value) -> Value {
-        if self.memory_plan(mem).is_64 {
-            index
-        } else {
-            self.builder.ins().uextend(types::I64, index)
-        }
-    }
-
-    /// Loads the base address of memory `mem` through its definition `def`.
-    fn memory_base(&mut self, mem: u32, def: Value) -> Value {
-        // A base that never moves is loaded once; one that may move is
-        // reloaded after anything that may grow the memory.
-        let flags = if self.memory_plan(mem).base_is_fixed() {
-            readonly()
-        } else {
-            trusted()
-        };
-        let flags = flags.with_alias_region(self.memory_definitions_region);
-        self.load_ptr_field(flags, def, self.layout().memory_definition_base())
-    }
-
-    /// Loads the current length in bytes of a memory through `def`, as an
-    /// `i64` like the indices it is compared with.
-    fn memory_length(&mut self, def: Value) -> Value {
-        let flags = trusted().with_alias_region(self.memory_definitions_region);
-        let offset = self.layout().memory_definition_current_length();
-        let len = self.load_ptr_field(flags, def, offset);
-        self.widen_i64(len)
-    }
-
-    /// Computes the native address of a memory access and the static offset
-    /// to use with it, emitting the bounds check the memory's plan asks for.
+    /// Pops the index of a memory access of `size` bytes and returns its
+    /// address, static offset and flags (see
+    /// [`FuncEnvironment::heap_addr`]).
     pub(super) fn mem_addr(
         &mut self,
         memarg: &wasmparser::MemArg,
@@ -584,131 +303,10 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             }
         };
         let index = self.pop();
-        let index = self.memory_index(memory, index);
-        let def = self.load_vmctx_ptr(self.env.offsets.memory_ptr(memory));
-        let offset = memarg.offset;
-        // An access the guard region checks traps through the fault; one
-        // checked here cannot fault.
-        let fault_flags = MemFlags::new()
-            .with_endianness(ir::Endianness::Little)
-            .with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS))
-            .with_alias_region(self.heap_region);
-        let checked_flags = MemFlags::trusted()
-            .with_endianness(ir::Endianness::Little)
-            .with_alias_region(self.heap_region);
-        let plan = self.memory_plan(memory);
-        let check = plan.bounds_check(offset, size);
-        let base = self.memory_base(memory, def);
-        let flags = match check {
-            BoundsCheck::None => fault_flags,
-            BoundsCheck::IndexOnly => {
-                // index <= length, and offset + size fits in the guard.
-                let len = self.memory_length(def);
-                let oob = self
-                    .builder
-                    .ins()
-                    .icmp(IntCC::UnsignedGreaterThan, index, len);
-                self.builder.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
-                fault_flags
-            }
-            BoundsCheck::Full => {
-                let len = self.memory_length(def);
-                match offset.checked_add(u64::from(size)) {
-                    // Past the end of any memory a 64-bit index can name.
-                    None => {
-                        let yes = self.builder.ins().iconst(types::I8, 1);
-                        self.builder.ins().trapnz(yes, TrapCode::HEAP_OUT_OF_BOUNDS);
-                    }
-                    Some(bound) => {
-                        let bound = self.builder.ins().iconst(types::I64, bound as i64);
-                        let end = if plan.is_64 {
-                            // A sum that wraps is out of bounds too.
-                            self.builder.ins().uadd_overflow_trap(
-                                index,
-                                bound,
-                                TrapCode::HEAP_OUT_OF_BOUNDS,
-                            )
-                        } else {
-                            // index < 2^32 and offset < 2^32: no overflow.
-                            self.builder.ins().iadd(index, bound)
-                        };
-                        let oob = self
-                            .builder
-                            .ins()
-                            .icmp(IntCC::UnsignedGreaterThan, end, len);
-                        self.builder.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
-                    }
-                }
-                checked_flags
-            }
-        };
-        let addr = self.builder.ins().iadd(base, index);
-        if offset <= i32::MAX as u64 {
-            (addr, offset as i32, flags)
-        } else {
-            let addr = self.builder.ins().iadd_imm_s(addr, offset as i64);
-            (addr, 0, flags)
-        }
-    }
-
-    /// Base address and current size in bytes of memory `mem`.
-    fn memory_base_and_size(&mut self, mem: u32) -> (Value, Value) {
-        let def = self.load_vmctx_ptr(self.env.offsets.memory_ptr(mem));
-        let base = self.memory_base(mem, def);
-        let size = self.memory_length(def);
-        (base, size)
-    }
-
-    /// Traps with `code` unless `[start, start + len)` lies within `size`.
-    /// `start` and `len` are `i64`; when both are zero-extended 32-bit
-    /// values (`wide` false) their sum cannot overflow, otherwise an
-    /// overflowing sum traps too.
-    fn trap_unless_in_bounds(
-        &mut self,
-        start: Value,
-        len: Value,
-        size: Value,
-        wide: bool,
-        code: TrapCode,
-    ) {
-        let end = if wide {
-            self.builder.ins().uadd_overflow_trap(start, len, code)
-        } else {
-            self.builder.ins().iadd(start, len)
-        };
-        let oob = self
-            .builder
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThan, end, size);
-        self.builder.ins().trapnz(oob, code);
-    }
-
-    /// `value` (an `i32` or `i64` operand) as an `i64`.
-    fn widen_i64(&mut self, value: Value) -> Value {
-        if self.builder.func.dfg.value_type(value) == types::I64 {
-            value
-        } else {
-            self.builder.ins().uextend(types::I64, value)
-        }
-    }
-
-    /// Calls a C library function (`memset`, `memmove`) whose address is
-    /// patched in when the code is loaded. Bulk memory operations call it
-    /// directly once bounds are checked, without entering the runtime.
-    fn call_native(&mut self, lc: LibCall, args: &[Value]) {
-        let mut sig = Signature::new(self.env.isa.default_call_conv());
-        for a in args {
-            let ty = self.builder.func.dfg.value_type(*a);
-            sig.params.push(AbiParam::new(ty));
-        }
-        let signature = self.builder.import_signature(sig);
-        let f = self.builder.import_function(ExtFuncData {
-            name: ExternalName::LibCall(lc),
-            signature,
-            colocated: false,
-            patchable: false,
-        });
-        self.builder.ins().call(f, args);
+        let heap = self
+            .env
+            .heap_addr(&mut self.builder, memory, index, memarg.offset, size);
+        (heap.addr, heap.offset, heap.flags)
     }
 
     fn load(&mut self, memarg: &wasmparser::MemArg, ty: Type, size: u32, kind: LoadKind) {
@@ -739,168 +337,51 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         };
     }
 
-    // ---- tables ----------------------------------------------------------------
-
-    /// Bounds-checks `index` (an `i32`, or `i64` for a 64-bit table)
-    /// against table `table` and returns the address of the element.
-    fn table_elem_addr(&mut self, table: u32, index: Value, code: u8) -> Value {
-        let def = self.load_vmctx_ptr(self.env.offsets.table_ptr(table));
-        let len = self.table_length(def);
-        let index = self.widen_i64(index);
-        let oob = self
-            .builder
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
-        self.builder.ins().trapnz(oob, trap(code));
-        let base = self.load_ptr_field(trusted(), def, self.layout().table_definition_base());
-        let element_size_log2 = self.layout().size_of_table_element().trailing_zeros();
-        let scaled = self
-            .builder
-            .ins()
-            .ishl_imm_u(index, i64::from(element_size_log2));
-        self.builder.ins().iadd(base, scaled)
-    }
-
-    /// Loads the current number of elements of a table through its
-    /// definition `def`, as an `i64`.
-    fn table_length(&mut self, def: Value) -> Value {
-        let offset = self.layout().table_definition_current_elements();
-        let len = self.load_ptr_field(trusted(), def, offset);
-        self.widen_i64(len)
-    }
-
-    /// Whether table `table` is indexed with `i64`.
-    fn table_is_64(&self, table: u32) -> bool {
-        self.env.info.tables[table as usize].is_64()
-    }
-
-    /// A 64-bit size or old size from a builtin, as table `table`'s index
-    /// type (-1 stays -1).
-    fn table_result(&mut self, table: u32, value: Value) -> Value {
-        if self.table_is_64(table) {
-            value
-        } else {
-            self.builder.ins().ireduce(types::I32, value)
-        }
-    }
-
     // ---- calls -----------------------------------------------------------------
 
-    fn wasm_sig_ref(&mut self, type_index: u32) -> SigRef {
-        if let Some(s) = self.sig_refs.get(&type_index) {
-            return *s;
-        }
-        let sig = wasm_signature(
-            &self.env.info.types[type_index as usize],
-            self.pointer_type(),
-        );
-        let s = self.builder.import_signature(sig);
-        self.sig_refs.insert(type_index, s);
-        s
-    }
-
-    fn call_args(&mut self, callee_vmctx: Value, n: usize) -> Vec<Value> {
-        let mut args = Vec::with_capacity(n + 2);
-        args.push(callee_vmctx);
-        args.push(self.vmctx);
-        args.extend_from_slice(self.peekn(n));
+    /// Pops the `n` arguments of a call.
+    fn pop_args(&mut self, n: usize) -> Vec<Value> {
         let len = self.stack.len();
-        self.stack.truncate(len - n);
-        args
+        self.stack.split_off(len - n)
     }
 
-    fn push_results(&mut self, call: ir::Inst) {
-        let results = self.builder.inst_results(call).to_vec();
-        self.stack.extend(results);
+    /// Emits the call of `callee` (of type `type_index`) with the arguments
+    /// on the stack, and pushes its results; with `tail` the callee
+    /// replaces this frame and the code after it is unreachable.
+    fn finish_call(&mut self, callee: Callee, type_index: u32, tail: bool) {
+        let n = self.env.module().info.types[type_index as usize]
+            .params()
+            .len();
+        let args = self.pop_args(n);
+        match self
+            .env
+            .emit_call(&mut self.builder, callee, type_index, &args, tail)
+        {
+            Some(call) => {
+                let results = self.builder.inst_results(call).to_vec();
+                self.stack.extend(results);
+            }
+            None => self.reachable = false,
+        }
     }
 
     /// `call` (or, with `tail`, `return_call`: the callee replaces this
     /// frame, so deep mutual tail recursion runs in constant stack).
     fn call(&mut self, func_index: u32, tail: bool) {
-        let info = self.env.info;
-        let type_index = info.functions[func_index as usize];
-        let n = info.types[type_index as usize].params().len();
+        let type_index = self.env.module().info.functions[func_index as usize];
         self.fuel_flush();
-        let call = if info.is_imported_func(func_index) {
-            let fref = self.load_vmctx_ptr(self.env.offsets.func_ref_ptr(func_index));
-            let layout = self.layout();
-            let code = self.load_ptr_field(readonly(), fref, layout.func_ref_native_call());
-            let callee = self.load_ptr_field(readonly(), fref, layout.func_ref_vmctx());
-            let sig = self.wasm_sig_ref(type_index);
-            let args = self.call_args(callee, n);
-            if tail {
-                self.builder.ins().return_call_indirect(sig, code, &args);
-                self.reachable = false;
-                return;
-            }
-            self.builder.ins().call_indirect(sig, code, &args)
-        } else {
-            let fref = match self.func_refs.get(&func_index) {
-                Some(f) => *f,
-                None => {
-                    let sig = self.wasm_sig_ref(type_index);
-                    let name = self
-                        .builder
-                        .func
-                        .declare_imported_user_function(UserExternalName::new(0, func_index));
-                    let f = self.builder.import_function(ExtFuncData {
-                        name: ExternalName::user(name),
-                        signature: sig,
-                        colocated: true,
-                        patchable: false,
-                    });
-                    self.func_refs.insert(func_index, f);
-                    f
-                }
-            };
-            let vmctx = self.vmctx;
-            let args = self.call_args(vmctx, n);
-            if tail {
-                self.builder.ins().return_call(fref, &args);
-                self.reachable = false;
-                return;
-            }
-            self.builder.ins().call(fref, &args)
-        };
-        self.push_results(call);
+        let callee = self.env.direct_callee(&mut self.builder, func_index);
+        self.finish_call(callee, type_index, tail);
     }
 
     /// `call_indirect`, or with `tail` `return_call_indirect`.
     fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) {
         let index = self.pop();
         self.fuel_flush();
-        let addr = self.table_elem_addr(table, index, TRAP_TABLE_OUT_OF_BOUNDS);
-        let fref = self.load_ptr_field(trusted(), addr, 0);
-        self.builder
-            .ins()
-            .trapz(fref, trap(TRAP_INDIRECT_CALL_TO_NULL));
-        let layout = self.layout();
-        let actual = self.builder.ins().load(
-            types::I32,
-            trusted(),
-            fref,
-            vm_offset(layout.func_ref_type_id()),
-        );
-        let expected = self.builder.ins().load(
-            types::I32,
-            readonly(),
-            self.vmctx,
-            vm_offset(self.env.offsets.type_id(type_index)),
-        );
-        let same = self.builder.ins().icmp(IntCC::Equal, actual, expected);
-        self.builder.ins().trapz(same, trap(TRAP_BAD_SIGNATURE));
-        let code = self.load_ptr_field(trusted(), fref, layout.func_ref_native_call());
-        let callee = self.load_ptr_field(trusted(), fref, layout.func_ref_vmctx());
-        let sig = self.wasm_sig_ref(type_index);
-        let n = self.env.info.types[type_index as usize].params().len();
-        let args = self.call_args(callee, n);
-        if tail {
-            self.builder.ins().return_call_indirect(sig, code, &args);
-            self.reachable = false;
-            return;
-        }
-        let call = self.builder.ins().call_indirect(sig, code, &args);
-        self.push_results(call);
+        let callee = self
+            .env
+            .indirect_callee(&mut self.builder, type_index, table, index);
+        self.finish_call(callee, type_index, tail);
     }
 
     // ---- control -----------------------------------------------------------------
@@ -991,7 +472,7 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             return Ok(());
         }
         self.fuel_pending += fuel_cost(op);
-        let info = self.env.info;
+        let info = self.env.module().info;
         macro_rules! unop {
             ($m:ident) => {{
                 let a = self.pop();
@@ -1240,17 +721,12 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 self.builder.def_var(self.locals[*local_index as usize], v);
             }
             O::GlobalGet { global_index } => {
-                let ptr = self.load_vmctx_ptr(self.env.offsets.global_ptr(*global_index));
-                let ty = ir_type(info.global_type(*global_index));
-                let at = vm_offset(self.layout().global_definition_value());
-                let v = self.builder.ins().load(ty, trusted(), ptr, at);
+                let v = self.env.global_get(&mut self.builder, *global_index);
                 self.push(v);
             }
             O::GlobalSet { global_index } => {
                 let v = self.pop();
-                let ptr = self.load_vmctx_ptr(self.env.offsets.global_ptr(*global_index));
-                let at = vm_offset(self.layout().global_definition_value());
-                self.builder.ins().store(trusted(), v, ptr, at);
+                self.env.global_set(&mut self.builder, *global_index, v);
             }
 
             // ---- references
@@ -1265,77 +741,50 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 self.push(v);
             }
             O::RefFunc { function_index } => {
-                let v = self.load_vmctx_ptr(self.env.offsets.func_ref_ptr(*function_index));
+                let v = self.env.func_ref(&mut self.builder, *function_index);
                 self.push(v);
             }
 
             // ---- tables
             O::TableGet { table } => {
                 let index = self.pop();
-                let addr = self.table_elem_addr(*table, index, TRAP_TABLE_OUT_OF_BOUNDS);
-                let v = self.builder.ins().load(types::I64, trusted(), addr, 0);
+                let v = self.env.table_get(&mut self.builder, *table, index);
                 self.push(v);
             }
             O::TableSet { table } => {
                 let val = self.pop();
                 let index = self.pop();
-                let addr = self.table_elem_addr(*table, index, TRAP_TABLE_OUT_OF_BOUNDS);
-                self.builder.ins().store(trusted(), val, addr, 0);
+                self.env.table_set(&mut self.builder, *table, index, val);
             }
             O::TableSize { table } => {
-                let def = self.load_vmctx_ptr(self.env.offsets.table_ptr(*table));
-                let len = self.table_length(def);
-                let v = self.table_result(*table, len);
+                let v = self.env.table_size(&mut self.builder, *table);
                 self.push(v);
             }
             O::TableGrow { table } => {
                 let (init, delta) = self.pop2();
-                let delta = self.widen_i64(delta);
-                let t = self.builder.ins().iconst(types::I32, i64::from(*table));
-                let v = self.call_builtin(BuiltinFunction::table_grow, &[t, delta, init]);
-                let v = self.table_result(*table, v);
+                let v = self.env.table_grow(&mut self.builder, *table, delta, init);
                 self.push(v);
             }
             O::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
-                let dst = self.widen_i64(dst);
-                let len = self.widen_i64(len);
-                let t = self.builder.ins().iconst(types::I32, i64::from(*table));
-                let ok = self.call_builtin(BuiltinFunction::table_fill, &[t, dst, val, len]);
-                self.check_builtin(ok);
+                self.env
+                    .table_fill(&mut self.builder, *table, [dst, val, len]);
             }
             O::TableCopy {
                 dst_table,
                 src_table,
             } => {
                 let (dst, src, len) = self.pop3();
-                let (dst, src, len) = (
-                    self.widen_i64(dst),
-                    self.widen_i64(src),
-                    self.widen_i64(len),
-                );
-                let d = self.builder.ins().iconst(types::I32, i64::from(*dst_table));
-                let s = self.builder.ins().iconst(types::I32, i64::from(*src_table));
-                let ok = self.call_builtin(BuiltinFunction::table_copy, &[d, s, dst, src, len]);
-                self.check_builtin(ok);
+                self.env
+                    .table_copy(&mut self.builder, *dst_table, *src_table, [dst, src, len]);
             }
             O::TableInit { elem_index, table } => {
                 let (dst, src, len) = self.pop3();
-                let dst = self.widen_i64(dst);
-                let t = self.builder.ins().iconst(types::I32, i64::from(*table));
-                let e = self
-                    .builder
-                    .ins()
-                    .iconst(types::I32, i64::from(*elem_index));
-                let ok = self.call_builtin(BuiltinFunction::table_init, &[t, e, dst, src, len]);
-                self.check_builtin(ok);
+                self.env
+                    .table_init(&mut self.builder, *table, *elem_index, [dst, src, len]);
             }
             O::ElemDrop { elem_index } => {
-                let e = self
-                    .builder
-                    .ins()
-                    .iconst(types::I32, i64::from(*elem_index));
-                self.call_builtin(BuiltinFunction::elem_drop, &[e]);
+                self.env.elem_drop(&mut self.builder, *elem_index);
             }
 
             // ---- memories
@@ -1359,77 +808,30 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2),
             O::I64Store32 { memarg } => self.store(memarg, 4),
             O::MemorySize { mem } => {
-                let plan = self.memory_plan(*mem);
-                let def = self.load_vmctx_ptr(self.env.offsets.memory_ptr(*mem));
-                let len = self.memory_length(def);
-                let pages = self
-                    .builder
-                    .ins()
-                    .ushr_imm_u(len, i64::from(plan.page_size_log2));
-                let v = if plan.is_64 {
-                    pages
-                } else {
-                    self.builder.ins().ireduce(types::I32, pages)
-                };
+                let v = self.env.memory_size(&mut self.builder, *mem);
                 self.push(v);
             }
             O::MemoryGrow { mem } => {
                 let delta = self.pop();
-                let delta = self.widen_i64(delta);
-                let m = self.builder.ins().iconst(types::I32, i64::from(*mem));
-                let v = self.call_builtin(BuiltinFunction::memory_grow, &[m, delta]);
-                let v = if self.memory_plan(*mem).is_64 {
-                    v
-                } else {
-                    // -1 (failure) stays -1.
-                    self.builder.ins().ireduce(types::I32, v)
-                };
+                let v = self.env.memory_grow(&mut self.builder, *mem, delta);
                 self.push(v);
             }
             O::MemoryFill { mem } => {
                 let (dst, val, len) = self.pop3();
-                let wide = self.memory_plan(*mem).is_64;
-                let dst = self.widen_i64(dst);
-                let len = self.widen_i64(len);
-                let (base, size) = self.memory_base_and_size(*mem);
-                self.trap_unless_in_bounds(dst, len, size, wide, TrapCode::HEAP_OUT_OF_BOUNDS);
-                let addr = self.builder.ins().iadd(base, dst);
-                self.call_native(LibCall::Memset, &[addr, val, len]);
+                self.env.memory_fill(&mut self.builder, *mem, dst, val, len);
             }
             O::MemoryCopy { dst_mem, src_mem } => {
-                // The length is 64-bit only when both memories are.
                 let (dst, src, len) = self.pop3();
-                let dst_wide = self.memory_plan(*dst_mem).is_64;
-                let src_wide = self.memory_plan(*src_mem).is_64;
-                let dst = self.widen_i64(dst);
-                let src = self.widen_i64(src);
-                let len = self.widen_i64(len);
-                let (dst_base, dst_size) = self.memory_base_and_size(*dst_mem);
-                let (src_base, src_size) = self.memory_base_and_size(*src_mem);
-                let code = TrapCode::HEAP_OUT_OF_BOUNDS;
-                self.trap_unless_in_bounds(src, len, src_size, src_wide, code);
-                self.trap_unless_in_bounds(dst, len, dst_size, dst_wide, code);
-                let to = self.builder.ins().iadd(dst_base, dst);
-                let from = self.builder.ins().iadd(src_base, src);
-                self.call_native(LibCall::Memmove, &[to, from, len]);
+                self.env
+                    .memory_copy(&mut self.builder, *dst_mem, *src_mem, [dst, src, len]);
             }
             O::MemoryInit { data_index, mem } => {
                 let (dst, src, len) = self.pop3();
-                let m = self.builder.ins().iconst(types::I32, i64::from(*mem));
-                let d = self
-                    .builder
-                    .ins()
-                    .iconst(types::I32, i64::from(*data_index));
-                let dst = self.widen_i64(dst);
-                let ok = self.call_builtin(BuiltinFunction::memory_init, &[m, d, dst, src, len]);
-                self.check_builtin(ok);
+                self.env
+                    .memory_init(&mut self.builder, *mem, *data_index, [dst, src, len]);
             }
             O::DataDrop { data_index } => {
-                let d = self
-                    .builder
-                    .ins()
-                    .iconst(types::I32, i64::from(*data_index));
-                self.call_builtin(BuiltinFunction::data_drop, &[d]);
+                self.env.data_drop(&mut self.builder, *data_index);
             }
 
             // ---- constants

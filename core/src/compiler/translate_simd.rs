@@ -5,7 +5,7 @@
 //!
 //! Every `v128` value the translator keeps on its operand stack, in a local
 //! variable, in a block parameter or passes to a call has the Cranelift type
-//! `i8x16` (see [`ir_type`](super::translate::ir_type)). An operator that
+//! `i8x16` (see [`ir_type`](super::func_environ::ir_type)). An operator that
 //! needs another lane shape bitcasts its operands to that shape on the way
 //! in ([`FuncTranslator::vpop`]) and its result back to `i8x16` on the way
 //! out ([`FuncTranslator::vpush`]). Cranelift removes the bitcasts: on every

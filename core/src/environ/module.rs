@@ -2,7 +2,8 @@
 //! segments and names. Everything here is plain data, serializable with the
 //! compiled code.
 
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
+use super::types::{WasmFuncType, WasmValType};
+use crate::types::{ExternType, GlobalType, MemoryType, RefType, TableType};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -133,7 +134,7 @@ pub struct ModuleInfo {
     /// The module's name from the name section.
     pub name: Option<String>,
     /// The type section's function types.
-    pub types: Vec<FuncType>,
+    pub types: Vec<WasmFuncType>,
     /// Imports in order.
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
@@ -197,7 +198,7 @@ impl ModuleInfo {
     }
 
     /// The signature of function `index`.
-    pub fn func_type(&self, index: u32) -> &FuncType {
+    pub fn func_type(&self, index: u32) -> &WasmFuncType {
         &self.types[self.functions[index as usize] as usize]
     }
 
@@ -214,7 +215,7 @@ impl ModuleInfo {
     /// The type of an entity of this module.
     pub fn entity_type(&self, index: EntityIndex) -> ExternType {
         match index {
-            EntityIndex::Func(i) => ExternType::Func(self.func_type(i).clone()),
+            EntityIndex::Func(i) => ExternType::Func(self.func_type(i).into()),
             EntityIndex::Table(i) => ExternType::Table(self.tables[i as usize]),
             EntityIndex::Memory(i) => ExternType::Memory(self.memories[i as usize]),
             EntityIndex::Global(i) => ExternType::Global(self.globals[i as usize]),
@@ -222,7 +223,7 @@ impl ModuleInfo {
     }
 
     /// The value type of global `index`.
-    pub fn global_type(&self, index: u32) -> ValType {
-        self.globals[index as usize].content()
+    pub fn global_type(&self, index: u32) -> WasmValType {
+        self.globals[index as usize].content().into()
     }
 }

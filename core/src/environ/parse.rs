@@ -3,7 +3,8 @@
 //! validated during translation, in parallel).
 
 use super::module::*;
-use crate::types::{FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
+use super::types::{WasmFuncType, WasmValType};
+use crate::types::{GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
 use anyhow::{Result, anyhow, bail};
 use wasmparser::{
     ElementItems, ElementKind, ExternalKind, FuncToValidate, FunctionBody, Name, NameSectionReader,
@@ -164,17 +165,16 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
                             wasmparser::CompositeInnerType::Func(f) => f,
                             _ => return unsupported("a non-function type"),
                         };
-                        let params = f
-                            .params()
-                            .iter()
-                            .map(|t| val_type(*t))
-                            .collect::<Result<Vec<_>>>()?;
-                        let results = f
-                            .results()
-                            .iter()
-                            .map(|t| val_type(*t))
-                            .collect::<Result<Vec<_>>>()?;
-                        info.types.push(FuncType::new(params, results));
+                        let wasm_type = |t: &wasmparser::ValType| {
+                            WasmValType::from_wasmparser(*t)
+                                .ok_or_else(|| anyhow!("unsupported value type {t:?}"))
+                        };
+                        let params = f.params().iter().map(wasm_type);
+                        let results = f.results().iter().map(wasm_type);
+                        info.types.push(WasmFuncType::new(
+                            params.collect::<Result<Vec<_>>>()?,
+                            results.collect::<Result<Vec<_>>>()?,
+                        ));
                     }
                 }
             }
