@@ -144,6 +144,12 @@ func (f *Func) release(own bool) {
 // value) and []Val for several. A trap is a *Trap; a panic in a host
 // function that the call reached is raised again here.
 func (f *Func) Call(store Storelike, args ...any) (any, error) {
+	// The common case first: a numeric signature already classified.
+	if ty := f.ty.Load(); ty != nil && f.scalar.Load() == scalarYes && len(args) == len(ty.params) {
+		if out, err, ok := f.callScalar(store, ty, max(len(ty.params), len(ty.results), 1), args); ok {
+			return out, err
+		}
+	}
 	st := store.storePtr()
 	ty, err := f.funcType(st)
 	if err != nil {
