@@ -218,11 +218,12 @@ fn compile_ir(engine: &Engine, func: ir::Function) -> Result<CompiledFunction> {
     })
 }
 
-fn compile_body(
+/// Translates one function body to Cranelift IR.
+fn translate_body(
     engine: &Engine,
     env: &ModuleEnv<'_>,
     input: FunctionBodyInput<'_>,
-) -> Result<CompiledFunction> {
+) -> Result<ir::Function> {
     let info = env.info;
     let index = input.func_index;
     let mut validator = input
@@ -240,8 +241,19 @@ fn compile_body(
         &mut fctx,
     )
     .map_err(|e| function_error(info, index, e))?;
+    Ok(func)
+}
+
+fn compile_body(
+    engine: &Engine,
+    env: &ModuleEnv<'_>,
+    input: FunctionBodyInput<'_>,
+) -> Result<CompiledFunction> {
+    let (info, index) = (env.info, input.func_index);
+    let body_offset = input.body.range().start as u32;
+    let func = translate_body(engine, env, input)?;
     let mut compiled = compile_ir(engine, func).map_err(|e| function_error(info, index, e))?;
-    compiled.body_offset = input.body.range().start as u32;
+    compiled.body_offset = body_offset;
     Ok(compiled)
 }
 
@@ -366,3 +378,30 @@ pub fn compile_host_trampoline(engine: &Engine, ty: &crate::FuncType) -> Result<
     }
     Ok(f.code)
 }
+
+/// Each defined function of `wasm` as Cranelift IR after Cranelift's
+/// optimisations (before instruction selection), for the golden tests.
+#[cfg(test)]
+pub(crate) fn optimized_ir(engine: &Engine, wasm: &[u8]) -> Result<Vec<String>> {
+    let features = crate::environ::parse::wasm_features(&engine.inner.config.features);
+    let ParsedModule { info, bodies } = crate::environ::parse::parse(wasm, features)?;
+    let offsets = VMOffsets::new(VMLayout::HOST, &info);
+    let env = ModuleEnv {
+        info: &info,
+        offsets: &offsets,
+        config: &engine.inner.config,
+        isa: &*engine.inner.isa,
+    };
+    bodies
+        .into_iter()
+        .map(|b| {
+            let mut ctx = Context::for_function(translate_body(engine, &env, b)?);
+            ctx.optimize(&*engine.inner.isa, &mut ControlPlane::default())
+                .map_err(|e| anyhow!("optimisation failed: {e:?}"))?;
+            Ok(ctx.func.display().to_string())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod golden;
