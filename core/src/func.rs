@@ -128,9 +128,12 @@ pub(crate) fn push_host_func(
     let boxed = vm::HostFuncBox::new(host, prepared.type_id, prepared.trampoline.clone());
     let func_ref = boxed.func_ref() as usize;
     let index = opaque.funcs.len();
-    opaque
-        .funcs
-        .push(FuncData::new(func_ref, ty, FuncKind::Host(boxed)));
+    opaque.funcs.push(FuncData::new(
+        func_ref,
+        ty,
+        prepared.type_id,
+        FuncKind::Host(boxed),
+    ));
     opaque.func_by_ref.insert(func_ref, index);
     Func(Stored::new(opaque.id, index))
 }

@@ -164,6 +164,19 @@ pub(crate) fn instantiate(
         );
     }
     for (import, ext) in info.imports.iter().zip(imports) {
+        // A function matches when its signature id is the import's (ids
+        // are engine-wide and equal exactly for equal types); other kinds,
+        // and mismatches for the message, compare the types themselves.
+        if let (EntityIndex::Func(i), Extern::Func(f)) = (import.index, ext) {
+            let want = module.type_ids()[info.functions[i as usize] as usize];
+            if opaque
+                .funcs
+                .get(opaque.check(f.0)?)
+                .is_some_and(|d| d.type_id == want)
+            {
+                continue;
+            }
+        }
         let expected = info.entity_type(import.index);
         let actual = extern_type(opaque, ext)?;
         if !extern_type_matches(&actual, &expected) {

@@ -26,6 +26,7 @@ use crate::{Func, compiler};
 use anyhow::{Result, anyhow, bail};
 use std::any::Any;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
@@ -55,17 +56,21 @@ pub(crate) struct FuncData {
     /// be translated at the API boundary); kept so a call need not scan
     /// the type.
     pub(crate) has_refs: bool,
+    /// The engine-wide signature id of `ty` (equal ids, equal types), so
+    /// that instantiation checks a function import by one comparison.
+    pub(crate) type_id: u32,
     pub(crate) kind: FuncKind,
 }
 
 impl FuncData {
-    /// A function entry of type `ty`.
-    pub(crate) fn new(func_ref: usize, ty: FuncType, kind: FuncKind) -> FuncData {
+    /// A function entry of type `ty`, whose signature id is `type_id`.
+    pub(crate) fn new(func_ref: usize, ty: FuncType, type_id: u32, kind: FuncKind) -> FuncData {
         let has_refs = ty.params().iter().chain(ty.results()).any(|t| t.is_ref());
         FuncData {
             func_ref,
             ty,
             has_refs,
+            type_id,
             kind,
         }
     }
@@ -101,8 +106,37 @@ pub struct StoreOpaque {
     /// Function handle of each `VMFuncRef` address handed out so far:
     /// every function in `funcs` is in it, which is what `vm::call` checks
     /// `funcref` arguments against.
-    pub(crate) func_by_ref: HashMap<usize, usize>,
+    pub(crate) func_by_ref: HashMap<usize, usize, BuildHasherDefault<AddressHasher>>,
     pending: Option<Pending>,
+}
+
+/// The hash of `func_by_ref`'s keys: addresses of the runtime's own
+/// allocations, not input, so a multiply-and-fold is enough (SipHash was a
+/// visible part of instantiating a module with many imports).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(self.0 ^ u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // The low bits of an aligned address are zero: mix the high half
+        // of the product back in so that every bit of the key counts.
+        let x = (n ^ self.0).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = x ^ (x >> 32);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 impl StoreOpaque {
@@ -160,9 +194,12 @@ impl StoreOpaque {
         }
         let inst = &self.instances[instance];
         let func_ref = inst.func_ref_address(func_index);
-        let ty = inst.module.info().func_type(func_index).into();
+        let info = inst.module.info();
+        let ty = info.func_type(func_index).into();
+        let type_id = inst.module.type_ids()[info.functions[func_index as usize] as usize];
         let index = self.funcs.len();
-        self.funcs.push(FuncData::new(func_ref, ty, FuncKind::Wasm));
+        self.funcs
+            .push(FuncData::new(func_ref, ty, type_id, FuncKind::Wasm));
         self.func_by_ref.insert(func_ref, index);
         self.instances[instance].funcs[func_index as usize] = Some(index);
         Func(Stored::new(self.id, index))
@@ -377,7 +414,7 @@ impl<T: 'static> Store<T> {
             tables: Vec::new(),
             globals: Vec::new(),
             externrefs: Vec::new(),
-            func_by_ref: HashMap::new(),
+            func_by_ref: HashMap::default(),
             pending: None,
         };
         Store {
