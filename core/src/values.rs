@@ -84,6 +84,7 @@ impl Val {
             ValType::V128 => Val::V128(0),
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(t) => Ref::null(RefType::Typed(t)).into(),
         }
     }
 
@@ -195,11 +196,13 @@ impl Ref {
     pub fn is_null(&self) -> bool {
         matches!(self, Ref::Func(None) | Ref::Extern(None))
     }
-    /// The null reference of a type.
+    /// The null reference of a type's heap type (a reference of the type
+    /// itself only if it is nullable).
     pub fn null(ty: RefType) -> Ref {
-        match ty {
-            RefType::FuncRef => Ref::Func(None),
-            RefType::ExternRef => Ref::Extern(None),
+        if ty.is_func() {
+            Ref::Func(None)
+        } else {
+            Ref::Extern(None)
         }
     }
 }
