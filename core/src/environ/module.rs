@@ -122,7 +122,7 @@ pub struct WasmTableType {
 
 impl WasmTableType {
     /// The public type, module type indices mapped through `type_ids`.
-    pub fn to_public(&self, type_ids: &[u32]) -> TableType {
+    pub fn to_public(self, type_ids: &[u32]) -> TableType {
         TableType::from_parts(
             self.element.to_public(type_ids),
             self.minimum,
@@ -143,7 +143,7 @@ pub struct WasmGlobalType {
 
 impl WasmGlobalType {
     /// The public type, module type indices mapped through `type_ids`.
-    pub fn to_public(&self, type_ids: &[u32]) -> GlobalType {
+    pub fn to_public(self, type_ids: &[u32]) -> GlobalType {
         GlobalType::new(
             self.content.to_public(type_ids),
             if self.mutable {
