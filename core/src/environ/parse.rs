@@ -137,6 +137,9 @@ pub(crate) fn wasm_features(cfg: &crate::config::WasmFeatureSet) -> WasmFeatures
     f.set(WasmFeatures::CUSTOM_PAGE_SIZES, cfg.custom_page_sizes);
     f.set(WasmFeatures::FUNCTION_REFERENCES, cfg.function_references);
     f.set(WasmFeatures::EXCEPTIONS, cfg.exceptions);
+    // The legacy instructions too, so that they are refused by name at
+    // translation like the others, not by the validator.
+    f.set(WasmFeatures::LEGACY_EXCEPTIONS, cfg.exceptions);
     f
 }
 
