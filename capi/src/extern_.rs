@@ -158,8 +158,9 @@ pub unsafe extern "C" fn petrel_instance_export_nth(
                 Ok((name, item))
             })?
         };
+        let item = petrel_extern_t::from_core(item)?;
         name_out.set(name);
-        item_out.set(petrel_extern_t::from_core(item)?);
+        item_out.set(item);
         Ok(())
     })
 }

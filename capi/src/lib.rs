@@ -42,6 +42,8 @@ mod store;
 mod util;
 mod val;
 mod wasi;
+#[cfg(test)]
+mod proposal_tests;
 
 pub use engine::*;
 pub use error::*;
