@@ -38,12 +38,12 @@ mod extern_;
 mod func;
 mod linker;
 mod module;
+#[cfg(test)]
+mod proposal_tests;
 mod store;
 mod util;
 mod val;
 mod wasi;
-#[cfg(test)]
-mod proposal_tests;
 
 pub use engine::*;
 pub use error::*;

@@ -99,7 +99,6 @@ fn module_exports_the_c_api_cannot_represent_are_errors() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn instance_exports_the_c_api_cannot_represent_are_errors() {
     let (engine, module) = module();
     let engine = Box::into_raw(Box::new(petrel_engine_t(engine)));
@@ -146,7 +145,10 @@ fn instance_exports_the_c_api_cannot_represent_are_errors() {
     // SAFETY: live store; writable out-parameters.
     let e = unsafe { petrel_instance_export_nth(store, instance, 0, &mut name, &mut nth) };
     assert!(message(e).contains("cannot represent an exception-handling tag"));
-    assert!(name.data.is_null() && nth == unset, "nothing written on error");
+    assert!(
+        name.data.is_null() && nth == unset,
+        "nothing written on error"
+    );
     // SAFETY: live store, module and engine, each freed once.
     unsafe {
         ok(petrel_store_delete(store));

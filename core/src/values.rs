@@ -74,7 +74,10 @@ impl Val {
         }
     }
 
-    /// The zero (or null) value of a type.
+    /// The zero (or null) value of a type. For a non-nullable reference
+    /// type that is its heap type's null, which is not a value of the type
+    /// (such a type has no default: storing it where the type is checked
+    /// fails).
     pub fn default_for(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),

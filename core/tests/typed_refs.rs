@@ -189,7 +189,6 @@ fn null_function_references_trap() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "runs compiled wasm code")]
 fn tags_are_exported_imported_and_matched_exactly() {
     let engine = engine();
     let mut store = Store::new(&engine, ());
