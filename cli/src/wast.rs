@@ -1114,6 +1114,14 @@ mod tests {
             "call stack exhausted",
             "stack overflow"
         ));
+        assert!(trap_message_matches(
+            "null function reference",
+            &petrel::TrapCode::NullReference.to_string()
+        ));
+        assert!(!trap_message_matches(
+            "null function reference",
+            "uninitialized element"
+        ));
         assert!(!trap_message_matches(
             "integer overflow",
             "integer divide by zero"
