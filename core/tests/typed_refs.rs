@@ -262,3 +262,48 @@ fn exception_instructions_are_refused_at_compile_time() {
         );
     }
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "runs compiled wasm code")]
+fn serialized_modules_keep_their_types_in_module_terms() {
+    // The importer's types are registered in another order in a fresh
+    // engine: the ids differ, the types (and linking) do not.
+    let importer = r#"
+      (module
+        (type $x (func (result i64)))
+        (type $f (func (param i32) (result i32)))
+        (import "m" "g" (global $g (ref $f)))
+        (table $t 1 (ref $f) (global.get $g))
+        (func (export "f") (param i32) (result i32)
+          (call_ref $f (local.get 0) (table.get $t (i32.const 0)))))"#;
+    let mut config = Config::new();
+    config
+        .wasm_function_references(true)
+        .module_key([7; MODULE_KEY_LEN]);
+    let first = Engine::new(&config).unwrap();
+    let bytes = Module::new(&first, importer).unwrap().serialize().unwrap();
+
+    let engine = Engine::new(&config).unwrap();
+    // Registers other types first, so the ids are not the first engine's.
+    engine.func_type_id(&FuncType::new([ValType::F64], []));
+    let module = Module::deserialize(&engine, &bytes).unwrap();
+    let ii = FuncType::new([ValType::I32], [ValType::I32]);
+    let id = engine.func_type_id(&ii);
+    let g = module.get_export("f").unwrap();
+    assert_eq!(g.func().unwrap(), &ii);
+    let import = module.imports().next().unwrap().ty();
+    assert_eq!(
+        import.global().unwrap().content(),
+        ValType::from(RefType::new(false, HeapType::ConcreteFunc(id)))
+    );
+
+    let mut store = Store::new(&engine, ());
+    let exporter = Module::new(&engine, EXPORTER).unwrap();
+    let exporter = Instance::new(&mut store, &exporter, &[]).unwrap();
+    let g = exporter.get_export(&mut store, "g").unwrap();
+    let instance = Instance::new(&mut store, &module, &[g]).unwrap();
+    let f = instance
+        .get_typed_func::<i32, i32>(&mut store, "f")
+        .unwrap();
+    assert_eq!(f.call(&mut store, 1).unwrap(), 2);
+}
