@@ -83,7 +83,7 @@ pub unsafe extern "C" fn petrel_instance_export_get(
         };
         match item {
             Some(e) => {
-                item_out.set(petrel_extern_t::from_core(e));
+                item_out.set(petrel_extern_t::from_core(e)?);
                 found_out.set(true);
             }
             None => found_out.set(false),
@@ -158,8 +158,9 @@ pub unsafe extern "C" fn petrel_instance_export_nth(
                 Ok((name, item))
             })?
         };
+        let item = petrel_extern_t::from_core(item)?;
         name_out.set(name);
-        item_out.set(petrel_extern_t::from_core(item));
+        item_out.set(item);
         Ok(())
     })
 }
@@ -399,7 +400,7 @@ pub unsafe extern "C" fn petrel_table_type(
         let out = unsafe { Out::new(tabletype_out, "tabletype_out")? };
         // SAFETY: live per the precondition.
         let ty = unsafe { with_store(store, |cx| table.get(&cx)?.ty(&cx))? };
-        out.set(petrel_tabletype_t::from_core(&ty));
+        out.set(petrel_tabletype_t::from_core(&ty)?);
         Ok(())
     })
 }
@@ -561,7 +562,7 @@ pub unsafe extern "C" fn petrel_global_type(
         let out = unsafe { Out::new(globaltype_out, "globaltype_out")? };
         // SAFETY: live per the precondition.
         let ty = unsafe { with_store(store, |cx| global.get(&cx)?.ty(&cx))? };
-        out.set(petrel_globaltype_t::from_core(&ty));
+        out.set(petrel_globaltype_t::from_core(&ty)?);
         Ok(())
     })
 }

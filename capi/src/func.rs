@@ -22,14 +22,24 @@ pub struct petrel_functype_t {
 }
 
 impl petrel_functype_t {
-    pub(crate) fn boxed(ty: FuncType) -> *mut petrel_functype_t {
-        let params = ty.params().iter().map(|t| valkind_to_c(*t)).collect();
-        let results = ty.results().iter().map(|t| valkind_to_c(*t)).collect();
-        Box::into_raw(Box::new(petrel_functype_t {
+    /// The C handle of `ty`; an error when a parameter or result is a
+    /// type the C API cannot represent yet (a typed reference).
+    pub(crate) fn boxed(ty: FuncType) -> Result<*mut petrel_functype_t> {
+        let params = ty
+            .params()
+            .iter()
+            .map(|t| valkind_to_c(*t))
+            .collect::<Result<_>>()?;
+        let results = ty
+            .results()
+            .iter()
+            .map(|t| valkind_to_c(*t))
+            .collect::<Result<_>>()?;
+        Ok(Box::into_raw(Box::new(petrel_functype_t {
             ty,
             params,
             results,
-        }))
+        })))
     }
 }
 
@@ -84,7 +94,7 @@ pub unsafe extern "C" fn petrel_functype_new(
             .iter()
             .map(|k| valkind_from_c(*k))
             .collect::<Result<_>>()?;
-        out.set(petrel_functype_t::boxed(FuncType::new(p, r)));
+        out.set(petrel_functype_t::boxed(FuncType::new(p, r))?);
         Ok(())
     })
 }
@@ -281,6 +291,7 @@ pub(crate) fn raw_to_val(
             Some(s) => Some(petrel::ExternRef::from_stored(store, s)?),
             None => None,
         }),
+        ValType::Ref(_) => bail!("the C API cannot represent the typed reference type {ty} yet"),
     })
 }
 
@@ -334,7 +345,7 @@ pub unsafe extern "C" fn petrel_func_type(
         let out = unsafe { Out::new(functype_out, "functype_out")? };
         // SAFETY: live per the precondition.
         let ty = unsafe { with_store(store, |cx| func.get(&cx)?.ty(&cx))? };
-        out.set(petrel_functype_t::boxed(ty));
+        out.set(petrel_functype_t::boxed(ty)?);
         Ok(())
     })
 }

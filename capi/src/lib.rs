@@ -38,6 +38,8 @@ mod extern_;
 mod func;
 mod linker;
 mod module;
+#[cfg(test)]
+mod proposal_tests;
 mod store;
 mod util;
 mod val;

@@ -273,7 +273,7 @@ pub unsafe extern "C" fn petrel_linker_get(
         };
         match e {
             Some(e) => {
-                item_out.set(petrel_extern_t::from_core(e));
+                item_out.set(petrel_extern_t::from_core(e)?);
                 found_out.set(true);
             }
             None => found_out.set(false),

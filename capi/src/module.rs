@@ -344,6 +344,9 @@ pub unsafe extern "C" fn petrel_externtype_kind(
             ExternType::Global(_) => PETREL_EXTERN_GLOBAL,
             ExternType::Table(_) => PETREL_EXTERN_TABLE,
             ExternType::Memory(_) => PETREL_EXTERN_MEMORY,
+            ExternType::Tag(_) => {
+                bail!("the C API cannot represent an exception-handling tag yet")
+            }
         });
         Ok(())
     })
@@ -365,7 +368,7 @@ pub unsafe extern "C" fn petrel_externtype_functype(
         // SAFETY: live per the precondition.
         let t = unsafe { obj(externtype, "externtype")? };
         match t.0.func() {
-            Some(f) => out.set(petrel_functype_t::boxed(f.clone())),
+            Some(f) => out.set(petrel_functype_t::boxed(f.clone())?),
             None => bail!("not a function type but a {}", t.0.kind_name()),
         }
         Ok(())
@@ -387,7 +390,7 @@ pub unsafe extern "C" fn petrel_externtype_globaltype(
         // SAFETY: live per the precondition.
         let t = unsafe { obj(externtype, "externtype")? };
         match t.0.global() {
-            Some(g) => out.set(petrel_globaltype_t::from_core(g)),
+            Some(g) => out.set(petrel_globaltype_t::from_core(g)?),
             None => bail!("not a global type but a {}", t.0.kind_name()),
         }
         Ok(())
@@ -409,7 +412,7 @@ pub unsafe extern "C" fn petrel_externtype_tabletype(
         // SAFETY: live per the precondition.
         let t = unsafe { obj(externtype, "externtype")? };
         match t.0.table() {
-            Some(x) => out.set(petrel_tabletype_t::from_core(x)),
+            Some(x) => out.set(petrel_tabletype_t::from_core(x)?),
             None => bail!("not a table type but a {}", t.0.kind_name()),
         }
         Ok(())

@@ -560,7 +560,7 @@ pub unsafe extern "C" fn petrel_caller_export_get(
         let c = unsafe { active_caller(caller)? };
         match c.get_export(name) {
             Some(e) => {
-                item_out.set(petrel_extern_t::from_core(e));
+                item_out.set(petrel_extern_t::from_core(e)?);
                 found_out.set(true);
             }
             None => found_out.set(false),

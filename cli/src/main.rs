@@ -4,7 +4,7 @@
 //! petrel run [OPTIONS] FILE [ARGS...]         run a WASI command or an export
 //! petrel compile [--key-file KEY] FILE [-o OUT]  ahead-of-time compile to a .cwasm
 //! petrel keygen KEYFILE                       write a new module key
-//! petrel wast [--quiet] [--wasm2] FILE...      run .wast spec scripts
+//! petrel wast [--quiet] [--wasm2|--single-memory] FILE...  run .wast spec scripts
 //! petrel --help | --version
 //! ```
 //!
@@ -62,11 +62,14 @@ Usage:
       600; an existing file is never overwritten). Anyone who can read it can
       make .cwasm files that `petrel run` with this key executes: keep it
       private, and away from the .cwasm files.
-  petrel wast [--quiet] [--wasm2] FILE...
+  petrel wast [--quiet] [--wasm2|--single-memory] FILE...
       Run .wast scripts and report passed/failed/skipped directives, with
       every proposal Petrel implements turned on; --wasm2 runs them against
       WebAssembly 2.0 exactly (the 3.0 proposals off), as the 2.0 spec
-      scripts expect; --quiet prints only failures and the total.
+      scripts expect; --single-memory turns off only multi-memory, as the
+      function-references scripts expect (their binary.wast requires
+      memory.size's reserved byte to be one zero byte); --quiet prints only
+      failures and the total.
   petrel --help      Print this help.
   petrel --version   Print the version.
 
@@ -495,6 +498,7 @@ fn cmd_wast(args: &[String]) -> Result<ExitCode> {
         match arg.as_str() {
             "-q" | "--quiet" => quiet = true,
             "--wasm2" => profile = Profile::Wasm2,
+            "--single-memory" => profile = Profile::LatestSingleMemory,
             "-h" | "--help" => {
                 print!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);

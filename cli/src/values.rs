@@ -64,6 +64,14 @@ pub fn parse_arg(ty: ValType, text: &str) -> Result<Val> {
             }
             Val::ExternRef(None)
         }
+        ValType::Ref(t) => {
+            if text != "null" || !t.is_nullable() {
+                bail!(
+                    "invalid {ty} argument `{text}`: only `null` of a nullable reference can be given"
+                );
+            }
+            Val::default_for(ty)
+        }
     })
 }
 

@@ -138,6 +138,12 @@ pub enum Profile {
     /// spec scripts of each proposal assume theirs is on).
     #[default]
     Latest,
+    /// Every implemented proposal but multi-memory: for the proposal
+    /// folders forked before multi-memory (`function-references`), whose
+    /// `binary.wast` still requires the reserved byte of `memory.size` and
+    /// `memory.grow` to be one zero byte (with multi-memory it is a memory
+    /// index, and `0x80 0x00` is index 0).
+    LatestSingleMemory,
     /// WebAssembly 2.0 exactly (SIMD included): the 3.0 proposals off, as
     /// the 2.0 spec scripts expect (they check, for example, that a second
     /// memory is invalid).
@@ -150,10 +156,13 @@ impl Profile {
         let mut config = Config::new();
         config.wasm_simd(true);
         match self {
-            Profile::Latest => {
+            Profile::Latest | Profile::LatestSingleMemory => {
                 config
                     .wasm_wide_arithmetic(true)
-                    .wasm_custom_page_sizes(true);
+                    .wasm_custom_page_sizes(true)
+                    .wasm_function_references(true)
+                    .wasm_exceptions(true)
+                    .wasm_multi_memory(self == Profile::Latest);
             }
             Profile::Wasm2 => {
                 config
@@ -609,8 +618,8 @@ impl Runner {
             WastArgCore::F64(v) => Val::F64(v.bits),
             WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
             WastArgCore::RefNull(heap) => match null_kind(heap) {
-                Some(RefType::FuncRef) => Val::FuncRef(None),
                 Some(RefType::ExternRef) => Val::ExternRef(None),
+                Some(_) => Val::FuncRef(None),
                 None => return skip(format!("ref.null {heap:?} arguments are not supported")),
             },
             WastArgCore::RefExtern(n) => {
@@ -806,6 +815,8 @@ fn describe_error(err: &anyhow::Error) -> String {
 ///   the table, i.e. an out-of-bounds table access;
 /// - `uninitialized element`: a `call_indirect` through a null entry, what
 ///   Wasmtime calls an indirect call to null;
+/// - `null function reference`: `call_ref` or `ref.as_non_null` of null,
+///   Petrel's `TrapCode::NullReference` ("null reference");
 /// - the rest are alternative wordings of the same condition.
 const TRAP_SYNONYMS: &[&[&str]] = &[
     &[
@@ -824,6 +835,7 @@ const TRAP_SYNONYMS: &[&[&str]] = &[
     &["integer divide by zero", "integer division by zero"],
     &["invalid conversion to integer", "bad conversion to integer"],
     &["unreachable", "unreachable code reached"],
+    &["null function reference", "null reference"],
 ];
 
 /// Whether a script's expected trap text matches a trap message.
@@ -1101,6 +1113,14 @@ mod tests {
         assert!(trap_message_matches(
             "call stack exhausted",
             "stack overflow"
+        ));
+        assert!(trap_message_matches(
+            "null function reference",
+            &petrel::TrapCode::NullReference.to_string()
+        ));
+        assert!(!trap_message_matches(
+            "null function reference",
+            "uninitialized element"
         ));
         assert!(!trap_message_matches(
             "integer overflow",

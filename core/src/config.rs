@@ -33,6 +33,10 @@ pub(crate) struct WasmFeatureSet {
     pub multi_memory: bool,
     pub memory64: bool,
     pub custom_page_sizes: bool,
+    /// Typed function references (`(ref $t)`, `call_ref`, ...).
+    pub function_references: bool,
+    /// Exception-handling tags (the instructions are refused).
+    pub exceptions: bool,
 }
 
 /// Settings for an [`Engine`](crate::Engine). Every module compiled by an
@@ -188,6 +192,8 @@ impl Default for Config {
                 multi_memory: true,
                 memory64: true,
                 custom_page_sizes: false,
+                function_references: false,
+                exceptions: false,
             },
             opt_level: OptLevel::Speed,
             consume_fuel: false,
@@ -260,6 +266,30 @@ impl Config {
     /// as in Wasmtime).
     pub fn wasm_wide_arithmetic(&mut self, enable: bool) -> &mut Self {
         self.features.wide_arithmetic = enable;
+        self
+    }
+
+    /// Enables or disables typed function references (the
+    /// function-references proposal: reference types `(ref $t)`,
+    /// `(ref null $t)`, `(ref func)`; `call_ref`, `return_call_ref`,
+    /// `ref.as_non_null`, `br_on_null`, `br_on_non_null`; non-nullable
+    /// locals; table initialiser expressions). Off by default, as in
+    /// Wasmtime. A null reference where a function is needed traps with
+    /// [`TrapCode::NullReference`](crate::TrapCode::NullReference).
+    pub fn wasm_function_references(&mut self, enable: bool) -> &mut Self {
+        self.features.function_references = enable;
+        self
+    }
+
+    /// Enables or disables the exception-handling proposal's module
+    /// entities: modules may define, import and export tags
+    /// ([`TagType`](crate::TagType), [`Tag`](crate::Tag)). Its
+    /// instructions (`throw`, `throw_ref`, `try_table` and the legacy
+    /// `try`, `catch`, `delegate`, `rethrow`) are not supported yet: a
+    /// function using one fails to compile with an error naming it. Off by
+    /// default.
+    pub fn wasm_exceptions(&mut self, enable: bool) -> &mut Self {
+        self.features.exceptions = enable;
         self
     }
 

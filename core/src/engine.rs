@@ -42,6 +42,8 @@ pub(crate) struct EngineInner {
 #[derive(Default)]
 struct SignatureRegistry {
     ids: HashMap<FuncType, u32>,
+    /// The type of each id.
+    types: Vec<FuncType>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -192,9 +194,28 @@ impl Engine {
         if let Some(id) = reg.ids.get(ty) {
             return *id;
         }
-        let id = reg.ids.len() as u32;
+        let id = reg.types.len() as u32;
         reg.ids.insert(ty.clone(), id);
+        reg.types.push(ty.clone());
         id
+    }
+
+    /// The engine-wide id of function type `ty`, the heap type of typed
+    /// references to functions of that type (`(ref $t)`); registers the
+    /// type on first use. Equal types have equal ids in one engine.
+    pub fn func_type_id(&self, ty: &FuncType) -> crate::FuncTypeId {
+        crate::FuncTypeId(self.signature_id(ty))
+    }
+
+    /// The function type of an id from [`Engine::func_type_id`] or from a
+    /// type this engine reported; `None` for an id it never gave out.
+    pub fn func_type(&self, id: crate::FuncTypeId) -> Option<FuncType> {
+        let reg = self
+            .inner
+            .signatures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        reg.types.get(id.0 as usize).cloned()
     }
 
     /// Whether `pc` lies in one of this engine's host trampolines.

@@ -4,7 +4,7 @@
 use crate::func::Func;
 use crate::store::{AsContext, AsContextMut, GlobalData, StoreContext, Stored};
 use crate::trap::{Trap, TrapCode};
-use crate::types::{GlobalType, MemoryType, Mutability, TableType};
+use crate::types::{GlobalType, MemoryType, Mutability, TableType, TagType};
 use crate::values::{Ref, Val};
 use crate::vm::{self, GlobalStorage, VMStore};
 use anyhow::{Context, Result, bail};
@@ -20,6 +20,8 @@ pub enum Extern {
     Table(Table),
     /// A memory.
     Memory(Memory),
+    /// An exception-handling tag.
+    Tag(Tag),
 }
 
 impl Extern {
@@ -55,6 +57,14 @@ impl Extern {
             None
         }
     }
+    /// The tag, if this is one.
+    pub fn into_tag(self) -> Option<Tag> {
+        if let Extern::Tag(t) = self {
+            Some(t)
+        } else {
+            None
+        }
+    }
     /// The item's type.
     ///
     /// # Errors
@@ -82,6 +92,39 @@ impl From<Table> for Extern {
 impl From<Memory> for Extern {
     fn from(m: Memory) -> Extern {
         Extern::Memory(m)
+    }
+}
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Extern {
+        Extern::Tag(t)
+    }
+}
+
+/// An exception-handling tag owned by a store: an identity with a type.
+/// Modules define, import and export tags (with
+/// [`Config::wasm_exceptions`](crate::Config::wasm_exceptions)); an import
+/// of a tag takes exactly a tag of the same type, and two tags of one type
+/// are still different tags.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Tag(pub(crate) Stored);
+
+impl Tag {
+    /// Creates a new tag of type `ty`.
+    pub fn new(mut store: impl AsContextMut, ty: &TagType) -> Tag {
+        let o = &mut store.as_context_mut().0.opaque;
+        o.tags.push(ty.clone());
+        Tag(Stored::new(o.id, o.tags.len() - 1))
+    }
+
+    /// The tag's type.
+    ///
+    /// # Errors
+    /// When the handle belongs to another store.
+    pub fn ty(&self, store: impl AsContext) -> Result<TagType> {
+        let s = store.as_context();
+        let o = &s.0.opaque;
+        Ok(o.tags[o.check(self.0)?].clone())
     }
 }
 
@@ -346,10 +389,11 @@ pub struct Table(pub(crate) Stored);
 
 /// Converts a reference to a table element, checking its type and store.
 fn ref_to_elem(store: &crate::store::StoreOpaque, ty: crate::RefType, r: &Ref) -> Result<usize> {
-    if r.ty() != ty {
-        bail!("table of {ty} cannot hold a {}", r.ty());
-    }
-    Ok(store.val_to_raw(&Val::from(*r))?.get_u64() as usize)
+    let val = Val::from(*r);
+    store
+        .check_val(&val, ty.into())
+        .with_context(|| format!("table of {ty}"))?;
+    Ok(store.val_to_raw(&val)?.get_u64() as usize)
 }
 
 /// Grows table `index` by `delta`, consulting the limiter; the old size,
@@ -463,12 +507,13 @@ impl Table {
         let i = o.check(self.0).ok()?;
         let t = &o.tables[i];
         let raw = t.get(index)?;
-        Some(match t.ty().element() {
-            crate::RefType::FuncRef => Ref::Func(o.func_from_ref(raw)),
-            crate::RefType::ExternRef => Ref::Extern(match raw {
+        Some(if t.ty().element().is_func() {
+            Ref::Func(o.func_from_ref(raw))
+        } else {
+            Ref::Extern(match raw {
                 0 => None,
                 id => Some(crate::ExternRef(Stored::new(o.id, id - 1))),
-            }),
+            })
         })
     }
 
@@ -518,13 +563,8 @@ impl Global {
     /// another store.
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, value: Val) -> Result<Global> {
         let o = &mut store.as_context_mut().0.opaque;
-        if value.ty() != ty.content() {
-            bail!(
-                "global of type {} cannot hold a {}",
-                ty.content(),
-                value.ty()
-            );
-        }
+        o.check_val(&value, ty.content())
+            .with_context(|| format!("global of type {}", ty.content()))?;
         let raw = o.val_to_raw(&value)?;
         o.globals.push(GlobalData {
             ty,
@@ -564,13 +604,8 @@ impl Global {
         if ty.mutability() != Mutability::Var {
             bail!("cannot set an immutable global");
         }
-        if value.ty() != ty.content() {
-            bail!(
-                "global of type {} cannot hold a {}",
-                ty.content(),
-                value.ty()
-            );
-        }
+        o.check_val(&value, ty.content())
+            .with_context(|| format!("global of type {}", ty.content()))?;
         let raw = o.val_to_raw(&value)?;
         o.globals[i].storage.set(raw);
         Ok(())

@@ -8,7 +8,7 @@ use crate::store::{
 use crate::types::{FuncType, ValType};
 use crate::values::{ExternRef, Val};
 use crate::vm::{self, HostFn, VMStore, ValRaw};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -163,9 +163,10 @@ pub(crate) fn untyped_host_fn<T: 'static>(
             &mut results,
         )?;
         for (i, (r, t)) in results.iter().zip(sig.results()).enumerate() {
-            if r.ty() != *t {
-                bail!("host function result {i} is {}, expected {t}", r.ty());
-            }
+            inner
+                .opaque
+                .check_val(r, *t)
+                .with_context(|| format!("host function result {i}"))?;
             values[i] = inner.opaque.val_to_raw(r)?;
         }
         Ok(())
@@ -246,9 +247,10 @@ impl Func {
         }
         let mut values = vec![ValRaw::default(); params.len().max(results.len()).max(1)];
         for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
-            if p.ty() != *t {
-                bail!("argument {i} is {}, expected {t}", p.ty());
-            }
+            inner
+                .opaque
+                .check_val(p, *t)
+                .with_context(|| format!("argument {i}"))?;
             values[i] = inner.opaque.val_to_raw(p)?;
         }
         vm::call::call_func(inner, index, &mut values)?;

@@ -14,7 +14,7 @@ use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::Module;
 use crate::store::{AsContextMut, GlobalData, StoreOpaque, Stored};
 use crate::trap::{Trap, TrapCode};
-use crate::types::{ExternType, RefType, extern_type_matches};
+use crate::types::{ExternType, extern_type_matches};
 use crate::vm::{self, GlobalStorage, VMContextAlloc, VMFuncRef, VMStore, ValRaw};
 use anyhow::{Context, Result, anyhow, bail};
 
@@ -32,6 +32,8 @@ pub(crate) struct InstanceData {
     pub(crate) memories: Vec<usize>,
     pub(crate) tables: Vec<usize>,
     pub(crate) globals: Vec<usize>,
+    /// Store tag index of each tag.
+    pub(crate) tags: Vec<usize>,
     pub(crate) dropped_data: Vec<bool>,
     pub(crate) dropped_elems: Vec<bool>,
     /// Its place in the engine's pool, for a pooling engine.
@@ -78,7 +80,7 @@ pub(crate) fn eval_const(
         ConstOp::F64(v) => Some(ValRaw::from_u64(*v)),
         ConstOp::V128(v) => Some(ValRaw::from_u128(*v)),
         ConstOp::GlobalGet(g) => Some(store.globals[globals[*g as usize]].storage.get()),
-        ConstOp::RefNull(_) => Some(ValRaw::from_u64(0)),
+        ConstOp::RefNull => Some(ValRaw::from_u64(0)),
         ConstOp::RefFunc(f) => Some(ValRaw::from_u64(instance.func_ref_address(*f) as u64)),
         _ => None,
     };
@@ -103,7 +105,7 @@ pub(crate) fn eval_const(
             | ConstOp::F64(_)
             | ConstOp::V128(_)
             | ConstOp::GlobalGet(_)
-            | ConstOp::RefNull(_)
+            | ConstOp::RefNull
             | ConstOp::RefFunc(_) => value(op).expect("a plain operand"),
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                 let b = pop(&mut stack)?.get_u32();
@@ -142,6 +144,7 @@ pub(crate) fn extern_type(store: &StoreOpaque, ext: &Extern) -> Result<ExternTyp
             let mem = &store.memories[store.check(m.0)?];
             ExternType::Memory(mem.ty().with_minimum(mem.pages()))
         }
+        Extern::Tag(t) => ExternType::Tag(store.tags[store.check(t.0)?].clone()),
     })
 }
 
@@ -177,7 +180,7 @@ pub(crate) fn instantiate(
                 continue;
             }
         }
-        let expected = info.entity_type(import.index);
+        let expected = info.entity_type(import.index, module.type_ids());
         let actual = extern_type(opaque, ext)?;
         if !extern_type_matches(&actual, &expected) {
             bail!(
@@ -228,6 +231,7 @@ pub(crate) fn instantiate(
         }
     }
     for table in &info.tables[info.num_imported_tables as usize..] {
+        let table = table.to_public(module.type_ids());
         if let Some(limiter) = store.limiter() {
             let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
             let min = count(table.minimum());
@@ -283,6 +287,7 @@ pub(crate) fn instantiate(
         memories: Vec::new(),
         tables: Vec::new(),
         globals: Vec::new(),
+        tags: Vec::new(),
         dropped_data: vec![false; info.data.len()],
         dropped_elems: vec![false; info.elements.len()],
         _pool_permit: pool_permit,
@@ -300,6 +305,7 @@ pub(crate) fn instantiate(
             (EntityIndex::Memory(_), Extern::Memory(m)) => data.memories.push(m.0.index),
             (EntityIndex::Table(_), Extern::Table(t)) => data.tables.push(t.0.index),
             (EntityIndex::Global(_), Extern::Global(g)) => data.globals.push(g.0.index),
+            (EntityIndex::Tag(_), Extern::Tag(t)) => data.tags.push(t.0.index),
             _ => unreachable!("import kinds were checked above"),
         }
     }
@@ -336,9 +342,10 @@ pub(crate) fn instantiate(
         data.memories.push(opaque.memories.len() - 1);
     }
     for table in &info.tables[info.num_imported_tables as usize..] {
+        let table = table.to_public(module.type_ids());
         let allocated = match &pool {
-            Some(pool) => vm::Table::in_pool(pool, *table, 0)?,
-            None => vm::Table::new(*table, 0),
+            Some(pool) => vm::Table::in_pool(pool, table, 0)?,
+            None => vm::Table::new(table, 0),
         };
         let allocated = allocated.with_context(|| {
             format!(
@@ -364,10 +371,31 @@ pub(crate) fn instantiate(
         let index = info.num_imported_globals as usize + def;
         let value = eval_const(opaque, &data, &data.globals, init)?;
         opaque.globals.push(GlobalData {
-            ty: info.globals[index],
+            ty: info.globals[index].to_public(module.type_ids()),
             storage: GlobalStorage::new(value),
         });
         data.globals.push(opaque.globals.len() - 1);
+    }
+
+    // Own tables' initialiser expressions (they may read globals).
+    for (def, init) in info.table_inits.iter().enumerate() {
+        let Some(init) = init else { continue };
+        let value = eval_const(opaque, &data, &data.globals, init)?.get_u64() as usize;
+        let t = data.tables[info.num_imported_tables as usize + def];
+        opaque.tables[t].elements_mut().fill(value);
+    }
+
+    // Own tags: a new identity each.
+    for &type_index in &info.tags[info.num_imported_tags as usize..] {
+        let ty = crate::TagType::new(
+            info.types[type_index as usize]
+                .to_public(module.type_ids())
+                .params()
+                .iter()
+                .copied(),
+        );
+        opaque.tags.push(ty);
+        data.tags.push(opaque.tags.len() - 1);
     }
     for (i, g) in data.globals.iter().enumerate() {
         let def = opaque.globals[*g].storage.as_ptr() as usize;
@@ -459,7 +487,7 @@ fn apply_segments(store: &mut StoreOpaque, instance: usize, data_done: &mut usiz
             ElementMode::Active { table, offset } => {
                 let inst = &store.instances[instance];
                 let offset = eval_const(store, inst, &inst.globals, offset)?;
-                let offset = if info.tables[*table as usize].is_64() {
+                let offset = if info.tables[*table as usize].is_64 {
                     offset.get_u64()
                 } else {
                     offset.get_u32().into()
@@ -476,7 +504,6 @@ fn apply_segments(store: &mut StoreOpaque, instance: usize, data_done: &mut usiz
             ElementMode::Declared => store.instances[instance].dropped_elems[i] = true,
             ElementMode::Passive => {}
         }
-        debug_assert!(matches!(seg.ty, RefType::FuncRef | RefType::ExternRef));
     }
     let images = module.memory_images();
     let num_imported = info.num_imported_memories as usize;
@@ -561,6 +588,7 @@ impl Instance {
             EntityIndex::Global(g) => {
                 Extern::Global(Global(Stored::new(id, data.globals[g as usize])))
             }
+            EntityIndex::Tag(t) => Extern::Tag(crate::Tag(Stored::new(id, data.tags[t as usize]))),
         }))
     }
 

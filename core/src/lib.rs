@@ -56,7 +56,7 @@ pub use cache::{CacheConfig, CacheStatistics};
 pub use cache::{key_to_hex as module_key_to_hex, parse_key as parse_module_key};
 pub use config::{Config, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 pub use engine::Engine;
-pub use externals::{Extern, Global, Memory, Table};
+pub use externals::{Extern, Global, Memory, Table, Tag};
 pub use func::{
     Caller, Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmResultsStore,
     WasmTy,

@@ -15,7 +15,7 @@ use crate::func::{Caller, Func, IntoFunc};
 use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{AsContext, AsContextMut};
-use crate::types::{ExternType, FuncType, ImportType, RefType, ValType};
+use crate::types::{ExternType, FuncType, ImportType, ValType};
 use crate::values::{Ref, Val};
 use crate::vm::HostFn;
 use anyhow::{Context, Result, anyhow, bail};
@@ -303,10 +303,12 @@ impl<T: 'static> Linker<T> {
     /// Defines every import of `module` this linker does not define yet as
     /// a default item of `store`: a function that returns zeros and null
     /// references, a global holding zero (or null), a table of null
-    /// references and a memory of the import's minimum sizes.
+    /// references, a memory of the import's minimum sizes, and a new tag.
     ///
     /// # Errors
-    /// When a table or memory cannot be made (the store's limits).
+    /// When a table or memory cannot be made (the store's limits), or a
+    /// global or table has a non-nullable reference type (it has no
+    /// default value).
     pub fn define_unknown_imports_as_default_values(
         &mut self,
         mut store: impl AsContextMut<Data = T>,
@@ -336,13 +338,10 @@ impl<T: 'static> Linker<T> {
                     Global::new(&mut store, ty, default_val(ty.content()))?.into()
                 }
                 ExternType::Table(ty) => {
-                    let init = match ty.element() {
-                        RefType::FuncRef => Ref::Func(None),
-                        RefType::ExternRef => Ref::Extern(None),
-                    };
-                    Table::new(&mut store, ty, init)?.into()
+                    Table::new(&mut store, ty, Ref::null(ty.element()))?.into()
                 }
                 ExternType::Memory(ty) => Memory::new(&mut store, ty)?.into(),
+                ExternType::Tag(ty) => crate::Tag::new(&mut store, &ty).into(),
             };
             self.define(&store, &module_name, &name, item)?;
         }
@@ -447,15 +446,7 @@ fn resolve<T: 'static>(
 
 /// The zero (or null) value of a type.
 fn default_val(ty: ValType) -> Val {
-    match ty {
-        ValType::I32 => Val::I32(0),
-        ValType::I64 => Val::I64(0),
-        ValType::F32 => Val::F32(0),
-        ValType::F64 => Val::F64(0),
-        ValType::V128 => Val::V128(0),
-        ValType::FuncRef => Val::FuncRef(None),
-        ValType::ExternRef => Val::ExternRef(None),
-    }
+    Val::default_for(ty)
 }
 
 /// A module whose imports a [`Linker`] has resolved

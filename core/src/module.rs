@@ -116,11 +116,13 @@ impl Module {
         let code = vm::load_code(&artifacts.text, &artifacts.libcall_relocs)?;
         let info = &artifacts.info;
         let offsets = VMOffsets::new(VMLayout::HOST, info);
-        let type_ids = info
-            .types
-            .iter()
-            .map(|t| engine.signature_id(&t.into()))
-            .collect();
+        // In order: a type refers only to earlier ones (checked when
+        // parsing), whose ids are known by then.
+        let mut type_ids: Vec<u32> = Vec::with_capacity(info.types.len());
+        for t in &info.types {
+            let id = engine.signature_id(&t.to_public(&type_ids));
+            type_ids.push(id);
+        }
         let exports = info
             .exports
             .iter()
@@ -160,7 +162,7 @@ impl Module {
         info.imports.iter().map(move |i| ImportType {
             module: &i.module,
             name: &i.name,
-            ty: info.entity_type(i.index),
+            ty: info.entity_type(i.index, self.type_ids()),
         })
     }
 
@@ -169,14 +171,14 @@ impl Module {
         let info = self.info();
         info.exports.iter().map(move |e| ExportType {
             name: &e.name,
-            ty: info.entity_type(e.index),
+            ty: info.entity_type(e.index, self.type_ids()),
         })
     }
 
     /// The export called `name`.
     pub fn get_export(&self, name: &str) -> Option<crate::ExternType> {
         let index = self.inner.exports.get(name)?;
-        Some(self.info().entity_type(*index))
+        Some(self.info().entity_type(*index, self.type_ids()))
     }
 
     /// Serializes the compiled module, sealed with the engine's module key

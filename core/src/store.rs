@@ -99,6 +99,8 @@ pub struct StoreOpaque {
     pub(crate) memories: Vec<LinearMemory>,
     pub(crate) tables: Vec<vm::Table>,
     pub(crate) globals: Vec<GlobalData>,
+    /// Exception-handling tags: each one's type.
+    pub(crate) tags: Vec<crate::TagType>,
     /// Extern references by index; `None` once collected by
     /// [`Store::gc`] (indices are never reused, so a stale handle is an
     /// error, never another reference).
@@ -195,7 +197,7 @@ impl StoreOpaque {
         let inst = &self.instances[instance];
         let func_ref = inst.func_ref_address(func_index);
         let info = inst.module.info();
-        let ty = info.func_type(func_index).into();
+        let ty = info.func_type(func_index).to_public(inst.module.type_ids());
         let type_id = inst.module.type_ids()[info.functions[func_index as usize] as usize];
         let index = self.funcs.len();
         self.funcs
@@ -234,11 +236,58 @@ impl StoreOpaque {
             ValType::F32 => Val::F32(raw.get_u32()),
             ValType::F64 => Val::F64(raw.get_u64()),
             ValType::V128 => Val::V128(raw.get_u128()),
-            ValType::FuncRef => Val::FuncRef(self.func_from_ref(raw.get_u64() as usize)),
-            ValType::ExternRef => Val::ExternRef(match raw.get_u64() {
+            t if t.is_func_ref() => Val::FuncRef(self.func_from_ref(raw.get_u64() as usize)),
+            _ => Val::ExternRef(match raw.get_u64() {
                 0 => None,
                 id => Some(ExternRef(Stored::new(self.id, id as usize - 1))),
             }),
+        }
+    }
+
+    /// Checks that `val` is a value of type `ty` (subtyping included: a
+    /// function is a value of a typed reference to its own type, null
+    /// only of nullable references) and belongs to this store.
+    pub(crate) fn check_val(&self, val: &Val, ty: ValType) -> Result<()> {
+        let Some(rt) = ty.as_ref_type() else {
+            if val.ty() != ty {
+                bail!("{} is not a value of type {ty}", val.ty());
+            }
+            return Ok(());
+        };
+        match val {
+            Val::FuncRef(f) if rt.is_func() => {
+                let f = match f {
+                    Some(f) => Some(self.check(f.0)?),
+                    None => None,
+                };
+                self.check_func_ref(f, rt)
+            }
+            Val::ExternRef(e) if rt.heap_type() == crate::HeapType::Extern => {
+                if e.is_none() && !rt.is_nullable() {
+                    bail!("null is not a value of type {ty}");
+                }
+                Ok(())
+            }
+            _ => bail!("{} is not a value of type {ty}", val.ty()),
+        }
+    }
+
+    /// Checks that function `func` of this store (or null, for `None`) is
+    /// a value of the function reference type `ty`.
+    pub(crate) fn check_func_ref(&self, func: Option<usize>, ty: crate::RefType) -> Result<()> {
+        match (func, ty.heap_type()) {
+            (None, _) if !ty.is_nullable() => bail!("null is not a value of type {ty}"),
+            (Some(i), crate::HeapType::ConcreteFunc(id)) => {
+                let actual = self.engine.signature_id(&self.funcs[i].ty);
+                if actual != id.0 {
+                    bail!(
+                        "a function of type {} is not a value of type {ty}",
+                        self.funcs[i].ty
+                    );
+                }
+                Ok(())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -248,16 +297,31 @@ impl StoreOpaque {
     pub(crate) fn ref_from_public(&self, raw: ValRaw, ty: ValType) -> Result<ValRaw> {
         let n = raw.get_u64();
         match ty {
-            ValType::FuncRef if n != 0 => {
-                let i = usize::try_from(n - 1)
-                    .ok()
-                    .filter(|i| *i < self.funcs.len());
-                match i {
-                    Some(i) => Ok(ValRaw::from_u64(self.funcs[i].func_ref as u64)),
-                    None => bail!("funcref {n} names no function of this store"),
+            t if t.is_func_ref() => {
+                let i = match n {
+                    0 => None,
+                    n => match usize::try_from(n - 1)
+                        .ok()
+                        .filter(|i| *i < self.funcs.len())
+                    {
+                        Some(i) => Some(i),
+                        None => bail!("funcref {n} names no function of this store"),
+                    },
+                };
+                if let Some(rt) = t.as_ref_type() {
+                    self.check_func_ref(i, rt)?;
                 }
+                Ok(ValRaw::from_u64(
+                    i.map_or(0, |i| self.funcs[i].func_ref as u64),
+                ))
             }
-            ValType::ExternRef if n != 0 => {
+            t if t.is_extern_ref()
+                && n == 0
+                && t.as_ref_type().is_some_and(|r| !r.is_nullable()) =>
+            {
+                bail!("null is not a value of type {t}")
+            }
+            t if t.is_extern_ref() && n != 0 => {
                 match usize::try_from(n - 1)
                     .ok()
                     .and_then(|i| self.externrefs.get(i))
@@ -275,7 +339,7 @@ impl StoreOpaque {
     /// one of [`Func::call_raw`]; other values pass through.
     pub(crate) fn ref_to_public(&mut self, raw: ValRaw, ty: ValType) -> ValRaw {
         match ty {
-            ValType::FuncRef => match self.func_from_ref(raw.get_u64() as usize) {
+            t if t.is_func_ref() => match self.func_from_ref(raw.get_u64() as usize) {
                 Some(f) => ValRaw::from_u64(f.0.index as u64 + 1),
                 None => ValRaw::from_u64(0),
             },
@@ -413,6 +477,7 @@ impl<T: 'static> Store<T> {
             memories: Vec::new(),
             tables: Vec::new(),
             globals: Vec::new(),
+            tags: Vec::new(),
             externrefs: Vec::new(),
             func_by_ref: HashMap::default(),
             pending: None,
@@ -695,6 +760,7 @@ pub(crate) enum ItemKind {
     Global,
     Instance,
     ExternRef,
+    Tag,
 }
 
 impl StoreOpaque {
@@ -709,6 +775,7 @@ impl StoreOpaque {
             ItemKind::Global => self.globals.len(),
             ItemKind::Instance => self.instances.len(),
             ItemKind::ExternRef => self.externrefs.len(),
+            ItemKind::Tag => self.tags.len(),
         };
         if index >= len {
             bail!("invalid {kind:?} handle: index {index} is not in this store");
@@ -743,12 +810,12 @@ impl StoreOpaque {
             }
         };
         for g in &self.globals {
-            if g.ty.content() == ValType::ExternRef {
+            if g.ty.content().is_extern_ref() {
                 mark(g.storage.get().get_u64());
             }
         }
         for t in &self.tables {
-            if t.ty().element() == crate::RefType::ExternRef {
+            if !t.ty().element().is_func() {
                 for e in t.elements() {
                     mark(*e as u64);
                 }
@@ -794,4 +861,5 @@ stored_handle! {
     Global => Global,
     Instance => Instance,
     ExternRef => ExternRef,
+    Tag => Tag,
 }

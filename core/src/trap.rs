@@ -29,7 +29,9 @@ pub enum TrapCode {
     Interrupt,
     /// The store's fuel ran out.
     OutOfFuel,
-    /// A null reference was dereferenced.
+    /// A null reference was dereferenced: `call_ref` or `ref.as_non_null`
+    /// of a null function reference (the spec's "null function
+    /// reference").
     NullReference,
 }
 
@@ -68,6 +70,7 @@ impl TrapCode {
             c if c == C::unwrap_user(TRAP_BAD_SIGNATURE) => TrapCode::BadSignature,
             c if c == C::unwrap_user(TRAP_UNREACHABLE) => TrapCode::UnreachableCodeReached,
             c if c == C::unwrap_user(TRAP_OUT_OF_FUEL) => TrapCode::OutOfFuel,
+            c if c == C::unwrap_user(TRAP_NULL_REFERENCE) => TrapCode::NullReference,
             _ => return None,
         })
     }

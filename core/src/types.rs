@@ -5,6 +5,12 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The type of a WebAssembly value.
+///
+/// `FuncRef` and `ExternRef` are the nullable references of Wasm 2.0,
+/// `(ref null func)` and `(ref null extern)`; every other reference type of
+/// the function-references proposal (non-nullable ones, and references to
+/// a concrete function type) is [`ValType::Ref`]. Build reference types
+/// with [`RefType::new`], which keeps that one spelling per type.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ValType {
     /// 32-bit integer.
@@ -21,24 +27,46 @@ pub enum ValType {
     FuncRef,
     /// Nullable reference to a host value.
     ExternRef,
+    /// Any other reference type (typed function references).
+    Ref(TypedRef),
 }
 
 impl ValType {
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        self.as_ref_type().is_some()
     }
 
-    /// Converts a `wasmparser` value type; `None` for types outside Wasm 2.0.
-    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
-        Some(match ty {
-            wasmparser::ValType::I32 => ValType::I32,
-            wasmparser::ValType::I64 => ValType::I64,
-            wasmparser::ValType::F32 => ValType::F32,
-            wasmparser::ValType::F64 => ValType::F64,
-            wasmparser::ValType::V128 => ValType::V128,
-            wasmparser::ValType::Ref(r) => RefType::from_wasmparser(r)?.into(),
-        })
+    /// The reference type, if this is one.
+    pub fn as_ref_type(self) -> Option<RefType> {
+        match self {
+            ValType::FuncRef => Some(RefType::FuncRef),
+            ValType::ExternRef => Some(RefType::ExternRef),
+            ValType::Ref(t) => Some(RefType::Typed(t)),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a reference to functions (`funcref`, `(ref func)`
+    /// or a reference to a concrete function type), nullable or not.
+    pub fn is_func_ref(self) -> bool {
+        self.as_ref_type().is_some_and(RefType::is_func)
+    }
+
+    /// Whether this is a reference to host values, nullable or not.
+    pub fn is_extern_ref(self) -> bool {
+        self.as_ref_type()
+            .is_some_and(|r| r.heap_type() == HeapType::Extern)
+    }
+
+    /// Whether a value of this type is also a value of `other`
+    /// (subtyping: numbers and vectors match only themselves; see
+    /// [`RefType::matches`]).
+    pub fn matches(self, other: ValType) -> bool {
+        match (self.as_ref_type(), other.as_ref_type()) {
+            (Some(a), Some(b)) => a.matches(b),
+            _ => self == other,
+        }
     }
 }
 
@@ -52,28 +80,115 @@ impl fmt::Display for ValType {
             ValType::V128 => "v128",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
+            ValType::Ref(t) => return t.fmt(f),
         })
+    }
+}
+
+/// The engine-wide identity of a function type, as a typed function
+/// reference names it (`(ref $t)`). Two modules' function types that are
+/// the same (structurally, references included) have the same id in one
+/// engine; ids mean nothing across engines. See
+/// [`Engine::func_type_id`](crate::Engine::func_type_id) and
+/// [`Engine::func_type`](crate::Engine::func_type).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FuncTypeId(pub(crate) u32);
+
+/// What a reference points to.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HeapType {
+    /// Any function (`func`).
+    Func,
+    /// Any host value (`extern`).
+    Extern,
+    /// Functions of one function type (`$t` in `(ref $t)`).
+    ConcreteFunc(FuncTypeId),
+}
+
+impl HeapType {
+    /// Whether every value of this heap type is one of `other`: a concrete
+    /// function type is a subtype of `func`, and of itself only.
+    pub fn matches(self, other: HeapType) -> bool {
+        self == other || matches!((self, other), (HeapType::ConcreteFunc(_), HeapType::Func))
+    }
+}
+
+/// A reference type other than `funcref` and `externref`: a non-nullable
+/// reference, or a reference to a concrete function type. Made by
+/// [`RefType::new`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TypedRef {
+    nullable: bool,
+    heap: HeapType,
+}
+
+impl TypedRef {
+    /// Whether null is a value of the type.
+    pub fn is_nullable(self) -> bool {
+        self.nullable
+    }
+    /// What the reference points to.
+    pub fn heap_type(self) -> HeapType {
+        self.heap
+    }
+}
+
+impl fmt::Display for TypedRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.nullable { "(ref null " } else { "(ref " })?;
+        match self.heap {
+            HeapType::Func => f.write_str("func")?,
+            HeapType::Extern => f.write_str("extern")?,
+            HeapType::ConcreteFunc(id) => write!(f, "functype#{}", id.0)?,
+        }
+        f.write_str(")")
     }
 }
 
 /// The type of a reference: what a table holds.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RefType {
-    /// `funcref`.
+    /// `funcref`, i.e. `(ref null func)`.
     FuncRef,
-    /// `externref`.
+    /// `externref`, i.e. `(ref null extern)`.
     ExternRef,
+    /// Any other reference type (typed function references).
+    Typed(TypedRef),
 }
 
 impl RefType {
-    pub(crate) fn from_wasmparser(ty: wasmparser::RefType) -> Option<RefType> {
-        if ty == wasmparser::RefType::FUNCREF {
-            Some(RefType::FuncRef)
-        } else if ty == wasmparser::RefType::EXTERNREF {
-            Some(RefType::ExternRef)
-        } else {
-            None
+    /// The reference type with this nullability and heap type: `FuncRef`
+    /// and `ExternRef` for the nullable abstract ones, `Typed` otherwise.
+    pub fn new(nullable: bool, heap: HeapType) -> RefType {
+        match (nullable, heap) {
+            (true, HeapType::Func) => RefType::FuncRef,
+            (true, HeapType::Extern) => RefType::ExternRef,
+            _ => RefType::Typed(TypedRef { nullable, heap }),
         }
+    }
+    /// Whether null is a value of the type.
+    pub fn is_nullable(self) -> bool {
+        match self {
+            RefType::FuncRef | RefType::ExternRef => true,
+            RefType::Typed(t) => t.nullable,
+        }
+    }
+    /// What the reference points to.
+    pub fn heap_type(self) -> HeapType {
+        match self {
+            RefType::FuncRef => HeapType::Func,
+            RefType::ExternRef => HeapType::Extern,
+            RefType::Typed(t) => t.heap,
+        }
+    }
+    /// Whether this refers to functions (of any or of one type).
+    pub fn is_func(self) -> bool {
+        self.heap_type() != HeapType::Extern
+    }
+    /// Whether a value of this type is also one of `other` (subtyping):
+    /// the heap types match and `other` is nullable if this is.
+    pub fn matches(self, other: RefType) -> bool {
+        self.heap_type().matches(other.heap_type()) && (other.is_nullable() || !self.is_nullable())
     }
 }
 
@@ -82,6 +197,7 @@ impl From<RefType> for ValType {
         match r {
             RefType::FuncRef => ValType::FuncRef,
             RefType::ExternRef => ValType::ExternRef,
+            RefType::Typed(t) => ValType::Ref(t),
         }
     }
 }
@@ -175,6 +291,31 @@ impl GlobalType {
     }
 }
 
+/// The type of an exception-handling tag: the function type of its
+/// payload, whose results are always empty (the exception-handling
+/// proposal).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TagType {
+    ty: FuncType,
+}
+
+impl TagType {
+    /// The type of a tag whose exceptions carry values of `params`.
+    pub fn new(params: impl IntoIterator<Item = ValType>) -> TagType {
+        TagType {
+            ty: FuncType::new(params, []),
+        }
+    }
+    /// The payload's types.
+    pub fn params(&self) -> &[ValType] {
+        self.ty.params()
+    }
+    /// The tag's function type (no results).
+    pub fn func_type(&self) -> &FuncType {
+        &self.ty
+    }
+}
+
 /// The type of a table: element type, limits (in elements) and index
 /// type (`i32`, or `i64` for a 64-bit table of the memory64 proposal).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -203,6 +344,20 @@ impl TableType {
             minimum,
             maximum,
             is_64: true,
+        }
+    }
+    /// A table type from its parts.
+    pub(crate) fn from_parts(
+        element: RefType,
+        minimum: u64,
+        maximum: Option<u64>,
+        is_64: bool,
+    ) -> TableType {
+        TableType {
+            element,
+            minimum,
+            maximum,
+            is_64,
         }
     }
     /// The element type.
@@ -392,6 +547,8 @@ pub enum ExternType {
     Table(TableType),
     /// A linear memory.
     Memory(MemoryType),
+    /// An exception-handling tag.
+    Tag(TagType),
 }
 
 impl ExternType {
@@ -423,13 +580,22 @@ impl ExternType {
             _ => None,
         }
     }
-    /// A short name of the kind: "func", "global", "table" or "memory".
+    /// The tag type, if this is one.
+    pub fn tag(&self) -> Option<&TagType> {
+        match self {
+            ExternType::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
+    /// A short name of the kind: "func", "global", "table", "memory" or
+    /// "tag".
     pub fn kind_name(&self) -> &'static str {
         match self {
             ExternType::Func(_) => "func",
             ExternType::Global(_) => "global",
             ExternType::Table(_) => "table",
             ExternType::Memory(_) => "memory",
+            ExternType::Tag(_) => "tag",
         }
     }
 }
@@ -469,6 +635,7 @@ impl fmt::Display for ExternType {
                 }
                 Ok(())
             }
+            ExternType::Tag(t) => write!(f, "tag {}", t.ty),
         }
     }
 }
@@ -527,7 +694,16 @@ pub(crate) fn extern_type_matches(actual: &ExternType, expected: &ExternType) ->
     }
     match (actual, expected) {
         (ExternType::Func(a), ExternType::Func(e)) => a == e,
-        (ExternType::Global(a), ExternType::Global(e)) => a == e,
+        // An immutable global may hold a subtype; a mutable one is read
+        // and written, so its type must be the same.
+        (ExternType::Global(a), ExternType::Global(e)) => {
+            a.mutability == e.mutability
+                && match a.mutability {
+                    Mutability::Const => a.content.matches(e.content),
+                    Mutability::Var => a.content == e.content,
+                }
+        }
+        (ExternType::Tag(a), ExternType::Tag(e)) => a == e,
         (ExternType::Table(a), ExternType::Table(e)) => {
             a.element == e.element
                 && a.is_64 == e.is_64

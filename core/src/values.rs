@@ -74,7 +74,10 @@ impl Val {
         }
     }
 
-    /// The zero (or null) value of a type.
+    /// The zero (or null) value of a type. For a non-nullable reference
+    /// type that is its heap type's null, which is not a value of the type
+    /// (such a type has no default: storing it where the type is checked
+    /// fails).
     pub fn default_for(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),
@@ -84,6 +87,7 @@ impl Val {
             ValType::V128 => Val::V128(0),
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(t) => Ref::null(RefType::Typed(t)).into(),
         }
     }
 
@@ -195,11 +199,13 @@ impl Ref {
     pub fn is_null(&self) -> bool {
         matches!(self, Ref::Func(None) | Ref::Extern(None))
     }
-    /// The null reference of a type.
+    /// The null reference of a type's heap type (a reference of the type
+    /// itself only if it is nullable).
     pub fn null(ty: RefType) -> Ref {
-        match ty {
-            RefType::FuncRef => Ref::Func(None),
-            RefType::ExternRef => Ref::Extern(None),
+        if ty.is_func() {
+            Ref::Func(None)
+        } else {
+            Ref::Extern(None)
         }
     }
 }

@@ -361,7 +361,7 @@ fn value(ty: ValType, input: &mut Input<'_>) -> Val {
         ValType::F32 => Val::F32(bits as u32),
         ValType::F64 => Val::F64(bits),
         ValType::V128 => Val::V128((u128::from(bits) << 64) | u128::from(!bits)),
-        ValType::FuncRef | ValType::ExternRef => Val::default_for(ty),
+        ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) => Val::default_for(ty),
     }
 }
 
@@ -379,6 +379,7 @@ pub fn dummy<T: 'static>(store: &mut Store<T>, ty: &ExternType) -> petrel::Resul
         }
         ExternType::Table(t) => Extern::Table(Table::new(&mut *store, *t, Ref::null(t.element()))?),
         ExternType::Memory(m) => Extern::Memory(Memory::new(&mut *store, *m)?),
+        ExternType::Tag(t) => Extern::Tag(petrel::Tag::new(&mut *store, t)),
     })
 }
 

@@ -683,7 +683,7 @@ impl<'a> FuncEnvironment<'a> {
 
     /// Whether table `table` is indexed with `i64`.
     fn table_is_64(&self, table: u32) -> bool {
-        self.module.info.tables[table as usize].is_64()
+        self.module.info.tables[table as usize].is_64
     }
 
     /// Loads the current number of elements of a table through its
@@ -869,6 +869,17 @@ impl<'a> FuncEnvironment<'a> {
         );
         let same = b.ins().icmp(IntCC::Equal, actual, expected);
         b.ins().trapz(same, trap(TRAP_BAD_SIGNATURE));
+        let code = self.load_ptr_field(b, trusted(), fref, layout.func_ref_native_call());
+        let vmctx = self.load_ptr_field(b, trusted(), fref, layout.func_ref_vmctx());
+        Callee::Indirect { code, vmctx }
+    }
+
+    /// Finds the callee of `call_ref` through the function reference
+    /// `fref` (a `VMFuncRef` address), trapping when it is null. Its type
+    /// was checked by validation: no signature check.
+    pub fn ref_callee(&mut self, b: &mut FunctionBuilder<'_>, fref: Value) -> Callee {
+        let layout = self.layout();
+        b.ins().trapz(fref, trap(super::TRAP_NULL_REFERENCE));
         let code = self.load_ptr_field(b, trusted(), fref, layout.func_ref_native_call());
         let vmctx = self.load_ptr_field(b, trusted(), fref, layout.func_ref_vmctx());
         Callee::Indirect { code, vmctx }

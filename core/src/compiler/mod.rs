@@ -39,6 +39,9 @@ pub const TRAP_OUT_OF_FUEL: u8 = 5;
 /// User trap code: a builtin or host function failed and left the reason
 /// pending in the store.
 pub const TRAP_LIBCALL: u8 = 6;
+/// User trap code: a null function reference called (`call_ref`) or
+/// asserted non-null (`ref.as_non_null`).
+pub const TRAP_NULL_REFERENCE: u8 = 7;
 
 /// Code alignment of every function.
 const FUNCTION_ALIGN: usize = 16;

@@ -115,6 +115,22 @@ fn block_type(info: &ModuleInfo, ty: BlockType) -> Result<(Vec<Type>, Vec<Type>)
     })
 }
 
+/// The name of an exception-handling instruction, which Petrel does not
+/// compile yet; `None` for any other operator.
+fn exception_instruction(op: &Operator<'_>) -> Option<&'static str> {
+    Some(match op {
+        Operator::Throw { .. } => "throw",
+        Operator::ThrowRef => "throw_ref",
+        Operator::TryTable { .. } => "try_table",
+        Operator::Try { .. } => "try",
+        Operator::Catch { .. } => "catch",
+        Operator::CatchAll => "catch_all",
+        Operator::Delegate { .. } => "delegate",
+        Operator::Rethrow { .. } => "rethrow",
+        _ => return None,
+    })
+}
+
 /// Fuel cost of an operator (structural operators are free).
 fn fuel_cost(op: &Operator<'_>) -> i64 {
     match op {
@@ -384,6 +400,15 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         self.finish_call(callee, type_index, tail);
     }
 
+    /// `call_ref` of a function of type `type_index`, or with `tail`
+    /// `return_call_ref`; a null reference traps.
+    fn call_ref(&mut self, type_index: u32, tail: bool) {
+        let fref = self.pop();
+        self.fuel_flush();
+        let callee = self.env.ref_callee(&mut self.builder, fref);
+        self.finish_call(callee, type_index, tail);
+    }
+
     // ---- control -----------------------------------------------------------------
 
     /// The branch target and arity of the frame `depth` levels up; marks
@@ -468,6 +493,11 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
     }
 
     fn operator(&mut self, op: &Operator<'_>) -> Result<()> {
+        // Refused even in unreachable code, where `try`/`try_table` would
+        // otherwise open blocks the skipping does not count.
+        if let Some(name) = exception_instruction(op) {
+            bail!("exception handling instructions are not supported yet: `{name}`");
+        }
         if !self.reachable && self.unreachable_operator(op) {
             return Ok(());
         }
@@ -697,6 +727,34 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
                 type_index,
                 table_index,
             } => self.call_indirect(*type_index, *table_index, true),
+            O::CallRef { type_index } => self.call_ref(*type_index, false),
+            O::ReturnCallRef { type_index } => self.call_ref(*type_index, true),
+            O::BrOnNull { relative_depth } => {
+                // Branches with the values under the reference when it is
+                // null; goes on with it otherwise.
+                let r = self.pop();
+                self.fuel_flush();
+                let (target, n) = self.branch_target(*relative_depth);
+                let vals = Self::block_args(self.peekn(n));
+                let next = self.builder.create_block();
+                self.builder.ins().brif(r, next, &[], target, &vals);
+                self.builder.seal_block(next);
+                self.builder.switch_to_block(next);
+                self.push(r);
+            }
+            O::BrOnNonNull { relative_depth } => {
+                // Branches with the values and the (non-null) reference
+                // when it is not null; goes on without it otherwise.
+                let r = *self.stack.last().expect("validated");
+                self.fuel_flush();
+                let (target, n) = self.branch_target(*relative_depth);
+                let vals = Self::block_args(self.peekn(n));
+                let next = self.builder.create_block();
+                self.builder.ins().brif(r, target, &vals, next, &[]);
+                self.builder.seal_block(next);
+                self.builder.switch_to_block(next);
+                self.pop();
+            }
             O::Drop => {
                 self.pop();
             }
@@ -733,6 +791,12 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
             O::RefNull { .. } => {
                 let v = self.builder.ins().iconst(types::I64, 0);
                 self.push(v);
+            }
+            O::RefAsNonNull => {
+                let r = *self.stack.last().expect("validated");
+                self.builder
+                    .ins()
+                    .trapz(r, trap(super::TRAP_NULL_REFERENCE));
             }
             O::RefIsNull => {
                 let a = self.pop();

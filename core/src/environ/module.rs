@@ -2,8 +2,8 @@
 //! segments and names. Everything here is plain data, serializable with the
 //! compiled code.
 
-use super::types::{WasmFuncType, WasmValType};
-use crate::types::{ExternType, GlobalType, MemoryType, RefType, TableType};
+use super::types::{WasmFuncType, WasmRefType, WasmValType};
+use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType, TagType};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -18,6 +18,8 @@ pub enum EntityIndex {
     Memory(u32),
     /// A global index.
     Global(u32),
+    /// A tag index (exception handling).
+    Tag(u32),
 }
 
 /// One import of a module.
@@ -60,8 +62,8 @@ pub enum ConstOp {
     V128(u128),
     /// `global.get`.
     GlobalGet(u32),
-    /// `ref.null`.
-    RefNull(RefType),
+    /// `ref.null` (of any reference type: every null is 0).
+    RefNull,
     /// `ref.func`.
     RefFunc(u32),
     /// `i32.add`.
@@ -100,9 +102,57 @@ pub struct ElementSegment {
     /// Where it goes.
     pub mode: ElementMode,
     /// Element type.
-    pub ty: RefType,
+    pub ty: WasmRefType,
     /// One constant expression per element.
     pub items: Vec<ConstExpr>,
+}
+
+/// A table's type as the module declares it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WasmTableType {
+    /// Element type.
+    pub element: WasmRefType,
+    /// Minimum size in elements.
+    pub minimum: u64,
+    /// Maximum size in elements.
+    pub maximum: Option<u64>,
+    /// Whether it is indexed with `i64`.
+    pub is_64: bool,
+}
+
+impl WasmTableType {
+    /// The public type, module type indices mapped through `type_ids`.
+    pub fn to_public(self, type_ids: &[u32]) -> TableType {
+        TableType::from_parts(
+            self.element.to_public(type_ids),
+            self.minimum,
+            self.maximum,
+            self.is_64,
+        )
+    }
+}
+
+/// A global's type as the module declares it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WasmGlobalType {
+    /// The type of its value.
+    pub content: WasmValType,
+    /// Whether it can be set.
+    pub mutable: bool,
+}
+
+impl WasmGlobalType {
+    /// The public type, module type indices mapped through `type_ids`.
+    pub fn to_public(self, type_ids: &[u32]) -> GlobalType {
+        GlobalType::new(
+            self.content.to_public(type_ids),
+            if self.mutable {
+                Mutability::Var
+            } else {
+                Mutability::Const
+            },
+        )
+    }
 }
 
 /// Where a data segment goes.
@@ -142,17 +192,25 @@ pub struct ModuleInfo {
     /// How many of `functions` are imported.
     pub num_imported_funcs: u32,
     /// Every table, imported ones first.
-    pub tables: Vec<TableType>,
+    pub tables: Vec<WasmTableType>,
     /// How many of `tables` are imported.
     pub num_imported_tables: u32,
+    /// The initialiser expression of every defined table, if it has one
+    /// (typed function references); without one, a table starts null.
+    pub table_inits: Vec<Option<ConstExpr>>,
     /// Every memory, imported ones first.
     pub memories: Vec<MemoryType>,
     /// How many of `memories` are imported.
     pub num_imported_memories: u32,
     /// Every global, imported ones first.
-    pub globals: Vec<GlobalType>,
+    pub globals: Vec<WasmGlobalType>,
     /// How many of `globals` are imported.
     pub num_imported_globals: u32,
+    /// The type index of every tag (exception handling), imported ones
+    /// first.
+    pub tags: Vec<u32>,
+    /// How many of `tags` are imported.
+    pub num_imported_tags: u32,
     /// Initialisers of the defined globals.
     pub global_inits: Vec<ConstExpr>,
     /// Exports in order.
@@ -212,18 +270,28 @@ impl ModuleInfo {
         index < self.num_imported_funcs
     }
 
-    /// The type of an entity of this module.
-    pub fn entity_type(&self, index: EntityIndex) -> ExternType {
+    /// The public type of an entity of this module, its module type
+    /// indices mapped through `type_ids` (the engine-wide id of each).
+    pub fn entity_type(&self, index: EntityIndex, type_ids: &[u32]) -> ExternType {
         match index {
-            EntityIndex::Func(i) => ExternType::Func(self.func_type(i).into()),
-            EntityIndex::Table(i) => ExternType::Table(self.tables[i as usize]),
+            EntityIndex::Func(i) => ExternType::Func(self.func_type(i).to_public(type_ids)),
+            EntityIndex::Table(i) => ExternType::Table(self.tables[i as usize].to_public(type_ids)),
             EntityIndex::Memory(i) => ExternType::Memory(self.memories[i as usize]),
-            EntityIndex::Global(i) => ExternType::Global(self.globals[i as usize]),
+            EntityIndex::Global(i) => {
+                ExternType::Global(self.globals[i as usize].to_public(type_ids))
+            }
+            EntityIndex::Tag(i) => ExternType::Tag(TagType::new(
+                self.types[self.tags[i as usize] as usize]
+                    .to_public(type_ids)
+                    .params()
+                    .iter()
+                    .copied(),
+            )),
         }
     }
 
     /// The value type of global `index`.
     pub fn global_type(&self, index: u32) -> WasmValType {
-        self.globals[index as usize].content().into()
+        self.globals[index as usize].content
     }
 }

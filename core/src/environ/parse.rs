@@ -3,8 +3,8 @@
 //! validated during translation, in parallel).
 
 use super::module::*;
-use super::types::{WasmFuncType, WasmValType};
-use crate::types::{GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
+use super::types::{WasmFuncType, WasmRefType, WasmValType};
+use crate::types::MemoryType;
 use anyhow::{Result, anyhow, bail};
 use wasmparser::{
     ElementItems, ElementKind, ExternalKind, FuncToValidate, FunctionBody, Name, NameSectionReader,
@@ -33,27 +33,28 @@ fn unsupported<T>(what: &str) -> Result<T> {
     bail!("unsupported: {what} is not part of WebAssembly 2.0")
 }
 
-fn val_type(ty: wasmparser::ValType) -> Result<ValType> {
-    ValType::from_wasmparser(ty).ok_or_else(|| anyhow!("unsupported value type {ty:?}"))
+fn val_type(ty: wasmparser::ValType) -> Result<WasmValType> {
+    WasmValType::from_wasmparser(ty).ok_or_else(|| anyhow!("unsupported value type {ty:?}"))
 }
 
-fn ref_type(ty: wasmparser::RefType) -> Result<RefType> {
-    RefType::from_wasmparser(ty).ok_or_else(|| anyhow!("unsupported reference type {ty:?}"))
+fn ref_type(ty: wasmparser::RefType) -> Result<WasmRefType> {
+    WasmRefType::from_wasmparser(ty).ok_or_else(|| anyhow!("unsupported reference type {ty:?}"))
 }
 
-fn table_type(ty: &wasmparser::TableType) -> Result<TableType> {
+fn table_type(ty: &wasmparser::TableType) -> Result<WasmTableType> {
     if ty.shared {
         return unsupported("a shared table");
     }
     let element = ref_type(ty.element_type)?;
-    Ok(if ty.table64 {
-        TableType::new64(element, ty.initial, ty.maximum)
-    } else {
-        TableType::new(
-            element,
-            u32::try_from(ty.initial)?,
-            ty.maximum.map(u32::try_from).transpose()?,
-        )
+    if !ty.table64 {
+        u32::try_from(ty.initial)?;
+        ty.maximum.map(u32::try_from).transpose()?;
+    }
+    Ok(WasmTableType {
+        element,
+        minimum: ty.initial,
+        maximum: ty.maximum,
+        is_64: ty.table64,
     })
 }
 
@@ -71,15 +72,14 @@ fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryType> {
         .build()
 }
 
-fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
-    Ok(GlobalType::new(
-        val_type(ty.content_type)?,
-        if ty.mutable {
-            Mutability::Var
-        } else {
-            Mutability::Const
-        },
-    ))
+fn global_type(ty: &wasmparser::GlobalType) -> Result<WasmGlobalType> {
+    if ty.shared {
+        return unsupported("a shared global");
+    }
+    Ok(WasmGlobalType {
+        content: val_type(ty.content_type)?,
+        mutable: ty.mutable,
+    })
 }
 
 /// Converts a validated constant expression.
@@ -94,11 +94,12 @@ pub(crate) fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> 
             Operator::F64Const { value } => ConstOp::F64(value.bits()),
             Operator::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
             Operator::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
-            Operator::RefNull { hty } => ConstOp::RefNull(match hty {
-                wasmparser::HeapType::FUNC => RefType::FuncRef,
-                wasmparser::HeapType::EXTERN => RefType::ExternRef,
-                _ => return unsupported("this reference type"),
-            }),
+            Operator::RefNull { hty } => {
+                ref_type(
+                    wasmparser::RefType::new(true, hty).ok_or_else(|| anyhow!("bad heap type"))?,
+                )?;
+                ConstOp::RefNull
+            }
             Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             Operator::I32Add => ConstOp::I32Add,
             Operator::I32Sub => ConstOp::I32Sub,
@@ -134,6 +135,11 @@ pub(crate) fn wasm_features(cfg: &crate::config::WasmFeatureSet) -> WasmFeatures
     f.set(WasmFeatures::RELAXED_SIMD, cfg.relaxed_simd && cfg.simd);
     f.set(WasmFeatures::MEMORY64, cfg.memory64);
     f.set(WasmFeatures::CUSTOM_PAGE_SIZES, cfg.custom_page_sizes);
+    f.set(WasmFeatures::FUNCTION_REFERENCES, cfg.function_references);
+    f.set(WasmFeatures::EXCEPTIONS, cfg.exceptions);
+    // The legacy instructions too, so that they are refused by name at
+    // translation like the others, not by the validator.
+    f.set(WasmFeatures::LEGACY_EXCEPTIONS, cfg.exceptions);
     f
 }
 
@@ -160,21 +166,30 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
         match payload {
             Payload::TypeSection(reader) => {
                 for group in reader {
-                    for sub in group?.into_types() {
+                    let group = group?;
+                    if group.is_explicit_rec_group() {
+                        return unsupported("a recursion group (`rec`, the GC proposal)");
+                    }
+                    for sub in group.into_types() {
                         let f = match &sub.composite_type.inner {
                             wasmparser::CompositeInnerType::Func(f) => f,
                             _ => return unsupported("a non-function type"),
                         };
-                        let wasm_type = |t: &wasmparser::ValType| {
-                            WasmValType::from_wasmparser(*t)
-                                .ok_or_else(|| anyhow!("unsupported value type {t:?}"))
-                        };
-                        let params = f.params().iter().map(wasm_type);
-                        let results = f.results().iter().map(wasm_type);
-                        info.types.push(WasmFuncType::new(
+                        let params = f.params().iter().map(|t| val_type(*t));
+                        let results = f.results().iter().map(|t| val_type(*t));
+                        let ty = WasmFuncType::new(
                             params.collect::<Result<Vec<_>>>()?,
                             results.collect::<Result<Vec<_>>>()?,
-                        ));
+                        );
+                        // Each type is registered with the engine by its
+                        // structure, the types it names already registered.
+                        let index = info.types.len() as u32;
+                        if ty.referenced_types().any(|t| t >= index) {
+                            return unsupported(
+                                "a function type that refers to itself or to a later type",
+                            );
+                        }
+                        info.types.push(ty);
                     }
                 }
             }
@@ -203,6 +218,11 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
                             info.num_imported_globals += 1;
                             EntityIndex::Global(info.globals.len() as u32 - 1)
                         }
+                        TypeRef::Tag(t) => {
+                            info.tags.push(tag_type(&info, &t)?);
+                            info.num_imported_tags += 1;
+                            EntityIndex::Tag(info.tags.len() as u32 - 1)
+                        }
                         _ => return unsupported("this kind of import"),
                     };
                     info.imports.push(Import {
@@ -221,10 +241,11 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
                 check_section_limits(wasm, reader.range(), true)?;
                 for table in reader {
                     let table = table?;
-                    if let wasmparser::TableInit::Expr(_) = table.init {
-                        return unsupported("a table initialiser expression");
-                    }
                     info.tables.push(table_type(&table.ty)?);
+                    info.table_inits.push(match &table.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(expr) => Some(const_expr(expr)?),
+                    });
                 }
             }
             Payload::MemorySection(reader) => {
@@ -248,12 +269,19 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
                         ExternalKind::Table => EntityIndex::Table(export.index),
                         ExternalKind::Memory => EntityIndex::Memory(export.index),
                         ExternalKind::Global => EntityIndex::Global(export.index),
+                        ExternalKind::Tag => EntityIndex::Tag(export.index),
                         _ => return unsupported("this kind of export"),
                     };
                     info.exports.push(Export {
                         name: export.name.to_string(),
                         index,
                     });
+                }
+            }
+            Payload::TagSection(reader) => {
+                for tag in reader {
+                    let tag = tag?;
+                    info.tags.push(tag_type(&info, &tag)?);
                 }
             }
             Payload::StartSection { func, .. } => info.start = Some(func),
@@ -273,7 +301,7 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
                     };
                     let (ty, items) = match element.items {
                         ElementItems::Functions(funcs) => (
-                            RefType::FuncRef,
+                            WasmRefType::FUNCREF,
                             funcs
                                 .into_iter()
                                 .map(|f| Ok(ConstExpr(vec![ConstOp::RefFunc(f?)])))
@@ -323,6 +351,18 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
     Ok(ParsedModule { info, bodies })
 }
 
+/// The type index of a tag, checked to be an exception tag (attribute 0)
+/// of a function type without results (the validator checked both).
+fn tag_type(info: &ModuleInfo, tag: &wasmparser::TagType) -> Result<u32> {
+    if tag.kind != wasmparser::TagKind::Exception {
+        return unsupported("a tag that is not an exception tag");
+    }
+    match info.types.get(tag.func_type_idx as usize) {
+        Some(ty) if ty.results().is_empty() => Ok(tag.func_type_idx),
+        _ => bail!("a tag's type must be a function type without results"),
+    }
+}
+
 /// Reads table or memory limits, requiring the 32-bit LEB128 encoding
 /// (at most 5 bytes) for the limits of 32-bit memories and tables.
 /// `wasmparser` reads all limits as 64-bit numbers for the memory64
@@ -356,12 +396,19 @@ fn check_section_limits(wasm: &[u8], range: std::ops::Range<u64>, tables: bool) 
     let count = reader.read_var_u32()?;
     for _ in 0..count {
         if tables {
-            if data.get(reader.current_position()) == Some(&0x40) {
-                // A table with an initialiser expression: not Wasm 2.0,
-                // reported by `parse`.
-                return Ok(());
+            // A table with an initialiser expression (typed function
+            // references) starts 0x40 0x00 and ends with the expression.
+            let with_init = data.get(reader.current_position()) == Some(&0x40);
+            if with_init {
+                reader.read_u8()?;
+                reader.read_u8()?;
             }
             reader.read::<wasmparser::RefType>()?;
+            check_limits(&mut reader)?;
+            if with_init {
+                reader.read::<wasmparser::ConstExpr<'_>>()?;
+            }
+            continue;
         }
         check_limits(&mut reader)?;
     }

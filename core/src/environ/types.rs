@@ -2,17 +2,17 @@
 //! them, separate from the public [`ValType`] and [`FuncType`] of the
 //! embedding API.
 //!
-//! The public types say what an embedder can name and pass today. These
-//! say what a module can declare, and grow with the proposals: a reference
-//! type is a heap type plus nullability ([`WasmRefType`]), so typed
-//! function references (`(ref $t)`, `(ref null func)`) and the GC
-//! proposal's heap types become new [`WasmHeapType`]s, and
-//! [`WasmValType::matches`] is the one place subtyping is decided. Today
-//! every reference a module may declare is a nullable `funcref` or
-//! `externref`, which is exactly what the public types can express, so the
-//! conversions between the two are total.
+//! The public types say what an embedder sees, in engine-wide terms: a
+//! reference to a concrete function type names it by its engine-wide
+//! [`FuncTypeId`]. These say what a module declares, in the module's terms:
+//! a reference type is a heap type plus nullability ([`WasmRefType`]), and
+//! a concrete heap type is the module's type index, so the metadata does
+//! not depend on the engine that compiled it (it is serialized with the
+//! code). `to_public` maps them with the module's engine-wide type ids;
+//! subtyping is decided on the public types ([`ValType::matches`]), where
+//! equivalent types of different modules are the same id.
 
-use crate::types::{FuncType, ValType};
+use crate::types::{FuncType, FuncTypeId, HeapType, RefType, ValType};
 use serde::{Deserialize, Serialize};
 
 /// What a reference points to.
@@ -22,6 +22,11 @@ pub enum WasmHeapType {
     Func,
     /// Any host value (`extern`).
     Extern,
+    /// Functions of the module's type `index` (`(ref $t)` in a module).
+    ConcreteModule(u32),
+    /// Functions of the engine-wide function type `id` (from a public type,
+    /// e.g. a host function's signature).
+    ConcreteEngine(u32),
 }
 
 /// A reference type: a heap type, and whether null is a value of it.
@@ -47,21 +52,53 @@ impl WasmRefType {
     };
 
     /// Converts a `wasmparser` reference type; `None` for one Petrel does
-    /// not support yet.
+    /// not support yet (the GC proposal's and exception handling's heap
+    /// types, shared references).
     pub fn from_wasmparser(ty: wasmparser::RefType) -> Option<WasmRefType> {
-        if ty == wasmparser::RefType::FUNCREF {
-            Some(WasmRefType::FUNCREF)
-        } else if ty == wasmparser::RefType::EXTERNREF {
-            Some(WasmRefType::EXTERNREF)
-        } else {
-            None
-        }
+        use wasmparser::{AbstractHeapType, HeapType as H, UnpackedIndex};
+        let heap_type = match ty.heap_type() {
+            H::Abstract {
+                shared: false,
+                ty: AbstractHeapType::Func,
+            } => WasmHeapType::Func,
+            H::Abstract {
+                shared: false,
+                ty: AbstractHeapType::Extern,
+            } => WasmHeapType::Extern,
+            H::Concrete(UnpackedIndex::Module(i)) => WasmHeapType::ConcreteModule(i),
+            _ => return None,
+        };
+        Some(WasmRefType {
+            nullable: ty.is_nullable(),
+            heap_type,
+        })
     }
 
-    /// Whether a value of this type is also one of `other` (subtyping):
-    /// the same heap type, and not nullable unless `other` is.
-    pub fn matches(self, other: WasmRefType) -> bool {
-        self.heap_type == other.heap_type && (other.nullable || !self.nullable)
+    /// The public type, module type indices mapped through `type_ids`
+    /// (the engine-wide id of each of the module's types).
+    pub fn to_public(self, type_ids: &[u32]) -> RefType {
+        let heap = match self.heap_type {
+            WasmHeapType::Func => HeapType::Func,
+            WasmHeapType::Extern => HeapType::Extern,
+            WasmHeapType::ConcreteModule(i) => {
+                HeapType::ConcreteFunc(FuncTypeId(type_ids[i as usize]))
+            }
+            WasmHeapType::ConcreteEngine(id) => HeapType::ConcreteFunc(FuncTypeId(id)),
+        };
+        RefType::new(self.nullable, heap)
+    }
+}
+
+impl From<RefType> for WasmRefType {
+    fn from(ty: RefType) -> WasmRefType {
+        WasmRefType {
+            nullable: ty.is_nullable(),
+            heap_type: match ty.heap_type() {
+                HeapType::Func => WasmHeapType::Func,
+                HeapType::Extern => WasmHeapType::Extern,
+                HeapType::ConcreteFunc(id) => WasmHeapType::ConcreteEngine(id.0),
+            },
+        }
     }
 }
 
@@ -96,12 +133,15 @@ impl WasmValType {
         })
     }
 
-    /// Whether a value of this type is also one of `other` (subtyping;
-    /// numeric and vector types match only themselves).
-    pub fn matches(self, other: WasmValType) -> bool {
-        match (self, other) {
-            (WasmValType::Ref(a), WasmValType::Ref(b)) => a.matches(b),
-            (a, b) => a == b,
+    /// The public type, module type indices mapped through `type_ids`.
+    pub fn to_public(self, type_ids: &[u32]) -> ValType {
+        match self {
+            WasmValType::I32 => ValType::I32,
+            WasmValType::I64 => ValType::I64,
+            WasmValType::F32 => ValType::F32,
+            WasmValType::F64 => ValType::F64,
+            WasmValType::V128 => ValType::V128,
+            WasmValType::Ref(r) => r.to_public(type_ids).into(),
         }
     }
 }
@@ -116,25 +156,7 @@ impl From<ValType> for WasmValType {
             ValType::V128 => WasmValType::V128,
             ValType::FuncRef => WasmValType::Ref(WasmRefType::FUNCREF),
             ValType::ExternRef => WasmValType::Ref(WasmRefType::EXTERNREF),
-        }
-    }
-}
-
-impl From<WasmValType> for ValType {
-    /// The public view of a module's type. References map by heap type:
-    /// every reference a module can declare today is nullable, as the
-    /// public `funcref` and `externref` are.
-    fn from(ty: WasmValType) -> ValType {
-        match ty {
-            WasmValType::I32 => ValType::I32,
-            WasmValType::I64 => ValType::I64,
-            WasmValType::F32 => ValType::F32,
-            WasmValType::F64 => ValType::F64,
-            WasmValType::V128 => ValType::V128,
-            WasmValType::Ref(r) => match r.heap_type {
-                WasmHeapType::Func => ValType::FuncRef,
-                WasmHeapType::Extern => ValType::ExternRef,
-            },
+            ValType::Ref(t) => WasmValType::Ref(RefType::Typed(t).into()),
         }
     }
 }
@@ -178,12 +200,27 @@ impl From<&FuncType> for WasmFuncType {
     }
 }
 
-impl From<&WasmFuncType> for FuncType {
-    fn from(ty: &WasmFuncType) -> FuncType {
+impl WasmFuncType {
+    /// The public type, module type indices mapped through `type_ids`.
+    pub fn to_public(&self, type_ids: &[u32]) -> FuncType {
         FuncType::new(
-            ty.params().iter().map(|t| ValType::from(*t)),
-            ty.results().iter().map(|t| ValType::from(*t)),
+            self.params().iter().map(|t| t.to_public(type_ids)),
+            self.results().iter().map(|t| t.to_public(type_ids)),
         )
+    }
+
+    /// The module type indices this type refers to.
+    pub fn referenced_types(&self) -> impl Iterator<Item = u32> + '_ {
+        self.params()
+            .iter()
+            .chain(self.results())
+            .filter_map(|t| match t {
+                WasmValType::Ref(WasmRefType {
+                    heap_type: WasmHeapType::ConcreteModule(i),
+                    ..
+                }) => Some(*i),
+                _ => None,
+            })
     }
 }
 
@@ -204,10 +241,15 @@ mod tests {
     #[test]
     fn public_types_round_trip() {
         for ty in PUBLIC {
-            assert_eq!(ValType::from(WasmValType::from(ty)), ty);
+            assert_eq!(WasmValType::from(ty).to_public(&[]), ty);
         }
         let f = FuncType::new(PUBLIC, [ValType::FuncRef, ValType::I32]);
-        assert_eq!(FuncType::from(&WasmFuncType::from(&f)), f);
+        assert_eq!(WasmFuncType::from(&f).to_public(&[]), f);
+        let typed = RefType::new(false, HeapType::ConcreteFunc(FuncTypeId(7)));
+        assert_eq!(
+            WasmValType::from(ValType::from(typed)).to_public(&[]),
+            typed.into()
+        );
     }
 
     #[test]
@@ -224,25 +266,37 @@ mod tests {
         ];
         for (p, public) in parsed.into_iter().zip(PUBLIC) {
             let ty = WasmValType::from_wasmparser(p).unwrap();
-            assert_eq!(ValType::from(ty), public);
-            assert_eq!(ValType::from_wasmparser(p), Some(public));
+            assert_eq!(ty.to_public(&[]), public);
         }
-        // `(ref func)`, non-nullable, is typed function references: not yet.
         let non_null_func = wasmparser::RefType::FUNC;
-        assert_eq!(WasmValType::from_wasmparser(W::Ref(non_null_func)), None);
+        let ty = WasmValType::from_wasmparser(W::Ref(non_null_func)).unwrap();
+        assert_eq!(
+            ty.to_public(&[]),
+            RefType::new(false, HeapType::Func).into()
+        );
+        let concrete = wasmparser::RefType::concrete(
+            true,
+            wasmparser::PackedIndex::from_module_index(1).unwrap(),
+        );
+        let ty = WasmValType::from_wasmparser(W::Ref(concrete)).unwrap();
+        assert_eq!(
+            ty.to_public(&[10, 11]),
+            RefType::new(true, HeapType::ConcreteFunc(FuncTypeId(11))).into()
+        );
     }
 
     #[test]
     fn a_non_nullable_reference_matches_its_nullable_type_only() {
-        let func = WasmRefType {
-            nullable: false,
-            heap_type: WasmHeapType::Func,
-        };
-        assert!(func.matches(WasmRefType::FUNCREF));
-        assert!(!WasmRefType::FUNCREF.matches(func));
-        assert!(!func.matches(WasmRefType::EXTERNREF));
-        assert!(WasmValType::Ref(func).matches(WasmValType::Ref(WasmRefType::FUNCREF)));
-        assert!(WasmValType::I32.matches(WasmValType::I32));
-        assert!(!WasmValType::I32.matches(WasmValType::I64));
+        let func = RefType::new(false, HeapType::Func);
+        assert!(func.matches(RefType::FuncRef));
+        assert!(!RefType::FuncRef.matches(func));
+        assert!(!func.matches(RefType::ExternRef));
+        let t = RefType::new(false, HeapType::ConcreteFunc(FuncTypeId(3)));
+        let u = RefType::new(true, HeapType::ConcreteFunc(FuncTypeId(4)));
+        assert!(t.matches(func) && t.matches(RefType::FuncRef));
+        assert!(!t.matches(u) && !u.matches(func));
+        assert!(ValType::from(t).matches(ValType::FuncRef));
+        assert!(ValType::I32.matches(ValType::I32));
+        assert!(!ValType::I32.matches(ValType::I64));
     }
 }

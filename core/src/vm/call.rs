@@ -5,7 +5,6 @@
 use super::VMStore;
 use super::traphandler::{TrapRecord, catch_traps};
 use super::vmcontext::{VMFuncRef, ValRaw};
-use crate::types::ValType;
 use std::ptr::NonNull;
 
 type ArrayCall = unsafe extern "C" fn(usize, *mut u8, *mut u8, *mut ValRaw);
@@ -123,12 +122,28 @@ pub fn call_func_from(
     );
     for (i, (value, ty)) in values.iter().zip(data.ty.params()).enumerate() {
         let func_ref = value.get_u64();
-        if *ty == ValType::FuncRef
-            && func_ref != 0
-            && !usize::try_from(func_ref).is_ok_and(|r| opaque.func_by_ref.contains_key(&r))
-        {
-            anyhow::bail!("argument {i} is not a funcref of this store");
-        }
+        let Some(rt) = ty.as_ref_type().filter(|r| r.is_func()) else {
+            if let Some(rt) = ty.as_ref_type()
+                && func_ref == 0
+                && !rt.is_nullable()
+            {
+                anyhow::bail!("argument {i} is null, expected {ty}");
+            }
+            continue;
+        };
+        let func = match func_ref {
+            0 => None,
+            r => match usize::try_from(r)
+                .ok()
+                .and_then(|r| opaque.func_by_ref.get(&r))
+            {
+                Some(index) => Some(*index),
+                None => anyhow::bail!("argument {i} is not a funcref of this store"),
+            },
+        };
+        opaque
+            .check_func_ref(func, rt)
+            .map_err(|e| e.context(format!("argument {i}")))?;
     }
     match &data.kind {
         crate::store::FuncKind::Host(host) => {
