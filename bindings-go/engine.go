@@ -84,6 +84,48 @@ func (c *Config) SetWasmSaturatingFloatToInt(enable bool) {
 	c.set(func(p *C.petrel_config_t) error { return cConfigWasmSaturatingFloatToInt(p, enable) })
 }
 
+// SetWasmExtendedConst enables or disables extended constant expressions
+// (add, sub and mul in initialisers; on by default).
+func (c *Config) SetWasmExtendedConst(enable bool) {
+	c.set(func(p *C.petrel_config_t) error { return cConfigWasmExtendedConst(p, enable) })
+}
+
+// SetWasmWideArithmetic enables or disables i64.add128, i64.sub128 and
+// i64.mul_wide_s/u (off by default).
+func (c *Config) SetWasmWideArithmetic(enable bool) {
+	c.set(func(p *C.petrel_config_t) error { return cConfigWasmWideArithmetic(p, enable) })
+}
+
+// SetWasmRelaxedSIMD enables or disables relaxed SIMD, with one
+// deterministic result per operator (on by default; needs SIMD).
+func (c *Config) SetWasmRelaxedSIMD(enable bool) {
+	c.set(func(p *C.petrel_config_t) error { return cConfigWasmRelaxedSimd(p, enable) })
+}
+
+// SetWasmTailCall enables or disables return_call and
+// return_call_indirect (on by default).
+func (c *Config) SetWasmTailCall(enable bool) {
+	c.set(func(p *C.petrel_config_t) error { return cConfigWasmTailCall(p, enable) })
+}
+
+// SetWasmMultiMemory enables or disables several memories per module (on
+// by default).
+func (c *Config) SetWasmMultiMemory(enable bool) {
+	c.set(func(p *C.petrel_config_t) error { return cConfigWasmMultiMemory(p, enable) })
+}
+
+// SetWasmMemory64 enables or disables 64-bit memories and tables (on by
+// default).
+func (c *Config) SetWasmMemory64(enable bool) {
+	c.set(func(p *C.petrel_config_t) error { return cConfigWasmMemory64(p, enable) })
+}
+
+// SetWasmCustomPageSizes enables or disables memories with one-byte pages
+// (off by default).
+func (c *Config) SetWasmCustomPageSizes(enable bool) {
+	c.set(func(p *C.petrel_config_t) error { return cConfigWasmCustomPageSizes(p, enable) })
+}
+
 // SetConsumeFuel makes compiled code count fuel (see Store.SetFuel);
 // running out traps with OutOfFuel. Off by default.
 func (c *Config) SetConsumeFuel(enable bool) {

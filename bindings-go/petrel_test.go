@@ -667,3 +667,42 @@ func TestConfig_ModuleKey(t *testing.T) {
 		t.Fatal("a 31-byte key was accepted")
 	}
 }
+
+// Each WebAssembly 3.0 switch turned off makes a module using its feature
+// fail to compile; the two that are off by default turned on make theirs
+// compile.
+func TestConfig_Wasm3Switches(t *testing.T) {
+	cases := []struct {
+		name string
+		set  func(*Config, bool)
+		wat  string
+		on   bool // the default
+	}{
+		{"extended const", (*Config).SetWasmExtendedConst, `(module (global i32 (i32.add (i32.const 1) (i32.const 2))))`, true},
+		{"relaxed SIMD", (*Config).SetWasmRelaxedSIMD, `(module (func (param v128 v128) (result v128) local.get 0 local.get 1 i8x16.relaxed_swizzle))`, true},
+		{"tail calls", (*Config).SetWasmTailCall, `(module (func $f return_call $f))`, true},
+		{"multi-memory", (*Config).SetWasmMultiMemory, `(module (memory 1) (memory 1))`, true},
+		{"memory64", (*Config).SetWasmMemory64, `(module (memory i64 1))`, true},
+		{"wide arithmetic", (*Config).SetWasmWideArithmetic, `(module (func (param i64 i64) (result i64 i64) local.get 0 local.get 1 i64.mul_wide_u))`, false},
+		{"custom page sizes", (*Config).SetWasmCustomPageSizes, `(module (memory 1 (pagesize 1)))`, false},
+	}
+	for _, c := range cases {
+		for _, enable := range []bool{true, false} {
+			cfg := NewConfig()
+			c.set(cfg, enable)
+			engine := NewEngineWithConfig(cfg)
+			_, err := NewModule(engine, []byte(c.wat))
+			if enable && err != nil {
+				t.Errorf("%s on: %v", c.name, err)
+			}
+			if !enable && err == nil {
+				t.Errorf("%s off: the module compiled", c.name)
+			}
+			// The default is what the engine does without the setter.
+			_, err = NewModule(NewEngine(), []byte(c.wat))
+			if (err == nil) != c.on {
+				t.Errorf("%s: default on = %v, but compiling gave %v", c.name, c.on, err)
+			}
+		}
+	}
+}

@@ -69,7 +69,7 @@ var messageKinds = []struct {
 	{[]string{"immutable global"}, "immutable"},
 	{[]string{"is not enabled"}, "not_enabled"},
 	{[]string{" arguments, got "}, "arity"},
-	{[]string{"cannot hold a", ", expected "}, "type_mismatch"},
+	{[]string{"cannot hold a", ", expected ", "is not a value of type"}, "type_mismatch"},
 }
 
 func classify(err error, hostAccess bool) string {
@@ -257,6 +257,12 @@ func newScenario(sc map[string]any) (*scenario, error) {
 		}
 		if b, ok := c["static_memory_guard"].(bool); ok {
 			cfg.SetStaticMemoryGuard(b)
+		}
+		if b, ok := c["wasm_wide_arithmetic"].(bool); ok {
+			cfg.SetWasmWideArithmetic(b)
+		}
+		if b, ok := c["wasm_custom_page_sizes"].(bool); ok {
+			cfg.SetWasmCustomPageSizes(b)
 		}
 	}
 	s := &scenario{

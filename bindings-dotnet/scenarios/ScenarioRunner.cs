@@ -109,6 +109,14 @@ namespace Petrel.Scenarios
                 {
                     config.WithStaticMemoryGuard((bool)c["static_memory_guard"]);
                 }
+                if (c.ContainsKey("wasm_wide_arithmetic"))
+                {
+                    config.WithWideArithmetic((bool)c["wasm_wide_arithmetic"]);
+                }
+                if (c.ContainsKey("wasm_custom_page_sizes"))
+                {
+                    config.WithCustomPageSizes((bool)c["wasm_custom_page_sizes"]);
+                }
             }
             engine = new Engine(config);
             config.Dispose();
@@ -257,7 +265,7 @@ namespace Petrel.Scenarios
             new[] { "immutable", "immutable global" },
             new[] { "not_enabled", "is not enabled" },
             new[] { "arity", " arguments, got " },
-            new[] { "type_mismatch", "cannot hold a", ", expected " },
+            new[] { "type_mismatch", "cannot hold a", ", expected ", "is not a value of type" },
         };
 
         private static string ByMessage(string message)

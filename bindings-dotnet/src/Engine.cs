@@ -51,6 +51,27 @@ namespace Petrel
         public Config WithSaturatingFloatToInt(bool enable) =>
             Set(c => NativeMethods.petrel_config_wasm_saturating_float_to_int(c, enable));
 
+        /// <summary>Enables or disables extended constant expressions: add, sub and mul in initialisers (on by default).</summary>
+        public Config WithExtendedConst(bool enable) => Set(c => NativeMethods.petrel_config_wasm_extended_const(c, enable));
+
+        /// <summary>Enables or disables <c>i64.add128</c>, <c>i64.sub128</c> and <c>i64.mul_wide_s/u</c> (off by default).</summary>
+        public Config WithWideArithmetic(bool enable) => Set(c => NativeMethods.petrel_config_wasm_wide_arithmetic(c, enable));
+
+        /// <summary>Enables or disables relaxed SIMD, with one deterministic result per operator (on by default; needs SIMD).</summary>
+        public Config WithRelaxedSimd(bool enable) => Set(c => NativeMethods.petrel_config_wasm_relaxed_simd(c, enable));
+
+        /// <summary>Enables or disables <c>return_call</c> and <c>return_call_indirect</c> (on by default).</summary>
+        public Config WithTailCall(bool enable) => Set(c => NativeMethods.petrel_config_wasm_tail_call(c, enable));
+
+        /// <summary>Enables or disables several memories per module (on by default).</summary>
+        public Config WithMultiMemory(bool enable) => Set(c => NativeMethods.petrel_config_wasm_multi_memory(c, enable));
+
+        /// <summary>Enables or disables 64-bit memories and tables (on by default).</summary>
+        public Config WithMemory64(bool enable) => Set(c => NativeMethods.petrel_config_wasm_memory64(c, enable));
+
+        /// <summary>Enables or disables memories with one-byte pages (off by default).</summary>
+        public Config WithCustomPageSizes(bool enable) => Set(c => NativeMethods.petrel_config_wasm_custom_page_sizes(c, enable));
+
         /// <summary>Makes wasm consume fuel (see <see cref="Store.Fuel"/>); running out traps with <see cref="TrapCode.OutOfFuel"/>.</summary>
         public Config WithFuelConsumption(bool enable) => Set(c => NativeMethods.petrel_config_consume_fuel(c, enable));
 

@@ -83,6 +83,20 @@ export interface ConfigOptions {
   wasmMultiValue?: boolean;
   wasmSignExtension?: boolean;
   wasmSaturatingFloatToInt?: boolean;
+  /** Extended constant expressions (on by default). */
+  wasmExtendedConst?: boolean;
+  /** i64.add128, i64.sub128, i64.mul_wide_s/u (off by default). */
+  wasmWideArithmetic?: boolean;
+  /** Relaxed SIMD, one deterministic result per operator (on by default). */
+  wasmRelaxedSimd?: boolean;
+  /** return_call and return_call_indirect (on by default). */
+  wasmTailCall?: boolean;
+  /** Several memories per module (on by default). */
+  wasmMultiMemory?: boolean;
+  /** 64-bit memories and tables (on by default). */
+  wasmMemory64?: boolean;
+  /** Memories with one-byte pages (off by default). */
+  wasmCustomPageSizes?: boolean;
   /** Count fuel (Store.setFuel); running out traps with `out_of_fuel`. */
   consumeFuel?: boolean;
   /** Check epoch deadlines (Store.setEpochDeadline, Engine.incrementEpoch). */
@@ -104,6 +118,13 @@ export declare class Config {
   set wasmMultiValue(v: boolean);
   set wasmSignExtension(v: boolean);
   set wasmSaturatingFloatToInt(v: boolean);
+  set wasmExtendedConst(v: boolean);
+  set wasmWideArithmetic(v: boolean);
+  set wasmRelaxedSimd(v: boolean);
+  set wasmTailCall(v: boolean);
+  set wasmMultiMemory(v: boolean);
+  set wasmMemory64(v: boolean);
+  set wasmCustomPageSizes(v: boolean);
   set consumeFuel(v: boolean);
   set epochInterruption(v: boolean);
   set parallelCompilation(v: boolean);

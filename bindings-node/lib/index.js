@@ -105,6 +105,13 @@ class Config {
       wasmMultiValue: 'config_wasm_multi_value',
       wasmSignExtension: 'config_wasm_sign_extension',
       wasmSaturatingFloatToInt: 'config_wasm_saturating_float_to_int',
+      wasmExtendedConst: 'config_wasm_extended_const',
+      wasmWideArithmetic: 'config_wasm_wide_arithmetic',
+      wasmRelaxedSimd: 'config_wasm_relaxed_simd',
+      wasmTailCall: 'config_wasm_tail_call',
+      wasmMultiMemory: 'config_wasm_multi_memory',
+      wasmMemory64: 'config_wasm_memory64',
+      wasmCustomPageSizes: 'config_wasm_custom_page_sizes',
       consumeFuel: 'config_consume_fuel',
       epochInterruption: 'config_epoch_interruption',
       parallelCompilation: 'config_parallel_compilation',
@@ -130,6 +137,13 @@ class Config {
   set wasmMultiValue(v) { wrap(() => ll.config_wasm_multi_value(this._raw, Boolean(v))); }
   set wasmSignExtension(v) { wrap(() => ll.config_wasm_sign_extension(this._raw, Boolean(v))); }
   set wasmSaturatingFloatToInt(v) { wrap(() => ll.config_wasm_saturating_float_to_int(this._raw, Boolean(v))); }
+  set wasmExtendedConst(v) { wrap(() => ll.config_wasm_extended_const(this._raw, Boolean(v))); }
+  set wasmWideArithmetic(v) { wrap(() => ll.config_wasm_wide_arithmetic(this._raw, Boolean(v))); }
+  set wasmRelaxedSimd(v) { wrap(() => ll.config_wasm_relaxed_simd(this._raw, Boolean(v))); }
+  set wasmTailCall(v) { wrap(() => ll.config_wasm_tail_call(this._raw, Boolean(v))); }
+  set wasmMultiMemory(v) { wrap(() => ll.config_wasm_multi_memory(this._raw, Boolean(v))); }
+  set wasmMemory64(v) { wrap(() => ll.config_wasm_memory64(this._raw, Boolean(v))); }
+  set wasmCustomPageSizes(v) { wrap(() => ll.config_wasm_custom_page_sizes(this._raw, Boolean(v))); }
   set consumeFuel(v) { wrap(() => ll.config_consume_fuel(this._raw, Boolean(v))); }
   set epochInterruption(v) { wrap(() => ll.config_epoch_interruption(this._raw, Boolean(v))); }
   set parallelCompilation(v) { wrap(() => ll.config_parallel_compilation(this._raw, Boolean(v))); }

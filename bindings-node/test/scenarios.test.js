@@ -81,7 +81,7 @@ function classify(e, hostSide) {
     [['immutable global'], 'immutable'],
     [['is not enabled'], 'not_enabled'],
     [[' arguments, got '], 'arity'],
-    [['cannot hold a', ', expected '], 'type_mismatch'],
+    [['cannot hold a', ', expected ', 'is not a value of type'], 'type_mismatch'],
   ];
   for (const [subs, kind] of table) if (subs.some((s) => m.includes(s))) return { error: kind };
   return { error: 'unclassified', message: m };
@@ -94,6 +94,8 @@ async function runScenario(sc) {
     epochInterruption: cfg.epoch_interruption,
     ...(cfg.static_memory_guard !== undefined ? { staticMemoryGuard: cfg.static_memory_guard } : {}),
     ...(cfg.max_wasm_stack !== undefined ? { maxWasmStack: Number(cfg.max_wasm_stack) } : {}),
+    ...(cfg.wasm_wide_arithmetic !== undefined ? { wasmWideArithmetic: cfg.wasm_wide_arithmetic } : {}),
+    ...(cfg.wasm_custom_page_sizes !== undefined ? { wasmCustomPageSizes: cfg.wasm_custom_page_sizes } : {}),
   });
   const linker = new p.Linker(engine);
   const stores = { main: new p.Store(engine) };

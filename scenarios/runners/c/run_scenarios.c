@@ -420,6 +420,7 @@ static const struct {
     {"is not enabled", "not_enabled"},
     {" arguments, got ", "arity"},
     {"cannot hold a", "type_mismatch"},
+    {"is not a value of type", "type_mismatch"},
     {", expected ", "type_mismatch"},
 };
 
@@ -1296,6 +1297,8 @@ static bool setup(scenario *sc) {
     if (e == NULL && (v = json_get(cfg, "consume_fuel")) != NULL) e = petrel_config_consume_fuel(config, v->boolean);
     if (e == NULL && (v = json_get(cfg, "epoch_interruption")) != NULL) e = petrel_config_epoch_interruption(config, v->boolean);
     if (e == NULL && (v = json_get(cfg, "static_memory_guard")) != NULL) e = petrel_config_static_memory_guard(config, v->boolean);
+    if (e == NULL && (v = json_get(cfg, "wasm_wide_arithmetic")) != NULL) e = petrel_config_wasm_wide_arithmetic(config, v->boolean);
+    if (e == NULL && (v = json_get(cfg, "wasm_custom_page_sizes")) != NULL) e = petrel_config_wasm_custom_page_sizes(config, v->boolean);
     if (e == NULL && (v = json_get(cfg, "max_wasm_stack")) != NULL) {
         uint64_t n = 0;
         parse_int(v->str, &n);

@@ -179,6 +179,7 @@ MESSAGE_KINDS: List[Tuple[str, str]] = [
     (" arguments, got ", "arity"),
     ("parameters provided: given", "arity"),
     ("cannot hold a", "type_mismatch"),
+    ("is not a value of type", "type_mismatch"),
     (", expected ", "type_mismatch"),
 ]
 
@@ -255,6 +256,10 @@ class Scenario:
             config.max_wasm_stack = int(cfg["max_wasm_stack"])
         if "static_memory_guard" in cfg:
             config.static_memory_guard = bool(cfg["static_memory_guard"])
+        if "wasm_wide_arithmetic" in cfg:
+            config.wasm_wide_arithmetic = bool(cfg["wasm_wide_arithmetic"])
+        if "wasm_custom_page_sizes" in cfg:
+            config.wasm_custom_page_sizes = bool(cfg["wasm_custom_page_sizes"])
         self.engine: Optional[Engine] = Engine(config)
         self.stores: Dict[str, Store] = {}
         self.instances: Dict[str, Tuple[Instance, str]] = {}
@@ -846,7 +851,13 @@ def format_problems(sc: Any) -> List[str]:
         out.append("name must be a string 'area/name'")
     cfg = sc.get("config", {})
     for k, v in cfg.items():
-        if k in ("consume_fuel", "epoch_interruption", "static_memory_guard"):
+        if k in (
+            "consume_fuel",
+            "epoch_interruption",
+            "static_memory_guard",
+            "wasm_wide_arithmetic",
+            "wasm_custom_page_sizes",
+        ):
             if not isinstance(v, bool):
                 out.append(f"config {k} is a boolean")
         elif k == "max_wasm_stack":
