@@ -422,7 +422,7 @@ static void test_full(void) {
     OK(petrel_global_get(store, g, &v));
     CHECK(v.of.i32 == 8);
     v.kind = PETREL_F32;
-    ERR(petrel_global_set(store, g, &v), "cannot hold");
+    ERR(petrel_global_set(store, g, &v), "is not a value of type");
     OK(petrel_instance_export_get(store, inst, "c", 1, &item, &found));
     petrel_global_t c = {item.store_id, item.index};
     v.kind = PETREL_I64;
