@@ -10,6 +10,9 @@ use petrel::*;
 fn engine() -> Engine {
     let mut c = Config::new();
     c.wasm_function_references(true).wasm_exceptions(true);
+    // Under Miri, compile on this thread: the parallel compiler's thread
+    // pool would outlive the test, which Miri reports as an error.
+    c.parallel_compilation(!cfg!(miri));
     Engine::new(&c).unwrap()
 }
 
