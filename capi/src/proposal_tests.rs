@@ -42,6 +42,9 @@ const WAT: &str = r#"
 fn module() -> (petrel::Engine, *mut petrel_module_t) {
     let mut config = petrel::Config::new();
     config.wasm_function_references(true).wasm_exceptions(true);
+    // Under Miri, compile on this thread: the parallel compiler's thread
+    // pool would outlive the tests, which Miri reports as an error.
+    config.parallel_compilation(!cfg!(miri));
     let engine = petrel::Engine::new(&config).unwrap();
     let module = petrel::Module::new(&engine, WAT).unwrap();
     (engine, Box::into_raw(Box::new(petrel_module_t(module))))
