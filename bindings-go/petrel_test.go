@@ -122,25 +122,7 @@ func TestTraps_UnderGCPressure(t *testing.T) {
 		(func (export "boom") unreachable))`)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var keep [][]byte
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				keep = append(keep, make([]byte, 4096))
-				if len(keep) > 256 {
-					keep = nil
-					runtime.GC()
-				}
-			}
-		}()
-	}
+	allocating(stop, &wg)
 	want := map[string]TrapCode{"rec": StackOverflow, "oob": MemoryOutOfBounds, "boom": UnreachableCodeReached}
 	for i := 0; i < 30; i++ {
 		for name, code := range want {

@@ -175,6 +175,31 @@ mod petrel_side {
         Ok(linker)
     }
 
+    /// A store for `program`: WASI with its directory preopened as `.` and
+    /// its standard output and error captured in the returned pipes.
+    fn store(
+        engine: &Engine,
+        program: &Program,
+    ) -> Result<(Store<Host>, MemoryOutputPipe, MemoryOutputPipe)> {
+        let stdout = MemoryOutputPipe::new(OUTPUT_CAPACITY);
+        let stderr = MemoryOutputPipe::new(OUTPUT_CAPACITY);
+        let wasi = WasiCtxBuilder::new()
+            .arg(program.wasm.file_name().unwrap().to_string_lossy())
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .preopened_dir(&program.dir, ".")?
+            .build();
+        let store = Store::new(
+            engine,
+            Host {
+                wasi,
+                start: None,
+                end: None,
+            },
+        );
+        Ok((store, stdout, stderr))
+    }
+
     /// Median time of `Linker::instantiate` of one compiled module into
     /// `runs` fresh stores (each dropped before the next, so a pooling
     /// engine reuses its slots), measured as the Wasmtime side measures it.
@@ -188,20 +213,7 @@ mod petrel_side {
         let module = Module::new(engine, bytes)?;
         let mut times = Vec::new();
         for _ in 0..runs {
-            let wasi = WasiCtxBuilder::new()
-                .arg(program.wasm.file_name().unwrap().to_string_lossy())
-                .stdout(MemoryOutputPipe::new(OUTPUT_CAPACITY))
-                .stderr(MemoryOutputPipe::new(OUTPUT_CAPACITY))
-                .preopened_dir(&program.dir, ".")?
-                .build();
-            let mut store = Store::new(
-                engine,
-                Host {
-                    wasi,
-                    start: None,
-                    end: None,
-                },
-            );
+            let (mut store, _, _) = store(engine, program)?;
             let t = Instant::now();
             linker.instantiate(&mut store, &module)?;
             times.push(t.elapsed());
@@ -220,22 +232,7 @@ mod petrel_side {
         let module = Module::new(engine, bytes)?;
         let compile = t.elapsed();
 
-        let stdout = MemoryOutputPipe::new(OUTPUT_CAPACITY);
-        let stderr = MemoryOutputPipe::new(OUTPUT_CAPACITY);
-        let wasi = WasiCtxBuilder::new()
-            .arg(program.wasm.file_name().unwrap().to_string_lossy())
-            .stdout(stdout.clone())
-            .stderr(stderr.clone())
-            .preopened_dir(&program.dir, ".")?
-            .build();
-        let mut store = Store::new(
-            engine,
-            Host {
-                wasi,
-                start: None,
-                end: None,
-            },
-        );
+        let (mut store, stdout, stderr) = store(engine, program)?;
         let t = Instant::now();
         let instance = linker.instantiate(&mut store, &module)?;
         let instantiate = t.elapsed();
