@@ -10,7 +10,7 @@ use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 /// Compiles modules and holds what they share. Cheap to clone, `Send +
 /// Sync`: clones share one engine.
@@ -37,6 +37,12 @@ pub(crate) struct EngineInner {
     pub(crate) cache: Option<Cache>,
     /// The pooling allocator's slots, when configured.
     pub(crate) pool: Option<Arc<crate::vm::InstancePool>>,
+    /// Copy-on-write memory images by their contents' hash: modules whose
+    /// memories start out alike (the same module compiled or loaded again)
+    /// share one image, and so the pages and slots that hold it.
+    memory_images: Mutex<HashMap<[u8; 32], Weak<crate::vm::MemoryImage>>>,
+    /// Static-memory reservations kept for reuse, when there is no pool.
+    pub(crate) recycler: Arc<crate::vm::MemoryRecycler>,
 }
 
 #[derive(Default)]
@@ -139,6 +145,8 @@ impl Engine {
                 module_key,
                 cache,
                 pool,
+                memory_images: Mutex::new(HashMap::new()),
+                recycler: crate::vm::MemoryRecycler::new(),
             }),
         })
     }
@@ -146,6 +154,43 @@ impl Engine {
     /// The pooling allocator's slots, when the engine has them.
     pub(crate) fn pool(&self) -> Option<&Arc<crate::vm::InstancePool>> {
         self.inner.pool.as_ref()
+    }
+
+    /// The image of a memory whose initial contents are `segments`
+    /// (offset and bytes, applied in order): one this engine already has
+    /// for the same segments, else a new one. `None` when they hold no
+    /// bytes or the image cannot be built (the caller copies them).
+    pub(crate) fn memory_image(
+        &self,
+        segments: &[(usize, &[u8])],
+    ) -> Option<Arc<crate::vm::MemoryImage>> {
+        use sha2::Digest;
+        let mut hash = sha2::Sha256::new();
+        for (offset, bytes) in segments {
+            hash.update((*offset as u64).to_le_bytes());
+            hash.update((bytes.len() as u64).to_le_bytes());
+            hash.update(bytes);
+        }
+        let key: [u8; 32] = hash.finalize().into();
+        let lock = || {
+            self.inner
+                .memory_images
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+        };
+        if let Some(image) = lock().get(&key).and_then(Weak::upgrade) {
+            return Some(image);
+        }
+        let image = Arc::new(crate::vm::MemoryImage::new(segments.iter().copied()).ok()??);
+        let mut images = lock();
+        images.retain(|_, i| i.strong_count() > 0);
+        images.insert(key, Arc::downgrade(&image));
+        Some(image)
+    }
+
+    /// The recycler of static-memory reservations (used without a pool).
+    pub(crate) fn recycler(&self) -> &Arc<crate::vm::MemoryRecycler> {
+        &self.inner.recycler
     }
 
     /// What the compilation cache has done so far (`None` without a

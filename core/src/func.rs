@@ -111,7 +111,7 @@ impl PreparedHostFunc {
 pub(crate) fn new_host_func(
     opaque: &mut StoreOpaque,
     ty: FuncType,
-    host: Box<HostFn>,
+    host: Arc<HostFn>,
 ) -> Result<Func> {
     let prepared = PreparedHostFunc::new(&opaque.engine, &ty)?;
     Ok(push_host_func(opaque, ty, host, &prepared))
@@ -122,7 +122,7 @@ pub(crate) fn new_host_func(
 pub(crate) fn push_host_func(
     opaque: &mut StoreOpaque,
     ty: FuncType,
-    host: Box<HostFn>,
+    host: Arc<HostFn>,
     prepared: &PreparedHostFunc,
 ) -> Func {
     let boxed = vm::HostFuncBox::new(host, prepared.type_id, prepared.trampoline.clone());
@@ -143,9 +143,9 @@ pub(crate) fn push_host_func(
 pub(crate) fn untyped_host_fn<T: 'static>(
     ty: FuncType,
     f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
-) -> Box<HostFn> {
+) -> Arc<HostFn> {
     let sig = ty;
-    Box::new(move |store, caller, values| {
+    Arc::new(move |store, caller, values| {
         let inner = downcast::<T>(store);
         let params: Vec<Val> = sig
             .params()
@@ -581,7 +581,7 @@ impl<R: WasmResults> HostResult for Result<R> {
 /// A closure usable with [`Func::wrap`] and `Linker::func_wrap`.
 pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
     #[doc(hidden)]
-    fn into_host_fn(self) -> (FuncType, Box<HostFn>);
+    fn into_host_fn(self) -> (FuncType, Arc<HostFn>);
 }
 
 /// Results a typed host closure writes back.
@@ -628,9 +628,9 @@ macro_rules! into_func {
             R: HostResult,
             R::Results: WasmResultsStore,
         {
-            fn into_host_fn(self) -> (FuncType, Box<HostFn>) {
+            fn into_host_fn(self) -> (FuncType, Arc<HostFn>) {
                 let ty = FuncType::new(vec![$($a::valtype()),*], R::Results::types());
-                let host: Box<HostFn> = Box::new(move |store, _caller, values| {
+                let host: Arc<HostFn> = Arc::new(move |store, _caller, values| {
                     let inner = downcast::<T>(store);
                     $(#[allow(non_snake_case, reason = "named after the type parameter")] let $a = $a::from_raw(values[$i], &mut inner.opaque);)*
                     let r = (self)($($a),*).into_result()?;
@@ -646,9 +646,9 @@ macro_rules! into_func {
             R: HostResult,
             R::Results: WasmResultsStore,
         {
-            fn into_host_fn(self) -> (FuncType, Box<HostFn>) {
+            fn into_host_fn(self) -> (FuncType, Arc<HostFn>) {
                 let ty = FuncType::new(vec![$($a::valtype()),*], R::Results::types());
-                let host: Box<HostFn> = Box::new(move |store, caller, values| {
+                let host: Arc<HostFn> = Arc::new(move |store, caller, values| {
                     let inner = downcast::<T>(store);
                     $(#[allow(non_snake_case, reason = "named after the type parameter")] let $a = $a::from_raw(values[$i], &mut inner.opaque);)*
                     let r = (self)(Caller { store: &mut *inner, caller }, $($a),*).into_result()?;

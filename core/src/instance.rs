@@ -336,7 +336,12 @@ pub(crate) fn instantiate(
         let image = images[def].as_ref();
         let m = match &pool {
             Some(pool) => vm::LinearMemory::in_pool(pool, *mem, static_memory_guard, image)?,
-            None => vm::LinearMemory::with_image(*mem, static_memory_guard, image.map(|i| &**i))?,
+            None => vm::LinearMemory::recycled(
+                opaque.engine.recycler(),
+                *mem,
+                static_memory_guard,
+                image,
+            )?,
         };
         opaque.memories.push(m);
         data.memories.push(opaque.memories.len() - 1);

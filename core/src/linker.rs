@@ -15,7 +15,7 @@ use crate::func::{Caller, Func, IntoFunc};
 use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{AsContext, AsContextMut};
-use crate::types::{ExternType, FuncType, ImportType, ValType};
+use crate::types::{ExternType, FuncType, ValType};
 use crate::values::{Ref, Val};
 use crate::vm::HostFn;
 use anyhow::{Context, Result, anyhow, bail};
@@ -32,8 +32,11 @@ enum Definition {
 
 /// A host function a linker places in every store that uses it.
 struct HostFuncDef {
-    /// Makes the store's copy: its type and closure.
-    make: Box<dyn Fn() -> (FuncType, Box<HostFn>) + Send + Sync>,
+    /// The function's type.
+    ty: FuncType,
+    /// The closure, shared by every store's copy (as one closure defined
+    /// once, it is called from whichever store instantiated it).
+    host: Arc<HostFn>,
     /// The signature id and wasm-to-host trampoline every copy shares,
     /// found on first use (two engine-wide lookups that instantiation then
     /// skips), with the engine they belong to.
@@ -41,11 +44,10 @@ struct HostFuncDef {
 }
 
 impl HostFuncDef {
-    fn definition(
-        make: impl Fn() -> (FuncType, Box<HostFn>) + Send + Sync + 'static,
-    ) -> Definition {
+    fn definition(ty: FuncType, host: Arc<HostFn>) -> Definition {
         Definition::HostFunc(Arc::new(HostFuncDef {
-            make: Box::new(make),
+            ty,
+            host,
             prepared: OnceLock::new(),
         }))
     }
@@ -122,14 +124,8 @@ impl<T: 'static> Linker<T> {
         ty: FuncType,
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Result<&mut Self> {
-        let f = Arc::new(f);
-        let make = move || {
-            let f = f.clone();
-            let ty2 = ty.clone();
-            let host = crate::func::untyped_host_fn::<T>(ty2.clone(), move |c, p, r| f(c, p, r));
-            (ty2, host)
-        };
-        self.insert(module, name, HostFuncDef::definition(make))?;
+        let host = crate::func::untyped_host_fn::<T>(ty.clone(), f);
+        self.insert(module, name, HostFuncDef::definition(ty, host))?;
         Ok(self)
     }
 
@@ -138,10 +134,10 @@ impl<T: 'static> Linker<T> {
         &mut self,
         module: &str,
         name: &str,
-        f: impl IntoFunc<T, Params, Results> + Clone,
+        f: impl IntoFunc<T, Params, Results>,
     ) -> Result<&mut Self> {
-        let make = move || f.clone().into_host_fn();
-        self.insert(module, name, HostFuncDef::definition(make))?;
+        let (ty, host) = f.into_host_fn();
+        self.insert(module, name, HostFuncDef::definition(ty, host))?;
         Ok(self)
     }
 
@@ -263,7 +259,7 @@ impl<T: 'static> Linker<T> {
         }
         let mut defs = Vec::with_capacity(module.imports().len());
         for import in module.imports() {
-            defs.push(self.definition_of(&import)?.clone());
+            defs.push(self.definition_of(import.module(), import.name())?.clone());
         }
         Ok(InstancePre {
             module: module.clone(),
@@ -272,14 +268,9 @@ impl<T: 'static> Linker<T> {
         })
     }
 
-    fn definition_of(&self, import: &ImportType<'_>) -> Result<&Definition> {
-        self.lookup(import.module(), import.name()).ok_or_else(|| {
-            anyhow!(
-                "unknown import: `{}::{}` has not been defined",
-                import.module(),
-                import.name()
-            )
-        })
+    fn definition_of(&self, module: &str, name: &str) -> Result<&Definition> {
+        self.lookup(module, name)
+            .ok_or_else(|| anyhow!("unknown import: `{module}::{name}` has not been defined"))
     }
 
     /// Defines every function import of `module` this linker does not
@@ -290,7 +281,10 @@ impl<T: 'static> Linker<T> {
     /// None in practice (the names are not defined yet).
     pub fn define_unknown_imports_as_traps(&mut self, module: &Module) -> Result<()> {
         for import in module.imports() {
-            if let (Err(err), ExternType::Func(ty)) = (self.definition_of(&import), import.ty()) {
+            if let (Err(err), ExternType::Func(ty)) = (
+                self.definition_of(import.module(), import.name()),
+                import.ty(),
+            ) {
                 let message = err.to_string();
                 self.func_new(import.module(), import.name(), ty, move |_, _, _| {
                     Err(anyhow!("{message}"))
@@ -316,7 +310,7 @@ impl<T: 'static> Linker<T> {
     ) -> Result<()> {
         let mut missing = Vec::new();
         for import in module.imports() {
-            if self.definition_of(&import).is_err() {
+            if self.definition_of(import.module(), import.name()).is_err() {
                 missing.push((
                     import.module().to_string(),
                     import.name().to_string(),
@@ -393,9 +387,10 @@ impl<T: 'static> Linker<T> {
         mut store: impl AsContextMut<Data = T>,
         module: &Module,
     ) -> Result<Instance> {
-        let mut imports = Vec::with_capacity(module.imports().len());
-        for import in module.imports() {
-            let def = self.definition_of(&import)?;
+        let info = module.info();
+        let mut imports = Vec::with_capacity(info.imports.len());
+        for import in &info.imports {
+            let def = self.definition_of(&import.module, &import.name)?;
             imports.push(self.resolve(&mut store, def)?);
         }
         Instance::new(store, module, &imports)
@@ -418,7 +413,6 @@ fn resolve<T: 'static>(
     Ok(match def {
         Definition::Extern(e) => *e,
         Definition::HostFunc(def) => {
-            let (ty, host) = (def.make)();
             let inner = store.as_context_mut().0;
             let engine = &inner.opaque.engine;
             let fresh;
@@ -426,18 +420,18 @@ fn resolve<T: 'static>(
                 Some((e, p)) if Engine::same(e, engine) => p,
                 Some(_) => {
                     // A store of another engine: its own ids and trampoline.
-                    fresh = crate::func::PreparedHostFunc::new(engine, &ty)?;
+                    fresh = crate::func::PreparedHostFunc::new(engine, &def.ty)?;
                     &fresh
                 }
                 None => {
-                    let p = crate::func::PreparedHostFunc::new(engine, &ty)?;
+                    let p = crate::func::PreparedHostFunc::new(engine, &def.ty)?;
                     &def.prepared.get_or_init(|| (engine.clone(), p)).1
                 }
             };
             Extern::Func(crate::func::push_host_func(
                 &mut inner.opaque,
-                ty,
-                host,
+                def.ty.clone(),
+                def.host.clone(),
                 prepared,
             ))
         }

@@ -284,10 +284,7 @@ impl Module {
                         return None;
                     }
                     let segments = info.static_data_segments(m as u32)?;
-                    vm::MemoryImage::new(segments.iter().copied())
-                        .ok()
-                        .flatten()
-                        .map(Arc::new)
+                    self.inner.engine.memory_image(&segments)
                 })
                 .collect()
         })

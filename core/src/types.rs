@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// The type of a WebAssembly value.
 ///
@@ -208,11 +209,12 @@ impl fmt::Display for RefType {
     }
 }
 
-/// A function signature: parameter and result types.
+/// A function signature: parameter and result types. Cheap to clone (the
+/// lists are shared).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FuncType {
-    params: Box<[ValType]>,
-    results: Box<[ValType]>,
+    params: Arc<[ValType]>,
+    results: Arc<[ValType]>,
 }
 
 impl FuncType {

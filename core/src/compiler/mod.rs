@@ -171,8 +171,50 @@ enum RelocTarget {
 
 /// Compiles a Cranelift function and collects its code, relocations and
 /// trap sites.
+/// What compiling one function needs besides its input, kept per thread
+/// and reused: the buffers of Cranelift's context (its register
+/// allocator's included), of the function builder and of the validator
+/// grow to the largest function a thread compiled, instead of being
+/// allocated anew for each function.
+struct Workspace {
+    codegen: Context,
+    builder: FunctionBuilderContext,
+    validator: Option<FuncValidatorAllocations>,
+}
+
+thread_local! {
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace {
+        codegen: Context::new(),
+        builder: FunctionBuilderContext::new(),
+        validator: None,
+    });
+}
+
+/// Runs `f` with this thread's workspace (a fresh one if the thread's is
+/// in use, which compilation itself never does).
+fn with_workspace<R>(f: impl FnOnce(&mut Workspace) -> R) -> R {
+    WORKSPACE.with(|w| match w.try_borrow_mut() {
+        Ok(mut w) => f(&mut w),
+        Err(_) => f(&mut Workspace {
+            codegen: Context::new(),
+            builder: FunctionBuilderContext::new(),
+            validator: None,
+        }),
+    })
+}
+
 fn compile_ir(engine: &Engine, func: ir::Function) -> Result<CompiledFunction> {
-    let mut ctx = Context::for_function(func);
+    with_workspace(|w| compile_ir_in(&mut w.codegen, engine, func))
+}
+
+/// Compiles `func` in the reused context `ctx`.
+fn compile_ir_in(
+    ctx: &mut Context,
+    engine: &Engine,
+    func: ir::Function,
+) -> Result<CompiledFunction> {
+    ctx.clear();
+    ctx.func = func;
     let isa = &*engine.inner.isa;
     ctx.compile(isa, &mut ControlPlane::default())
         .map_err(|e| anyhow!("code generation failed: {:?}", e.inner))?;
@@ -229,22 +271,29 @@ fn translate_body(
 ) -> Result<ir::Function> {
     let info = env.info;
     let index = input.func_index;
-    let mut validator = input
-        .validator
-        .into_validator(FuncValidatorAllocations::default());
-    let sig = wasm_signature(info.func_type(index), engine.inner.isa.pointer_type());
-    let mut func = ir::Function::with_name_signature(UserFuncName::user(0, index), sig);
-    let mut fctx = FunctionBuilderContext::new();
-    translate_function(
-        env,
-        index,
-        &input.body,
-        &mut validator,
-        &mut func,
-        &mut fctx,
-    )
-    .map_err(|e| function_error(info, index, e))?;
-    Ok(func)
+    with_workspace(|w| {
+        let mut validator = input
+            .validator
+            .into_validator(w.validator.take().unwrap_or_default());
+        let sig = wasm_signature(info.func_type(index), engine.inner.isa.pointer_type());
+        let mut func = ir::Function::with_name_signature(UserFuncName::user(0, index), sig);
+        let result = translate_function(
+            env,
+            index,
+            &input.body,
+            &mut validator,
+            &mut func,
+            &mut w.builder,
+        );
+        w.validator = Some(validator.into_allocations());
+        if result.is_err() {
+            // A translation stopped midway leaves the builder's context
+            // in use; the next function gets a clean one.
+            w.builder = FunctionBuilderContext::new();
+        }
+        result.map_err(|e| function_error(info, index, e))?;
+        Ok(func)
+    })
 }
 
 fn compile_body(
@@ -289,11 +338,16 @@ pub fn compile_module(engine: &Engine, parsed: ParsedModule<'_>) -> Result<Compi
             .map(|b| compile_body(engine, &env, b))
             .collect::<Result<_>>()?
     };
-    let trampolines: Vec<CompiledFunction> = info
-        .types
-        .iter()
-        .map(|ty| compile_ir(engine, trampolines::array_call_trampoline(engine, ty)))
-        .collect::<Result<_>>()?;
+    let trampoline = |ty| compile_ir(engine, trampolines::array_call_trampoline(engine, ty));
+    let trampolines: Vec<CompiledFunction> = if config.parallel_compilation && info.types.len() > 1
+    {
+        info.types
+            .par_iter()
+            .map(trampoline)
+            .collect::<Result<_>>()?
+    } else {
+        info.types.iter().map(trampoline).collect::<Result<_>>()?
+    };
     link(info, compiled, trampolines)
 }
 

@@ -27,7 +27,7 @@ pub struct HostFuncContext {
     /// Read by the trampoline at [`VMLayout::host_func_context_entry`].
     entry: HostEntry,
     func_ref: VMFuncRef,
-    func: Box<HostFn>,
+    func: std::sync::Arc<HostFn>,
     /// Keeps the trampoline code alive.
     _trampoline: std::sync::Arc<super::HostTrampoline>,
 }
@@ -50,7 +50,7 @@ unsafe impl Sync for HostFuncBox {}
 impl HostFuncBox {
     /// Wraps `func` (of signature `type_id`) behind `trampoline`.
     pub fn new(
-        func: Box<HostFn>,
+        func: std::sync::Arc<HostFn>,
         type_id: u32,
         trampoline: std::sync::Arc<super::HostTrampoline>,
     ) -> HostFuncBox {

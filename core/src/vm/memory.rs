@@ -20,7 +20,7 @@
 
 use super::cow::MemoryImage;
 use super::mmap::{Mmap, page_size};
-use super::pool::{InstancePool, MemorySlot, PoolPermit};
+use super::pool::{InstancePool, MemoryRecycler, MemorySlot, PoolPermit};
 use super::vmcontext::VMMemoryDefinition;
 use crate::environ::memory::{GUARD_SIZE, MemoryPlan, MemoryStyle, STATIC_RESERVATION};
 use crate::types::MemoryType;
@@ -32,15 +32,16 @@ use std::sync::Arc;
 enum Mapping {
     /// A mapping of its own, unmapped when the memory is dropped.
     Own(Mmap),
-    /// A slot of the engine's pool, given back when the memory is dropped.
-    Pooled(MemorySlot),
+    /// A slot of the engine's pool or a reservation of its recycler,
+    /// given back when the memory is dropped.
+    Slot(MemorySlot),
 }
 
 impl Mapping {
     fn mmap(&mut self) -> &mut Mmap {
         match self {
             Mapping::Own(m) => m,
-            Mapping::Pooled(slot) => slot.mmap(),
+            Mapping::Slot(slot) => slot.mmap(),
         }
     }
 }
@@ -163,6 +164,36 @@ impl LinearMemory {
             m._permit = Some(permit);
             return Ok(m);
         }
+        LinearMemory::in_slot(ty, plan, |accessible| {
+            pool.allocate_memory(accessible, image)
+        })
+    }
+
+    /// Creates a memory like [`LinearMemory::with_image`] for an engine
+    /// without a pool: a static memory takes a reservation `recycler`
+    /// kept (or a new one), and gives it back when dropped.
+    pub fn recycled(
+        recycler: &Arc<MemoryRecycler>,
+        ty: MemoryType,
+        static_memory_guard: bool,
+        image: Option<&Arc<MemoryImage>>,
+    ) -> Result<LinearMemory> {
+        let plan = MemoryPlan::new(&ty, static_memory_guard);
+        if plan.style != MemoryStyle::Static {
+            return LinearMemory::with_image(ty, static_memory_guard, image.map(|i| &**i));
+        }
+        LinearMemory::in_slot(ty, plan, |accessible| {
+            recycler.allocate_memory(accessible, image)
+        })
+    }
+
+    /// A static memory in the slot `allocate` returns for its accessible
+    /// size.
+    fn in_slot(
+        ty: MemoryType,
+        plan: MemoryPlan,
+        allocate: impl FnOnce(usize) -> Result<MemorySlot>,
+    ) -> Result<LinearMemory> {
         let initial = ty
             .pages_to_bytes(ty.minimum())
             .and_then(|b| usize::try_from(b).ok())
@@ -170,11 +201,11 @@ impl LinearMemory {
             .with_context(|| format!("memory minimum of {} pages is too large", ty.minimum()))?;
         let accessible = round_to_host_page(initial)
             .with_context(|| format!("memory minimum of {} pages is too large", ty.minimum()))?;
-        let mut slot = pool.allocate_memory(accessible, image)?;
+        let mut slot = allocate(accessible)?;
         let base = slot.base();
         Ok(LinearMemory::finish(
             base,
-            Mapping::Pooled(slot),
+            Mapping::Slot(slot),
             None,
             initial,
             ty,
@@ -268,7 +299,7 @@ impl LinearMemory {
         self.mapping
             .mmap()
             .zero_range(image.offset(), image.len())?;
-        if let Mapping::Pooled(slot) = &mut self.mapping {
+        if let Mapping::Slot(slot) = &mut self.mapping {
             slot.forget_image();
         }
         Ok(())
@@ -295,7 +326,7 @@ impl LinearMemory {
                 if new as u64 > STATIC_RESERVATION {
                     bail!("a static memory holds at most {STATIC_RESERVATION} bytes");
                 }
-                if let Mapping::Pooled(slot) = &self.mapping
+                if let Mapping::Slot(slot) = &self.mapping
                     && new > slot.max_memory_size()
                 {
                     bail!(
@@ -311,7 +342,7 @@ impl LinearMemory {
                         .mmap()
                         .make_accessible(self.accessible, want - self.accessible)?;
                     self.accessible = want;
-                    if let Mapping::Pooled(slot) = &mut self.mapping {
+                    if let Mapping::Slot(slot) = &mut self.mapping {
                         slot.accessible = want;
                     }
                 }

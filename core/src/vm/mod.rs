@@ -21,7 +21,7 @@ pub use code_memory::CodeMemory;
 pub use cow::MemoryImage;
 pub use host::{HostFn, HostFuncBox};
 pub use memory::LinearMemory;
-pub use pool::{InstancePool, PoolPermit};
+pub use pool::{InstancePool, MemoryRecycler, PoolPermit};
 pub use table::{MAX_TABLE_ELEMENTS, Table};
 pub use traphandler::{TrapRecord, init_traps};
 pub use vmcontext::{VMFuncRef, ValRaw};

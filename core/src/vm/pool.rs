@@ -1,6 +1,8 @@
 //! The pooling instance allocator (`Config::allocation_strategy`): memory
 //! slots reserved once per engine and reused, and counted permits for
-//! instances, tables and memories.
+//! instances, tables and memories. Also the recycler an engine without a
+//! pool keeps: the reservations of static memories that stores dropped,
+//! reused the same way (see [`MemoryRecycler`]).
 //!
 //! The memory slots are one reservation of `total_memories` times the
 //! static layout (4 GiB plus the 2 GiB guard), made when the engine is
@@ -135,15 +137,26 @@ struct SlotState {
 /// A memory slot in use: the memory's mapping, given back when dropped.
 #[derive(Debug)]
 pub struct MemorySlot {
-    pool: Arc<InstancePool>,
-    index: usize,
-    /// The slot's part of the pool's reservation (never unmapped by itself).
+    home: SlotHome,
+    /// The slot's reservation: part of the pool's (never unmapped by
+    /// itself), or a recycled one of its own (unmapped when it is not
+    /// given back).
     mmap: ManuallyDrop<Mmap>,
     /// Bytes from the start that are accessible, kept up to date by the
     /// memory as it grows.
     pub(crate) accessible: usize,
     image: Option<Arc<MemoryImage>>,
-    _permit: PoolPermit,
+}
+
+/// Where a slot goes back to.
+#[derive(Debug)]
+enum SlotHome {
+    Pool {
+        pool: Arc<InstancePool>,
+        index: usize,
+        _permit: PoolPermit,
+    },
+    Recycler(Arc<MemoryRecycler>),
 }
 
 impl InstancePool {
@@ -249,12 +262,14 @@ impl InstancePool {
         // given back.
         let mmap = unsafe { Mmap::part_of(self.memories.base.add(start), self.memories.slot_size) };
         let mut slot = MemorySlot {
-            pool: self.clone(),
-            index: state.index,
+            home: SlotHome::Pool {
+                pool: self.clone(),
+                index: state.index,
+                _permit: permit,
+            },
             mmap,
             accessible: state.accessible,
             image: state.image,
-            _permit: permit,
         };
         slot.prepare(accessible, image)?;
         Ok(slot)
@@ -274,15 +289,10 @@ impl MemorySlots {
     /// one without an image, else any given-back one, else a fresh one.
     fn take(&self, image: Option<&Arc<MemoryImage>>) -> Result<SlotState> {
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        let same = |s: &SlotState| match (&s.image, image) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
         let pick = free
             .reusable
             .iter()
-            .rposition(same)
+            .rposition(|s| same_image(s.image.as_ref(), image))
             .or_else(|| free.reusable.iter().rposition(|s| s.image.is_none()));
         if let Some(i) = pick {
             return Ok(free.reusable.swap_remove(i));
@@ -318,11 +328,7 @@ impl MemorySlot {
     /// (with whatever state the failed step left, which `prepare` fixes up
     /// next time).
     fn prepare(&mut self, accessible: usize, image: Option<&Arc<MemoryImage>>) -> Result<()> {
-        let same_image = match (&self.image, image) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
+        let same_image = same_image(self.image.as_ref(), image);
         if !same_image && let Some(old) = self.image.take() {
             // Anonymous pages again where the old image was; they are
             // readable and writable, so count them as accessible until the
@@ -360,7 +366,10 @@ impl MemorySlot {
 
     /// The most bytes the memory in this slot may hold.
     pub fn max_memory_size(&self) -> usize {
-        self.pool.max_memory_size()
+        match &self.home {
+            SlotHome::Pool { pool, .. } => pool.max_memory_size(),
+            SlotHome::Recycler(_) => STATIC_RESERVATION as usize,
+        }
     }
 
     /// Records that the memory replaced its image with zeroed pages.
@@ -374,13 +383,128 @@ impl Drop for MemorySlot {
         // Discard what the memory wrote; on failure (the system refusing
         // madvise) the slot is not reused, so no data can leak into the
         // next memory.
-        if self.mmap.discard(0, self.accessible).is_ok() {
-            self.pool.memories.give_back(SlotState {
-                index: self.index,
-                accessible: self.accessible,
-                image: self.image.take(),
-            });
+        let discarded = self.mmap.discard(0, self.accessible).is_ok();
+        match &self.home {
+            SlotHome::Pool { pool, index, .. } => {
+                if discarded {
+                    pool.memories.give_back(SlotState {
+                        index: *index,
+                        accessible: self.accessible,
+                        image: self.image.take(),
+                    });
+                }
+            }
+            SlotHome::Recycler(recycler) => {
+                // SAFETY: `mmap` is taken out exactly once, here, and not
+                // used again (the slot is being dropped).
+                let mmap = unsafe { ManuallyDrop::take(&mut self.mmap) };
+                if discarded {
+                    recycler.give_back(IdleReservation {
+                        mmap,
+                        accessible: self.accessible,
+                        image: self.image.take(),
+                    });
+                }
+                // Otherwise `mmap` is dropped here: unmapped.
+            }
         }
+    }
+}
+
+/// The reservations of static memories an engine without a pool keeps
+/// after their stores dropped them, at most [`MemoryRecycler::MAX_IDLE`]
+/// (the oldest go first).
+///
+/// A memory made on demand costs a reservation, a protection change and
+/// the image's mapping; taking a kept reservation that holds the same
+/// image (or none) instead costs at most the protection change, and
+/// nothing at the same size: the case of a host instantiating one module
+/// per request. A reservation comes back as a pool slot does: its pages
+/// discarded (zero again, or the image's), its protection and image kept.
+/// One holding another image is not reused (replacing an image costs more
+/// than a new reservation); it ages out, or goes as soon as no module
+/// holds its image any more.
+#[derive(Debug, Default)]
+pub struct MemoryRecycler {
+    idle: Mutex<Vec<IdleReservation>>,
+}
+
+/// A kept reservation and what it holds.
+#[derive(Debug)]
+struct IdleReservation {
+    mmap: Mmap,
+    accessible: usize,
+    image: Option<Arc<MemoryImage>>,
+}
+
+impl MemoryRecycler {
+    /// The most reservations kept (each is address space, 6 GiB, with
+    /// no pages behind it once discarded).
+    pub const MAX_IDLE: usize = 16;
+
+    /// A new recycler, keeping nothing yet.
+    pub fn new() -> Arc<MemoryRecycler> {
+        Arc::new(MemoryRecycler::default())
+    }
+
+    /// A static memory's reservation whose first `accessible` bytes (a
+    /// multiple of the host page) are readable and writable, zero but for
+    /// `image`, and whose remainder faults: a kept one (preferring one
+    /// that holds `image`, then one without an image), else a new one.
+    pub fn allocate_memory(
+        self: &Arc<Self>,
+        accessible: usize,
+        image: Option<&Arc<MemoryImage>>,
+    ) -> Result<MemorySlot> {
+        let (kept, _unused) = {
+            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            let pick = idle
+                .iter()
+                .rposition(|r| same_image(r.image.as_ref(), image))
+                .or_else(|| idle.iter().rposition(|r| r.image.is_none()));
+            let kept = pick.map(|i| idle.remove(i));
+            // Reservations whose image only they hold: no module can ask
+            // for it again. Unmapped after the lock is released.
+            let unused: Vec<IdleReservation> = idle
+                .extract_if(.., |r| {
+                    r.image.as_ref().is_some_and(|i| Arc::strong_count(i) == 1)
+                })
+                .collect();
+            (kept, unused)
+        };
+        let (mmap, held, held_image) = match kept {
+            Some(r) => (r.mmap, r.accessible, r.image),
+            None => (
+                Mmap::reserve((STATIC_RESERVATION + GUARD_SIZE) as usize)?,
+                0,
+                None,
+            ),
+        };
+        let mut slot = MemorySlot {
+            home: SlotHome::Recycler(self.clone()),
+            mmap: ManuallyDrop::new(mmap),
+            accessible: held,
+            image: held_image,
+        };
+        slot.prepare(accessible, image)?;
+        Ok(slot)
+    }
+
+    fn give_back(&self, reservation: IdleReservation) {
+        let _oldest = {
+            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            idle.push(reservation);
+            (idle.len() > Self::MAX_IDLE).then(|| idle.remove(0))
+        };
+    }
+}
+
+/// Whether a slot holding `held` holds `wanted`: the same image, or none.
+fn same_image(held: Option<&Arc<MemoryImage>>, wanted: Option<&Arc<MemoryImage>>) -> bool {
+    match (held, wanted) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
     }
 }
 
@@ -426,6 +550,46 @@ mod tests {
         assert_eq!(c.base(), a_base, "the given-back slot is reused");
         assert!(bytes(&mut c, 2 * page).iter().all(|&b| b == 0));
         assert_eq!(c.accessible, 2 * page);
+    }
+
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reserves 6 GiB of address space per memory, which Miri backs with heap memory"
+    )]
+    fn recycler_reuses_same_image_or_none_and_keeps_at_most_max_idle() {
+        let page = page_size();
+        let image = |byte: u8| {
+            let data = [byte; 8];
+            Arc::new(MemoryImage::new([(0usize, &data[..])].into_iter()).unwrap().unwrap())
+        };
+        let (x, y) = (image(b'x'), image(b'y'));
+        let r = MemoryRecycler::new();
+        let mut a = r.allocate_memory(2 * page, Some(&x)).unwrap();
+        let a_base = a.base();
+        bytes(&mut a, 2 * page)[0] = 1;
+        bytes(&mut a, 2 * page)[page] = 2;
+        drop(a);
+        // Another image: a new reservation, the kept one untouched.
+        let mut b = r.allocate_memory(page, Some(&y)).unwrap();
+        assert_ne!(b.base(), a_base);
+        assert_eq!(bytes(&mut b, page)[0], b'y');
+        // The same image: the kept reservation, its writes gone, trimmed.
+        let mut c = r.allocate_memory(page, Some(&x)).unwrap();
+        assert_eq!(c.base(), a_base);
+        assert_eq!(c.accessible, page);
+        assert_eq!(bytes(&mut c, page)[..2], [b'x', b'x']);
+        drop((b, c));
+        // No image: only a kept reservation without one (none yet).
+        let mut d = r.allocate_memory(page, None).unwrap();
+        assert_ne!(d.base(), a_base);
+        drop(d);
+        let kept: Vec<MemorySlot> = (0..MemoryRecycler::MAX_IDLE + 4)
+            .map(|_| r.allocate_memory(page, None).unwrap())
+            .collect();
+        drop(kept);
+        let idle = r.idle.lock().unwrap();
+        assert_eq!(idle.len(), MemoryRecycler::MAX_IDLE);
     }
 
     #[test]
