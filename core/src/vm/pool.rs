@@ -561,7 +561,11 @@ mod tests {
         let page = page_size();
         let image = |byte: u8| {
             let data = [byte; 8];
-            Arc::new(MemoryImage::new([(0usize, &data[..])].into_iter()).unwrap().unwrap())
+            Arc::new(
+                MemoryImage::new([(0usize, &data[..])].into_iter())
+                    .unwrap()
+                    .unwrap(),
+            )
         };
         let (x, y) = (image(b'x'), image(b'y'));
         let r = MemoryRecycler::new();
