@@ -8,7 +8,7 @@
 //! the writes already done, as the spec requires), and runs the start
 //! function.
 
-use crate::environ::{ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex};
+use crate::environ::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, EntityIndex};
 use crate::externals::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::Module;
@@ -433,10 +433,19 @@ pub(crate) fn element_items(
         return Ok(Vec::new());
     }
     let seg = &inst.module.info().elements[elem];
-    seg.items
-        .iter()
-        .map(|e| Ok(eval_const(store, inst, &inst.globals, e)?.get_u64() as usize))
-        .collect()
+    match &seg.items {
+        ElementItems::Functions(funcs) => Ok(funcs
+            .iter()
+            .map(|&f| match f {
+                ElementItems::NULL => 0,
+                f => inst.func_ref_address(f),
+            })
+            .collect()),
+        ElementItems::Expressions(exprs) => exprs
+            .iter()
+            .map(|e| Ok(eval_const(store, inst, &inst.globals, e)?.get_u64() as usize))
+            .collect(),
+    }
 }
 
 /// Applies active element and data segments in order.

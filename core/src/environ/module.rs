@@ -103,8 +103,25 @@ pub struct ElementSegment {
     pub mode: ElementMode,
     /// Element type.
     pub ty: WasmRefType,
+    /// The elements.
+    pub items: ElementItems,
+}
+
+/// The elements of a segment.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum ElementItems {
+    /// Functions by index, [`ElementItems::NULL`] for a null reference:
+    /// the form of nearly every segment, kept flat so that instantiation
+    /// reads one array instead of evaluating an expression per element.
+    Functions(Vec<u32>),
     /// One constant expression per element.
-    pub items: Vec<ConstExpr>,
+    Expressions(Vec<ConstExpr>),
+}
+
+impl ElementItems {
+    /// A null reference in [`ElementItems::Functions`] (never a function
+    /// index: a module has far fewer functions).
+    pub const NULL: u32 = u32::MAX;
 }
 
 /// A table's type as the module declares it.

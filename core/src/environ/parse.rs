@@ -2,6 +2,7 @@
 //! function bodies still to be validated and compiled (function bodies are
 //! validated during translation, in parallel).
 
+use super::module::ElementItems as SegmentItems;
 use super::module::*;
 use super::types::{WasmFuncType, WasmRefType, WasmValType};
 use crate::types::MemoryType;
@@ -302,18 +303,30 @@ pub fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<'_>> {
                     let (ty, items) = match element.items {
                         ElementItems::Functions(funcs) => (
                             WasmRefType::FUNCREF,
-                            funcs
-                                .into_iter()
-                                .map(|f| Ok(ConstExpr(vec![ConstOp::RefFunc(f?)])))
-                                .collect::<Result<Vec<_>>>()?,
+                            SegmentItems::Functions(
+                                funcs.into_iter().collect::<Result<Vec<_>, _>>()?,
+                            ),
                         ),
-                        ElementItems::Expressions(ty, exprs) => (
-                            ref_type(ty)?,
-                            exprs
+                        ElementItems::Expressions(ty, exprs) => {
+                            let exprs = exprs
                                 .into_iter()
                                 .map(|e| const_expr(&e?))
-                                .collect::<Result<Vec<_>>>()?,
-                        ),
+                                .collect::<Result<Vec<_>>>()?;
+                            // `ref.func` and `ref.null` only: the flat form.
+                            let funcs: Option<Vec<u32>> = exprs
+                                .iter()
+                                .map(|e| match e.0.as_slice() {
+                                    [ConstOp::RefFunc(f)] => Some(*f),
+                                    [ConstOp::RefNull] => Some(SegmentItems::NULL),
+                                    _ => None,
+                                })
+                                .collect();
+                            let items = match funcs {
+                                Some(funcs) => SegmentItems::Functions(funcs),
+                                None => SegmentItems::Expressions(exprs),
+                            };
+                            (ref_type(ty)?, items)
+                        }
                     };
                     info.elements.push(ElementSegment { mode, ty, items });
                 }
