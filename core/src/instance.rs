@@ -8,7 +8,9 @@
 //! the writes already done, as the spec requires), and runs the start
 //! function.
 
-use crate::environ::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, EntityIndex};
+use crate::environ::{
+    ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, EntityIndex, MemoryPlan,
+};
 use crate::externals::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::Module;
@@ -365,6 +367,16 @@ pub(crate) fn instantiate(
     for (i, m) in data.memories.iter().enumerate() {
         let def = opaque.memories[*m].definition() as usize;
         data.vmctx.write_usize(offsets.memory_ptr(i as u32), def);
+        let memory = &opaque.memories[*m];
+        if memory.base_is_fixed() {
+            data.vmctx
+                .write_usize(offsets.memory_base(i as u32), memory.base() as usize);
+        } else if MemoryPlan::new(&info.memories[i], static_memory_guard).base_is_fixed() {
+            // The code reads the base from the copy above; an imported
+            // memory matching the import's type always has the plan the
+            // type gives, so this is a broken invariant, not bad input.
+            bail!("imported memory {i} moves but the module was compiled for one that does not");
+        }
     }
     for (i, t) in data.tables.iter().enumerate() {
         let def = opaque.tables[*t].definition() as usize;

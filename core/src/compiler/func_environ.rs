@@ -468,17 +468,17 @@ impl<'a> FuncEnvironment<'a> {
         self.load_vmctx_ptr(b, self.module.offsets.memory_ptr(memory))
     }
 
-    /// Loads the base address of memory `memory` through its definition
-    /// `def`.
+    /// Loads the base address of memory `memory`, through its definition
+    /// `def` for a memory whose base may move.
     fn memory_base(&self, b: &mut FunctionBuilder<'_>, memory: u32, def: Value) -> Value {
-        // A base that never moves is loaded once; one that may move is
-        // reloaded after anything that may grow the memory.
-        let flags = if self.memory_plan(memory).base_is_fixed() {
-            readonly()
-        } else {
-            trusted()
-        };
-        let flags = flags.with_alias_region(self.memory_definitions_region);
+        if self.memory_plan(memory).base_is_fixed() {
+            // A base that never moves has a copy in the `VMContext`: one
+            // load, done once per function.
+            return self.load_vmctx_ptr(b, self.module.offsets.memory_base(memory));
+        }
+        // One that may move is reloaded after anything that may grow the
+        // memory.
+        let flags = trusted().with_alias_region(self.memory_definitions_region);
         self.load_ptr_field(b, flags, def, self.layout().memory_definition_base())
     }
 

@@ -238,6 +238,11 @@ impl LinearMemory {
         }
     }
 
+    /// Whether the memory's base address never changes (a static one).
+    pub fn base_is_fixed(&self) -> bool {
+        self.plan.base_is_fixed()
+    }
+
     /// The memory's type as created.
     pub fn ty(&self) -> MemoryType {
         self.ty

@@ -1,6 +1,7 @@
 ;; 32-bit memory with 64 KiB pages: the guard region is the bounds check,
 ;; so a load or store is an add and one memory access, and the heap base
-;; is read-only (loaded once, not after stores).
+;; is read-only (loaded once, not after stores) from its copy in the
+;; VMContext (one load, not two through the memory's definition).
 (module
   (memory 1)
   (func (export "load") (param i32) (result i32)
@@ -24,8 +25,7 @@
 ;;     stack_limit = gv2
 ;;
 ;;                                 block0(v0: i64, v1: i64, v2: i32):
-;; @003f                               v5 = load.i64 notrap aligned readonly can_move v0+56
-;; @003f                               v6 = load.i64 notrap aligned readonly can_move region1 v5
+;; @003f                               v6 = load.i64 notrap aligned readonly can_move v0+64
 ;; @003f                               v4 = uextend.i64 v2
 ;; @003f                               v7 = iadd v6, v4
 ;; @003f                               v8 = load.i32 little region0 v7+8
@@ -44,8 +44,7 @@
 ;;     stack_limit = gv2
 ;;
 ;;                                 block0(v0: i64, v1: i64, v2: i32):
-;; @0047                               v5 = load.i64 notrap aligned readonly can_move v0+56
-;; @0047                               v6 = load.i64 notrap aligned readonly can_move region1 v5
+;; @0047                               v6 = load.i64 notrap aligned readonly can_move v0+64
 ;; @0047                               v4 = uextend.i64 v2
 ;; @0047                               v7 = iadd v6, v4
 ;; @0047                               v8 = load.i32 little region0 v7
@@ -68,8 +67,7 @@
 ;;     stack_limit = gv2
 ;;
 ;;                                 block0(v0: i64, v1: i64, v2: i32, v3: i32):
-;; @005d                               v5 = load.i64 notrap aligned readonly can_move v0+56
-;; @005d                               v6 = load.i64 notrap aligned readonly can_move region1 v5
+;; @005d                               v6 = load.i64 notrap aligned readonly can_move v0+64
 ;; @005d                               v4 = uextend.i64 v2
 ;; @005d                               v7 = iadd v6, v4
 ;; @005d                               v8 = load.i32 little region0 v7

@@ -23,7 +23,7 @@
 ;; @0035                               v6 = load.i64 notrap aligned region1 v4+8
 ;; @0035                               v7 = icmp ugt v2, v6
 ;; @0035                               trapnz v7, heap_oob
-;; @0035                               v5 = load.i64 notrap aligned readonly can_move region1 v4
+;; @0035                               v5 = load.i64 notrap aligned readonly can_move v0+56
 ;; @0035                               v8 = iadd v5, v2
 ;; @0035                               v9 = load.i32 little region0 v8+16
 ;; @0038                               jump block1
@@ -41,7 +41,7 @@
 ;;     stack_limit = gv2
 ;;
 ;;                                 block0(v0: i64, v1: i64, v2: i64):
-;; @003d                               v4 = load.i64 notrap aligned readonly can_move v0+56
+;; @003d                               v4 = load.i64 notrap aligned readonly can_move v0+64
 ;; @003d                               v5 = load.i64 notrap aligned region1 v4
 ;; @003d                               v6 = load.i64 notrap aligned region1 v4+8
 ;; @003d                               v7 = iconst.i64 20
