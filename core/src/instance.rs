@@ -17,7 +17,7 @@ use crate::module::Module;
 use crate::store::{AsContextMut, GlobalData, StoreOpaque, Stored};
 use crate::trap::{Trap, TrapCode};
 use crate::types::{ExternType, extern_type_matches};
-use crate::vm::{self, GlobalStorage, VMContextAlloc, VMFuncRef, VMStore, ValRaw};
+use crate::vm::{self, VMContextAlloc, VMFuncRef, VMStore, ValRaw};
 use anyhow::{Context, Result, anyhow, bail};
 
 /// An instantiated module.
@@ -387,9 +387,11 @@ pub(crate) fn instantiate(
     for (def, init) in info.global_inits.iter().enumerate() {
         let index = info.num_imported_globals as usize + def;
         let value = eval_const(opaque, &data, &data.globals, init)?;
+        // In the instance's `VMContext`, where compiled code reaches it.
+        let storage = data.vmctx.global(offsets.defined_global(def as u32), value);
         opaque.globals.push(GlobalData {
             ty: info.globals[index].to_public(module.type_ids()),
-            storage: GlobalStorage::new(value),
+            storage,
         });
         data.globals.push(opaque.globals.len() - 1);
     }

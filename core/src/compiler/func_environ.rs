@@ -435,17 +435,32 @@ impl<'a> FuncEnvironment<'a> {
 
     /// Reads global `index`.
     pub fn global_get(&self, b: &mut FunctionBuilder<'_>, index: u32) -> Value {
-        let def = self.load_vmctx_ptr(b, self.module.offsets.global_ptr(index));
+        let (def, at) = self.global_address(b, index);
         let ty = ir_type(self.module.info.global_type(index));
-        let at = vm_offset(self.layout().global_definition_value());
         b.ins().load(ty, trusted(), def, at)
     }
 
     /// Writes `value` to global `index`.
     pub fn global_set(&self, b: &mut FunctionBuilder<'_>, index: u32, value: Value) {
-        let def = self.load_vmctx_ptr(b, self.module.offsets.global_ptr(index));
-        let at = vm_offset(self.layout().global_definition_value());
+        let (def, at) = self.global_address(b, index);
         b.ins().store(trusted(), value, def, at);
+    }
+
+    /// Where global `index`'s value is, as a base and an offset: in the
+    /// `VMContext` for a defined global (no load), through its
+    /// definition pointer for an imported one.
+    fn global_address(&self, b: &mut FunctionBuilder<'_>, index: u32) -> (Value, i32) {
+        let value = self.layout().global_definition_value();
+        match index.checked_sub(self.module.info.num_imported_globals) {
+            Some(def) => (
+                self.vmctx,
+                vm_offset(self.module.offsets.defined_global(def) + value),
+            ),
+            None => {
+                let def = self.load_vmctx_ptr(b, self.module.offsets.global_ptr(index));
+                (def, vm_offset(value))
+            }
+        }
     }
 
     /// `ref.func`: the `VMFuncRef` of function `index`.

@@ -223,6 +223,7 @@ pub struct VMOffsets {
     num_memories: u32,
     num_tables: u32,
     num_globals: u32,
+    num_imported_globals: u32,
     num_types: u32,
 }
 
@@ -237,6 +238,7 @@ impl VMOffsets {
             num_memories: info.memories.len() as u32,
             num_tables: info.tables.len() as u32,
             num_globals: info.globals.len() as u32,
+            num_imported_globals: info.num_imported_globals,
             num_types: info.types.len() as u32,
         }
     }
@@ -289,8 +291,21 @@ impl VMOffsets {
         self.globals_start() + index * self.ptr()
     }
 
+    fn defined_globals_start(&self) -> u32 {
+        (self.globals_start() + self.num_globals * self.ptr()).next_multiple_of(16)
+    }
+
+    /// Offset of the storage (a `VMGlobalDefinition`, 16 bytes, 16-aligned)
+    /// of defined global `defined_index` (counted from the first defined
+    /// global): a module's own globals live in its `VMContext`, so that
+    /// compiled code reads and writes them with one access.
+    pub fn defined_global(&self, defined_index: u32) -> u32 {
+        debug_assert!(defined_index < self.num_globals - self.num_imported_globals);
+        self.defined_globals_start() + defined_index * 16
+    }
+
     fn defined_func_refs_start(&self) -> u32 {
-        self.globals_start() + self.num_globals * self.ptr()
+        self.defined_globals_start() + (self.num_globals - self.num_imported_globals) * 16
     }
 
     /// Offset of the `VMFuncRef` of defined function `defined_index`
@@ -334,6 +349,7 @@ mod tests {
             num_memories: 2,
             num_tables: 1,
             num_globals: 3,
+            num_imported_globals: 1,
             num_types: 2,
         }
     }
@@ -377,9 +393,10 @@ mod tests {
         assert_eq!(o.func_ref_ptr(4), 32 + 4 * 8);
         assert_eq!(o.memory_ptr(0), 32 + 5 * 8);
         assert_eq!(o.memory_base(1), 32 + 8 * 8);
-        assert_eq!(o.defined_func_ref(0), 32 + 13 * 8);
-        assert_eq!(o.type_id(1), 32 + 13 * 8 + 2 * 32 + 4);
-        assert_eq!(o.size(), 208);
+        assert_eq!(o.defined_global(0), 144);
+        assert_eq!(o.defined_func_ref(0), 144 + 2 * 16);
+        assert_eq!(o.type_id(1), 176 + 2 * 32 + 4);
+        assert_eq!(o.size(), 256);
     }
 
     #[test]
@@ -393,7 +410,8 @@ mod tests {
         assert_eq!((l.builtin_function(3), l.size_of_table_element()), (12, 4));
         let o = offsets(l);
         assert_eq!(o.memory_ptr(1), 16 + 7 * 4);
-        assert_eq!(o.type_id(0), 16 + 13 * 4 + 2 * 16);
+        assert_eq!(o.defined_global(1), 80 + 16);
+        assert_eq!(o.type_id(0), 80 + 2 * 16 + 2 * 16);
     }
 
     /// Each struct's fields lie inside it, aligned and without overlap.
@@ -463,6 +481,7 @@ mod tests {
             items.extend((0..2).flat_map(|i| [(o.memory_ptr(i), p), (o.memory_base(i), p)]));
             items.push((o.table_ptr(0), p));
             items.extend((0..3).map(|i| (o.global_ptr(i), p)));
+            items.extend((0..2).map(|i| (o.defined_global(i), 16)));
             items.extend((0..2).map(|i| (o.defined_func_ref(i), l.size_of_func_ref())));
             items.extend((0..2).map(|i| (o.type_id(i), 4)));
             let mut end = 0;
@@ -472,6 +491,7 @@ mod tests {
                 end = offset + size;
             }
             assert!(end <= o.size() && o.size().is_multiple_of(16));
+            assert!((0..2).all(|i| o.defined_global(i).is_multiple_of(16)));
         }
     }
 

@@ -1,25 +1,44 @@
 //! Heap blocks with stable addresses that compiled code reads or writes:
 //! an instance's `VMContext`, the store's `VMStoreContext`, and globals.
 //! Each is allocated once, written only through the raw pointer it was
-//! allocated as (or `&mut self`), and freed on drop.
+//! allocated as (or `&mut self`), and freed on drop. No Rust reference to
+//! their bytes is ever made: every access is a raw read or write.
 
 use super::vmcontext::{VMFuncRef, VMGlobalDefinition, VMStoreContext, ValRaw};
 use std::alloc::{Layout, alloc_zeroed, dealloc, handle_alloc_error};
 use std::ptr::NonNull;
+use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 /// An instance's `VMContext`: a zeroed, 16-aligned block whose layout is
-/// `environ::VMOffsets` for the host's pointer size.
+/// `environ::VMOffsets` for the host's pointer size. The instance's own
+/// globals live in it ([`VMContextAlloc::global`]); they share the block,
+/// which is freed when the last of them and the instance are dropped.
 pub struct VMContextAlloc {
+    block: Arc<Block>,
+}
+
+/// The allocation behind a `VMContextAlloc` and its globals.
+struct Block {
     ptr: NonNull<u8>,
     layout: Layout,
 }
 
-// SAFETY: the block is exclusively owned; the pointers it holds point into
-// the same store, which is `Send` as a whole.
-unsafe impl Send for VMContextAlloc {}
-// SAFETY: `&self` methods only read.
-unsafe impl Sync for VMContextAlloc {}
+// SAFETY: the block is owned by one instance and its globals, all of one
+// store, which is `Send` as a whole; the pointers it holds point into the
+// same store.
+unsafe impl Send for Block {}
+// SAFETY: shared only as `Arc<Block>` for its address; writes go through
+// `&mut` methods of its owners, each to its own bytes.
+unsafe impl Sync for Block {}
+
+impl Drop for Block {
+    fn drop(&mut self) {
+        // SAFETY: allocated in `VMContextAlloc::new` with this layout, freed
+        // once (this is the last owner).
+        unsafe { dealloc(self.ptr.as_ptr(), self.layout) }
+    }
+}
 
 impl VMContextAlloc {
     /// Allocates `size` zeroed bytes.
@@ -28,12 +47,38 @@ impl VMContextAlloc {
         // SAFETY: `layout` has non-zero size.
         let ptr = unsafe { alloc_zeroed(layout) };
         let ptr = NonNull::new(ptr).unwrap_or_else(|| handle_alloc_error(layout));
-        VMContextAlloc { ptr, layout }
+        VMContextAlloc {
+            block: Arc::new(Block { ptr, layout }),
+        }
+    }
+
+    /// A global whose storage is the 16 bytes at `offset` (a defined
+    /// global's place), holding `value`; it keeps the block alive. The
+    /// instance must not write those bytes itself afterwards.
+    pub fn global(&mut self, offset: u32, value: ValRaw) -> GlobalStorage {
+        self.check::<VMGlobalDefinition>(offset);
+        // SAFETY: in bounds and aligned (checked); the pointer derives from
+        // the block's allocation pointer, made for writing, and `&mut self`
+        // means no other write to the block runs now.
+        let ptr = unsafe {
+            let p = self.ptr().add(offset as usize).cast::<VMGlobalDefinition>();
+            p.write(VMGlobalDefinition { value });
+            NonNull::new_unchecked(p)
+        };
+        GlobalStorage {
+            ptr,
+            owner: Owner::Instance(self.block.clone()),
+        }
+    }
+
+    /// The block's first byte, the pointer it was allocated as.
+    fn ptr(&self) -> *mut u8 {
+        self.block.ptr.as_ptr()
     }
 
     /// The `vmctx` pointer compiled code receives.
     pub fn as_ptr(&self) -> *mut u8 {
-        self.ptr.as_ptr()
+        self.ptr()
     }
 
     /// Panics unless a `T` at `offset` lies inside the block and is
@@ -44,11 +89,11 @@ impl VMContextAlloc {
         assert!(
             offset
                 .checked_add(size_of::<T>())
-                .is_some_and(|end| end <= self.layout.size()),
+                .is_some_and(|end| end <= self.block.layout.size()),
             "vmctx access out of range"
         );
         assert!(
-            offset.is_multiple_of(align_of::<T>()) && align_of::<T>() <= self.layout.align(),
+            offset.is_multiple_of(align_of::<T>()) && align_of::<T>() <= self.block.layout.align(),
             "misaligned vmctx access"
         );
     }
@@ -58,39 +103,21 @@ impl VMContextAlloc {
         self.check::<usize>(offset);
         // SAFETY: in bounds and aligned (checked), and `&mut self` gives
         // exclusive access to the owned block.
-        unsafe {
-            self.ptr
-                .as_ptr()
-                .add(offset as usize)
-                .cast::<usize>()
-                .write(value)
-        }
+        unsafe { self.ptr().add(offset as usize).cast::<usize>().write(value) }
     }
 
     /// Reads a pointer-sized value at `offset`.
     pub fn read_usize(&self, offset: u32) -> usize {
         self.check::<usize>(offset);
         // SAFETY: in bounds and aligned (checked); plain data.
-        unsafe {
-            self.ptr
-                .as_ptr()
-                .add(offset as usize)
-                .cast::<usize>()
-                .read()
-        }
+        unsafe { self.ptr().add(offset as usize).cast::<usize>().read() }
     }
 
     /// Writes a `u32` at `offset`.
     pub fn write_u32(&mut self, offset: u32, value: u32) {
         self.check::<u32>(offset);
         // SAFETY: in bounds and aligned (checked), exclusive via `&mut self`.
-        unsafe {
-            self.ptr
-                .as_ptr()
-                .add(offset as usize)
-                .cast::<u32>()
-                .write(value)
-        }
+        unsafe { self.ptr().add(offset as usize).cast::<u32>().write(value) }
     }
 
     /// Writes a `VMFuncRef` at `offset` and returns its address.
@@ -98,7 +125,7 @@ impl VMContextAlloc {
         self.check::<VMFuncRef>(offset);
         // SAFETY: in bounds and aligned (checked), exclusive via `&mut self`.
         unsafe {
-            let p = self.ptr.as_ptr().add(offset as usize).cast::<VMFuncRef>();
+            let p = self.ptr().add(offset as usize).cast::<VMFuncRef>();
             p.write(f);
             p
         }
@@ -106,20 +133,13 @@ impl VMContextAlloc {
 
     /// The address at `offset`.
     pub fn address_of(&self, offset: u32) -> usize {
-        self.ptr.as_ptr() as usize + offset as usize
+        self.ptr() as usize + offset as usize
     }
 
     /// Whether `addr` lies in this block.
     pub fn contains(&self, addr: usize) -> bool {
-        let start = self.ptr.as_ptr() as usize;
-        addr >= start && addr < start + self.layout.size()
-    }
-}
-
-impl Drop for VMContextAlloc {
-    fn drop(&mut self) {
-        // SAFETY: allocated in `new` with this layout, freed once.
-        unsafe { dealloc(self.ptr.as_ptr(), self.layout) }
+        let start = self.ptr() as usize;
+        addr >= start && addr < start + self.block.layout.size()
     }
 }
 
@@ -200,21 +220,34 @@ impl Drop for VMStoreContextBox {
     }
 }
 
-/// Storage of one global at a stable address.
+/// Storage of one global at a stable address: an allocation of its own (a
+/// global the host made), or a place in its instance's `VMContext` (a
+/// module's own global, which compiled code then reaches in one access).
 pub struct GlobalStorage {
     ptr: NonNull<VMGlobalDefinition>,
+    owner: Owner,
 }
 
-// SAFETY: exclusively owned plain data.
+/// What keeps a global's storage alive.
+enum Owner {
+    /// `ptr` is a leaked `Box`, freed on drop.
+    Own,
+    /// `ptr` points into this `VMContext` block, kept alive by it.
+    Instance(#[allow(dead_code, reason = "held for its ownership")] Arc<Block>),
+}
+
+// SAFETY: the storage is owned plain data (or a place in a block of the
+// same store, which is `Send` as a whole).
 unsafe impl Send for GlobalStorage {}
 // SAFETY: `&self` methods only read.
 unsafe impl Sync for GlobalStorage {}
 
 impl GlobalStorage {
-    /// Creates a global holding `value`.
+    /// Creates a global holding `value`, in an allocation of its own.
     pub fn new(value: ValRaw) -> GlobalStorage {
         GlobalStorage {
             ptr: NonNull::from(Box::leak(Box::new(VMGlobalDefinition { value }))),
+            owner: Owner::Own,
         }
     }
 
@@ -225,28 +258,47 @@ impl GlobalStorage {
 
     /// The current value.
     pub fn get(&self) -> ValRaw {
-        // SAFETY: live leaked Box; compiled code writes it only while the
-        // store is exclusively borrowed by a call, never during `&self`.
-        unsafe { self.ptr.as_ref().value }
+        // SAFETY: `ptr` is live (its own Box, or a place in a block this
+        // value keeps alive); compiled code writes it only while the store
+        // is exclusively borrowed by a call, never during `&self`.
+        unsafe { self.ptr.as_ptr().read().value }
     }
 
     /// Sets the value.
     pub fn set(&mut self, value: ValRaw) {
-        // SAFETY: as in `get`, with exclusive access from `&mut self`.
-        unsafe { self.ptr.as_mut().value = value }
+        // SAFETY: as in `get`, with exclusive access from `&mut self`; the
+        // pointer was made for writing (a Box, or the block's allocation).
+        unsafe { self.ptr.as_ptr().write(VMGlobalDefinition { value }) }
     }
 }
 
 impl Drop for GlobalStorage {
     fn drop(&mut self) {
-        // SAFETY: leaked from a Box in `new`, freed once.
-        drop(unsafe { Box::from_raw(self.ptr.as_ptr()) });
+        if let Owner::Own = self.owner {
+            // SAFETY: leaked from a Box in `new`, freed once.
+            drop(unsafe { Box::from_raw(self.ptr.as_ptr()) });
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn globals_in_a_vmctx_share_its_block_and_keep_it_alive() {
+        let mut a = VMContextAlloc::new(64);
+        a.write_usize(8, 7);
+        let mut g = a.global(32, ValRaw::from_u32(5));
+        assert_eq!(g.get().get_u32(), 5);
+        assert_eq!(g.as_ptr() as usize, a.address_of(32));
+        g.set(ValRaw::from_u64(9));
+        assert_eq!(a.read_usize(32), 9, "the VMContext sees the global's value");
+        assert_eq!(a.read_usize(8), 7, "and its own bytes are untouched");
+        drop(a);
+        g.set(ValRaw::from_u64(11));
+        assert_eq!(g.get().get_u64(), 11, "the global outlives the instance");
+    }
 
     #[test]
     fn vmctx_alloc_reads_back_writes() {

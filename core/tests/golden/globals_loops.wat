@@ -24,17 +24,16 @@
 ;;     stack_limit = gv2
 ;;
 ;;                                 block0(v0: i64, v1: i64, v2: i32):
-;; @003a                               v3 = load.i64 notrap aligned readonly can_move v0+48
-;; @003c                               v5 = iconst.i32 1
+;; @003c                               v4 = iconst.i32 1
 ;; @0038                               jump block2(v2)
 ;;
-;;                                 block2(v8: i32):
-;; @003a                               v4 = load.i32 notrap aligned v3
-;;                                     v11 = iconst.i32 1
-;;                                     v12 = iadd v4, v11  ; v11 = 1
-;; @003f                               store notrap aligned v12, v3
-;;                                     v13 = isub v8, v11  ; v11 = 1
-;; @0048                               brif v13, block2(v13), block4
+;;                                 block2(v6: i32):
+;; @003a                               v3 = load.i32 notrap aligned v0+64
+;;                                     v9 = iconst.i32 1
+;;                                     v10 = iadd v3, v9  ; v9 = 1
+;; @003f                               store notrap aligned v10, v0+64
+;;                                     v11 = isub v6, v9  ; v9 = 1
+;; @0048                               brif v11, block2(v11), block4
 ;;
 ;;                                 block4:
 ;; @004a                               jump block3
