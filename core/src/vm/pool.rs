@@ -10,10 +10,10 @@
 //! up to the memory's size and has the module's copy-on-write image (if
 //! any) mapped at its offset; when the memory is dropped the slot comes
 //! back with its pages discarded (`madvise(MADV_DONTNEED)`: anonymous pages
-//! read as zero, image pages as the image) but its protection and image
-//! kept. The next memory of the same module and size then costs no system
-//! call at all; a different size changes the protection of the difference,
-//! a different image replaces the old one.
+//! read as zero, image pages as the image), what the memory grew into made
+//! inaccessible again, and its image kept. The next memory of the same
+//! module then costs no system call at all; a different size changes the
+//! protection of the difference, a different image replaces the old one.
 
 use super::cow::MemoryImage;
 use super::mmap::{Mmap, page_size};
@@ -145,6 +145,10 @@ pub struct MemorySlot {
     /// Bytes from the start that are accessible, kept up to date by the
     /// memory as it grows.
     pub(crate) accessible: usize,
+    /// The accessible size the memory started with: what the slot is
+    /// brought back to when it is given back, ready for the next memory
+    /// of the same module.
+    initial: usize,
     image: Option<Arc<MemoryImage>>,
 }
 
@@ -269,6 +273,7 @@ impl InstancePool {
             },
             mmap,
             accessible: state.accessible,
+            initial: accessible,
             image: state.image,
         };
         slot.prepare(accessible, image)?;
@@ -380,10 +385,20 @@ impl MemorySlot {
 
 impl Drop for MemorySlot {
     fn drop(&mut self) {
-        // Discard what the memory wrote; on failure (the system refusing
-        // madvise) the slot is not reused, so no data can leak into the
+        // Discard what the memory wrote, and make what it grew into
+        // inaccessible again: the slot is then as the next memory of the
+        // same module wants it (that memory's instantiation makes no
+        // system call). On failure (the system refusing madvise or
+        // mprotect) the slot is not reused, so no data can leak into the
         // next memory.
-        let discarded = self.mmap.discard(0, self.accessible).is_ok();
+        let mut discarded = self.mmap.discard(0, self.accessible).is_ok();
+        if discarded && self.accessible > self.initial {
+            discarded = self
+                .mmap
+                .make_inaccessible(self.initial, self.accessible - self.initial)
+                .is_ok();
+            self.accessible = self.initial;
+        }
         match &self.home {
             SlotHome::Pool { pool, index, .. } => {
                 if discarded {
@@ -420,7 +435,8 @@ impl Drop for MemorySlot {
 /// image (or none) instead costs at most the protection change, and
 /// nothing at the same size: the case of a host instantiating one module
 /// per request. A reservation comes back as a pool slot does: its pages
-/// discarded (zero again, or the image's), its protection and image kept.
+/// discarded (zero again, or the image's), trimmed back to the size its
+/// memory started with, its image kept.
 /// One holding another image is not reused (replacing an image costs more
 /// than a new reservation); it ages out, or goes as soon as no module
 /// holds its image any more.
@@ -484,6 +500,7 @@ impl MemoryRecycler {
             home: SlotHome::Recycler(self.clone()),
             mmap: ManuallyDrop::new(mmap),
             accessible: held,
+            initial: accessible,
             image: held_image,
         };
         slot.prepare(accessible, image)?;
