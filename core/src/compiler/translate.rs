@@ -344,13 +344,23 @@ impl<'a, 'f> FuncTranslator<'a, 'f> {
         let val = self.pop();
         let (addr, off, flags) = self.mem_addr(memarg, size);
         let val_ty = self.builder.func.dfg.value_type(val);
-        let ins = self.builder.ins();
-        match size {
-            1 => ins.istore8(flags, val, addr, off),
-            2 => ins.istore16(flags, val, addr, off),
-            4 if val_ty == types::I64 => ins.istore32(flags, val, addr, off),
-            _ => ins.store(flags, val, addr, off),
+        // A narrow store is a plain store of the narrowed value rather than
+        // an `istore8`/`16`/`32`: the same instruction for a value in a
+        // register, but a constant folds into the narrowed value, and a
+        // plain store of a constant is emitted with an immediate operand
+        // (Cranelift has that form for `store` only), which saves the
+        // register and the instruction that materialises it in a loop.
+        let narrow = match size {
+            1 => Some(types::I8),
+            2 => Some(types::I16),
+            4 if val_ty == types::I64 => Some(types::I32),
+            _ => None,
         };
+        let val = match narrow {
+            Some(ty) => self.builder.ins().ireduce(ty, val),
+            None => val,
+        };
+        self.builder.ins().store(flags, val, addr, off);
     }
 
     // ---- calls -----------------------------------------------------------------
