@@ -74,7 +74,11 @@ pub struct Config {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum InstanceAllocationStrategy {
     /// Each instance maps its memories and allocates its tables when it is
-    /// created and frees them when its store is dropped (the default).
+    /// created and frees them when its store is dropped (the default). The
+    /// engine keeps up to 16 address-space reservations of dropped static
+    /// memories, their pages discarded, and gives them to later memories
+    /// of the same module (or of none with an image), which then cost no
+    /// system call to make.
     #[default]
     OnDemand,
     /// Slots reserved when the engine is made and reused: see
