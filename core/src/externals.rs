@@ -223,7 +223,9 @@ impl Memory {
         let opaque = &mut inner.opaque;
         let guard = opaque.engine.config().static_memory_guard;
         let m = match opaque.engine.pool() {
-            Some(pool) => vm::LinearMemory::in_pool(pool, ty, guard, None)?,
+            Some(pool) => {
+                vm::LinearMemory::from_source(vm::MemorySource::Pool(pool), ty, guard, None)?
+            }
             None => vm::LinearMemory::new(ty, guard)?,
         };
         opaque.memories.push(m);

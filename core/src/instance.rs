@@ -331,20 +331,17 @@ pub(crate) fn instantiate(
     // Own memories and tables.
     let static_memory_guard = opaque.engine.config().static_memory_guard;
     let images = module.memory_images();
+    let recycler = opaque.engine.recycler().clone();
+    let source = match &pool {
+        Some(pool) => vm::MemorySource::Pool(pool),
+        None => vm::MemorySource::Recycler(&recycler),
+    };
     for (def, mem) in info.memories[info.num_imported_memories as usize..]
         .iter()
         .enumerate()
     {
         let image = images[def].as_ref();
-        let m = match &pool {
-            Some(pool) => vm::LinearMemory::in_pool(pool, *mem, static_memory_guard, image)?,
-            None => vm::LinearMemory::recycled(
-                opaque.engine.recycler(),
-                *mem,
-                static_memory_guard,
-                image,
-            )?,
-        };
+        let m = vm::LinearMemory::from_source(source, *mem, static_memory_guard, image)?;
         opaque.memories.push(m);
         data.memories.push(opaque.memories.len() - 1);
     }

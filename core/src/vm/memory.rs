@@ -28,6 +28,15 @@ use anyhow::{Context, Result, bail};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
+/// Where an engine's static memories come from.
+#[derive(Clone, Copy)]
+pub enum MemorySource<'a> {
+    /// The slots of its pooling allocator.
+    Pool(&'a Arc<InstancePool>),
+    /// Reservations kept from dropped memories, or new ones.
+    Recycler(&'a Arc<MemoryRecycler>),
+}
+
 /// Where a memory's bytes live.
 enum Mapping {
     /// A mapping of its own, unmapped when the memory is dropped.
@@ -148,42 +157,30 @@ impl LinearMemory {
     }
 
     /// Creates a memory like [`LinearMemory::with_image`] for an engine
-    /// with a pool: a static memory takes a slot of `pool` (the image
-    /// mapped in it); any other is mapped on its own but still counts
-    /// against the pool's memories.
-    pub fn in_pool(
-        pool: &Arc<InstancePool>,
+    /// whose static memories come from `source`: a static memory takes a
+    /// slot of the pool or a reservation the recycler kept (or a new one),
+    /// with the image mapped in it, and gives it back when dropped. Any
+    /// other memory is mapped on its own (and, with a pool, still counts
+    /// against the pool's memories).
+    pub fn from_source(
+        source: MemorySource<'_>,
         ty: MemoryType,
         static_memory_guard: bool,
         image: Option<&Arc<MemoryImage>>,
     ) -> Result<LinearMemory> {
         let plan = MemoryPlan::new(&ty, static_memory_guard);
         if plan.style != MemoryStyle::Static {
-            let permit = pool.take_unpooled_memory()?;
+            let permit = match source {
+                MemorySource::Pool(pool) => Some(pool.take_unpooled_memory()?),
+                MemorySource::Recycler(_) => None,
+            };
             let mut m = LinearMemory::with_image(ty, static_memory_guard, image.map(|i| &**i))?;
-            m._permit = Some(permit);
+            m._permit = permit;
             return Ok(m);
         }
-        LinearMemory::in_slot(ty, plan, |accessible| {
-            pool.allocate_memory(accessible, image)
-        })
-    }
-
-    /// Creates a memory like [`LinearMemory::with_image`] for an engine
-    /// without a pool: a static memory takes a reservation `recycler`
-    /// kept (or a new one), and gives it back when dropped.
-    pub fn recycled(
-        recycler: &Arc<MemoryRecycler>,
-        ty: MemoryType,
-        static_memory_guard: bool,
-        image: Option<&Arc<MemoryImage>>,
-    ) -> Result<LinearMemory> {
-        let plan = MemoryPlan::new(&ty, static_memory_guard);
-        if plan.style != MemoryStyle::Static {
-            return LinearMemory::with_image(ty, static_memory_guard, image.map(|i| &**i));
-        }
-        LinearMemory::in_slot(ty, plan, |accessible| {
-            recycler.allocate_memory(accessible, image)
+        LinearMemory::in_slot(ty, plan, |accessible| match source {
+            MemorySource::Pool(pool) => pool.allocate_memory(accessible, image),
+            MemorySource::Recycler(recycler) => recycler.allocate_memory(accessible, image),
         })
     }
 

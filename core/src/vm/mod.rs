@@ -20,7 +20,7 @@ pub use alloc::{GlobalStorage, VMContextAlloc, VMStoreContextBox};
 pub use code_memory::CodeMemory;
 pub use cow::MemoryImage;
 pub use host::{HostFn, HostFuncBox};
-pub use memory::LinearMemory;
+pub use memory::{LinearMemory, MemorySource};
 pub use pool::{InstancePool, MemoryRecycler, PoolPermit};
 pub use table::{MAX_TABLE_ELEMENTS, Table};
 pub use traphandler::{TrapRecord, init_traps};
